@@ -1,0 +1,28 @@
+// Client IP normalization for audit records.
+//
+// Exports render the same address many ways: "1.2.3.4:63070",
+// "[2001:db8::abcd]:12345", "[::ffff:1.2.3.4]:1", "::ffff:1.2.3.4", "FE80::",
+// "[10.11.12.13]", host names ("cool.client.local:12345"), empty. Pure, thread-safe.
+#ifndef TERN_CORE_BASE_IP_H_
+#define TERN_CORE_BASE_IP_H_
+
+#include <string>
+#include <string_view>
+
+namespace tern {
+
+// Returns the canonical text of the address in `raw`: ports and brackets
+// stripped, IPv4-mapped IPv6 turned into dotted IPv4, IPv6 lower-cased in RFC 5952
+// compressed form. A host name is returned lower-cased without its port.
+// Returns "" for empty, "null", "<null>" or "-" input. Never fails.
+std::string NormalizeClientIp(std::string_view raw);
+
+// True if `ip` (already normalized) is a literal IPv4 or IPv6 address.
+bool IsIpLiteral(std::string_view ip);
+
+// True for loopback, private (RFC 1918, ULA), link-local and unspecified addresses.
+bool IsPrivateOrLocalIp(std::string_view ip);
+
+}  // namespace tern
+
+#endif  // TERN_CORE_BASE_IP_H_

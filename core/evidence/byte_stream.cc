@@ -1,0 +1,1 @@
+#include "core/evidence/byte_stream.h"

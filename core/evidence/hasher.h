@@ -1,0 +1,59 @@
+// Streaming SHA-256 + SHA-1 + MD5 for chain of custody. The only OpenSSL user.
+//
+// SHA-256 is the custody hash; SHA-1 and MD5 are for older case-management
+// systems. Thread-compatible: one hasher per stream.
+#ifndef TERN_CORE_EVIDENCE_HASHER_H_
+#define TERN_CORE_EVIDENCE_HASHER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "core/evidence/byte_stream.h"
+
+namespace tern {
+
+struct Digests {
+  std::string sha256;  // lower-case hex
+  std::string sha1;
+  std::string md5;
+  uint64_t size = 0;
+};
+
+class MultiHasher {
+ public:
+  MultiHasher();
+  ~MultiHasher();
+  MultiHasher(const MultiHasher&) = delete;
+  MultiHasher& operator=(const MultiHasher&) = delete;
+
+  void Update(std::string_view bytes);
+  // REQUIRES: called once. Returns the digests of everything passed to Update.
+  Digests Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A stream that hashes every byte read through it from `inner` (not owned).
+class HashingStream : public ByteStream {
+ public:
+  explicit HashingStream(ByteStream* inner) : inner_(inner) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override;
+  // Reads and hashes whatever the consumer left unread, then finishes.
+  absl::StatusOr<Digests> DrainAndFinish();
+
+ private:
+  ByteStream* inner_;
+  MultiHasher hasher_;
+};
+
+// SHA-256 of a whole file, read in chunks (for `tern verify`).
+absl::StatusOr<Digests> HashFile(const std::string& path);
+
+}  // namespace tern
+
+#endif  // TERN_CORE_EVIDENCE_HASHER_H_

@@ -1,0 +1,1 @@
+#include "core/evidence/text_decoder.h"

@@ -1,0 +1,1 @@
+#include "core/ingest/ingester.h"

@@ -1,0 +1,82 @@
+// The parser interface and the explicit registry of formats.
+//
+// A format is one class implementing Parser plus one line in
+// parsers/builtin.cc. Parsers are stateless and const: one instance parses
+// many streams, possibly on several threads at once.
+#ifndef TERN_CORE_INGEST_PARSER_H_
+#define TERN_CORE_INGEST_PARSER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "core/evidence/byte_stream.h"
+#include "core/model/event.h"
+#include "core/model/warning.h"
+
+namespace tern {
+
+// How many leading bytes of decoded text Sniff() sees (fewer for short files).
+inline constexpr size_t kSniffBytes = 64 * 1024;
+
+// Receives parsed events. Implemented by the ingester (dedup + store).
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Takes one normalized event and the verbatim bytes of its record (the CSV
+  // row including embedded newlines, the JSON line or value). A non-OK status
+  // (the store failed) means: stop parsing and return that status.
+  virtual absl::Status Accept(Event event, std::string_view raw) = 0;
+};
+
+// Everything a parse needs besides its bytes. Owned by the caller.
+struct ParseContext {
+  std::string source;             // display name of the item, for messages
+  uint32_t evidence_ordinal = 0;  // goes into each Event's provenance
+  EventSink* events = nullptr;
+  WarningSink* warnings = nullptr;
+  uint64_t rejected = 0;  // incremented by Reject()
+
+  // Counts a record that could not be used and reports why, with its line.
+  void Reject(uint64_t line, std::string_view reason);
+  // Reports a warning about this item (kind as in core/model/warning.h).
+  void Warn(std::string_view kind, uint64_t line, std::string_view detail);
+};
+
+class Parser {
+ public:
+  virtual ~Parser() = default;
+  // Stable format id recorded in custody, e.g. "purview-csv", "ual-jsonl".
+  virtual std::string_view name() const = 0;
+  // One line for `tern version` / docs.
+  virtual std::string_view description() const = 0;
+  // Confidence (0 = not this format, 100 = certain) that a stream whose decoded
+  // text starts with `head` (BOM removed; at most kSniffBytes) is this format.
+  virtual int Sniff(std::string_view head) const = 0;
+  // Parses the whole decoded UTF-8 `text`, emitting events to ctx.events and
+  // rejecting bad records through ctx.Reject(). Returns non-OK only when the
+  // stream itself fails or the sink refuses; records already emitted stay.
+  virtual absl::Status Parse(ByteStream& text, ParseContext& ctx) const = 0;
+};
+
+// Owns the parsers. Thread-compatible to build; thread-safe to read once built.
+class ParserRegistry {
+ public:
+  // AlreadyExists if a parser with the same name is registered.
+  absl::Status Register(std::unique_ptr<Parser> parser);
+  // The parser with the highest positive Sniff() score (ties: first
+  // registered), or nullptr when none recognizes `head`.
+  const Parser* Detect(std::string_view head) const;
+  const Parser* Find(std::string_view name) const;
+  const std::vector<std::unique_ptr<Parser>>& parsers() const { return parsers_; }
+
+ private:
+  std::vector<std::unique_ptr<Parser>> parsers_;
+};
+
+}  // namespace tern
+
+#endif  // TERN_CORE_INGEST_PARSER_H_

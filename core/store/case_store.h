@@ -1,0 +1,125 @@
+// CaseStore: the embedded RocksDB case store. The only RocksDB user; no
+// RocksDB type appears in this header.
+//
+// Column families (keys are binary; "be" = big-endian):
+//   events     be(time) + record_id            -> EncodeEvent (no raw)
+//   raw        record_id                       -> verbatim record bytes
+//   ids        record_id                       -> be(time)   (dedup, lookups)
+//   copies     record_id + be32(ord) + be64(line) -> raw bytes if they differ, else ""
+//   by_evid    be32(ord) + record_id           -> ""   (rollback of an item)
+//   idx_mailbox / idx_ip / idx_actor / idx_operation
+//              lower(value) + '\0' + be(time) + record_id -> ""
+//   evidence   be32(ordinal)                   -> EncodeEvidence
+//   derived    kind + '\0' + key               -> opaque (sessions, findings)
+//   meta       text key                        -> text value (schema version, ...)
+//
+// Bulk ingest writes batches without a WAL and makes them durable in Commit()
+// (flush), so a finished ingest survives a crash without paying an fsync per
+// record. Thread-safety: Add*/Commit from one thread at a time; reads are safe
+// from any thread once writes are committed.
+#ifndef TERN_CORE_STORE_CASE_STORE_H_
+#define TERN_CORE_STORE_CASE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/base/time.h"
+#include "core/model/event.h"
+#include "core/model/evidence_record.h"
+
+namespace tern {
+
+// Bumped whenever the layout or an encoding changes incompatibly.
+inline constexpr int kStoreSchemaVersion = 1;
+
+enum class StoreMode { kReadWrite, kReadOnly };
+
+enum class StoreIndex { kMailbox, kIp, kActor, kOperation };
+
+class CaseStore {
+ public:
+  // Opens (kReadWrite creates if missing) the store in `dir`. Returns
+  // FailedPrecondition naming both versions if the store was written by a
+  // newer schema, NotFound for a missing store in kReadOnly mode, and
+  // DataLoss if RocksDB reports corruption.
+  static absl::StatusOr<std::unique_ptr<CaseStore>> Open(const std::string& dir, StoreMode mode);
+  ~CaseStore();
+  CaseStore(const CaseStore&) = delete;
+  CaseStore& operator=(const CaseStore&) = delete;
+
+  // --- metadata
+  absl::Status PutMeta(std::string_view key, std::string_view value);
+  absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key);
+
+  // --- evidence (chain of custody)
+  // Allocates the next evidence ordinal (1, 2, ...), persisted.
+  absl::StatusOr<uint32_t> AllocateEvidenceOrdinal();
+  // Inserts or replaces the record with record.ordinal.
+  absl::Status PutEvidence(const EvidenceRecord& record);
+  // All records, by ordinal.
+  absl::StatusOr<std::vector<EvidenceRecord>> ListEvidence();
+  // The ordinal of a leaf item with status "ingested" and this SHA-256, or 0.
+  absl::StatusOr<uint32_t> FindIngestedBySha256(std::string_view sha256);
+
+  // --- events
+  enum class AddOutcome { kStored, kDuplicate };
+  // Stores `event` and its verbatim `raw` bytes unless an event with the same
+  // record_id is already in the case (committed or pending); a duplicate is
+  // recorded as a copy (its provenance; its raw bytes only if they differ).
+  // REQUIRES: event.record_id is not empty.
+  absl::StatusOr<AddOutcome> AddEvent(const Event& event, std::string_view raw);
+  // Deletes every event stored from evidence `ordinal` and every copy
+  // recorded from it (an item found to be already ingested, or interrupted).
+  absl::Status RollbackEvidence(uint32_t ordinal);
+  // Writes pending batches and flushes, so everything so far survives a crash.
+  absl::Status Commit();
+
+  // --- reads (see the committed state)
+  // Calls fn for each event with from <= time < to, in (time, record_id)
+  // order; stops early when fn returns false.
+  absl::Status ScanEvents(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn);
+  absl::StatusOr<std::optional<Event>> GetEvent(std::string_view record_id);
+  absl::StatusOr<std::string> GetRaw(std::string_view record_id);
+  struct Copy {
+    Provenance provenance;
+    std::string raw;  // empty: same bytes as the stored record
+  };
+  // Duplicate copies of `record_id`, in (ordinal, line) order.
+  absl::StatusOr<std::vector<Copy>> GetCopies(std::string_view record_id);
+  // Calls fn(record_id, time) for events whose indexed value equals `value`
+  // (compared lower-case) with from <= time < to, in time order. Mailbox
+  // indexes both the GUID and the owner UPN; actor both the UPN and the SID.
+  absl::Status ScanIndex(StoreIndex index, std::string_view value, TimeMs from, TimeMs to,
+                         const std::function<bool(std::string_view record_id, TimeMs)>& fn);
+  // Number of distinct events and of duplicate copies in the case.
+  absl::StatusOr<uint64_t> CountEvents();
+  absl::StatusOr<uint64_t> CountCopies();
+
+  // --- derived data written by `tern analyze` (sessions, findings, ...)
+  // Replaces every entry of `kind` with `entries` (key, value), atomically.
+  absl::Status ReplaceDerived(std::string_view kind,
+                              const std::vector<std::pair<std::string, std::string>>& entries);
+  // Entries of `kind` in key order.
+  absl::Status ScanDerived(std::string_view kind,
+                           const std::function<bool(std::string_view key, std::string_view value)>& fn);
+
+  // Runs RocksDB's checksum verification over every file of the store.
+  absl::Status VerifyChecksums();
+
+ private:
+  struct Impl;
+  explicit CaseStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tern
+
+#endif  // TERN_CORE_STORE_CASE_STORE_H_
