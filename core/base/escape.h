@@ -19,8 +19,9 @@ std::string HtmlEscape(std::string_view text);
 // spreadsheets never evaluate it as a formula.
 std::string CsvCell(std::string_view text);
 
-// For terminal output: removes ESC sequences and C0/C1 control characters
-// (except \t), so evidence cannot move the cursor or retitle the terminal.
+// For terminal output: removes ESC sequences (CSI, OSC, DCS, ...) and C0/C1
+// control characters (except \t and \n), so evidence cannot move the cursor or
+// retitle the terminal. Invalid UTF-8 becomes U+FFFD (a raw 0x9b byte is CSI).
 std::string TerminalSafe(std::string_view text);
 
 // Replaces invalid UTF-8 sequences with U+FFFD; valid text is returned unchanged.

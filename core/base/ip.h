@@ -20,7 +20,8 @@ std::string NormalizeClientIp(std::string_view raw);
 // True if `ip` (already normalized) is a literal IPv4 or IPv6 address.
 bool IsIpLiteral(std::string_view ip);
 
-// True for loopback, private (RFC 1918, ULA), link-local and unspecified addresses.
+// True for loopback, private (RFC 1918, ULA), carrier-grade NAT (100.64/10),
+// link-local and unspecified (0/8, ::) addresses; ::ffff:a.b.c.d is judged as a.b.c.d.
 bool IsPrivateOrLocalIp(std::string_view ip);
 
 }  // namespace tern

@@ -42,13 +42,21 @@ class MultiHasher {
 class HashingStream : public ByteStream {
  public:
   explicit HashingStream(ByteStream* inner) : inner_(inner) {}
+  // After Finish()/DrainAndFinish() succeeded, returns FailedPrecondition.
   absl::StatusOr<size_t> Read(char* buf, size_t n) override;
   // Reads and hashes whatever the consumer left unread, then finishes.
+  // On a read error returns it; Finish() then gives the digests of the bytes
+  // read before the error.
   absl::StatusOr<Digests> DrainAndFinish();
+  // Finishes without reading further: the digests cover the bytes read so
+  // far. May be called more than once; later calls return the same digests.
+  Digests Finish();
 
  private:
   ByteStream* inner_;
   MultiHasher hasher_;
+  bool finished_ = false;
+  Digests digests_;
 };
 
 // SHA-256 of a whole file, read in chunks (for `tern verify`).

@@ -4,7 +4,10 @@
 // (FE FF) are transcoded to UTF-8. Without a BOM the bytes pass through as
 // UTF-8. Invalid sequences are passed through unchanged (the raw bytes are
 // kept) and reported once per stream with their byte offset.
-// Thread-compatible.
+// In UTF-16 input, unpaired surrogates and an odd trailing byte cannot be
+// kept, so they become U+FFFD ("invalid-utf16", first one reported). Offsets
+// count raw bytes from the start of the stream, BOM included. Memory stays
+// bounded whatever the stream length. Thread-compatible.
 #ifndef TERN_CORE_EVIDENCE_TEXT_DECODER_H_
 #define TERN_CORE_EVIDENCE_TEXT_DECODER_H_
 

@@ -31,9 +31,9 @@ struct WalkLimits {
 
 // One node of the evidence tree.
 struct EvidenceNode {
-  int id = 0;       // walker-local, in visit order (parents before children)
-  int parent = -1;  // id of the containing archive; -1 for a top-level file
-  int depth = 0;    // 0 for a top-level file
+  int id = 0;                 // walker-local, in visit order (parents before children)
+  int parent = -1;            // id of the containing archive; -1 for a top-level file
+  int depth = 0;              // 0 for a top-level file
   std::string given_path;     // the command-line input this node came from
   std::string absolute_path;  // absolute path of the top-level file on disk
   std::string member_path;    // path inside the parent archive ("" at top level)
@@ -64,6 +64,46 @@ class EvidenceVisitor {
 // non-regular files are skipped with a warning). Archives are detected from
 // their content, not their names. Problems with single nodes go to `warnings`
 // and the walk continues; returns NotFound only if `input` does not exist.
+//
+// Details:
+//  - Folders are walked in byte-wise order of names. Inside a folder, symbolic
+//    links are not followed (they could lead out of the evidence or loop);
+//    FIFOs, sockets and devices are never opened. A symlink named as `input`
+//    itself is followed.
+//  - Containers are recognized by magic bytes only (zip, 7-Zip, tar with a
+//    valid header checksum, gzip, bzip2, xz, zstd). A lone compressed file
+//    ("ual.csv.gz") is a container with one member named after it minus the
+//    suffix ("ual.csv"); a compressed tar lists the tar's members directly.
+//    container_format is libarchive's name ("ZIP 2.0 (deflation)", "7-Zip",
+//    "gzip + GNU tar format", "gzip"), or the short kind ("zip") for an
+//    archive that was not opened. Member paths are kept verbatim ("../x" is
+//    only a name: nothing is ever extracted).
+//  - Directory members are skipped silently; links, devices and FIFOs inside
+//    archives and encrypted members are skipped with a warning.
+//  - A 7-Zip archive nested in another archive is read from memory (libarchive
+//    must seek in it); above 256 MiB it is hashed but not opened.
+//  - Limits: an archive deeper than max_archive_depth is hashed, not opened.
+//    A member is cut off (its OnNodeEnd gets ResourceExhausted, digests cover
+//    the bytes before the cut) once it expands beyond max(1 MiB,
+//    max_expansion_ratio x its container's compressed size); later members
+//    are still read. max_expanded_bytes is a budget per top-level file,
+//    counting decompressed bytes at every depth; when it runs out nothing more
+//    of that file is expanded and its containers end with ResourceExhausted.
+//  - A damaged archive ends with DataLoss naming the container and member;
+//    members read before the damage keep their results (libarchive's gzip
+//    reader loses up to the last 64 KiB of output before a truncation).
+//  - A node that could not be opened at all ends with empty digests.
+//
+// Warning kinds (Warning::source is the node's display name):
+//   unreadable-file      a file or folder could not be opened, listed or read
+//   skipped-non-regular  symlink / FIFO / device / socket, on disk or in an archive
+//   encrypted-member     an encrypted archive member (no passphrase is tried)
+//   corrupt-archive      libarchive found the archive damaged
+//   archive-warning      a non-fatal complaint from libarchive
+//   archive-depth-limit  nested deeper than max_archive_depth; hashed only
+//   archive-not-opened   nested 7-Zip archive too large to read from memory
+//   decompression-limit  a member or the input hit an expansion limit
+//   leaf-error           EvidenceVisitor::OnLeaf returned an error
 absl::Status WalkEvidence(const std::string& input, const WalkLimits& limits,
                           EvidenceVisitor& visitor, WarningSink& warnings);
 

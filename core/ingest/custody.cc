@@ -1,1 +1,205 @@
 #include "core/ingest/custody.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/base/codec.h"
+#include "core/base/json_writer.h"
+#include "core/base/status_macros.h"
+
+namespace tern {
+namespace {
+
+constexpr char kRunCountKey[] = "run_count";
+
+std::string RunKey(uint32_t number) { return absl::StrFormat("run/%06u", number); }
+
+std::string EncodeRun(const RunRecord& run) {
+  std::string out;
+  PutVarint64(run.number, &out);
+  for (const std::string* field : {&run.tool_version, &run.command_line, &run.started_at,
+                                   &run.finished_at, &run.host, &run.examiner, &run.case_id,
+                                   &run.outcome}) {
+    PutLengthPrefixed(*field, &out);
+  }
+  return out;
+}
+
+absl::StatusOr<RunRecord> DecodeRun(std::string_view bytes) {
+  RunRecord run;
+  Decoder in(bytes);
+  uint64_t number = 0;
+  bool ok = in.GetVarint64(&number);
+  for (std::string* field : {&run.tool_version, &run.command_line, &run.started_at,
+                             &run.finished_at, &run.host, &run.examiner, &run.case_id,
+                             &run.outcome}) {
+    ok = ok && in.GetString(field);
+  }
+  if (!ok) return absl::DataLossError("corrupt run record in the case store");
+  run.number = static_cast<uint32_t>(number);
+  return run;
+}
+
+void WriteTime(JsonWriter& json, std::string_view key, TimeMs t) {
+  json.Key(key);
+  if (t == kNoTime) {
+    json.Null();
+  } else {
+    json.String(FormatRfc3339(t));
+  }
+}
+
+void WriteEvidence(JsonWriter& json, const EvidenceRecord& r,
+                   const std::multimap<uint32_t, const EvidenceRecord*>& children) {
+  json.BeginObject();
+  json.Key("ordinal").Uint(r.ordinal);
+  if (r.parent == 0) {
+    json.Key("path").String(r.given_path);
+    json.Key("absolute_path").String(r.absolute_path);
+    json.Key("mtime");
+    if (r.mtime_ms == kNoTime) {
+      json.Null();
+    } else {
+      json.String(FormatRfc3339(r.mtime_ms));
+    }
+  } else {
+    json.Key("member").String(r.member_path);
+  }
+  json.Key("display").String(r.display);
+  json.Key("size").Uint(r.size);
+  json.Key("sha256").String(r.sha256);
+  json.Key("sha1").String(r.sha1);
+  json.Key("md5").String(r.md5);
+  json.Key("status").String(r.status);
+  if (r.same_as != 0) json.Key("same_as_ordinal").Uint(r.same_as);
+  if (r.is_container) {
+    json.Key("container").String(r.container_format);
+  } else {
+    json.Key("format").String(r.format);
+    json.Key("records").BeginObject();
+    json.Key("parsed").Uint(r.records_parsed);
+    json.Key("stored").Uint(r.records_stored);
+    json.Key("duplicate").Uint(r.records_duplicate);
+    json.Key("rejected").Uint(r.records_rejected);
+    json.EndObject();
+    json.Key("coverage").BeginObject();
+    WriteTime(json, "first_event", r.first_event_ms);
+    WriteTime(json, "last_event", r.last_event_ms);
+    json.EndObject();
+  }
+  json.Key("ingested_at").String(r.ingested_at);
+  json.Key("run").Uint(r.run);
+  json.Key("warning_count").Uint(r.warning_count);
+  json.Key("warnings").BeginArray();
+  for (const Warning& w : r.warnings) {
+    json.BeginObject();
+    json.Key("kind").String(w.kind);
+    json.Key("source").String(w.source);
+    if (w.line != 0) json.Key("line").Uint(w.line);
+    json.Key("detail").String(w.detail);
+    json.EndObject();
+  }
+  json.EndArray();
+  auto [begin, end] = children.equal_range(r.ordinal);
+  if (r.is_container) {
+    json.Key("members").BeginArray();
+    for (auto it = begin; it != end; ++it) WriteEvidence(json, *it->second, children);
+    json.EndArray();
+  }
+  json.EndObject();
+}
+
+}  // namespace
+
+absl::StatusOr<uint32_t> BeginRun(CaseStore& store) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> count, store.GetMeta(kRunCountKey));
+  uint32_t number = 0;
+  if (count.has_value() && !absl::SimpleAtoi(*count, &number)) {
+    return absl::DataLossError("corrupt run counter in the case store");
+  }
+  ++number;
+  TERN_RETURN_IF_ERROR(store.PutMeta(kRunCountKey, absl::StrCat(number)));
+  return number;
+}
+
+absl::Status PutRun(CaseStore& store, const RunRecord& run) {
+  return store.PutMeta(RunKey(run.number), EncodeRun(run));
+}
+
+absl::StatusOr<std::vector<RunRecord>> ListRuns(CaseStore& store) {
+  std::vector<RunRecord> runs;
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> count, store.GetMeta(kRunCountKey));
+  uint32_t n = 0;
+  if (!count.has_value() || !absl::SimpleAtoi(*count, &n)) return runs;
+  for (uint32_t i = 1; i <= n; ++i) {
+    TERN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.GetMeta(RunKey(i)));
+    if (!bytes.has_value()) continue;
+    TERN_ASSIGN_OR_RETURN(RunRecord run, DecodeRun(*bytes));
+    runs.push_back(std::move(run));
+  }
+  return runs;
+}
+
+absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+    out.flush();
+    if (!out) return absl::UnavailableError(absl::StrCat("error writing ", tmp));
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot rename ", tmp, ": ", ec.message()));
+  return absl::OkStatus();
+}
+
+absl::Status WriteCustodyJson(CaseStore& store, const std::string& path) {
+  TERN_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ListRuns(store));
+  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> evidence, store.ListEvidence());
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> case_id, store.GetMeta("case_id"));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> examiner, store.GetMeta("examiner"));
+
+  std::multimap<uint32_t, const EvidenceRecord*> children;
+  for (const EvidenceRecord& r : evidence) {
+    if (r.parent != 0) children.emplace(r.parent, &r);
+  }
+  JsonWriter json(2);
+  json.BeginObject();
+  json.Key("schema").String("tern.custody/1");
+  json.Key("case").BeginObject();
+  json.Key("id").String(case_id.value_or(""));
+  json.Key("examiner").String(examiner.value_or(""));
+  json.EndObject();
+  json.Key("runs").BeginArray();
+  for (const RunRecord& run : runs) {
+    json.BeginObject();
+    json.Key("run").Uint(run.number);
+    json.Key("tool_version").String(run.tool_version);
+    json.Key("command_line").String(run.command_line);
+    json.Key("started_at").String(run.started_at);
+    json.Key("finished_at").String(run.finished_at);
+    json.Key("host").String(run.host);
+    json.Key("examiner").String(run.examiner);
+    json.Key("outcome").String(run.outcome);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("evidence").BeginArray();
+  for (const EvidenceRecord& r : evidence) {
+    if (r.parent == 0) WriteEvidence(json, r, children);
+  }
+  json.EndArray();
+  json.EndObject();
+  std::string text = json.Take();
+  text.push_back('\n');
+  return WriteFileAtomically(path, text);
+}
+
+}  // namespace tern

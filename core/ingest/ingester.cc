@@ -1,1 +1,350 @@
 #include "core/ingest/ingester.h"
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <unordered_map>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/status_macros.h"
+#include "core/evidence/hasher.h"
+#include "core/evidence/text_decoder.h"
+
+namespace tern {
+namespace {
+
+// Row counts at which a portal or cmdlet export stops silently (FORMATS.md §0).
+constexpr uint64_t kExportCaps[] = {5000, 10000, 50000, 500000};
+
+// Finished items wait here until a Commit() has made their events durable;
+// only then is their custody record marked "ingested", so a crash can never
+// leave a record that claims events the store lost.
+constexpr uint64_t kCommitEveryBytes = 512ull << 20;
+
+std::string NowRfc3339() {
+  const auto now = std::chrono::system_clock::now();
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
+  return FormatRfc3339(ms.count());
+}
+
+// Counts bytes as they are read, for progress reporting.
+class CountingStream : public ByteStream {
+ public:
+  CountingStream(ByteStream* inner, uint64_t* counter) : inner_(inner), counter_(counter) {}
+  absl::StatusOr<size_t> Read(char* buf, size_t n) override {
+    absl::StatusOr<size_t> got = inner_->Read(buf, n);
+    if (got.ok()) *counter_ += *got;
+    return got;
+  }
+
+ private:
+  ByteStream* inner_;
+  uint64_t* counter_;
+};
+
+class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSink {
+ public:
+  IngestVisitor(CaseStore* store, const ParserRegistry* registry, const IngestOptions& options,
+                IngestObserver* observer, IngestSummary* summary, std::string given_path)
+      : store_(store),
+        registry_(registry),
+        options_(options),
+        observer_(observer),
+        summary_(summary),
+        given_path_(std::move(given_path)) {}
+
+  absl::Status status() const { return store_status_; }
+
+  void OnNodeBegin(const EvidenceNode& node) override {
+    if (!store_status_.ok()) return;
+    absl::StatusOr<uint32_t> ordinal = store_->AllocateEvidenceOrdinal();
+    if (!ordinal.ok()) {
+      store_status_ = ordinal.status();
+      return;
+    }
+    EvidenceRecord record;
+    record.ordinal = *ordinal;
+    if (node.parent >= 0) record.parent = ordinals_[node.parent];
+    record.given_path = node.given_path;
+    record.absolute_path = node.absolute_path;
+    record.member_path = node.member_path;
+    record.display = node.display;
+    record.is_container = node.is_container;
+    record.container_format = node.container_format;
+    record.mtime_ms = node.mtime_ms;
+    record.ingested_at = NowRfc3339();
+    record.run = options_.run;
+    record.status = "in-progress";
+    store_status_ = store_->PutEvidence(record);
+    ordinals_[node.id] = record.ordinal;
+    records_[node.id] = std::move(record);
+    if (observer_ != nullptr && !node.is_container) observer_->OnItemStart(node.display);
+  }
+
+  absl::Status OnLeaf(const EvidenceNode& node, ByteStream& content) override {
+    TERN_RETURN_IF_ERROR(store_status_);
+    EvidenceRecord& record = records_[node.id];
+    current_ = &record;
+    CountingStream counted(&content, &leaf_bytes_);
+    TextDecoder text(&counted, this, node.display);
+    std::string head;
+    TERN_RETURN_IF_ERROR(ReadUpTo(text, kSniffBytes, &head));
+    const Parser* parser = registry_->Detect(head);
+    if (parser == nullptr) {
+      record.status = head.empty() ? "empty" : "unrecognized-format";
+      if (!head.empty()) {
+        Report(Warning{"unrecognized-format", node.display, 0,
+                       "no parser recognizes this content; the item is hashed and listed "
+                       "in custody but contributes no events"});
+      }
+      return absl::OkStatus();
+    }
+    record.format = std::string(parser->name());
+    ParseContext ctx;
+    ctx.source = node.display;
+    ctx.evidence_ordinal = record.ordinal;
+    ctx.max_record_bytes = options_.max_record_bytes;
+    ctx.events = this;
+    ctx.warnings = this;
+    ReplayStream replay(std::move(head), &text);
+    absl::Status parsed = parser->Parse(replay, ctx);
+    record.records_rejected += ctx.rejected;
+    record.records_parsed += ctx.rejected;
+    summary_->records_rejected += ctx.rejected;
+    summary_->records_parsed += ctx.rejected;
+    current_ = nullptr;
+    TERN_RETURN_IF_ERROR(store_status_);
+    return parsed;
+  }
+
+  void OnNodeEnd(const EvidenceNode& node, const Digests& digests,
+                 const absl::Status& status) override {
+    auto it = records_.find(node.id);
+    if (it == records_.end() || !store_status_.ok()) return;
+    EvidenceRecord record = std::move(it->second);
+    records_.erase(it);
+    record.sha256 = digests.sha256;
+    record.sha1 = digests.sha1;
+    record.md5 = digests.md5;
+    record.size = digests.size;
+    if (node.parent < 0) summary_->bytes += digests.size;
+    if (!status.ok()) {
+      Report(Warning{"read-error", node.display, 0, std::string(status.message())}, &record);
+    }
+    if (node.is_container) {
+      ++summary_->containers;
+      record.status = status.ok() ? "ingested" : "incomplete-read";
+      Finish(std::move(record));
+      return;
+    }
+    ++summary_->items;
+    if (record.status == "in-progress") {
+      if (SkipIfKnown(record)) return;
+      record.status = status.ok() ? "ingested" : "incomplete-read";
+      for (uint64_t cap : kExportCaps) {
+        if (record.records_parsed == cap) {
+          Report(Warning{"export-cap-reached", node.display, 0,
+                         absl::StrCat("exactly ", cap,
+                                      " records: the export probably hit a tool limit and "
+                                      "is incomplete; re-export in smaller time windows")},
+                 &record);
+        }
+      }
+    } else {
+      ++summary_->items_failed;
+    }
+    Finish(std::move(record));
+  }
+
+  // EventSink.
+  absl::Status Accept(Event event, std::string_view raw) override {
+    TERN_RETURN_IF_ERROR(store_status_);
+    EvidenceRecord& record = *current_;
+    event.provenance.evidence = record.ordinal;
+    if (event.record_id.empty()) {
+      event.record_id = SyntheticRecordId(event);
+      event.flags |= kFlagSyntheticId;
+    }
+    absl::StatusOr<CaseStore::AddOutcome> outcome = store_->AddEvent(event, raw);
+    if (!outcome.ok()) {
+      store_status_ = outcome.status();
+      return store_status_;
+    }
+    ++record.records_parsed;
+    ++summary_->records_parsed;
+    if (*outcome == CaseStore::AddOutcome::kStored) {
+      ++record.records_stored;
+      ++summary_->records_stored;
+    } else {
+      ++record.records_duplicate;
+      ++summary_->records_duplicate;
+    }
+    if ((event.flags & kFlagNoTime) == 0) {
+      if (record.first_event_ms == kNoTime || event.time_ms < record.first_event_ms) {
+        record.first_event_ms = event.time_ms;
+      }
+      if (record.last_event_ms == kNoTime || event.time_ms > record.last_event_ms) {
+        record.last_event_ms = event.time_ms;
+      }
+    }
+    if (observer_ != nullptr && (summary_->records_parsed & 0x3ff) == 0) {
+      observer_->OnProgress(summary_->bytes + leaf_bytes_, summary_->records_parsed);
+    }
+    return absl::OkStatus();
+  }
+
+  // WarningSink (warnings raised while an item is open belong to it).
+  void Report(Warning warning) override { Report(std::move(warning), current_); }
+
+  absl::Status CommitFinished() {
+    TERN_RETURN_IF_ERROR(store_status_);
+    TERN_RETURN_IF_ERROR(store_->Commit());
+    for (EvidenceRecord& record : finished_) {
+      TERN_RETURN_IF_ERROR(store_->PutEvidence(record));
+    }
+    finished_.clear();
+    bytes_since_commit_ = 0;
+    return store_->Commit();
+  }
+
+ private:
+  void Report(Warning warning, EvidenceRecord* record) {
+    ++summary_->warnings;
+    if (record != nullptr) {
+      ++record->warning_count;
+      if (record->warnings.size() < EvidenceRecord::kMaxStoredWarnings) {
+        record->warnings.push_back(warning);
+      }
+    }
+    if (observer_ != nullptr) observer_->OnWarning(warning);
+  }
+
+  // An item whose bytes are already in the case contributes nothing: its
+  // duplicate copies are rolled back and it is recorded as skipped.
+  bool SkipIfKnown(EvidenceRecord& record) {
+    absl::StatusOr<uint32_t> known = store_->FindIngestedBySha256(record.sha256);
+    if (!known.ok()) {
+      store_status_ = known.status();
+      return false;
+    }
+    uint32_t same_as = *known;
+    if (same_as == 0) {
+      auto seen = shas_this_walk_.find(record.sha256);
+      if (seen != shas_this_walk_.end()) same_as = seen->second;
+    }
+    if (same_as == 0 || record.records_stored > 0) {
+      shas_this_walk_.emplace(record.sha256, record.ordinal);
+      return false;
+    }
+    store_status_ = store_->RollbackEvidence(record.ordinal);
+    summary_->records_duplicate -= std::min(summary_->records_duplicate, record.records_duplicate);
+    summary_->records_parsed -= std::min(summary_->records_parsed, record.records_parsed);
+    summary_->records_rejected -= std::min(summary_->records_rejected, record.records_rejected);
+    record.records_parsed = record.records_stored = record.records_duplicate = 0;
+    record.records_rejected = 0;
+    record.status = "skipped-known-sha256";
+    record.same_as = same_as;
+    ++summary_->items_skipped;
+    Finish(std::move(record));
+    return true;
+  }
+
+  void Finish(EvidenceRecord record) {
+    bytes_since_commit_ += record.size;
+    finished_.push_back(std::move(record));
+    if (bytes_since_commit_ >= kCommitEveryBytes) store_status_ = CommitFinished();
+  }
+
+  CaseStore* store_;
+  const ParserRegistry* registry_;
+  const IngestOptions& options_;
+  IngestObserver* observer_;
+  IngestSummary* summary_;
+  std::string given_path_;
+  absl::Status store_status_;
+  std::unordered_map<int, uint32_t> ordinals_;
+  std::unordered_map<int, EvidenceRecord> records_;
+  std::unordered_map<std::string, uint32_t> shas_this_walk_;
+  std::vector<EvidenceRecord> finished_;
+  EvidenceRecord* current_ = nullptr;
+  uint64_t leaf_bytes_ = 0;
+  uint64_t bytes_since_commit_ = 0;
+};
+
+void AppendField(std::string_view value, std::string* out) {
+  out->append(value);
+  out->push_back('\x1f');
+}
+
+}  // namespace
+
+std::string SyntheticRecordId(const Event& event) {
+  std::string canonical;
+  AppendField(absl::StrCat(event.time_ms / 1000), &canonical);
+  AppendField(event.operation, &canonical);
+  AppendField(event.mailbox_guid.empty() ? event.mailbox_upn : event.mailbox_guid, &canonical);
+  AppendField(event.actor_upn, &canonical);
+  AppendField(event.actor_sid, &canonical);
+  AppendField(event.client_ip, &canonical);
+  AppendField(absl::StrCat(event.logon_type), &canonical);
+  AppendField(event.result_status, &canonical);
+  for (const MailItem& item : event.items) {
+    AppendField(item.item_id, &canonical);
+    AppendField(item.subject, &canonical);
+    AppendField(item.folder, &canonical);
+  }
+  for (const std::string& folder : event.folders) AppendField(folder, &canonical);
+  for (const NameValue& nv : event.operation_properties) {
+    AppendField(nv.name, &canonical);
+    AppendField(nv.value, &canonical);
+  }
+  for (const NameValue& nv : event.parameters) {
+    AppendField(nv.name, &canonical);
+    AppendField(nv.value, &canonical);
+  }
+  MultiHasher hasher;
+  hasher.Update(canonical);
+  return absl::StrCat("c:", hasher.Finish().sha256.substr(0, 32));
+}
+
+Ingester::Ingester(CaseStore* store, const ParserRegistry* registry, IngestOptions options,
+                   IngestObserver* observer)
+    : store_(store), registry_(registry), options_(std::move(options)), observer_(observer) {}
+
+absl::Status Ingester::RecoverInterrupted() {
+  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> records, store_->ListEvidence());
+  bool changed = false;
+  for (EvidenceRecord& record : records) {
+    if (record.status != "in-progress") continue;
+    TERN_RETURN_IF_ERROR(store_->RollbackEvidence(record.ordinal));
+    record.status = "interrupted";
+    record.records_parsed = record.records_stored = 0;
+    record.records_duplicate = record.records_rejected = 0;
+    TERN_RETURN_IF_ERROR(store_->PutEvidence(record));
+    ++summary_.rolled_back;
+    changed = true;
+  }
+  if (changed) TERN_RETURN_IF_ERROR(store_->Commit());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<IngestSummary> Ingester::Ingest(const std::vector<std::string>& inputs) {
+  for (const std::string& input : inputs) {
+    IngestVisitor visitor(store_, registry_, options_, observer_, &summary_, input);
+    absl::Status walked = WalkEvidence(input, options_.limits, visitor, visitor);
+    TERN_RETURN_IF_ERROR(visitor.status());
+    TERN_RETURN_IF_ERROR(visitor.CommitFinished());
+    if (!walked.ok()) {
+      ++summary_.items_failed;
+      ++summary_.warnings;
+      summary_.failed_inputs.push_back(Warning{"unreadable-input", input, 0,
+                                               std::string(walked.message())});
+      if (observer_ != nullptr) observer_->OnWarning(summary_.failed_inputs.back());
+    }
+  }
+  return summary_;
+}
+
+}  // namespace tern

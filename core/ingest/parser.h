@@ -39,6 +39,10 @@ struct ParseContext {
   EventSink* events = nullptr;
   WarningSink* warnings = nullptr;
   uint64_t rejected = 0;  // incremented by Reject()
+  // A record larger than this many bytes is rejected (with its line) instead
+  // of being held in memory. Default: 0, the format's own cap (CSV 32 MiB,
+  // JSON 64 MiB, XML 16 MiB).
+  uint64_t max_record_bytes = 0;
 
   // Counts a record that could not be used and reports why, with its line.
   void Reject(uint64_t line, std::string_view reason);

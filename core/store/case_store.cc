@@ -1,1 +1,547 @@
+// CaseStore: opening, schema, metadata, evidence, reads and derived data.
+// Event writes and rollback live in case_store_events.cc; key layouts in
+// store_keys.cc.
 #include "core/store/case_store.h"
+
+#include <charconv>
+#include <cstdarg>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
+#include "core/base/status_macros.h"
+#include "core/model/codec.h"
+#include "core/store/store_internal.h"
+#include "rocksdb/cache.h"
+#include "rocksdb/convenience.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+
+namespace tern {
+
+using store_internal::Av;
+using store_internal::Cf;
+using store_internal::kCfNames;
+using store_internal::kNumCfs;
+using store_internal::Sl;
+using store_internal::Sv;
+
+namespace {
+
+// Read-only opens must not write into the case directory (RocksDB would
+// otherwise rotate the writer's LOG file), so they log nowhere.
+class NullLogger : public rocksdb::Logger {
+ public:
+  NullLogger() : rocksdb::Logger(rocksdb::InfoLogLevel::FATAL_LEVEL) {}
+  using rocksdb::Logger::Logv;
+  void Logv(const char* /*format*/, va_list /*ap*/) override {}
+};
+
+bool Supported(rocksdb::CompressionType type) {
+  for (rocksdb::CompressionType t : rocksdb::GetSupportedCompressions()) {
+    if (t == type) return true;
+  }
+  return false;
+}
+
+// LZ4 for every level that ingest writes (cheap on 2 cores); ZSTD where data
+// settles for good, since raw record text compresses several-fold. Falls
+// back to whatever this librocksdb was built with.
+rocksdb::CompressionType FastCompression() {
+  if (Supported(rocksdb::kLZ4Compression)) return rocksdb::kLZ4Compression;
+  if (Supported(rocksdb::kSnappyCompression)) return rocksdb::kSnappyCompression;
+  return rocksdb::kNoCompression;
+}
+
+rocksdb::CompressionType StrongCompression() {
+  if (Supported(rocksdb::kZSTD)) return rocksdb::kZSTD;
+  return FastCompression();
+}
+
+rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache) {
+  rocksdb::ColumnFamilyOptions o;
+  // Large memtables: bulk ingest flushes rarely and writes big L0 files.
+  o.write_buffer_size = 64 << 20;
+  o.level_compaction_dynamic_level_bytes = true;
+  o.compression = FastCompression();
+  if (c == store_internal::kEvents || c == store_internal::kRaw) {
+    o.bottommost_compression = StrongCompression();
+  }
+  rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  // Point lookups (dedup on every AddEvent, copy existence, raw/meta reads)
+  // mostly miss or hit one key; a bloom filter avoids reading blocks.
+  if (c == store_internal::kIds || c == store_internal::kCopies || c == store_internal::kRaw ||
+      c == store_internal::kMeta) {
+    t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+absl::StatusOr<uint64_t> ParseCount(const std::optional<std::string>& text, std::string_view key,
+                                    const std::string& dir) {
+  if (!text.has_value()) return 0;
+  uint64_t v = 0;
+  const char* end = text->data() + text->size();
+  auto [ptr, ec] = std::from_chars(text->data(), end, v);
+  if (ec != std::errc() || ptr != end || text->empty()) {
+    return absl::DataLossError(
+        absl::StrCat("case store at ", dir, " has an unreadable meta ", Av(key), " '", *text, "'"));
+  }
+  return v;
+}
+
+}  // namespace
+
+CaseStore::Impl::~Impl() {
+  if (db == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* h : cf) {
+    if (h != nullptr) db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  }
+  for (rocksdb::ColumnFamilyHandle* h : extra)
+    db->DestroyColumnFamilyHandle(h).PermitUncheckedError();
+  db->Close().PermitUncheckedError();
+  delete db;
+}
+
+absl::Status CaseStore::Impl::RequireWritable() const {
+  if (mode == StoreMode::kReadWrite) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat("case store at ", dir, " is open read-only; writes are not allowed"));
+}
+
+absl::StatusOr<std::optional<std::string>> CaseStore::Impl::Get(Cf c, std::string_view key) {
+  std::string value;
+  const rocksdb::Status s = db->Get(rocksdb::ReadOptions(), H(c), Sl(key), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return Err(s, absl::StrCat("reading ", kCfNames[c]));
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status CaseStore::Impl::WriteBulk(rocksdb::WriteBatch* batch) {
+  if (batch->Count() == 0) return absl::OkStatus();
+  rocksdb::Status s = batch->Put(H(store_internal::kMeta), store_internal::kMetaEventCount,
+                                 std::to_string(event_count.load()));
+  if (s.ok()) {
+    s = batch->Put(H(store_internal::kMeta), store_internal::kMetaCopyCount,
+                   std::to_string(copy_count.load()));
+  }
+  if (s.ok()) {
+    rocksdb::WriteOptions wo;
+    wo.disableWAL = true;  // made durable by the flush in Commit()
+    s = db->Write(wo, batch);
+  }
+  if (!s.ok()) return Err(s, "writing events");
+  unflushed = true;
+  return absl::OkStatus();
+}
+
+absl::Status CaseStore::Impl::WritePending() {
+  absl::Status status = WriteBulk(&pending);
+  pending.Clear();
+  pending_records = 0;
+  pending_ids.clear();
+  return status;
+}
+
+absl::Status CaseStore::Impl::WriteSmall(rocksdb::WriteBatch* batch) {
+  TERN_RETURN_IF_ERROR(RequireWritable());
+  TERN_RETURN_IF_ERROR(WritePending());
+  rocksdb::WriteOptions wo;
+  if (unflushed) {
+    // Keep write order intact across a crash: a WAL write replayed on
+    // recovery must not outlive the unflushed bulk data written before it.
+    wo.disableWAL = true;
+  } else {
+    wo.sync = true;
+  }
+  const rocksdb::Status s = db->Write(wo, batch);
+  if (!s.ok()) return Err(s, "writing metadata");
+  return absl::OkStatus();
+}
+
+absl::Status CaseStore::Impl::Commit() {
+  TERN_RETURN_IF_ERROR(RequireWritable());
+  TERN_RETURN_IF_ERROR(WritePending());
+  if (!unflushed) return absl::OkStatus();
+  rocksdb::FlushOptions fo;
+  fo.wait = true;
+  fo.allow_write_stall = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> all(cf.begin(), cf.end());
+  all.insert(all.end(), extra.begin(), extra.end());
+  // atomic_flush is on: all families persist up to the same write, so the
+  // store on disk is always a prefix of what was written.
+  const rocksdb::Status s = db->Flush(fo, all);
+  if (!s.ok()) return Err(s, "flushing");
+  unflushed = false;
+  return absl::OkStatus();
+}
+
+CaseStore::CaseStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+CaseStore::~CaseStore() {
+  // Best effort: a caller that cares about errors calls Commit() itself.
+  if (impl_ != nullptr && impl_->mode == StoreMode::kReadWrite) impl_->Commit().IgnoreError();
+}
+
+absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& dir, StoreMode mode) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool existed = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (mode == StoreMode::kReadOnly && !existed) {
+    return absl::NotFoundError(absl::StrCat("no case store at ", dir));
+  }
+  if (mode == StoreMode::kReadWrite) {
+    fs::create_directories(dir, ec);
+    if (ec) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot create case store directory ", dir, ": ", ec.message()));
+    }
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->mode = mode;
+
+  rocksdb::DBOptions opts;
+  opts.create_if_missing = (mode == StoreMode::kReadWrite);
+  opts.create_missing_column_families = (mode == StoreMode::kReadWrite && !existed);
+  opts.atomic_flush = true;
+  opts.max_background_jobs = 2;
+  opts.db_write_buffer_size = size_t{256} << 20;  // cap on all memtables together
+  opts.keep_log_file_num = 3;
+  if (mode == StoreMode::kReadOnly) {
+    impl->logger = std::make_shared<NullLogger>();
+    opts.info_log = impl->logger;
+  }
+  const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(size_t{64} << 20);
+
+  // An existing store is opened with exactly the families it has, so that a
+  // store written by a newer tern (with more families) still opens far
+  // enough for the schema check below to explain the refusal.
+  std::vector<std::string> names;
+  if (existed) {
+    const rocksdb::Status s = rocksdb::DB::ListColumnFamilies(opts, dir, &names);
+    if (!s.ok()) return store_internal::FromRocks(s, dir, "listing column families");
+  } else {
+    names.assign(std::begin(kCfNames), std::end(kCfNames));
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<int> slot;  // Cf of each descriptor, or -1 for an unknown family
+  for (const std::string& name : names) {
+    int known = -1;
+    for (int c = 0; c < kNumCfs; ++c) {
+      if (name == kCfNames[c]) known = c;
+    }
+    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), cache)
+                                              : rocksdb::ColumnFamilyOptions());
+    slot.push_back(known);
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  const rocksdb::Status s =
+      mode == StoreMode::kReadWrite
+          ? rocksdb::DB::Open(opts, dir, descriptors, &handles, &impl->db)
+          : rocksdb::DB::OpenForReadOnly(opts, dir, descriptors, &handles, &impl->db);
+  if (!s.ok()) return store_internal::FromRocks(s, dir, "opening");
+  impl->cf.assign(kNumCfs, nullptr);
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (slot[i] >= 0) {
+      impl->cf[slot[i]] = handles[i];
+    } else {
+      impl->extra.push_back(handles[i]);
+    }
+  }
+
+  // Schema: checked before anything else is read, so a newer store is
+  // refused with a clear message rather than misread.
+  if (impl->cf[store_internal::kMeta] == nullptr) {
+    return absl::DataLossError(absl::StrCat("case store at ", dir, " has no meta column family"));
+  }
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> version,
+                        impl->Get(store_internal::kMeta, store_internal::kMetaSchemaVersion));
+  if (!version.has_value()) {
+    bool empty = true;
+    for (rocksdb::ColumnFamilyHandle* h : handles) {
+      std::unique_ptr<rocksdb::Iterator> it(impl->db->NewIterator(rocksdb::ReadOptions(), h));
+      it->SeekToFirst();
+      if (it->Valid()) empty = false;
+      TERN_RETURN_IF_ERROR(impl->Err(it->status(), "checking for data"));
+    }
+    if (!empty) {
+      return absl::DataLossError(absl::StrCat(
+          "case store at ", dir, " has data but no schema_version: damaged or not a tern store"));
+    }
+    if (mode == StoreMode::kReadWrite) {
+      rocksdb::WriteBatch b;
+      TERN_RETURN_IF_ERROR(
+          impl->Err(b.Put(impl->H(store_internal::kMeta), store_internal::kMetaSchemaVersion,
+                          std::to_string(kStoreSchemaVersion)),
+                    "writing schema_version"));
+      TERN_RETURN_IF_ERROR(impl->WriteSmall(&b));
+    }
+  } else {
+    int v = 0;
+    const char* end = version->data() + version->size();
+    auto [ptr, parse_ec] = std::from_chars(version->data(), end, v);
+    if (parse_ec != std::errc() || ptr != end || v < 1) {
+      return absl::DataLossError(absl::StrCat(
+          "case store at ", dir, " has an unreadable schema_version '", *version, "'"));
+    }
+    if (v > kStoreSchemaVersion) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("case store at ", dir, " was written by schema ", v,
+                       "; this tern reads schema <= ", kStoreSchemaVersion));
+    }
+  }
+  for (int c = 0; c < kNumCfs; ++c) {
+    if (impl->cf[c] == nullptr) {
+      return absl::DataLossError(
+          absl::StrCat("case store at ", dir, " lacks column family ", kCfNames[c]));
+    }
+  }
+
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> events,
+                        impl->Get(store_internal::kMeta, store_internal::kMetaEventCount));
+  TERN_ASSIGN_OR_RETURN(uint64_t event_count,
+                        ParseCount(events, store_internal::kMetaEventCount, dir));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> copies,
+                        impl->Get(store_internal::kMeta, store_internal::kMetaCopyCount));
+  TERN_ASSIGN_OR_RETURN(uint64_t copy_count,
+                        ParseCount(copies, store_internal::kMetaCopyCount, dir));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> next,
+                        impl->Get(store_internal::kMeta, store_internal::kMetaNextOrdinal));
+  TERN_ASSIGN_OR_RETURN(uint64_t next_ordinal,
+                        ParseCount(next, store_internal::kMetaNextOrdinal, dir));
+  if (next_ordinal > UINT32_MAX) {
+    return absl::DataLossError(
+        absl::StrCat("case store at ", dir, " has an impossible next evidence ordinal"));
+  }
+  impl->event_count = event_count;
+  impl->copy_count = copy_count;
+  impl->next_ordinal = next_ordinal == 0 ? 1 : static_cast<uint32_t>(next_ordinal);
+  return std::unique_ptr<CaseStore>(new CaseStore(std::move(impl)));
+}
+
+absl::Status CaseStore::PutMeta(std::string_view key, std::string_view value) {
+  if (store_internal::IsReservedMetaKey(key)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("meta key '", Av(key), "' is reserved for the case store itself"));
+  }
+  rocksdb::WriteBatch b;
+  TERN_RETURN_IF_ERROR(
+      impl_->Err(b.Put(impl_->H(store_internal::kMeta), Sl(key), Sl(value)), "writing meta"));
+  return impl_->WriteSmall(&b);
+}
+
+absl::StatusOr<std::optional<std::string>> CaseStore::GetMeta(std::string_view key) {
+  return impl_->Get(store_internal::kMeta, key);
+}
+
+absl::StatusOr<uint32_t> CaseStore::AllocateEvidenceOrdinal() {
+  TERN_RETURN_IF_ERROR(impl_->RequireWritable());
+  if (impl_->next_ordinal == UINT32_MAX) {
+    return absl::ResourceExhaustedError("evidence ordinals exhausted");
+  }
+  const uint32_t ordinal = impl_->next_ordinal;
+  rocksdb::WriteBatch b;
+  TERN_RETURN_IF_ERROR(
+      impl_->Err(b.Put(impl_->H(store_internal::kMeta), store_internal::kMetaNextOrdinal,
+                       std::to_string(ordinal + 1)),
+                 "allocating an evidence ordinal"));
+  TERN_RETURN_IF_ERROR(impl_->WriteSmall(&b));
+  impl_->next_ordinal = ordinal + 1;
+  return ordinal;
+}
+
+absl::Status CaseStore::PutEvidence(const EvidenceRecord& record) {
+  if (record.ordinal == 0) {
+    return absl::InvalidArgumentError("evidence record without an ordinal");
+  }
+  rocksdb::WriteBatch b;
+  TERN_RETURN_IF_ERROR(
+      impl_->Err(b.Put(impl_->H(store_internal::kEvidence),
+                       store_internal::EvidenceKey(record.ordinal), EncodeEvidence(record)),
+                 "writing evidence"));
+  return impl_->WriteSmall(&b);
+}
+
+absl::StatusOr<std::vector<EvidenceRecord>> CaseStore::ListEvidence() {
+  std::vector<EvidenceRecord> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->H(store_internal::kEvidence)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    absl::StatusOr<EvidenceRecord> rec = DecodeEvidence(Sv(it->value()));
+    if (!rec.ok()) {
+      return absl::DataLossError(absl::StrCat("case store at ", impl_->dir,
+                                              ": evidence record: ", rec.status().message()));
+    }
+    out.push_back(*std::move(rec));
+  }
+  TERN_RETURN_IF_ERROR(impl_->Err(it->status(), "listing evidence"));
+  return out;
+}
+
+absl::StatusOr<uint32_t> CaseStore::FindIngestedBySha256(std::string_view sha256) {
+  const std::string want = store_internal::AsciiLower(sha256);
+  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> all, ListEvidence());
+  for (const EvidenceRecord& rec : all) {
+    if (!rec.is_container && rec.status == "ingested" && rec.sha256 == want) return rec.ordinal;
+  }
+  return 0;
+}
+
+absl::StatusOr<CaseStore::AddOutcome> CaseStore::AddEvent(const Event& event,
+                                                          std::string_view raw) {
+  return impl_->AddEvent(event, raw);
+}
+
+absl::Status CaseStore::RollbackEvidence(uint32_t ordinal) {
+  return impl_->RollbackEvidence(ordinal);
+}
+
+absl::Status CaseStore::Commit() { return impl_->Commit(); }
+
+absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
+                                   const std::function<bool(const Event&)>& fn) {
+  if (from >= to) return absl::OkStatus();
+  const std::string lower = store_internal::TimeKey(from);
+  const std::string upper = store_internal::TimeKey(to);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::kEvents)));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    absl::StatusOr<Event> e = DecodeEvent(Sv(it->value()));
+    if (!e.ok()) {
+      return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": event ",
+                                              Av(Sv(it->key()).substr(8)), ": ",
+                                              e.status().message()));
+    }
+    if (!fn(*e)) break;
+  }
+  return impl_->Err(it->status(), "scanning events");
+}
+
+absl::StatusOr<std::optional<Event>> CaseStore::GetEvent(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time,
+                        impl_->Get(store_internal::kIds, record_id));
+  if (!time.has_value()) return std::optional<Event>();
+  if (time->size() != 8) {
+    return absl::DataLossError(
+        absl::StrCat("case store at ", impl_->dir, ": malformed ids entry for ", Av(record_id)));
+  }
+  std::string key = *time;
+  key.append(record_id);
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> value, impl_->Get(store_internal::kEvents, key));
+  if (!value.has_value()) {
+    return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": record ",
+                                            Av(record_id), " is indexed but its event is missing"));
+  }
+  absl::StatusOr<Event> e = DecodeEvent(*value);
+  if (!e.ok()) {
+    return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": event ", Av(record_id),
+                                            ": ", e.status().message()));
+  }
+  return std::optional<Event>(*std::move(e));
+}
+
+absl::StatusOr<std::string> CaseStore::GetRaw(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                        impl_->Get(store_internal::kRaw, record_id));
+  if (!raw.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no record ", Av(record_id), " in the case"));
+  }
+  return *std::move(raw);
+}
+
+absl::StatusOr<std::vector<CaseStore::Copy>> CaseStore::GetCopies(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::vector<store_internal::CopyEntry> entries,
+                        impl_->ReadCopies(record_id));
+  std::vector<Copy> out;
+  out.reserve(entries.size());
+  for (store_internal::CopyEntry& entry : entries) {
+    Copy c;
+    c.provenance = {entry.ordinal, entry.line, entry.value.record_index};
+    c.raw = std::move(entry.value.raw);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::Status CaseStore::ScanIndex(StoreIndex index, std::string_view value, TimeMs from, TimeMs to,
+                                  const std::function<bool(std::string_view, TimeMs)>& fn) {
+  if (from >= to) return absl::OkStatus();
+  const std::string prefix = store_internal::IndexPrefix(value);
+  const std::string lower = prefix + store_internal::TimeKey(from);
+  const std::string upper = prefix + store_internal::TimeKey(to);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::IndexCf(index))));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const std::string_view key = Sv(it->key());
+    // Bounds keep the scan inside the prefix; a shorter key means damage.
+    if (key.size() < prefix.size() + 8) {
+      return absl::DataLossError(
+          absl::StrCat("case store at ", impl_->dir, ": malformed index key"));
+    }
+    const TimeMs time = TimeFromOrderPreserving(DecodeBigEndian64(key.data() + prefix.size()));
+    if (!fn(key.substr(prefix.size() + 8), time)) break;
+  }
+  return impl_->Err(it->status(), "scanning an index");
+}
+
+absl::StatusOr<uint64_t> CaseStore::CountEvents() { return impl_->event_count.load(); }
+
+absl::StatusOr<uint64_t> CaseStore::CountCopies() { return impl_->copy_count.load(); }
+
+absl::Status CaseStore::ReplaceDerived(
+    std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (kind.empty() || kind.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError("derived kind must be non-empty and free of NUL bytes");
+  }
+  const std::string prefix = store_internal::DerivedPrefix(kind);
+  std::string end(kind);
+  end.push_back('\x01');  // every key of `kind` sorts below kind + "\x01"
+  rocksdb::ColumnFamilyHandle* h = impl_->H(store_internal::kDerived);
+  rocksdb::WriteBatch b;
+  rocksdb::Status s = b.DeleteRange(h, prefix, end);
+  for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
+    s = b.Put(h, prefix + entries[i].first, entries[i].second);
+  }
+  TERN_RETURN_IF_ERROR(impl_->Err(s, "replacing derived data"));
+  return impl_->WriteSmall(&b);
+}
+
+absl::Status CaseStore::ScanDerived(
+    std::string_view kind, const std::function<bool(std::string_view, std::string_view)>& fn) {
+  const std::string prefix = store_internal::DerivedPrefix(kind);
+  std::string end(kind);
+  end.push_back('\x01');
+  const rocksdb::Slice upper_slice(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::kDerived)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (!fn(Sv(it->key()).substr(prefix.size()), Sv(it->value()))) break;
+  }
+  return impl_->Err(it->status(), "scanning derived data");
+}
+
+absl::Status CaseStore::VerifyChecksums() {
+  return impl_->Err(impl_->db->VerifyChecksum(), "verifying checksums");
+}
+
+}  // namespace tern

@@ -5,18 +5,33 @@
 //   events     be(time) + record_id            -> EncodeEvent (no raw)
 //   raw        record_id                       -> verbatim record bytes
 //   ids        record_id                       -> be(time)   (dedup, lookups)
-//   copies     record_id + be32(ord) + be64(line) -> raw bytes if they differ, else ""
-//   by_evid    be32(ord) + record_id           -> ""   (rollback of an item)
+//   copies     record_id + be32(ord) + be64(line) -> record_index + (raw bytes and
+//              EncodeEvent of the copy if its bytes differ, else "" and "")
+//   by_evid    be32(ord) + record_id           -> ""   (rollback of an item: the
+//              item stored the record, or holds copies of it, or both)
 //   idx_mailbox / idx_ip / idx_actor / idx_operation
 //              lower(value) + '\0' + be(time) + record_id -> ""
+//              (NUL and \x01 in a value are escaped as \x01\x01 and \x01\x02)
 //   evidence   be32(ordinal)                   -> EncodeEvidence
 //   derived    kind + '\0' + key               -> opaque (sessions, findings)
-//   meta       text key                        -> text value (schema version, ...)
+//   meta       text key                        -> text value (schema version,
+//              event and copy counters, next evidence ordinal, ...)
 //
 // Bulk ingest writes batches without a WAL and makes them durable in Commit()
 // (flush), so a finished ingest survives a crash without paying an fsync per
-// record. Thread-safety: Add*/Commit from one thread at a time; reads are safe
-// from any thread once writes are committed.
+// record. Flushes are atomic across column families, and small writes (meta,
+// evidence, derived) made while bulk data is unflushed join the WAL-less
+// stream, so after a crash the store always holds a prefix of what was
+// written. Thread-safety: Add*/Commit from one thread at a time; reads are
+// safe from any thread once writes are committed. Reads see what has reached
+// RocksDB: everything up to the last Commit(), and possibly later batches.
+//
+// Only one read-write CaseStore may hold a directory (RocksDB's LOCK file; a
+// second gets FailedPrecondition "case is in use by another tern process").
+// kReadOnly opens take no lock and write nothing into the directory; they
+// must not be used while a writer holds the store (RocksDB leaves that
+// undefined for the reader), which `tern` ensures by running one command
+// per case at a time.
 #ifndef TERN_CORE_STORE_CASE_STORE_H_
 #define TERN_CORE_STORE_CASE_STORE_H_
 
@@ -78,6 +93,9 @@ class CaseStore {
   absl::StatusOr<AddOutcome> AddEvent(const Event& event, std::string_view raw);
   // Deletes every event stored from evidence `ordinal` and every copy
   // recorded from it (an item found to be already ingested, or interrupted).
+  // A deleted event that other items hold copies of is replaced by the copy
+  // with the lowest (ordinal, line), with that copy's bytes and normalized
+  // fields. Durable at the next Commit().
   absl::Status RollbackEvidence(uint32_t ordinal);
   // Writes pending batches and flushes, so everything so far survives a crash.
   absl::Status Commit();
@@ -99,7 +117,8 @@ class CaseStore {
   // indexes both the GUID and the owner UPN; actor both the UPN and the SID.
   absl::Status ScanIndex(StoreIndex index, std::string_view value, TimeMs from, TimeMs to,
                          const std::function<bool(std::string_view record_id, TimeMs)>& fn);
-  // Number of distinct events and of duplicate copies in the case.
+  // Number of distinct events and of duplicate copies in the case. Exact and
+  // O(1) (counters kept in meta); they include adds not yet committed.
   absl::StatusOr<uint64_t> CountEvents();
   absl::StatusOr<uint64_t> CountCopies();
 
@@ -108,8 +127,9 @@ class CaseStore {
   absl::Status ReplaceDerived(std::string_view kind,
                               const std::vector<std::pair<std::string, std::string>>& entries);
   // Entries of `kind` in key order.
-  absl::Status ScanDerived(std::string_view kind,
-                           const std::function<bool(std::string_view key, std::string_view value)>& fn);
+  absl::Status ScanDerived(
+      std::string_view kind,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn);
 
   // Runs RocksDB's checksum verification over every file of the store.
   absl::Status VerifyChecksums();

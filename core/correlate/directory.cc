@@ -1,0 +1,199 @@
+#include "core/correlate/directory.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/correlate/text.h"
+
+namespace tern::correlate {
+namespace {
+
+constexpr int32_t kRecordExchangeAdmin = 1;
+constexpr int32_t kRecordAadStsLogon = 15;
+
+// Cmdlet nouns whose Identity names a mailbox (or a rule/folder inside one).
+bool IsMailboxScopedCmdlet(std::string_view op) {
+  const size_t dash = op.find('-');
+  if (dash == std::string_view::npos) return false;
+  const std::string noun = Lower(op.substr(dash + 1));
+  static constexpr std::string_view kNouns[] = {
+      "mailbox", "inboxrule", "mailuser", "recipientpermission", "adpermission",
+      "casmailbox", "remotemailbox"};
+  for (std::string_view n : kNouns) {
+    if (noun.find(n) != std::string::npos) return true;
+  }
+  return false;
+}
+
+bool IsInboxRuleCmdlet(std::string_view op) {
+  return EndsWithIgnoreCase(op, "-InboxRule");
+}
+
+// The mailbox part of an Exchange identity: drops quotes, a ":\folder" or
+// "\rule" suffix and a DN / "tenant/" prefix.
+std::string MailboxPart(std::string_view identity) {
+  std::string_view s = Trim(identity);
+  if (!s.empty() && s.front() == '"') s.remove_prefix(1);
+  if (!s.empty() && s.back() == '"') s.remove_suffix(1);
+  if (size_t p = s.find(":\\"); p != std::string_view::npos) s = s.substr(0, p);
+  if (size_t p = s.rfind('\\'); p != std::string_view::npos) s = s.substr(0, p);
+  if (size_t p = s.rfind('/'); p != std::string_view::npos) s = s.substr(p + 1);
+  return Lower(Trim(s));
+}
+
+}  // namespace
+
+std::string ActorOf(const Event& e) {
+  if (!e.actor_upn.empty()) return Lower(e.actor_upn);
+  if (!e.actor_sid.empty()) return Lower(e.actor_sid);
+  return Lower(e.actor_display);
+}
+
+bool IsSystemPrincipal(const Event& e) {
+  // UserType 3 DcAdmin / 4 System; LogonType 3 Transport / 4 SystemService.
+  if (e.user_type == 3 || e.user_type == 4) return true;
+  if (e.logon_type == kLogonTransport || e.logon_type == kLogonSystemService) return true;
+  const std::string actor = ActorOf(e);
+  return actor.starts_with("nt authority\\") || actor == "s-1-5-18" ||
+         actor.starts_with("devilfish-applicationaccount") ||
+         Lower(e.actor_sid) == "s-1-5-18";
+}
+
+OrgDomains::OrgDomains(const std::vector<std::string>& domains) {
+  for (const std::string& raw : domains) {
+    std::string d = Lower(Trim(raw));
+    if (d.starts_with("*.")) d.erase(0, 2);
+    if (d.starts_with("@")) d.erase(0, 1);
+    if (d.empty()) continue;
+    domains_.push_back(d);
+    const size_t dot = d.find('.');
+    if (dot != std::string::npos && !d.ends_with(".onmicrosoft.com")) {
+      domains_.push_back(d.substr(0, dot) + ".onmicrosoft.com");
+      domains_.push_back(d.substr(0, dot) + ".mail.onmicrosoft.com");  // hybrid routing domain
+    }
+  }
+  std::sort(domains_.begin(), domains_.end());
+  domains_.erase(std::unique(domains_.begin(), domains_.end()), domains_.end());
+}
+
+bool OrgDomains::IsInternal(std::string_view domain_view) const {
+  const std::string domain = Lower(domain_view);
+  for (const std::string& d : domains_) {
+    if (domain == d) return true;
+    if (domain.size() > d.size() && domain.ends_with(d) &&
+        domain[domain.size() - d.size() - 1] == '.') {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool OrgDomains::IsExternalAddress(std::string_view address) const {
+  const size_t at = address.rfind('@');
+  if (at == std::string_view::npos || at + 1 >= address.size()) return false;
+  return !IsInternal(address.substr(at + 1));
+}
+
+void MailboxDirectory::AddName(absl::flat_hash_map<std::string, std::string>& map,
+                               std::string name, const std::string& key) {
+  if (name.empty() || key.empty()) return;
+  auto [it, inserted] = map.emplace(std::move(name), key);
+  if (!inserted && it->second != key) it->second.clear();  // shared: ambiguous
+}
+
+void MailboxDirectory::Observe(const Event& e) {
+  ++events_;
+  if (e.time_ms != kNoTime && !(e.flags & kFlagNoTime)) {
+    if (first_ == kNoTime || e.time_ms < first_) first_ = e.time_ms;
+    if (last_ == kNoTime || e.time_ms > last_) last_ = e.time_ms;
+  }
+  const std::string guid = Lower(e.mailbox_guid);
+  const std::string upn = Lower(e.mailbox_upn);
+  if (guid.empty() && upn.empty()) return;
+  if (!guid.empty()) {
+    auto it = guid_to_upn_.find(guid);
+    if (it == guid_to_upn_.end()) {
+      guid_to_upn_.emplace(guid, upn);
+    } else if (it->second.empty()) {
+      it->second = upn;
+    }
+    if (!upn.empty()) {
+      upn_to_guid_.emplace(upn, guid);
+      upn_only_.erase(upn);
+    }
+  } else if (!upn_to_guid_.contains(upn)) {
+    upn_only_.emplace(upn, true);
+  }
+  const std::string& key = guid.empty() ? upn : guid;
+  if (const size_t at = upn.find('@'); at != std::string::npos) {
+    AddName(alias_, upn.substr(0, at), key);
+    owner_domains_.emplace(upn.substr(at + 1), true);
+  }
+  // The owner's display name is only known from the owner's own records.
+  if (e.logon_type == kLogonOwner && !e.actor_display.empty() &&
+      (e.actor_upn.empty() || Lower(e.actor_upn) == upn)) {
+    AddName(display_, Lower(e.actor_display), key);
+  }
+}
+
+MailboxRef MailboxDirectory::FromGuidOrUpn(std::string_view guid_view,
+                                           std::string_view upn_view) const {
+  MailboxRef ref{Lower(guid_view), Lower(upn_view)};
+  if (!ref.guid.empty()) {
+    if (ref.upn.empty()) {
+      if (auto it = guid_to_upn_.find(ref.guid); it != guid_to_upn_.end()) ref.upn = it->second;
+    }
+    return ref;
+  }
+  if (auto it = upn_to_guid_.find(ref.upn); it != upn_to_guid_.end()) ref.guid = it->second;
+  return ref;
+}
+
+MailboxRef MailboxDirectory::Resolve(std::string_view identity) const {
+  const std::string part = MailboxPart(identity);
+  if (part.empty()) return {};
+  if (guid_to_upn_.contains(part)) return FromGuidOrUpn(part, "");
+  if (upn_to_guid_.contains(part) || upn_only_.contains(part)) return FromGuidOrUpn("", part);
+  for (const auto* names : {&alias_, &display_}) {
+    auto it = names->find(part);
+    if (it != names->end() && !it->second.empty()) {
+      if (guid_to_upn_.contains(it->second)) return FromGuidOrUpn(it->second, "");
+      return FromGuidOrUpn("", it->second);
+    }
+  }
+  return MailboxRef{"", part};
+}
+
+MailboxRef MailboxDirectory::ForEvent(const Event& e) const {
+  if (!e.mailbox_guid.empty() || !e.mailbox_upn.empty()) {
+    return FromGuidOrUpn(e.mailbox_guid, e.mailbox_upn);
+  }
+  if (IsMailboxScopedCmdlet(e.operation)) {
+    for (std::string_view name : {"Identity", "Mailbox"}) {
+      const NameValue* p = Event::Find(e.parameters, name);
+      if (p != nullptr && !p->value.empty()) return Resolve(p->value);
+    }
+    if (!e.object_id.empty()) {
+      MailboxRef ref = Resolve(e.object_id);
+      // "…/Rule name" without a mailbox part does not name a mailbox.
+      if (!IsInboxRuleCmdlet(e.operation) || e.object_id.find('\\') != std::string::npos) return ref;
+    }
+    if (IsInboxRuleCmdlet(e.operation) && !e.actor_upn.empty()) return Resolve(e.actor_upn);
+    return {};
+  }
+  if (e.record_type == kRecordExchangeAdmin) return {};  // tenant-wide cmdlet
+  if (e.record_type == kRecordAadStsLogon && !e.actor_upn.empty()) {
+    MailboxRef ref = Resolve(e.actor_upn);
+    if (!ref.guid.empty()) return ref;  // only the actor's own, known mailbox
+  }
+  return {};
+}
+
+std::vector<std::string> MailboxDirectory::OwnerDomains() const {
+  std::vector<std::string> out;
+  for (const auto& [d, unused] : owner_domains_) out.push_back(d);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace tern::correlate

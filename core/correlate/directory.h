@@ -1,0 +1,116 @@
+// Who is who in a case: the mailboxes seen in the events (GUID, owner UPN,
+// alias, owner display name), the organization's domains, and the
+// attribution of each event to the mailbox it concerns and the actor who did
+// it. Built in a first pass over the events (Observe), then read-only.
+//
+// Attribution rules (DETECTIONS.md section 2, "Per-mailbox view"):
+//  - mailbox records (RecordType 2, 3, 50, ...) belong to MailboxGuid, else
+//    to MailboxOwnerUPN resolved to a known GUID;
+//  - admin cmdlets on mailbox-scoped objects (Set-Mailbox, *-InboxRule,
+//    Add-MailboxPermission, Add-RecipientPermission, *-MailboxFolderPermission,
+//    ...) belong to the mailbox they target: the Identity / Mailbox parameter,
+//    else ObjectId, resolved through GUID, UPN, alias or owner display name;
+//    *-InboxRule without a target belongs to the actor's own mailbox;
+//  - sign-in records (RecordType 15) belong to the actor's own mailbox;
+//  - everything else (tenant-wide cmdlets, eDiscovery) belongs to no mailbox.
+//
+// Thread-compatible: Observe() from one thread; const methods are then safe
+// from any thread.
+#ifndef TERN_CORE_CORRELATE_DIRECTORY_H_
+#define TERN_CORE_CORRELATE_DIRECTORY_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/base/time.h"
+#include "core/model/event.h"
+
+namespace tern::correlate {
+
+// A mailbox as far as it is known: GUID (lower-case) and/or owner UPN
+// (lower-case). Both empty = no mailbox (tenant-wide activity).
+struct MailboxRef {
+  std::string guid;
+  std::string upn;
+
+  bool empty() const { return guid.empty() && upn.empty(); }
+  // The grouping key: the GUID when known, else the UPN.
+  const std::string& key() const { return guid.empty() ? upn : guid; }
+  bool operator==(const MailboxRef&) const = default;
+};
+
+// The actor of an event for grouping: UserId lower-cased, else LogonUserSid,
+// else the display name; "" when the record names nobody.
+std::string ActorOf(const Event& e);
+
+// True for Exchange / Microsoft service principals that act on mailboxes as
+// part of normal operation (DETECTIONS.md section 0.5): NT AUTHORITY\SYSTEM
+// (...), S-1-5-18, devilfish-applicationaccount, UserType 3 (DcAdmin) and
+// 4 (System), and LogonType 3/4 (Transport, SystemService).
+bool IsSystemPrincipal(const Event& e);
+
+// The organization's mail domains; a domain is internal when it equals one of
+// them or is a subdomain of one.
+class OrgDomains {
+ public:
+  OrgDomains() = default;
+  // `domains` are lower-cased; for each "label.tld" the tenant's
+  // "label.onmicrosoft.com" (DETECTIONS.md entry 1) and its routing domain
+  // "label.mail.onmicrosoft.com" are added as well.
+  explicit OrgDomains(const std::vector<std::string>& domains);
+  bool IsInternal(std::string_view domain) const;
+  // True for "user@domain" whose domain is not internal. Addresses without a
+  // domain (recipient names, legacy DNs) resolve inside Exchange: internal.
+  bool IsExternalAddress(std::string_view address) const;
+  const std::vector<std::string>& domains() const { return domains_; }
+
+ private:
+  std::vector<std::string> domains_;  // sorted, unique
+};
+
+class MailboxDirectory {
+ public:
+  // Learns from one event; call for every event, in time order (pass 1).
+  void Observe(const Event& e);
+
+  // The mailbox `identity` names (UPN, alias, GUID, owner display name,
+  // "org/…/alias" DN, "mailbox\rule", "mailbox:\folder"): the known mailbox,
+  // else {"", identity lower-cased} when it looks like an address or a name,
+  // else empty. Ambiguous aliases/names do not resolve.
+  MailboxRef Resolve(std::string_view identity) const;
+
+  // The mailbox `e` concerns (see the file comment).
+  MailboxRef ForEvent(const Event& e) const;
+
+  // Owner UPN domains seen in mailbox records, sorted.
+  std::vector<std::string> OwnerDomains() const;
+
+  size_t mailbox_count() const { return guid_to_upn_.size() + upn_only_.size(); }
+  uint64_t events() const { return events_; }
+  TimeMs first_event() const { return first_; }  // kNoTime when no event
+  TimeMs last_event() const { return last_; }
+
+ private:
+  MailboxRef FromGuidOrUpn(std::string_view guid, std::string_view upn) const;
+  void AddName(absl::flat_hash_map<std::string, std::string>& map, std::string name,
+               const std::string& key);
+
+  absl::flat_hash_map<std::string, std::string> guid_to_upn_;  // first UPN seen
+  absl::flat_hash_map<std::string, std::string> upn_to_guid_;
+  absl::flat_hash_map<std::string, bool> upn_only_;  // UPNs never seen with a GUID
+  // Alias (UPN local part) and owner display name -> mailbox key; "" when
+  // two mailboxes share it (ambiguous).
+  absl::flat_hash_map<std::string, std::string> alias_;
+  absl::flat_hash_map<std::string, std::string> display_;
+  absl::flat_hash_map<std::string, bool> owner_domains_;
+  uint64_t events_ = 0;
+  TimeMs first_ = kNoTime;
+  TimeMs last_ = kNoTime;
+};
+
+}  // namespace tern::correlate
+
+#endif  // TERN_CORE_CORRELATE_DIRECTORY_H_

@@ -1,0 +1,154 @@
+#include "core/correlate/directory.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace tern::correlate {
+namespace {
+
+using ::testing::ElementsAre;
+
+Event Mailbox(std::string guid, std::string upn, std::string display = "") {
+  Event e;
+  e.time_ms = 1000;
+  e.record_type = 2;
+  e.operation = "MailboxLogin";
+  e.mailbox_guid = std::move(guid);
+  e.mailbox_upn = upn;
+  e.actor_upn = upn;
+  e.actor_display = std::move(display);
+  e.logon_type = kLogonOwner;
+  return e;
+}
+
+Event Cmdlet(std::string op, std::vector<NameValue> params, std::string object_id = "") {
+  Event e;
+  e.time_ms = 2000;
+  e.record_type = 1;
+  e.operation = std::move(op);
+  e.actor_upn = "admin@contoso.com";
+  e.parameters = std::move(params);
+  e.object_id = std::move(object_id);
+  return e;
+}
+
+class DirectoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.Observe(Mailbox("GUID-CFO", "CFO@Contoso.com", "Jane Doe"));
+    dir_.Observe(Mailbox("guid-adele", "AdeleV@contoso.onmicrosoft.com"));
+    dir_.Observe(Mailbox("guid-bob", "bob@sub.contoso.com"));
+  }
+  MailboxDirectory dir_;
+};
+
+TEST_F(DirectoryTest, ResolvesUpnAliasGuidDisplayNameAndDnForms) {
+  const MailboxRef cfo{"guid-cfo", "cfo@contoso.com"};
+  EXPECT_EQ(dir_.Resolve("cfo@contoso.com"), cfo);
+  EXPECT_EQ(dir_.Resolve("CFO"), cfo);
+  EXPECT_EQ(dir_.Resolve("GUID-CFO"), cfo);
+  EXPECT_EQ(dir_.Resolve("Jane Doe"), cfo);
+  EXPECT_EQ(dir_.Resolve("NAMPR06A003.prod.outlook.com/Microsoft Exchange Hosted "
+                         "Organizations/contoso.onmicrosoft.com/CFO"),
+            cfo);
+  EXPECT_EQ(dir_.Resolve("cfo@contoso.com:\\Calendar"), cfo);
+  EXPECT_EQ(dir_.Resolve(".../contoso.onmicrosoft.com/AdeleV\\rule2"),
+            MailboxRef({"guid-adele", "adelev@contoso.onmicrosoft.com"}));
+  // Unknown identities keep their text so that reports can still name them.
+  EXPECT_EQ(dir_.Resolve("mallory@evil.example"), MailboxRef({"", "mallory@evil.example"}));
+  EXPECT_TRUE(dir_.Resolve("").empty());
+}
+
+TEST_F(DirectoryTest, ResolvesRealGuids) {
+  MailboxDirectory d;
+  d.Observe(Mailbox("03d9e949-cbc1-4dd2-b7ba-8a1d1e0207b5", "user1@contoso.com"));
+  EXPECT_EQ(d.Resolve("03D9E949-CBC1-4DD2-B7BA-8A1D1E0207B5"),
+            MailboxRef({"03d9e949-cbc1-4dd2-b7ba-8a1d1e0207b5", "user1@contoso.com"}));
+}
+
+TEST_F(DirectoryTest, AmbiguousAliasDoesNotResolve) {
+  dir_.Observe(Mailbox("guid-cfo2", "cfo@fabrikam.com"));
+  EXPECT_EQ(dir_.Resolve("cfo"), MailboxRef({"", "cfo"}));
+  EXPECT_EQ(dir_.Resolve("cfo@fabrikam.com"), MailboxRef({"guid-cfo2", "cfo@fabrikam.com"}));
+}
+
+TEST_F(DirectoryTest, AdminCmdletsAttachToTheirTargetMailbox) {
+  EXPECT_EQ(dir_.ForEvent(Cmdlet("Set-Mailbox", {{"Identity", "cfo"},
+                                                 {"ForwardingSmtpAddress", "smtp:x@evil.example"}})),
+            MailboxRef({"guid-cfo", "cfo@contoso.com"}));
+  EXPECT_EQ(dir_.ForEvent(Cmdlet("Add-MailboxPermission",
+                                 {{"Identity", "Jane Doe"}, {"User", "mallory"}})),
+            MailboxRef({"guid-cfo", "cfo@contoso.com"}));
+  // ObjectId when there is no Identity parameter.
+  EXPECT_EQ(dir_.ForEvent(Cmdlet("Set-Mailbox", {{"AuditEnabled", "False"}}, "contoso/CFO")),
+            MailboxRef({"guid-cfo", "cfo@contoso.com"}));
+  // New-InboxRule: the mailbox part of ObjectId, else the actor's own mailbox.
+  Event rule = Cmdlet("New-InboxRule", {{"Name", "x"}}, "org/contoso.onmicrosoft.com/AdeleV\\x");
+  EXPECT_EQ(dir_.ForEvent(rule), MailboxRef({"guid-adele", "adelev@contoso.onmicrosoft.com"}));
+  Event own = Cmdlet("New-InboxRule", {{"Name", "x"}}, "x");
+  own.actor_upn = "bob@sub.contoso.com";
+  EXPECT_EQ(dir_.ForEvent(own), MailboxRef({"guid-bob", "bob@sub.contoso.com"}));
+  // Tenant-wide cmdlets belong to no mailbox, even when a name matches an alias.
+  EXPECT_TRUE(dir_.ForEvent(Cmdlet("New-TransportRule", {{"Name", "cfo"}}, "cfo")).empty());
+}
+
+TEST_F(DirectoryTest, MailboxRecordsAndSignInsAttach) {
+  Event upn_only;
+  upn_only.record_type = 2;
+  upn_only.mailbox_upn = "CFO@contoso.com";
+  EXPECT_EQ(dir_.ForEvent(upn_only), MailboxRef({"guid-cfo", "cfo@contoso.com"}));
+  Event login;
+  login.record_type = 15;
+  login.operation = "UserLoggedIn";
+  login.actor_upn = "cfo@contoso.com";
+  EXPECT_EQ(dir_.ForEvent(login), MailboxRef({"guid-cfo", "cfo@contoso.com"}));
+  login.actor_upn = "stranger@contoso.com";
+  EXPECT_TRUE(dir_.ForEvent(login).empty());
+}
+
+TEST_F(DirectoryTest, CountsAndDomains) {
+  EXPECT_EQ(dir_.mailbox_count(), 3u);
+  EXPECT_THAT(dir_.OwnerDomains(),
+              ElementsAre("contoso.com", "contoso.onmicrosoft.com", "sub.contoso.com"));
+  EXPECT_EQ(dir_.events(), 3u);
+  EXPECT_EQ(dir_.first_event(), 1000);
+}
+
+TEST(OrgDomainsTest, InternalExternalAndTenantDomains) {
+  OrgDomains org({"Contoso.com", "*.fabrikam.com"});
+  EXPECT_THAT(org.domains(),
+              ElementsAre("contoso.com", "contoso.mail.onmicrosoft.com", "contoso.onmicrosoft.com",
+                          "fabrikam.com", "fabrikam.mail.onmicrosoft.com",
+                          "fabrikam.onmicrosoft.com"));
+  EXPECT_TRUE(org.IsInternal("contoso.com"));
+  EXPECT_TRUE(org.IsInternal("EU.Contoso.com"));
+  EXPECT_TRUE(org.IsInternal("contoso.mail.onmicrosoft.com"));
+  EXPECT_FALSE(org.IsInternal("evilcontoso.com"));
+  EXPECT_FALSE(org.IsInternal("contoso.com.evil.example"));
+  EXPECT_TRUE(org.IsExternalAddress("x@gmail.com"));
+  EXPECT_FALSE(org.IsExternalAddress("x@contoso.com"));
+  EXPECT_FALSE(org.IsExternalAddress("John Smith"));
+}
+
+TEST(ActorTest, ActorAndSystemPrincipals) {
+  Event e;
+  e.actor_upn = "Alice@Contoso.com";
+  EXPECT_EQ(ActorOf(e), "alice@contoso.com");
+  EXPECT_FALSE(IsSystemPrincipal(e));
+  e.actor_upn = "NT AUTHORITY\\SYSTEM (Microsoft.Exchange.ServiceHost)";
+  EXPECT_TRUE(IsSystemPrincipal(e));
+  e.actor_upn = "S-1-5-18";
+  EXPECT_TRUE(IsSystemPrincipal(e));
+  e.actor_upn = "bob@contoso.com";
+  e.user_type = 4;
+  EXPECT_TRUE(IsSystemPrincipal(e));
+  e.user_type = 0;
+  e.logon_type = kLogonTransport;
+  EXPECT_TRUE(IsSystemPrincipal(e));
+}
+
+}  // namespace
+}  // namespace tern::correlate

@@ -1,0 +1,95 @@
+// IP and actor pivots (DETECTIONS.md section 2, "Per-IP view"): for each
+// client IP, the mailboxes and actors it touched and when; for each actor,
+// the mailboxes and IPs it used and when.
+//
+// How reports get them: `tern analyze` stores them in the case store as
+// derived kinds "ip_pivots" (key = normalized IP) and "actor_pivots" (key =
+// actor, lower-cased), one entry per IP / actor, value = EncodePivot().
+// Read them back with ScanPivots() (or DecodePivot() on ScanDerived values).
+//
+// Encoding (version 1): varint version, then the Pivot fields in declaration
+// order (core/base/codec.h): strings length-prefixed, unsigned integers varint,
+// times zig-zag varint, doubles as the varint of their IEEE-754 bit pattern,
+// bool as varint 0/1, links as a count then each link's fields in order.
+//
+// Thread-compatible: PivotBuilder from one thread.
+#ifndef TERN_CORE_CORRELATE_PIVOTS_H_
+#define TERN_CORE_CORRELATE_PIVOTS_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/base/time.h"
+#include "core/correlate/directory.h"
+#include "core/model/finding.h"
+#include "core/store/case_store.h"
+
+namespace tern::correlate {
+
+inline constexpr std::string_view kIpPivotKind = "ip_pivots";
+inline constexpr std::string_view kActorPivotKind = "actor_pivots";
+
+// One (mailbox, actor) seen from an IP, or one (mailbox, IP) used by an actor.
+struct PivotLink {
+  std::string mailbox_guid;
+  std::string mailbox_upn;
+  std::string actor;  // empty in actor pivots
+  std::string ip;     // empty in IP pivots
+  TimeMs first = 0;
+  TimeMs last = 0;
+  uint64_t events = 0;
+
+  bool operator==(const PivotLink&) const = default;
+};
+
+struct Pivot {
+  std::string key;  // the IP or the actor
+  TimeMs first = 0;
+  TimeMs last = 0;
+  uint64_t events = 0;
+  GeoInfo geo;  // IP pivots only (known == false for actors)
+  std::vector<PivotLink> links;  // sorted by (mailbox key, actor, ip)
+};
+
+std::string EncodePivot(const Pivot& p);
+// Returns DataLoss when `bytes` is not a valid encoding.
+absl::StatusOr<Pivot> DecodePivot(std::string_view bytes);
+
+// Calls fn for each stored pivot of `kind` (kIpPivotKind / kActorPivotKind)
+// in key order; stops early when fn returns false.
+absl::Status ScanPivots(CaseStore& store, std::string_view kind,
+                        const std::function<bool(const Pivot&)>& fn);
+
+// Accumulates both pivots over the events of a case. Memory is bounded by
+// the number of distinct (IP, mailbox, actor) combinations.
+class PivotBuilder {
+ public:
+  // Records one event; events without an IP only count for the actor pivot.
+  void Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox, std::string_view actor,
+           const GeoInfo& geo);
+  // The pivots as (key, encoded value), sorted by key; clears the builder.
+  std::vector<std::pair<std::string, std::string>> TakeIpPivots();
+  std::vector<std::pair<std::string, std::string>> TakeActorPivots();
+
+ private:
+  struct Acc {
+    Pivot pivot;
+    absl::flat_hash_map<std::string, PivotLink> links;
+  };
+  static void Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto);
+  static std::vector<std::pair<std::string, std::string>> Take(
+      absl::flat_hash_map<std::string, Acc>& map);
+
+  absl::flat_hash_map<std::string, Acc> by_ip_;
+  absl::flat_hash_map<std::string, Acc> by_actor_;
+};
+
+}  // namespace tern::correlate
+
+#endif  // TERN_CORE_CORRELATE_PIVOTS_H_

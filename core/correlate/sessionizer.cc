@@ -1,0 +1,151 @@
+#include "core/correlate/sessionizer.h"
+
+#include <algorithm>
+#include <charconv>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_format.h"
+#include "core/correlate/text.h"
+
+namespace tern::correlate {
+namespace {
+
+constexpr char kSep = '\x1f';
+
+std::string PairKey(std::string_view mailbox_key, std::string_view ip) {
+  return Cat(mailbox_key, std::string_view(&kSep, 1), ip);
+}
+
+// Adds `value` to a sorted set capped at `cap`, dropping the largest.
+void InsertCapped(std::set<std::string>& set, std::string_view value, size_t cap) {
+  if (value.empty()) return;
+  set.emplace(value);
+  if (set.size() > cap) set.erase(std::prev(set.end()));
+}
+
+// Mail items the record touched: its items, else the aggregated count.
+uint64_t ItemsTouched(const Event& e) {
+  if (!e.items.empty()) return e.items.size();
+  const NameValue* count = Event::Find(e.extra, "OperationCount");
+  uint64_t n = 0;
+  if (count != nullptr && absl::SimpleAtoi(count->value, &n)) return n;
+  return 0;
+}
+
+}  // namespace
+
+uint64_t Fnv1a64(std::string_view data, uint64_t h) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip,
+                          std::string_view actor, std::string_view record_session,
+                          TimeMs start, int salt) {
+  const std::string_view sep(&kSep, 1);
+  std::string text = Cat(mailbox_key, sep, ip, sep, actor, sep, record_session, sep,
+                                  start, sep);
+  if (salt > 0) text += Cat(salt, sep);
+  return absl::StrFormat("S-%012x", Fnv1a64(text) >> 16);
+}
+
+Sessionizer::Sessionizer(int64_t gap_ms) : gap_ms_(gap_ms > 0 ? gap_ms : 1) {}
+
+void Sessionizer::Advance(TimeMs now, const ClosedFn& closed) {
+  while (!by_last_.empty() && by_last_.begin()->first < now - gap_ms_) {
+    const std::string key = by_last_.begin()->second;
+    Close(key, closed);
+  }
+}
+
+void Sessionizer::Close(const std::string& key, const ClosedFn& closed) {
+  auto it = open_.find(key);
+  if (it == open_.end()) return;
+  Open& o = it->second;
+  by_last_.erase({o.session.end, key});
+  Session s = std::move(o.session);
+  s.operations.assign(o.operations.begin(), o.operations.end());
+  std::sort(s.operations.begin(), s.operations.end());
+  s.logon_types.assign(o.logon_types.begin(), o.logon_types.end());
+  s.client_infos.assign(o.client_infos.begin(), o.client_infos.end());
+  s.folders.assign(o.folders.begin(), o.folders.end());
+  open_.erase(it);
+  closed(std::move(s));
+}
+
+Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailbox,
+                                         std::string_view actor, const GeoInfo& geo) {
+  const std::string& record_session = !e.session_id.empty() ? e.session_id : e.aad_session_id;
+  const std::string_view sep(&kSep, 1);
+  const std::string key =
+      Cat(mailbox.key(), sep, e.client_ip, sep, actor, sep, record_session);
+
+  Assignment out;
+  if (!e.client_ip.empty()) {
+    auto [pit, inserted] = pair_first_seen_.emplace(PairKey(mailbox.key(), e.client_ip), e.time_ms);
+    out.event_first_seen_ip = inserted;
+    out.ip_first_seen = pit->second;
+  }
+
+  auto it = open_.find(key);
+  if (it == open_.end()) {
+    Open o;
+    Session& s = o.session;
+    s.mailbox_guid = mailbox.guid;
+    s.mailbox_upn = mailbox.upn;
+    s.actor = std::string(actor);
+    s.client_ip = e.client_ip;
+    s.session_id = record_session;
+    s.start = e.time_ms;
+    s.end = e.time_ms;
+    s.first_seen_ip = out.event_first_seen_ip;
+    s.geo = geo;
+    // 48-bit ids collide with negligible probability; retry with a salt so
+    // that two sessions never share an id.
+    for (int salt = 0;; ++salt) {
+      s.id = MakeSessionId(mailbox.key(), e.client_ip, actor, record_session, e.time_ms, salt);
+      if (ids_.insert(s.id).second) break;
+    }
+    ++opened_;
+    it = open_.emplace(key, std::move(o)).first;
+    by_last_.emplace(e.time_ms, key);
+  } else {
+    by_last_.erase({it->second.session.end, key});
+    it->second.session.end = std::max(it->second.session.end, e.time_ms);
+    by_last_.emplace(it->second.session.end, key);
+  }
+
+  Open& o = it->second;
+  Session& s = o.session;
+  if (s.mailbox_upn.empty() && !mailbox.upn.empty()) s.mailbox_upn = mailbox.upn;
+  ++s.events;
+  ++o.operations[e.operation];
+  if (e.logon_type != kLogonUnknown) o.logon_types.insert(e.logon_type);
+  InsertCapped(o.client_infos, e.client_info, kMaxSessionClientInfos);
+  for (const std::string& f : e.folders) InsertCapped(o.folders, f, kMaxSessionFolders);
+  for (const MailItem& item : e.items) InsertCapped(o.folders, item.folder, kMaxSessionFolders);
+  s.items += ItemsTouched(e);
+
+  out.id = s.id;
+  out.start = s.start;
+  out.session_first_seen_ip = s.first_seen_ip;
+  return out;
+}
+
+void Sessionizer::Finish(const ClosedFn& closed) {
+  while (!by_last_.empty()) {
+    const std::string key = by_last_.begin()->second;
+    Close(key, closed);
+  }
+}
+
+TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {
+  auto it = pair_first_seen_.find(PairKey(mailbox_key, ip));
+  return it == pair_first_seen_.end() ? kNoTime : it->second;
+}
+
+}  // namespace tern::correlate

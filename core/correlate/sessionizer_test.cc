@@ -1,0 +1,137 @@
+#include "core/correlate/sessionizer.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace tern::correlate {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+constexpr TimeMs kT0 = 1700000000000;  // 2023-11-14T22:13:20Z
+constexpr TimeMs kMin = 60 * 1000;
+
+Event Ev(TimeMs t, std::string op, std::string ip, std::string session = "") {
+  Event e;
+  e.time_ms = t;
+  e.record_id = "r" + std::to_string(t);
+  e.operation = std::move(op);
+  e.actor_upn = "alice@contoso.com";
+  e.mailbox_guid = "guid-alice";
+  e.mailbox_upn = "alice@contoso.com";
+  e.client_ip = std::move(ip);
+  e.session_id = std::move(session);
+  e.logon_type = kLogonOwner;
+  return e;
+}
+
+class SessionizerTest : public ::testing::Test {
+ protected:
+  Sessionizer::Assignment Add(const Event& e) {
+    s_.Advance(e.time_ms, [&](Session s) { closed_.push_back(std::move(s)); });
+    return s_.Add(e, MailboxRef{"guid-alice", "alice@contoso.com"}, "alice@contoso.com", {});
+  }
+  void Finish() {
+    s_.Finish([&](Session s) { closed_.push_back(std::move(s)); });
+  }
+
+  Sessionizer s_{30 * kMin};
+  std::vector<Session> closed_;
+};
+
+TEST_F(SessionizerTest, InactivityGapSplitsSessions) {
+  auto a = Add(Ev(kT0, "MailItemsAccessed", "81.2.69.142"));
+  auto b = Add(Ev(kT0 + 29 * kMin, "Send", "81.2.69.142"));
+  auto c = Add(Ev(kT0 + 29 * kMin + 30 * kMin + 1, "MailItemsAccessed", "81.2.69.142"));
+  Finish();
+  EXPECT_EQ(a.id, b.id);
+  EXPECT_NE(a.id, c.id);
+  ASSERT_EQ(closed_.size(), 2u);
+  EXPECT_EQ(closed_[0].id, a.id);
+  EXPECT_EQ(closed_[0].start, kT0);
+  EXPECT_EQ(closed_[0].end, kT0 + 29 * kMin);
+  EXPECT_EQ(closed_[0].events, 2u);
+  EXPECT_THAT(closed_[0].operations, ElementsAre(Pair("MailItemsAccessed", 1), Pair("Send", 1)));
+  EXPECT_THAT(closed_[0].logon_types, ElementsAre(kLogonOwner));
+  EXPECT_EQ(closed_[1].id, c.id);
+  EXPECT_EQ(closed_[1].events, 1u);
+  // The IP was new for the mailbox in the first session only.
+  EXPECT_TRUE(closed_[0].first_seen_ip);
+  EXPECT_FALSE(closed_[1].first_seen_ip);
+}
+
+TEST_F(SessionizerTest, SessionIdSplitsConcurrentActivityFromOneIp) {
+  auto a = Add(Ev(kT0, "MailItemsAccessed", "81.2.69.142", "sess-1"));
+  auto b = Add(Ev(kT0 + kMin, "MailItemsAccessed", "81.2.69.142", "sess-2"));
+  auto c = Add(Ev(kT0 + 2 * kMin, "Send", "81.2.69.142", "sess-1"));
+  Finish();
+  EXPECT_NE(a.id, b.id);
+  EXPECT_EQ(a.id, c.id);
+  ASSERT_EQ(closed_.size(), 2u);
+  EXPECT_EQ(closed_[0].session_id, "sess-2");  // closed first: earlier last event
+  EXPECT_EQ(closed_[1].session_id, "sess-1");
+  EXPECT_EQ(closed_[1].events, 2u);
+}
+
+TEST_F(SessionizerTest, FirstSeenIpIsPerMailboxAndIp) {
+  auto home = Add(Ev(kT0, "MailItemsAccessed", "81.2.69.142"));
+  auto office = Add(Ev(kT0 + kMin, "MailItemsAccessed", "89.160.20.112"));
+  auto home_again = Add(Ev(kT0 + 2 * kMin, "Send", "81.2.69.142"));
+  EXPECT_TRUE(home.event_first_seen_ip);
+  EXPECT_TRUE(office.event_first_seen_ip);
+  EXPECT_FALSE(home_again.event_first_seen_ip);
+  EXPECT_TRUE(home_again.session_first_seen_ip);  // same session as the first event
+  EXPECT_EQ(home_again.ip_first_seen, kT0);
+  EXPECT_EQ(s_.IpFirstSeen("guid-alice", "89.160.20.112"), kT0 + kMin);
+  EXPECT_EQ(s_.IpFirstSeen("guid-bob", "89.160.20.112"), kNoTime);
+
+  // Another mailbox seeing the same IP is first-seen for that mailbox.
+  Event bob = Ev(kT0 + 3 * kMin, "MailItemsAccessed", "81.2.69.142");
+  bob.mailbox_guid = "guid-bob";
+  auto b = s_.Add(bob, MailboxRef{"guid-bob", "bob@contoso.com"}, "bob@contoso.com", {});
+  EXPECT_TRUE(b.event_first_seen_ip);
+}
+
+TEST_F(SessionizerTest, EventsWithoutIpNeverCountAsFirstSeen) {
+  auto a = Add(Ev(kT0, "MailItemsAccessed", ""));
+  EXPECT_FALSE(a.event_first_seen_ip);
+  EXPECT_EQ(a.ip_first_seen, kNoTime);
+}
+
+TEST_F(SessionizerTest, CollectsFoldersClientsAndItems) {
+  Event e = Ev(kT0, "MailItemsAccessed", "81.2.69.142");
+  e.folders = {"\\Inbox", "\\Archive"};
+  e.client_info = "Client=MSExchangeRPC";
+  e.extra.push_back({"OperationCount", "7"});
+  Add(e);
+  Event f = Ev(kT0 + kMin, "SoftDelete", "81.2.69.142");
+  f.items = {{"a", "\\Inbox", "<1@x>", "", -1}, {"b", "\\Sent Items", "<2@x>", "", -1}};
+  f.client_info = "Client=OWA;Mozilla/5.0";
+  Add(f);
+  Finish();
+  ASSERT_EQ(closed_.size(), 1u);
+  EXPECT_EQ(closed_[0].items, 9u);
+  EXPECT_THAT(closed_[0].folders, ElementsAre("\\Archive", "\\Inbox", "\\Sent Items"));
+  EXPECT_THAT(closed_[0].client_infos,
+              ElementsAre("Client=MSExchangeRPC", "Client=OWA;Mozilla/5.0"));
+}
+
+TEST(SessionIdTest, StableFormatAndInputsMatter) {
+  const std::string id = MakeSessionId("guid-alice", "81.2.69.142", "alice@contoso.com", "", kT0);
+  ASSERT_EQ(id.size(), 14u);
+  EXPECT_EQ(id.substr(0, 2), "S-");
+  EXPECT_EQ(id, MakeSessionId("guid-alice", "81.2.69.142", "alice@contoso.com", "", kT0));
+  EXPECT_NE(id, MakeSessionId("guid-alice", "81.2.69.142", "alice@contoso.com", "", kT0 + 1));
+  EXPECT_NE(id, MakeSessionId("guid-alice", "81.2.69.143", "alice@contoso.com", "", kT0));
+  EXPECT_NE(id, MakeSessionId("guid-alice", "81.2.69.142", "alice@contoso.com", "", kT0, 1));
+  // FNV-1a reference values: empty input and "a".
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ULL);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cULL);
+}
+
+}  // namespace
+}  // namespace tern::correlate

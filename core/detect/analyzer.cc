@@ -1,0 +1,156 @@
+#include "core/detect/analyzer.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/base/status_macros.h"
+#include "core/correlate/directory.h"
+#include "core/correlate/geo.h"
+#include "core/correlate/pivots.h"
+#include "core/correlate/sessionizer.h"
+#include "core/correlate/text.h"
+#include "core/detect/incident.h"
+#include "core/detect/rule.h"
+#include "core/detect/rules.h"
+
+namespace tern {
+namespace {
+
+using correlate::Cat;
+
+constexpr TimeMs kAllFrom = std::numeric_limits<TimeMs>::min();
+constexpr TimeMs kAllTo = std::numeric_limits<TimeMs>::max();
+
+// The actor acts on its own mailbox: an Owner (or unrecorded) logon by the
+// mailbox's owner. SIDs and names cannot be compared with a UPN, so only a
+// different UPN makes an Owner logon a non-owner one (entry 39).
+bool IsOwner(const Event& e, const correlate::MailboxRef& mailbox, const std::string& actor) {
+  if (e.logon_type != kLogonOwner && e.logon_type != kLogonUnknown) return false;
+  if (actor.empty() || mailbox.upn.empty()) return e.logon_type == kLogonOwner;
+  if (actor == mailbox.upn) return true;
+  return e.logon_type == kLogonOwner && actor.find('@') == std::string::npos;
+}
+
+std::string FindingKey(size_t index) {
+  char key[24];
+  std::snprintf(key, sizeof(key), "%08zu", index);
+  return key;
+}
+
+}  // namespace
+
+absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& options) {
+  AnalysisSummary summary;
+
+  // Pass 1: who is who (mailboxes, aliases, owner domains) and the case span.
+  correlate::MailboxDirectory directory;
+  TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+    directory.Observe(e);
+    return true;
+  }));
+  const correlate::OrgDomains org(options.org_domains.empty() ? directory.OwnerDomains()
+                                                              : options.org_domains);
+  std::unique_ptr<correlate::GeoIpReader> geo = correlate::GeoIpReader::Open(
+      options.geoip_city_path, options.geoip_asn_path, &summary.warnings);
+
+  detect::IncidentTable incidents(
+      static_cast<size_t>(std::max<int64_t>(options.max_anchors_per_finding, 1)));
+  detect::SharedFacts facts;
+  detect::RuleEnv env;
+  env.options = &options;
+  env.org = &org;
+  env.directory = &directory;
+  env.case_start = directory.first_event() == kNoTime ? 0 : directory.first_event();
+  env.baseline_end = env.case_start + std::max<int64_t>(options.baseline_ms, 0);
+  env.incidents = &incidents;
+  env.facts = &facts;
+  std::vector<std::unique_ptr<detect::Rule>> rules = detect::MakeRules(env);
+
+  // Pass 2: sessions, pivots and rules, streaming in time order.
+  correlate::Sessionizer sessionizer(options.session_gap_ms);
+  correlate::PivotBuilder pivots;
+  absl::flat_hash_map<std::string, correlate::GeoResult> geo_cache;
+  absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
+  absl::flat_hash_map<std::string, TimeMs> ip_first_seen;    // IP -> first event
+  std::vector<std::pair<std::string, std::string>> sessions;
+  const correlate::GeoResult no_geo;
+  const bool use_geo = geo->has_city() || geo->has_asn();
+
+  auto on_closed = [&](Session s) {
+    for (auto& rule : rules) rule->OnSessionClosed(s);
+    std::string id = s.id;
+    sessions.emplace_back(std::move(id), EncodeSession(s));
+  };
+
+  TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+    sessionizer.Advance(e.time_ms, on_closed);
+    detect::EventContext ctx;
+    ctx.event = &e;
+    ctx.mailbox = directory.ForEvent(e);
+    ctx.actor = correlate::ActorOf(e);
+    ctx.geo = &no_geo;
+    if (use_geo && !e.client_ip.empty()) {
+      auto it = geo_cache.find(e.client_ip);
+      if (it == geo_cache.end()) it = geo_cache.emplace(e.client_ip, geo->Resolve(e.client_ip)).first;
+      ctx.geo = &it->second;
+    }
+    const correlate::Sessionizer::Assignment a =
+        sessionizer.Add(e, ctx.mailbox, ctx.actor, ctx.geo->info);
+    ctx.session = a.id;
+    ctx.session_start = a.start;
+    ctx.session_first_seen_ip = a.session_first_seen_ip;
+    ctx.ip_first_seen = a.ip_first_seen;
+    ctx.system = correlate::IsSystemPrincipal(e);
+    ctx.owner = IsOwner(e, ctx.mailbox, ctx.actor);
+    ctx.after_baseline = e.time_ms >= env.baseline_end;
+    ctx.ip_new = a.ip_first_seen != kNoTime && a.ip_first_seen >= env.baseline_end;
+    if (!ctx.actor.empty() && !ctx.mailbox.empty()) {
+      auto [it, inserted] =
+          pair_first_seen.try_emplace(Cat(ctx.actor, '|', ctx.mailbox.key()), e.time_ms);
+      ctx.pair_first_seen = it->second;
+      ctx.pair_new = it->second >= env.baseline_end;
+    }
+    if (!e.client_ip.empty()) ip_first_seen.try_emplace(e.client_ip, e.time_ms);
+    pivots.Add(e.time_ms, e.client_ip, ctx.mailbox, ctx.actor, ctx.geo->info);
+    for (auto& rule : rules) rule->OnEvent(ctx);
+    return true;
+  }));
+  sessionizer.Finish(on_closed);
+  for (auto& rule : rules) rule->Finish();
+  detect::EscalateAttackerContext(incidents, [&](const std::string& ip) {
+    auto it = ip_first_seen.find(ip);
+    return it != ip_first_seen.end() && it->second >= env.baseline_end;
+  });
+
+  std::vector<Finding> findings = incidents.TakeFindings();
+  std::vector<std::pair<std::string, std::string>> finding_entries;
+  finding_entries.reserve(findings.size());
+  for (size_t i = 0; i < findings.size(); ++i) {
+    ++summary.findings_by_severity[findings[i].severity];
+    finding_entries.emplace_back(FindingKey(i + 1), EncodeFinding(findings[i]));
+  }
+  std::sort(sessions.begin(), sessions.end());
+  auto ip_pivots = pivots.TakeIpPivots();
+  auto actor_pivots = pivots.TakeActorPivots();
+
+  TERN_RETURN_IF_ERROR(store.ReplaceDerived("sessions", sessions));
+  TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
+  TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kIpPivotKind, ip_pivots));
+  TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kActorPivotKind, actor_pivots));
+
+  summary.events = directory.events();
+  summary.sessions = sessions.size();
+  summary.findings = findings.size();
+  summary.mailboxes = directory.mailbox_count();
+  summary.ip_pivots = ip_pivots.size();
+  summary.actor_pivots = actor_pivots.size();
+  return summary;
+}
+
+}  // namespace tern

@@ -1,0 +1,115 @@
+// `tern analyze`: sessions, pivots, baselines, geo and the detection catalog
+// over the events of a case; stores sessions and findings in the case store
+// (derived kinds "sessions" and "findings", encoded with core/model/finding.h)
+// and the IP / actor pivots (derived kinds "ip_pivots" and "actor_pivots",
+// encoded and read back with core/correlate/pivots.h).
+//
+// Two streaming passes over the events (attribution, then sessions and
+// rules); memory is bounded by sessions, pivots and per-rule windows, never
+// by the number of events.
+//
+// Deterministic: the same events give byte-identical stored results whatever
+// the ingest order or thread count. Not thread-safe: one analysis per store.
+#ifndef TERN_CORE_DETECT_ANALYZER_H_
+#define TERN_CORE_DETECT_ANALYZER_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/model/finding.h"
+#include "core/model/warning.h"
+#include "core/store/case_store.h"
+
+namespace tern {
+
+struct AnalyzeOptions {
+  // Organization domains; empty = inferred from the mailbox owners' UPN domains.
+  std::vector<std::string> org_domains;
+  // Inactivity gap that splits sessions. Default: 30 minutes.
+  int64_t session_gap_ms = 30 * 60 * 1000;
+  // MaxMind databases; "" = no geo.
+  std::string geoip_city_path;
+  std::string geoip_asn_path;
+
+  // --- detection thresholds (DETECTIONS.md entry numbers in brackets)
+  // Baseline: what a mailbox / actor did during the first `baseline_ms` of the
+  // case (IPs, delegates, protocols, apps, admin and eDiscovery actors) is
+  // "established"; only later novelties count as first-seen [#66, #39, #41,
+  // #65]. Default: 7 days (Elastic new-terms uses 14 d; exports often cover
+  // only a few weeks, so a shorter baseline keeps the rest of the case usable).
+  int64_t baseline_ms = 7LL * 24 * 60 * 60 * 1000;
+  // mass-deletion: SoftDelete/HardDelete/MoveToDeletedItems items per mailbox
+  // within a sliding window [#43; issue 4]. Default: 100 items in 60 minutes.
+  int64_t mass_delete_items = 100;
+  int64_t mass_delete_window_ms = 60LL * 60 * 1000;
+  // sent-then-deleted: a sent message deleted within this time [#11].
+  // Default: 30 minutes.
+  int64_t sent_delete_window_ms = 30LL * 60 * 1000;
+  // ip-multiple-mailboxes: distinct mailboxes one IP touches within the
+  // window [issue 4, section 2 per-IP view]. Default: 3 in 24 hours.
+  int64_t ip_mailboxes = 3;
+  int64_t ip_mailboxes_window_ms = 24LL * 60 * 60 * 1000;
+  // impossible-travel: speed between an actor's consecutive IPs [#67,
+  // Panther]. Default: 900 km/h.
+  double travel_kmh = 900;
+  // mailitemsaccessed-sync-bulk: distinct folders synced in one session
+  // [#34, #36]. Default: 10 (DETECTIONS.md gives no number; #39 uses > 5
+  // folders for cross-mailbox reads, Outlook's default folder set is ~10).
+  int64_t sync_folders = 10;
+  // One MailItemsAccessed record with OperationCount >= this [#34, Elastic].
+  // Default: 100.
+  int64_t mia_record_items = 100;
+  // MailItemsAccessed records per mailbox and actor in 24 hours [#34: "alert
+  // as it approaches 1,000 (e.g. >= 500)"]. Default: 500.
+  int64_t mia_daily_records = 500;
+  // One application (ClientAppId, ClientInfoString) reading more than this
+  // many mailboxes through Graph/EWS within the window [#40, Splunk].
+  // Default: more than 5 in 10 minutes.
+  int64_t api_mailboxes = 5;
+  int64_t api_window_ms = 10LL * 60 * 1000;
+  // send-as: SendAs events per mailbox per UTC day [#45, MAS]. Default: 10.
+  int64_t send_as_daily = 10;
+  // inbox-rule-suspicious: New-InboxRule, Send and Sent->Archive move within
+  // this time of each other [#10, Sentinel]. Default: 12 minutes.
+  int64_t rule_send_move_window_ms = 12LL * 60 * 1000;
+  // inbox-rule-forward-external: several mailboxes forwarding to one
+  // destination from one IP within this window [#9, Sentinel]. Default: 7 days.
+  int64_t same_destination_window_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Evidence anchors kept per finding; the number of events is always given
+  // in details.event_count, and details.anchors_truncated marks the cut.
+  // Default: 5000.
+  int64_t max_anchors_per_finding = 5000;
+};
+
+struct AnalysisSummary {
+  uint64_t events = 0;
+  uint64_t sessions = 0;
+  uint64_t findings = 0;
+  uint64_t mailboxes = 0;
+  std::map<Severity, uint64_t> findings_by_severity;
+  std::vector<Warning> warnings;  // e.g. unreadable geo database
+  uint64_t ip_pivots = 0;     // entries stored as derived kind "ip_pivots"
+  uint64_t actor_pivots = 0;  // entries stored as derived kind "actor_pivots"
+};
+
+// Runs the whole analysis and replaces the stored sessions and findings.
+absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& options);
+
+// One catalog entry, as `tern rules` lists it.
+struct RuleInfo {
+  std::string id;  // the contract id, e.g. "inbox-rule-forward-external"
+  std::string title;
+  Severity severity = Severity::kInfo;  // default severity (rules may raise/lower per finding)
+  std::vector<std::string> attack;
+  std::string description;  // one paragraph incl. thresholds and their option names
+};
+
+// The catalog in a fixed order.
+const std::vector<RuleInfo>& RuleCatalog();
+
+}  // namespace tern
+
+#endif  // TERN_CORE_DETECT_ANALYZER_H_

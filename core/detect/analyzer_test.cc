@@ -1,0 +1,240 @@
+// Analyze() as a whole: stored sessions and pivots, admin cmdlets attached to
+// their target mailbox, the summary, geo warnings, and determinism whatever
+// the order events were added in.
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "core/correlate/pivots.h"
+#include "core/detect/detect_test_util.h"
+#include "core/detect/incident.h"
+
+namespace tern::detect::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+class AnalyzeTest : public AnalyzerTest {
+ protected:
+  std::vector<std::pair<std::string, std::string>> Raw(std::string_view kind) {
+    std::vector<std::pair<std::string, std::string>> out;
+    EXPECT_TRUE(store_
+                    ->ScanDerived(kind,
+                                  [&](std::string_view k, std::string_view v) {
+                                    out.emplace_back(std::string(k), std::string(v));
+                                    return true;
+                                  })
+                    .ok());
+    return out;
+  }
+
+  // A small case in which many rules fire.
+  void PlantIncident() {
+    Baseline("cfo@contoso.com", kLondonIp);
+    Baseline("ceo@contoso.com", kOfficeIp);
+    for (int d = 0; d < 10; ++d) {
+      Event e = MailboxEvent(kDay0 + d * kDay + 10 * kHour, "MailItemsAccessed", "ceo@contoso.com",
+                             "cfo@contoso.com", kOfficeIp, kLogonDelegate);
+      e.folders = {"\\Calendar"};
+      Push(e);
+    }
+    const TimeMs t = kAfterBaseline;
+    Push(OwnerEvent(t - 30 * kMinute, "MailItemsAccessed", "cfo@contoso.com", kLondonIp));
+    Event login = OwnerEvent(t, "MailItemsAccessed", "cfo@contoso.com", kChinaIp);
+    login.session_id = "evil-session";
+    login.operation_properties = {{"MailAccessType", "Sync"}};
+    login.folders = {"\\Inbox"};
+    Push(login);
+    Push(Cmdlet(t + kMinute, "New-InboxRule", "cfo@contoso.com", kChinaIp,
+                {{"Name", "."}, {"ForwardTo", "x@evil.example"}, {"DeleteMessage", "True"}}));
+    Push(Cmdlet(t + 2 * kMinute, "Set-Mailbox", "cfo@contoso.com", kChinaIp,
+                {{"Identity", "ceo"}, {"ForwardingSmtpAddress", "smtp:x@evil.example"}}));
+    Push(Cmdlet(t + 3 * kMinute, "Set-MailboxAuditBypassAssociation", "cfo@contoso.com",
+                kChinaIp, {{"Identity", "cfo"}, {"AuditBypassEnabled", "True"}}));
+    for (int i = 0; i < 3; ++i) {
+      Event del = OwnerEvent(t + (4 + i) * kMinute, "HardDelete", "cfo@contoso.com", kChinaIp);
+      del.session_id = "evil-session";
+      for (int k = 0; k < 40; ++k) del.items.push_back({"m" + std::to_string(k), "\\Inbox", "", "", -1});
+      Push(del);
+    }
+  }
+};
+
+TEST_F(AnalyzeTest, StoresSessionsWithCountsAndAttachesAdminCmdletsToTheirTarget) {
+  Baseline("cfo@contoso.com", kOfficeIp, 1);
+  Push(OwnerEvent(kDay0 + 9 * kHour + kMinute, "Send", "cfo@contoso.com", kOfficeIp));
+  Push(Cmdlet(kDay0 + 12 * kHour, "Set-Mailbox", "admin@contoso.com", kHomeIp,
+              {{"Identity", "CFO"}, {"ProhibitSendQuota", "49GB"}}));
+  Run();
+  std::vector<Session> sessions = StoredSessions();
+  ASSERT_EQ(sessions.size(), 2u);
+  const Session* owner = nullptr;
+  const Session* admin = nullptr;
+  for (const Session& s : sessions) (s.actor == "admin@contoso.com" ? admin : owner) = &s;
+  ASSERT_NE(owner, nullptr);
+  ASSERT_NE(admin, nullptr);
+  EXPECT_EQ(owner->mailbox_guid, GuidOf("cfo@contoso.com"));
+  EXPECT_EQ(owner->events, 2u);
+  EXPECT_THAT(owner->operations, ElementsAre(Pair("MailItemsAccessed", 1), Pair("Send", 1)));
+  EXPECT_TRUE(owner->first_seen_ip);
+  // The admin's cmdlet lands on the CFO's mailbox timeline.
+  EXPECT_EQ(admin->mailbox_guid, GuidOf("cfo@contoso.com"));
+  EXPECT_EQ(admin->mailbox_upn, "cfo@contoso.com");
+  EXPECT_EQ(admin->client_ip, kHomeIp);
+  EXPECT_TRUE(admin->first_seen_ip);
+  EXPECT_EQ(summary_.sessions, 2u);
+  EXPECT_EQ(summary_.events, 3u);
+  EXPECT_EQ(summary_.mailboxes, 1u);
+  // Stored under their own ids, in key order.
+  auto raw = Raw("sessions");
+  ASSERT_EQ(raw.size(), 2u);
+  EXPECT_LT(raw[0].first, raw[1].first);
+  EXPECT_TRUE(raw[0].first == sessions[0].id);
+}
+
+TEST_F(AnalyzeTest, SessionGapIsAnOption) {
+  Push(OwnerEvent(kDay0, "MailItemsAccessed", "cfo@contoso.com", kOfficeIp));
+  Push(OwnerEvent(kDay0 + 40 * kMinute, "MailItemsAccessed", "cfo@contoso.com", kOfficeIp));
+  Run();
+  EXPECT_EQ(StoredSessions().size(), 2u);
+  AnalyzeOptions options;
+  options.session_gap_ms = kHour;
+  Run(options);
+  EXPECT_EQ(StoredSessions().size(), 1u);
+}
+
+TEST_F(AnalyzeTest, StoresIpAndActorPivots) {
+  Push(OwnerEvent(kDay0, "MailItemsAccessed", "cfo@contoso.com", kSwedenIp));
+  Push(MailboxEvent(kDay0 + kHour, "MailItemsAccessed", "ceo@contoso.com", "cfo@contoso.com",
+                    kSwedenIp, kLogonDelegate));
+  AnalyzeOptions options;
+  options.geoip_city_path = GeoCity();
+  options.geoip_asn_path = GeoAsn();
+  Run(options);
+  std::vector<correlate::Pivot> ips;
+  ASSERT_TRUE(correlate::ScanPivots(*store_, correlate::kIpPivotKind, [&](const correlate::Pivot& p) {
+                ips.push_back(p);
+                return true;
+              }).ok());
+  ASSERT_EQ(ips.size(), 1u);
+  EXPECT_EQ(ips[0].key, kSwedenIp);
+  EXPECT_EQ(ips[0].events, 2u);
+  EXPECT_EQ(ips[0].geo.country_iso, "SE");
+  EXPECT_EQ(ips[0].links.size(), 2u);  // two mailboxes, one actor
+  std::vector<correlate::Pivot> actors;
+  ASSERT_TRUE(correlate::ScanPivots(*store_, correlate::kActorPivotKind,
+                                    [&](const correlate::Pivot& p) {
+                                      actors.push_back(p);
+                                      return true;
+                                    })
+                  .ok());
+  ASSERT_EQ(actors.size(), 1u);
+  EXPECT_EQ(actors[0].key, "cfo@contoso.com");
+  EXPECT_THAT(actors[0].links, Contains(Field(&correlate::PivotLink::mailbox_upn, "ceo@contoso.com")));
+  EXPECT_EQ(summary_.ip_pivots, 1u);
+  EXPECT_EQ(summary_.actor_pivots, 1u);
+}
+
+TEST_F(AnalyzeTest, MissingGeoDatabaseWarnsAndAnalysisContinues) {
+  Push(OwnerEvent(kDay0, "MailItemsAccessed", "cfo@contoso.com", kSwedenIp));
+  AnalyzeOptions options;
+  options.geoip_city_path = "/nonexistent/GeoLite2-City.mmdb";
+  Run(options);
+  ASSERT_EQ(summary_.warnings.size(), 1u);
+  EXPECT_EQ(summary_.warnings[0].kind, "geoip-unavailable");
+  ASSERT_EQ(StoredSessions().size(), 1u);
+  EXPECT_FALSE(StoredSessions()[0].geo.known);
+}
+
+TEST_F(AnalyzeTest, EmptyCaseGivesEmptyResults) {
+  auto findings = Run();
+  EXPECT_THAT(findings, IsEmpty());
+  EXPECT_THAT(StoredSessions(), IsEmpty());
+  EXPECT_EQ(summary_.events, 0u);
+}
+
+TEST_F(AnalyzeTest, PlantedIncidentFindingsAreNumberedSortedAndAnchored) {
+  PlantIncident();
+  AnalyzeOptions options;
+  options.geoip_city_path = GeoCity();
+  options.geoip_asn_path = GeoAsn();
+  std::vector<Finding> findings = Run(options);
+  std::vector<std::string> rules;
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    char id[32];
+    std::snprintf(id, sizeof(id), "F-%04zu", i + 1);
+    EXPECT_EQ(f.id, id);
+    EXPECT_FALSE(f.evidence.empty()) << f.rule;
+    for (const EvidenceAnchor& a : f.evidence) {
+      EXPECT_FALSE(a.record_id.empty());
+      EXPECT_EQ(a.evidence, 1u);
+      EXPECT_GT(a.line, 0u);
+    }
+    if (i > 0) {
+      EXPECT_FALSE(FindingLess(f, findings[i - 1])) << "findings out of order at " << f.id;
+    }
+    rules.push_back(f.rule);
+  }
+  for (const char* rule : {"inbox-rule-forward-external", "inbox-rule-suspicious",
+                           "mailbox-forwarding-external", "audit-tampering", "mass-deletion",
+                           "mailitemsaccessed-sync-bulk", "first-seen-ip", "impossible-travel",
+                           "delegate-access"}) {
+    EXPECT_THAT(rules, Contains(rule));
+  }
+  for (const Finding& f : OfRule(findings, "mailitemsaccessed-sync-bulk")) {
+    EXPECT_EQ(f.severity, Severity::kCritical);  // Sync in the attacker's context
+  }
+  uint64_t total = 0;
+  for (const auto& [severity, n] : summary_.findings_by_severity) total += n;
+  EXPECT_EQ(total, findings.size());
+  EXPECT_EQ(summary_.findings, findings.size());
+}
+
+TEST_F(AnalyzeTest, SameEventsInAnotherOrderGiveIdenticalBytes) {
+  PlantIncident();
+  AnalyzeOptions options;
+  options.geoip_city_path = GeoCity();
+  options.geoip_asn_path = GeoAsn();
+  std::vector<size_t> order(events_.size());
+  std::iota(order.begin(), order.end(), 0);
+  Run(options, order);
+  const auto findings = Raw("findings");
+  const auto sessions = Raw("sessions");
+  const auto ips = Raw("ip_pivots");
+  const auto actors = Raw("actor_pivots");
+  ASSERT_FALSE(findings.empty());
+
+  std::reverse(order.begin(), order.end());
+  Run(options, order);
+  EXPECT_EQ(Raw("findings"), findings);
+  EXPECT_EQ(Raw("sessions"), sessions);
+  EXPECT_EQ(Raw("ip_pivots"), ips);
+  EXPECT_EQ(Raw("actor_pivots"), actors);
+
+  // And once more shuffled deterministically (odd indexes first).
+  std::vector<size_t> shuffled;
+  for (size_t i = 1; i < events_.size(); i += 2) shuffled.push_back(i);
+  for (size_t i = 0; i < events_.size(); i += 2) shuffled.push_back(i);
+  Run(options, shuffled);
+  EXPECT_EQ(Raw("findings"), findings);
+  EXPECT_EQ(Raw("sessions"), sessions);
+}
+
+TEST_F(AnalyzeTest, ReanalysisReplacesEarlierResults) {
+  PlantIncident();
+  Run();
+  ASSERT_FALSE(Raw("findings").empty());
+  auto summary = Analyze(*store_, AnalyzeOptions{});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(Raw("findings").size(), summary->findings);
+  EXPECT_EQ(Raw("sessions").size(), summary->sessions);
+}
+
+}  // namespace
+}  // namespace tern::detect::testing

@@ -1,0 +1,182 @@
+#include "core/detect/incident.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+#include <utility>
+
+#include "core/base/json_writer.h"
+#include "core/correlate/text.h"
+
+namespace tern::detect {
+namespace {
+
+using correlate::Cat;
+
+bool AnchorLess(const EvidenceAnchor& a, const EvidenceAnchor& b) {
+  return std::tie(a.time_ms, a.record_id, a.evidence, a.line) <
+         std::tie(b.time_ms, b.record_id, b.evidence, b.line);
+}
+
+const std::string& KeyOf(const Finding& f) {
+  return f.mailbox_guid.empty() ? f.mailbox_upn : f.mailbox_guid;
+}
+
+const std::string& FirstRecord(const Finding& f) {
+  static const std::string* const kEmpty = new std::string();
+  return f.evidence.empty() ? *kEmpty : f.evidence.front().record_id;
+}
+
+}  // namespace
+
+Incident::Incident(const RuleInfo* info, size_t max_anchors)
+    : info_(info), max_anchors_(max_anchors == 0 ? 1 : max_anchors) {}
+
+void Incident::AddAnchor(const EvidenceAnchor& anchor, std::string_view ip,
+                         std::string_view session) {
+  if (anchored_ids_.contains(anchor.record_id)) return;
+  if (events_ == 0 || anchor.time_ms < first_) first_ = anchor.time_ms;
+  if (events_ == 0 || anchor.time_ms > last_) last_ = anchor.time_ms;
+  ++events_;
+  if (!ip.empty()) ips_.emplace(ip);
+  if (!session.empty()) sessions_.emplace(session);
+  if (anchors_.size() < max_anchors_) {
+    anchored_ids_.insert(anchor.record_id);
+    anchors_.push_back(anchor);
+  } else {
+    // Beyond the cap an event may be counted twice if a rule re-adds it;
+    // rules add each event once per incident, so the count stays exact.
+    truncated_ = true;
+  }
+}
+
+void Incident::Add(const EventContext& ctx) {
+  // The first event added with its context names the mailbox and actor,
+  // even after anchors remembered from a window.
+  if (!mailbox_set_) SetMailbox(ctx.mailbox);
+  if (!actor_set_) SetActor(ctx.actor);
+  AddAnchor(ctx.anchor(), ctx.e().client_ip, ctx.session);
+}
+
+void Incident::Raise(Severity s, std::string_view reason) {
+  if (s > severity_) severity_ = s;
+  if (!reason.empty()) List("reasons", reason);
+}
+
+void Incident::Set(std::string_view key, std::string value) {
+  details_[std::string(key)] = std::move(value);
+}
+
+void Incident::SetIfEmpty(std::string_view key, std::string value) {
+  details_.try_emplace(std::string(key), std::move(value));
+}
+
+void Incident::List(std::string_view key, std::string_view value) {
+  if (value.empty()) return;
+  Value& v = details_[std::string(key)];
+  if (!std::holds_alternative<std::set<std::string>>(v)) v = std::set<std::string>();
+  auto& set = std::get<std::set<std::string>>(v);
+  set.emplace(value);
+  if (set.size() > kMaxDetailList) set.erase(std::prev(set.end()));
+}
+
+void Incident::Count(std::string_view key, int64_t n) {
+  Value& v = details_[std::string(key)];
+  if (!std::holds_alternative<int64_t>(v)) v = int64_t{0};
+  std::get<int64_t>(v) += n;
+}
+
+void Incident::Max(std::string_view key, int64_t value) {
+  auto [it, inserted] = details_.try_emplace(std::string(key), value);
+  if (!inserted) {
+    if (!std::holds_alternative<int64_t>(it->second)) it->second = value;
+    std::get<int64_t>(it->second) = std::max(std::get<int64_t>(it->second), value);
+  }
+}
+
+void Incident::Flag(std::string_view key) { details_[std::string(key)] = true; }
+
+Finding Incident::Build() const {
+  Finding f;
+  f.rule = info_->id;
+  f.severity = severity_;
+  f.title = title_.empty() ? info_->title : title_;
+  f.attack = info_->attack;
+  f.mailbox_guid = mailbox_.guid;
+  f.mailbox_upn = mailbox_.upn;
+  f.actor = actor_;
+  f.client_ips.assign(ips_.begin(), ips_.end());
+  f.first_seen = first_;
+  f.last_seen = last_;
+  f.sessions.assign(sessions_.begin(), sessions_.end());
+  f.evidence = anchors_;
+  std::sort(f.evidence.begin(), f.evidence.end(), AnchorLess);
+
+  std::map<std::string, Value> details = details_;
+  details["event_count"] = static_cast<int64_t>(events_);
+  if (truncated_) details["anchors_truncated"] = true;
+  JsonWriter w;
+  w.BeginObject();
+  for (const auto& [key, value] : details) {
+    w.Key(key);
+    if (const auto* s = std::get_if<std::string>(&value)) {
+      w.String(*s);
+    } else if (const auto* n = std::get_if<int64_t>(&value)) {
+      w.Int(*n);
+    } else if (const auto* b = std::get_if<bool>(&value)) {
+      w.Bool(*b);
+    } else {
+      w.BeginArray();
+      for (const std::string& item : std::get<std::set<std::string>>(value)) w.String(item);
+      w.EndArray();
+    }
+  }
+  w.EndObject();
+  f.details_json = w.Take();
+  return f;
+}
+
+Incident& IncidentTable::Open(std::string_view rule_id, std::string_view key) {
+  std::string id = Cat(rule_id, '\x1f', key);
+  auto it = incidents_.find(id);
+  if (it == incidents_.end()) {
+    it = incidents_.emplace(std::move(id), Incident(&CatalogEntry(rule_id), max_anchors_)).first;
+  }
+  return it->second;
+}
+
+Incident* IncidentTable::Find(std::string_view rule_id, std::string_view key) {
+  auto it = incidents_.find(Cat(rule_id, '\x1f', key));
+  return it == incidents_.end() ? nullptr : &it->second;
+}
+
+void IncidentTable::ForEach(const std::function<void(Incident&)>& fn) {
+  for (auto& [unused, incident] : incidents_) fn(incident);
+}
+
+bool FindingLess(const Finding& a, const Finding& b) {
+  const auto sa = static_cast<int>(a.severity);
+  const auto sb = static_cast<int>(b.severity);
+  return std::tie(a.first_seen, a.rule, KeyOf(a), a.mailbox_upn, FirstRecord(a), a.actor,
+                  a.last_seen, sb, a.title, a.details_json, a.client_ips, a.sessions) <
+         std::tie(b.first_seen, b.rule, KeyOf(b), b.mailbox_upn, FirstRecord(b), b.actor,
+                  b.last_seen, sa, b.title, b.details_json, b.client_ips, b.sessions);
+}
+
+std::vector<Finding> IncidentTable::TakeFindings() {
+  std::vector<Finding> out;
+  out.reserve(incidents_.size());
+  for (auto& [unused, incident] : incidents_) {
+    if (!incident.empty()) out.push_back(incident.Build());
+  }
+  incidents_.clear();
+  std::sort(out.begin(), out.end(), FindingLess);
+  for (size_t i = 0; i < out.size(); ++i) {
+    char id[32];
+    std::snprintf(id, sizeof(id), "F-%04zu", i + 1);
+    out[i].id = id;
+  }
+  return out;
+}
+
+}  // namespace tern::detect

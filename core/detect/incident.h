@@ -1,0 +1,121 @@
+// Incidents: findings under construction. Rules open one incident per group
+// of related events (e.g. mailbox + actor + day, or a session) and add each
+// event it rests on; the table turns them into findings with a total,
+// input-order-independent sort and F-0001... numbering.
+//
+// Memory: anchors are capped per incident (AnalyzeOptions.
+// max_anchors_per_finding); lists in details are capped at kMaxDetailList.
+// Thread-compatible.
+#ifndef TERN_CORE_DETECT_INCIDENT_H_
+#define TERN_CORE_DETECT_INCIDENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "core/correlate/directory.h"
+#include "core/detect/analyzer.h"
+#include "core/detect/rule.h"
+#include "core/model/finding.h"
+
+namespace tern::detect {
+
+// Values kept per list-valued detail (sorted, smallest kept).
+inline constexpr size_t kMaxDetailList = 50;
+
+class Incident {
+ public:
+  Incident(const RuleInfo* info, size_t max_anchors);
+
+  // Adds an event the finding rests on: its anchor, IP, session, time; the
+  // mailbox and actor of the first event added this way become the
+  // finding's unless set before.
+  void Add(const EventContext& ctx);
+  // Adds an event remembered earlier by a rule (e.g. from a sliding window).
+  void AddAnchor(const EvidenceAnchor& anchor, std::string_view ip, std::string_view session);
+
+  void SetMailbox(const correlate::MailboxRef& mailbox) { mailbox_ = mailbox; mailbox_set_ = true; }
+  void SetActor(std::string actor) { actor_ = std::move(actor); actor_set_ = true; }
+  void SetTitle(std::string title) { title_ = std::move(title); }
+  // Raises the severity to at least `s`; `reason` (if any) is listed in
+  // details.reasons so that readers see why the severity was earned.
+  void Raise(Severity s, std::string_view reason = "");
+
+  // Details (written in key order into details_json).
+  void Set(std::string_view key, std::string value);  // last write wins
+  void SetIfEmpty(std::string_view key, std::string value);
+  void List(std::string_view key, std::string_view value);  // sorted set
+  void Count(std::string_view key, int64_t n = 1);
+  void Max(std::string_view key, int64_t v);
+  void Flag(std::string_view key);
+
+  Severity severity() const { return severity_; }
+  const RuleInfo& info() const { return *info_; }
+  const std::set<std::string>& ips() const { return ips_; }
+  const correlate::MailboxRef& mailbox() const { return mailbox_; }
+  const std::string& actor() const { return actor_; }
+  TimeMs first_seen() const { return first_; }
+  bool empty() const { return events_ == 0; }
+  bool HasDetail(std::string_view key) const { return details_.contains(std::string(key)); }
+  // A rule-internal label (not written to the finding), e.g. to tell the
+  // escalation pass which kind of incident this is.
+  void set_tag(std::string tag) { tag_ = std::move(tag); }
+  const std::string& tag() const { return tag_; }
+
+  Finding Build() const;
+
+ private:
+  using Value = std::variant<std::string, int64_t, bool, std::set<std::string>>;
+
+  const RuleInfo* info_;
+  size_t max_anchors_;
+  Severity severity_ = Severity::kInfo;
+  std::string title_;
+  std::string tag_;
+  correlate::MailboxRef mailbox_;
+  bool mailbox_set_ = false;
+  std::string actor_;
+  bool actor_set_ = false;
+  std::set<std::string> ips_;
+  std::set<std::string> sessions_;
+  TimeMs first_ = 0;
+  TimeMs last_ = 0;
+  uint64_t events_ = 0;
+  bool truncated_ = false;
+  std::vector<EvidenceAnchor> anchors_;
+  absl::flat_hash_set<std::string> anchored_ids_;
+  std::map<std::string, Value> details_;
+};
+
+class IncidentTable {
+ public:
+  explicit IncidentTable(size_t max_anchors) : max_anchors_(max_anchors) {}
+
+  // The incident (rule_id, key), created on first use.
+  Incident& Open(std::string_view rule_id, std::string_view key);
+  // The incident or nullptr.
+  Incident* Find(std::string_view rule_id, std::string_view key);
+  // Visits every incident in (rule, key) order.
+  void ForEach(const std::function<void(Incident&)>& fn);
+
+  // Builds the findings, sorts them by (first_seen, rule, mailbox, first
+  // record id, then the remaining fields) and numbers them F-0001...
+  std::vector<Finding> TakeFindings();
+
+ private:
+  size_t max_anchors_;
+  std::map<std::string, Incident> incidents_;  // rule + '\x1f' + key
+};
+
+// Total order of findings used by TakeFindings (exposed for tests).
+bool FindingLess(const Finding& a, const Finding& b);
+
+}  // namespace tern::detect
+
+#endif  // TERN_CORE_DETECT_INCIDENT_H_

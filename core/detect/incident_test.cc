@@ -1,0 +1,138 @@
+#include "core/detect/incident.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace tern::detect {
+namespace {
+
+using ::testing::ElementsAre;
+
+Event MakeEvent(std::string id, TimeMs t, std::string ip) {
+  Event e;
+  e.record_id = std::move(id);
+  e.time_ms = t;
+  e.client_ip = std::move(ip);
+  e.provenance = {3, 40, 2};
+  return e;
+}
+
+EventContext Ctx(const Event& e, std::string session) {
+  static const correlate::GeoResult kNoGeo;
+  EventContext ctx;
+  ctx.event = &e;
+  ctx.mailbox = {"guid-cfo", "cfo@contoso.com"};
+  ctx.actor = "mallory@contoso.com";
+  ctx.session = std::move(session);
+  ctx.geo = &kNoGeo;
+  return ctx;
+}
+
+TEST(IncidentTest, BuildsAFindingWithSortedAnchorsAndDetails) {
+  IncidentTable table(/*max_anchors=*/10);
+  Incident& inc = table.Open("send-as", "k");
+  const Event late = MakeEvent("b", 2000, "192.0.2.1");
+  const Event early = MakeEvent("a", 1000, "192.0.2.2");
+  inc.Add(Ctx(late, "S-2"));
+  inc.Add(Ctx(early, "S-1"));
+  inc.Add(Ctx(early, "S-1"));  // the same event twice counts once
+  inc.Raise(Severity::kLow, "first");
+  inc.Raise(Severity::kHigh, "second");
+  inc.Raise(Severity::kMedium);  // never lowers
+  inc.List("subjects", "z");
+  inc.List("subjects", "a");
+  inc.Count("n", 2);
+  inc.Count("n");
+  inc.Max("m", 5);
+  inc.Max("m", 3);
+  inc.Set("s", "x");
+  inc.Flag("f");
+
+  std::vector<Finding> findings = table.TakeFindings();
+  ASSERT_EQ(findings.size(), 1u);
+  const Finding& f = findings[0];
+  EXPECT_EQ(f.id, "F-0001");
+  EXPECT_EQ(f.rule, "send-as");
+  EXPECT_EQ(f.severity, Severity::kHigh);
+  EXPECT_EQ(f.title, CatalogEntry("send-as").title);
+  EXPECT_EQ(f.attack, CatalogEntry("send-as").attack);
+  EXPECT_EQ(f.mailbox_guid, "guid-cfo");
+  EXPECT_EQ(f.actor, "mallory@contoso.com");
+  EXPECT_THAT(f.client_ips, ElementsAre("192.0.2.1", "192.0.2.2"));
+  EXPECT_THAT(f.sessions, ElementsAre("S-1", "S-2"));
+  EXPECT_EQ(f.first_seen, 1000);
+  EXPECT_EQ(f.last_seen, 2000);
+  ASSERT_EQ(f.evidence.size(), 2u);
+  EXPECT_EQ(f.evidence[0], (EvidenceAnchor{"a", 3, 40, 1000}));
+  EXPECT_EQ(f.evidence[1].record_id, "b");
+  EXPECT_EQ(f.details_json,
+            "{\"event_count\":2,\"f\":true,\"m\":5,\"n\":3,\"reasons\":[\"first\",\"second\"],"
+            "\"s\":\"x\",\"subjects\":[\"a\",\"z\"]}");
+}
+
+TEST(IncidentTest, AnchorsAreCappedButCounted) {
+  IncidentTable table(/*max_anchors=*/2);
+  Incident& inc = table.Open("mass-deletion", "k");
+  std::vector<Event> events;
+  for (int i = 0; i < 5; ++i) events.push_back(MakeEvent("r" + std::to_string(i), i, ""));
+  for (const Event& e : events) inc.Add(Ctx(e, ""));
+  inc.Raise(Severity::kHigh);
+  std::vector<Finding> findings = table.TakeFindings();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0].evidence.size(), 2u);
+  EXPECT_EQ(findings[0].last_seen, 4);
+  EXPECT_EQ(findings[0].details_json, "{\"anchors_truncated\":true,\"event_count\":5}");
+}
+
+TEST(IncidentTest, EmptyIncidentsMakeNoFinding) {
+  IncidentTable table(10);
+  table.Open("send-as", "k").Raise(Severity::kHigh);
+  EXPECT_TRUE(table.TakeFindings().empty());
+}
+
+TEST(IncidentTest, FindingsAreSortedTotallyAndNumbered) {
+  IncidentTable table(10);
+  const Event e1 = MakeEvent("x", 5000, "");
+  const Event e2 = MakeEvent("y", 1000, "");
+  const Event e3 = MakeEvent("z", 1000, "");
+  table.Open("send-as", "late").Add(Ctx(e1, ""));
+  table.Open("send-as", "b").Add(Ctx(e3, ""));
+  table.Open("audit-tampering", "a").Add(Ctx(e2, ""));
+  std::vector<Finding> f = table.TakeFindings();
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[0].rule, "audit-tampering");  // same time: rule id decides
+  EXPECT_EQ(f[1].rule, "send-as");
+  EXPECT_EQ(f[1].evidence[0].record_id, "z");
+  EXPECT_EQ(f[2].evidence[0].record_id, "x");
+  EXPECT_THAT((std::vector<std::string>{f[0].id, f[1].id, f[2].id}),
+              ElementsAre("F-0001", "F-0002", "F-0003"));
+  EXPECT_TRUE(FindingLess(f[0], f[1]));
+  EXPECT_FALSE(FindingLess(f[1], f[0]));
+  EXPECT_FALSE(FindingLess(f[1], f[1]));
+}
+
+TEST(CatalogTest, ListsTheNineteenContractIdsWithMetadata) {
+  std::vector<std::string> ids;
+  for (const RuleInfo& r : RuleCatalog()) {
+    ids.push_back(r.id);
+    EXPECT_FALSE(r.title.empty()) << r.id;
+    EXPECT_FALSE(r.attack.empty()) << r.id;
+    EXPECT_GT(r.description.size(), 100u) << r.id;
+    EXPECT_EQ(&CatalogEntry(r.id), &r);
+  }
+  EXPECT_THAT(ids, ElementsAre("mailbox-forwarding-external", "inbox-rule-forward-external",
+                               "inbox-rule-suspicious", "mailbox-permission-grant",
+                               "delegate-access", "send-as", "mass-deletion", "sent-then-deleted",
+                               "audit-tampering", "impersonation-role-grant",
+                               "mailitemsaccessed-throttled", "mailitemsaccessed-sync-bulk",
+                               "ip-multiple-mailboxes", "session-ip-change", "suspicious-client",
+                               "first-seen-ip", "impossible-travel", "ediscovery-search-export",
+                               "transport-rule-redirect"));
+  EXPECT_EQ(CatalogEntry("no-such-rule").id, "unknown-rule");
+}
+
+}  // namespace
+}  // namespace tern::detect

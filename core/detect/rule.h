@@ -1,0 +1,97 @@
+// The rule interface of the detection catalog and what a rule sees of each
+// event. A rule is a small stateful object fed the events of a case in time
+// order (with their attribution, session and geo) and the sessions as they
+// close; it records incidents in the shared IncidentTable, which turns them
+// into findings at the end. A new detection is one Rule plus its catalog entry
+// (catalog.cc) plus its positive and negative tests.
+//
+// Thread-compatible: one rule set per analysis, fed from one thread.
+#ifndef TERN_CORE_DETECT_RULE_H_
+#define TERN_CORE_DETECT_RULE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "core/correlate/directory.h"
+#include "core/correlate/geo.h"
+#include "core/detect/analyzer.h"
+#include "core/model/event.h"
+#include "core/model/finding.h"
+
+namespace tern::detect {
+
+class IncidentTable;
+
+// Facts one rule establishes for others, in event order (a grant precedes
+// the access it enables). Keys are lower-case.
+struct SharedFacts {
+  // grantee + '\x1f' + mailbox key, for FullAccess / SendAs / SendOnBehalf
+  // grants seen in the case (mailbox-permission-grant).
+  absl::flat_hash_set<std::string> grants;
+
+  static std::string GrantKey(std::string_view grantee, std::string_view mailbox_key);
+  bool HasGrant(std::string_view grantee, std::string_view mailbox_key) const {
+    return grants.contains(GrantKey(grantee, mailbox_key));
+  }
+};
+
+// One event as the rules see it. Valid only during the OnEvent call.
+struct EventContext {
+  const Event* event = nullptr;
+  correlate::MailboxRef mailbox;  // the mailbox the event concerns (may be empty)
+  std::string actor;              // correlate::ActorOf(event)
+  std::string session;            // "S-..." id of the event's session
+  TimeMs session_start = 0;
+  bool session_first_seen_ip = false;  // the session introduced its IP for the mailbox
+  TimeMs ip_first_seen = kNoTime;      // first event of (mailbox, IP) in the case
+  const correlate::GeoResult* geo = nullptr;  // never null; may be unknown
+  bool system = false;          // correlate::IsSystemPrincipal(event)
+  bool owner = false;           // the actor acts on its own mailbox
+  bool after_baseline = false;  // the event is after the baseline period
+  // (mailbox, IP) was first seen after the baseline: a new IP for the mailbox.
+  bool ip_new = false;
+  // First event of this actor on this mailbox in the case, and whether that
+  // was after the baseline (a new actor-mailbox pair).
+  TimeMs pair_first_seen = kNoTime;
+  bool pair_new = false;
+
+  const Event& e() const { return *event; }
+  EvidenceAnchor anchor() const {
+    return EvidenceAnchor{event->record_id, event->provenance.evidence, event->provenance.line,
+                          event->time_ms};
+  }
+};
+
+// What every rule may read; owned by the analyzer, outlives the rules.
+struct RuleEnv {
+  const AnalyzeOptions* options = nullptr;
+  const correlate::OrgDomains* org = nullptr;
+  const correlate::MailboxDirectory* directory = nullptr;
+  TimeMs case_start = 0;
+  TimeMs baseline_end = 0;  // case_start + options->baseline_ms
+  IncidentTable* incidents = nullptr;
+  SharedFacts* facts = nullptr;
+};
+
+class Rule {
+ public:
+  virtual ~Rule() = default;
+  // Sees every event, in (time, record id) order.
+  virtual void OnEvent(const EventContext& ctx) = 0;
+  // Sees every session once it is closed (idle for longer than the gap).
+  virtual void OnSessionClosed(const Session& session) { (void)session; }
+  // Called once after the last event and session.
+  virtual void Finish() {}
+};
+
+// The rule set in catalog order (see rules.h for the individual factories).
+std::vector<std::unique_ptr<Rule>> MakeRules(const RuleEnv& env);
+
+// The catalog entry for `id`. REQUIRES: `id` is in RuleCatalog().
+const RuleInfo& CatalogEntry(std::string_view id);
+
+}  // namespace tern::detect
+
+#endif  // TERN_CORE_DETECT_RULE_H_

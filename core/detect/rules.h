@@ -1,0 +1,115 @@
+// Factories of the individual rules (one per catalog id) and the small
+// pieces of state several rules share. Thread-compatible.
+#ifndef TERN_CORE_DETECT_RULES_H_
+#define TERN_CORE_DETECT_RULES_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/detect/incident.h"
+#include "core/detect/rule.h"
+
+namespace tern::detect {
+
+// An event a rule keeps in a window to anchor a later finding on it.
+struct Remembered {
+  EvidenceAnchor anchor;
+  std::string ip;
+  std::string session;
+
+  static Remembered Of(const EventContext& ctx) {
+    return Remembered{ctx.anchor(), ctx.e().client_ip, ctx.session};
+  }
+  void AddTo(Incident& incident) const { incident.AddAnchor(anchor, ip, session); }
+};
+
+// Keys (mailboxes) with the time each was last seen and a value, inside a
+// sliding window: expiry costs O(log n) per dropped key, so a busy shared IP
+// or application with thousands of mailboxes stays cheap per event.
+template <typename V>
+class SlidingKeys {
+ public:
+  // Drops the keys last seen before `oldest`, calling on_drop(value) for each.
+  template <typename F>
+  void Expire(TimeMs oldest, F on_drop) {
+    while (!by_last_.empty() && by_last_.begin()->first < oldest) {
+      auto it = entries_.find(by_last_.begin()->second);
+      on_drop(it->second.value);
+      entries_.erase(it);
+      by_last_.erase(by_last_.begin());
+    }
+  }
+  // The value for `key` (inserted as `value` when absent) and whether it
+  // was inserted; the key's last-seen time becomes `t`.
+  std::pair<V*, bool> Touch(const std::string& key, TimeMs t, V value) {
+    auto [it, inserted] = entries_.try_emplace(key, Entry{t, std::move(value)});
+    if (!inserted) by_last_.erase({it->second.last, key});
+    it->second.last = t;
+    by_last_.emplace(t, key);
+    return {&it->second.value, inserted};
+  }
+  size_t size() const { return entries_.size(); }
+  // Visits (key, value) in key order.
+  template <typename F>
+  void ForEach(F fn) const {
+    for (const auto& [key, entry] : entries_) fn(key, entry.value);
+  }
+
+ private:
+  struct Entry {
+    TimeMs last;
+    V value;
+  };
+  std::map<std::string, Entry> entries_;
+  std::set<std::pair<TimeMs, std::string>> by_last_;
+};
+
+// rules_forwarding.cc
+std::unique_ptr<Rule> NewMailboxForwardingRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewInboxRuleForwardRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewTransportRuleRedirectRule(const RuleEnv& env);
+// rules_inbox.cc
+std::unique_ptr<Rule> NewInboxRuleSuspiciousRule(const RuleEnv& env);
+// rules_permissions.cc
+std::unique_ptr<Rule> NewPermissionGrantRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewImpersonationRoleRule(const RuleEnv& env);
+// rules_access.cc
+std::unique_ptr<Rule> NewDelegateAccessRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewSendAsRule(const RuleEnv& env);
+// rules_deletion.cc
+std::unique_ptr<Rule> NewMassDeletionRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewSentThenDeletedRule(const RuleEnv& env);
+// rules_tampering.cc
+std::unique_ptr<Rule> NewAuditTamperingRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewEDiscoveryRule(const RuleEnv& env);
+// rules_mail_access.cc
+std::unique_ptr<Rule> NewThrottledRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewSyncBulkRule(const RuleEnv& env);
+// rules_network.cc
+std::unique_ptr<Rule> NewIpMultipleMailboxesRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewSessionIpChangeRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewFirstSeenIpRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env);
+// rules_client.cc
+std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env);
+
+// Raises severities that depend on other findings (DETECTIONS.md section 2,
+// "Attacker-context propagation"): the IPs of high/critical findings of the
+// attacker-behaviour rules form the attacker context; Sync bulk reads from it
+// become critical [36], and sends [47], concurrent sessions [70] and
+// first-seen IPs carrying high-risk changes [66] become high. Only IPs for
+// which `is_new_ip` holds (public, first seen in the case after the
+// baseline) can be context: an office egress where an admin once did
+// something high must not turn everybody's routine work into an attack.
+// Uses the severities as they were before this pass (no cascades).
+void EscalateAttackerContext(IncidentTable& incidents,
+                             const std::function<bool(const std::string&)>& is_new_ip);
+
+}  // namespace tern::detect
+
+#endif  // TERN_CORE_DETECT_RULES_H_

@@ -1,0 +1,401 @@
+// Network and session correlation: one IP on many mailboxes [40 + section 2],
+// session ids roaming between IPs and parallel sessions [69, 70], new IPs for
+// a mailbox [66], and impossible travel / new countries [67, 68]
+// (DETECTIONS.md sections 1.I, 1.J and 2).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/base/ip.h"
+#include "core/detect/fields.h"
+#include "core/detect/rules.h"
+
+namespace tern::detect {
+namespace {
+
+constexpr std::string_view kIpRule = "ip-multiple-mailboxes";
+constexpr std::string_view kSessionRule = "session-ip-change";
+constexpr std::string_view kFirstSeenRule = "first-seen-ip";
+constexpr std::string_view kTravelRule = "impossible-travel";
+
+bool IsPublicIp(std::string_view ip) {
+  return !ip.empty() && IsIpLiteral(ip) && !IsPrivateOrLocalIp(ip);
+}
+
+std::string MailboxName(const correlate::MailboxRef& m) {
+  return m.upn.empty() ? m.key() : m.upn;
+}
+
+// ------------------------------------------------------------------ IP pivot
+class IpMultipleMailboxesRule : public Rule {
+ public:
+  explicit IpMultipleMailboxesRule(const RuleEnv& env) : env_(env) {}
+
+  void OnEvent(const EventContext& ctx) override {
+    const Event& e = ctx.e();
+    if (ctx.system || ctx.mailbox.empty() || !IsPublicIp(e.client_ip)) return;
+    const TimeMs t = e.time_ms;
+    const int64_t w = env_.options->ip_mailboxes_window_ms;
+    State& s = ips_[e.client_ip];
+    s.touches.Expire(t - w, [&](const Touch& gone) { s.Count(gone, -1); });
+    // Each mailbox knows the IP as new (first seen after the baseline),
+    // recurring (first seen more than one window before its latest use: a
+    // shared egress such as an office or VPN) or recent inside the baseline.
+    Touch touch{ctx.ip_new,
+                !ctx.ip_new && ctx.ip_first_seen != kNoTime && ctx.ip_first_seen < t - w,
+                MailboxName(ctx.mailbox), Remembered::Of(ctx)};
+    auto [current, inserted] = s.touches.Touch(ctx.mailbox.key(), t, touch);
+    if (!inserted) {
+      s.Count(*current, -1);
+      current->recurring = touch.recurring;
+    }
+    s.Count(*current, +1);
+    const int64_t size = static_cast<int64_t>(s.touches.size());
+    if (size < env_.options->ip_mailboxes) return;
+
+    const int64_t unknown = size - s.fresh - s.recurring;
+    Severity severity;
+    std::string_view reason;
+    if (s.fresh >= env_.options->ip_mailboxes) {
+      severity = Severity::kHigh;
+      reason = "IP new for several mailboxes";
+    } else if (s.recurring >= env_.options->ip_mailboxes) {
+      return;  // a shared egress the mailboxes have used for a while
+    } else if (s.fresh > 0) {
+      severity = Severity::kMedium;
+      reason = "IP new for some of the mailboxes";
+    } else if (unknown > 0) {
+      severity = Severity::kLow;
+      reason = "IP shared by several mailboxes inside the baseline (novelty unknown)";
+    } else {
+      return;
+    }
+    Incident& inc = env_.incidents->Open(kIpRule, Cat(e.client_ip, '|', DayOf(t)));
+    if (inc.empty()) {
+      // Once per incident: the first event of every mailbox in the window.
+      inc.SetMailbox({});
+      s.touches.ForEach([&](const std::string&, const Touch& x) {
+        x.first.AddTo(inc);
+        inc.List("mailboxes", x.name);
+      });
+    } else if (inserted) {
+      current->first.AddTo(inc);
+      inc.List("mailboxes", current->name);
+    }
+    inc.SetTitle(Cat("IP ", e.client_ip, " used on several mailboxes"));
+    inc.List("actors", ctx.actor);
+    inc.Max("mailboxes_in_window", size);
+    inc.Max("mailboxes_new_to_ip", s.fresh);
+    inc.Raise(severity, reason);
+  }
+
+ private:
+  struct Touch {
+    bool ip_new;
+    bool recurring;
+    std::string name;
+    Remembered first;
+  };
+  struct State {
+    SlidingKeys<Touch> touches;
+    int64_t fresh = 0;
+    int64_t recurring = 0;
+    void Count(const Touch& t, int delta) {
+      if (t.ip_new) fresh += delta;
+      if (t.recurring) recurring += delta;
+    }
+  };
+  RuleEnv env_;
+  absl::flat_hash_map<std::string, State> ips_;
+};
+
+// ------------------------------------------------------------------ [69, 70]
+// The client family: "Client=OWA" of "Client=OWA;Mozilla/5.0 ...", or the
+// product of a user agent ("python-requests" of "python-requests/2.31").
+std::string ClientFamily(std::string_view info) {
+  info = Trim(info);
+  const size_t end = info.find_first_of(StartsWithIgnoreCase(info, "Client=") ? ";" : "/ ;");
+  return Lower(info.substr(0, end));
+}
+
+bool SameAddressFamily(std::string_view a, std::string_view b) {
+  return (a.find(':') == std::string_view::npos) == (b.find(':') == std::string_view::npos);
+}
+
+class SessionIpChangeRule : public Rule {
+ public:
+  explicit SessionIpChangeRule(const RuleEnv& env) : env_(env) {}
+
+  void OnEvent(const EventContext& ctx) override {
+    const Event& e = ctx.e();
+    if (ctx.system || e.client_ip.empty()) return;
+    const std::string& sid = !e.session_id.empty() ? e.session_id : e.aad_session_id;
+    if (sid.empty()) return;
+    Roaming(ctx, sid);
+    if (ctx.owner && !ctx.mailbox.empty()) Concurrent(ctx, sid);
+    if (++events_ % 65536 == 0) Sweep(e.time_ms);
+  }
+
+ private:
+  struct Seen {
+    std::string ip;
+    std::string family;
+    std::string country;
+    uint32_t asn = 0;
+    bool ip_new = false;
+    TimeMs last = 0;
+    Remembered first;
+    std::set<std::string> ips;       // IPs seen with the session id (capped)
+    std::set<std::string> families;  // client families seen (capped)
+  };
+
+  // [69] one SessionId, several IPs or client families. Roaming between IPs
+  // the mailbox already used (a laptop going from office to home keeps its
+  // SessionId) is not reported; an IP that is new for the mailbox, or that
+  // only appeared during this session, or another country / network is.
+  void Roaming(const EventContext& ctx, const std::string& sid) {
+    const Event& e = ctx.e();
+    const std::string family = ClientFamily(e.client_info);
+    auto [it, inserted] = sessions_.try_emplace(
+        sid, Seen{e.client_ip, family, ctx.geo->info.country_iso, ctx.geo->info.asn, ctx.ip_new,
+                  e.time_ms, Remembered::Of(ctx)});
+    Seen& first = it->second;
+    first.last = e.time_ms;
+    if (inserted) {
+      first.ips.insert(e.client_ip);
+      first.families.insert(family);
+      return;
+    }
+    const bool new_ip = first.ips.size() < 8 && first.ips.insert(e.client_ip).second;
+    const bool new_family =
+        !family.empty() && first.families.size() < 8 && first.families.insert(family).second;
+    if (!new_ip && !new_family) return;
+
+    Severity severity = Severity::kInfo;
+    std::string_view reason;
+    if (new_ip) {
+      const GeoInfo& g = ctx.geo->info;
+      const bool cross_country =
+          !g.country_iso.empty() && !first.country.empty() && g.country_iso != first.country;
+      const bool cross_asn = g.asn != 0 && first.asn != 0 && g.asn != first.asn;
+      const TimeMs session_start = first.first.anchor.time_ms;
+      if (cross_country || cross_asn) {
+        severity = Severity::kHigh;
+        reason = cross_country ? "session used from another country"
+                               : "session used from another network (ASN)";
+      } else if (ctx.ip_new) {
+        severity = Severity::kHigh;
+        reason = "session used from an IP new for the mailbox";
+      } else if (ctx.ip_first_seen != kNoTime && ctx.ip_first_seen >= session_start &&
+                 SameAddressFamily(e.client_ip, first.ip)) {
+        // Dual-stack clients switch between IPv4 and IPv6 (section 2
+        // refinement), so only a same-family IP counts here.
+        severity = Severity::kMedium;
+        reason = "session used from an IP that appeared during the session";
+      }
+    }
+    if (severity == Severity::kInfo && new_family && !first.family.empty()) {
+      severity = Severity::kLow;
+      reason = "client changed within one session";
+    }
+    if (severity == Severity::kInfo) return;
+    Incident& inc = env_.incidents->Open(kSessionRule, Cat("roaming|", sid));
+    if (inc.empty()) {
+      inc.SetTitle(Cat("Session ", sid, " used from several IPs or clients"));
+      first.first.AddTo(inc);
+    }
+    inc.Add(ctx);
+    inc.Set("record_session_id", sid);
+    inc.List("client_families", first.family);
+    inc.List("client_families", family);
+    inc.Raise(severity, reason);
+  }
+
+  // [70] two SessionIds of the owner active at once (interleaved) from
+  // different IPs; a session that ended before the other began is not.
+  void Concurrent(const EventContext& ctx, const std::string& sid) {
+    const Event& e = ctx.e();
+    const TimeMs t = e.time_ms;
+    std::map<std::string, Seen>& open = mailboxes_[ctx.mailbox.key()];
+    for (auto it = open.begin(); it != open.end();) {
+      it = it->second.last < t - env_.options->session_gap_ms ? open.erase(it) : std::next(it);
+    }
+    auto [it, inserted] = open.try_emplace(sid, Seen{e.client_ip, "", "", 0, ctx.ip_new, t,
+                                                     Remembered::Of(ctx)});
+    it->second.last = t;
+    const TimeMs started = it->second.first.anchor.time_ms;
+    for (const auto& [other_sid, other] : open) {
+      if (other_sid == sid || other.ip == e.client_ip || other.last < started) continue;
+      Incident& inc = env_.incidents->Open(
+          kSessionRule, Cat("concurrent|", ctx.mailbox.key(), '|', DayOf(t)));
+      if (inc.empty()) {
+        inc.SetTitle(Cat("Parallel sessions on ", MailboxName(ctx.mailbox), " from different IPs"));
+      }
+      other.first.AddTo(inc);
+      it->second.first.AddTo(inc);
+      inc.Add(ctx);
+      inc.List("record_session_ids", other_sid);
+      inc.List("record_session_ids", sid);
+      inc.set_tag("concurrent");
+      inc.Raise(Severity::kLow, "parallel sessions from different IPs");
+      if (other.ip_new || ctx.ip_new) {
+        inc.Raise(Severity::kMedium, "parallel session from an IP new for the mailbox");
+      }
+    }
+  }
+
+  // Session ids idle for a week are dropped (token lifetimes are shorter).
+  void Sweep(TimeMs now) {
+    for (auto it = sessions_.begin(); it != sessions_.end();) {
+      if (it->second.last < now - 7 * kDayMs) {
+        sessions_.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+  RuleEnv env_;
+  uint64_t events_ = 0;
+  absl::flat_hash_map<std::string, Seen> sessions_;
+  absl::flat_hash_map<std::string, std::map<std::string, Seen>> mailboxes_;
+};
+
+// ------------------------------------------------------------------ [66]
+class FirstSeenIpRule : public Rule {
+ public:
+  explicit FirstSeenIpRule(const RuleEnv& env) : env_(env) {}
+
+  void OnEvent(const EventContext& ctx) override {
+    const Event& e = ctx.e();
+    if (ctx.mailbox.empty() || !IsPublicIp(e.client_ip)) return;
+    Known& known = known_[ctx.mailbox.key()];
+    const GeoInfo& g = ctx.geo->info;
+    const bool new_country = !g.country_iso.empty() && !known.countries.empty() &&
+                             !known.countries.contains(g.country_iso);
+    const bool new_asn = g.asn != 0 && !known.asns.empty() && !known.asns.contains(g.asn);
+    if (!g.country_iso.empty()) known.countries.insert(g.country_iso);
+    if (g.asn != 0) known.asns.insert(g.asn);
+
+    // The session that brought the IP to the mailbox, after the baseline.
+    if (!ctx.owner || ctx.system || !ctx.session_first_seen_ip ||
+        ctx.session_start < env_.baseline_end) {
+      return;
+    }
+    Incident& inc =
+        env_.incidents->Open(kFirstSeenRule, Cat(ctx.mailbox.key(), '|', e.client_ip));
+    if (inc.empty()) {
+      inc.SetTitle(Cat("New IP ", e.client_ip, " for ", MailboxName(ctx.mailbox)));
+      if (!g.country_iso.empty()) inc.Set("country", g.country_iso);
+      if (g.asn != 0) inc.Set("asn", Cat(g.asn));
+      if (!g.as_org.empty()) inc.Set("as_org", g.as_org);
+    }
+    inc.Add(ctx);
+    inc.Raise(Severity::kLow, "IP never seen for the mailbox before");
+    if (new_country) inc.Raise(Severity::kMedium, "country new for the mailbox");
+    if (new_asn) inc.Raise(Severity::kMedium, "network (ASN) new for the mailbox");
+  }
+
+ private:
+  struct Known {
+    std::set<std::string> countries;
+    std::set<uint32_t> asns;
+  };
+  RuleEnv env_;
+  absl::flat_hash_map<std::string, Known> known_;
+};
+
+// ------------------------------------------------------------------ [67, 68]
+class ImpossibleTravelRule : public Rule {
+ public:
+  explicit ImpossibleTravelRule(const RuleEnv& env) : env_(env) {}
+
+  void OnEvent(const EventContext& ctx) override {
+    const Event& e = ctx.e();
+    // Unknown locations never trigger (issue 4).
+    if (ctx.system || ctx.actor.empty() || !ctx.geo->has_location) return;
+    const GeoInfo& g = ctx.geo->info;
+    Place& last = places_[ctx.actor];
+    const TimeMs t = e.time_ms;
+    // Panther compares with the previous login cached for one day and skips
+    // unchanged IPs [67].
+    if (last.time != 0 && last.ip != e.client_ip && t - last.time <= kDayMs) {
+      const double km = correlate::HaversineKm(last.lat, last.lon, g.latitude, g.longitude);
+      // Refinement of section 2: pairs within their accuracy radii are noise.
+      if (km > last.accuracy + g.accuracy_km) {
+        const double hours = std::max((t - last.time) / 3.6e6, 0.0001);
+        const double kmh = km / hours;
+        if (kmh > env_.options->travel_kmh) {
+          Incident& inc =
+              env_.incidents->Open(kTravelRule, Cat("travel|", ctx.actor, '|', DayOf(t)));
+          if (inc.empty()) {
+            inc.SetTitle(Cat("Impossible travel for ", ctx.actor, ": ", last.place, " to ",
+                             Where(g)));
+          }
+          last.event.AddTo(inc);
+          inc.Add(ctx);
+          inc.List("places", last.place);
+          inc.List("places", Where(g));
+          inc.Max("max_speed_kmh", static_cast<int64_t>(std::llround(kmh)));
+          inc.Max("max_distance_km", static_cast<int64_t>(std::llround(km)));
+          inc.Raise(Severity::kHigh, "travel speed above the threshold");
+        }
+      }
+    }
+    last = Place{e.client_ip, g.latitude, g.longitude, g.accuracy_km, t, Where(g),
+                 Remembered::Of(ctx)};
+
+    // [68] a country new for the actor after the baseline (Elastic's
+    // atypical-travel rule keys on country and region; GeoLite2 regions are
+    // not carried, so country only).
+    std::set<std::string>& countries = countries_[ctx.actor];
+    if (!g.country_iso.empty() && !countries.contains(g.country_iso)) {
+      if (!countries.empty() && ctx.after_baseline) {
+        Incident& inc = env_.incidents->Open(
+            kTravelRule, Cat("country|", ctx.actor, '|', g.country_iso));
+        inc.SetTitle(Cat("New country ", g.country_iso, " for ", ctx.actor));
+        inc.Add(ctx);
+        inc.Set("country", g.country_iso);
+        inc.Raise(Severity::kMedium, "country first seen for the actor after the baseline");
+      }
+      countries.insert(g.country_iso);
+    }
+  }
+
+ private:
+  static std::string Where(const GeoInfo& g) {
+    return g.city.empty() ? g.country_iso : Cat(g.city, ", ", g.country_iso);
+  }
+  struct Place {
+    std::string ip;
+    double lat = 0;
+    double lon = 0;
+    int accuracy = 0;
+    TimeMs time = 0;
+    std::string place;
+    Remembered event;
+  };
+  RuleEnv env_;
+  absl::flat_hash_map<std::string, Place> places_;
+  absl::flat_hash_map<std::string, std::set<std::string>> countries_;
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> NewIpMultipleMailboxesRule(const RuleEnv& env) {
+  return std::make_unique<IpMultipleMailboxesRule>(env);
+}
+std::unique_ptr<Rule> NewSessionIpChangeRule(const RuleEnv& env) {
+  return std::make_unique<SessionIpChangeRule>(env);
+}
+std::unique_ptr<Rule> NewFirstSeenIpRule(const RuleEnv& env) {
+  return std::make_unique<FirstSeenIpRule>(env);
+}
+std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env) {
+  return std::make_unique<ImpossibleTravelRule>(env);
+}
+
+}  // namespace tern::detect

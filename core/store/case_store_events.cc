@@ -1,0 +1,275 @@
+// CaseStore event writes: AddEvent (store or record a duplicate copy) and
+// RollbackEvidence (remove an item's events and copies, promoting a copy of
+// another item where one exists).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
+#include "core/base/status_macros.h"
+#include "core/model/codec.h"
+#include "core/store/case_store.h"
+#include "core/store/store_internal.h"
+
+namespace tern {
+
+using store_internal::Av;
+using store_internal::CopyEntry;
+using store_internal::CopyValue;
+using store_internal::Sl;
+using store_internal::Sv;
+
+namespace {
+
+// A batch goes to RocksDB once it holds this much: large enough to amortize
+// the write path, small enough to keep the in-memory batch and the pending
+// id set modest (~8 MB of raw records is a few thousand events).
+constexpr size_t kBatchBytes = size_t{8} << 20;
+constexpr size_t kBatchRecords = 20000;
+
+// The (index family, value) pairs under which an event is findable.
+std::vector<std::pair<store_internal::Cf, std::string_view>> IndexValues(const Event& e) {
+  std::vector<std::pair<store_internal::Cf, std::string_view>> out;
+  auto add = [&out](store_internal::Cf c, const std::string& v) {
+    if (!v.empty()) out.emplace_back(c, v);
+  };
+  add(store_internal::kIdxMailbox, e.mailbox_guid);
+  add(store_internal::kIdxMailbox, e.mailbox_upn);
+  add(store_internal::kIdxIp, e.client_ip);
+  add(store_internal::kIdxActor, e.actor_upn);
+  add(store_internal::kIdxActor, e.actor_sid);
+  add(store_internal::kIdxOperation, e.operation);
+  return out;
+}
+
+}  // namespace
+
+absl::Status CaseStore::Impl::PutStored(const Event& e, std::string_view raw,
+                                        rocksdb::WriteBatch* b) {
+  const std::string& id = e.record_id;
+  rocksdb::Status s =
+      b->Put(H(store_internal::kEvents), store_internal::EventKey(e.time_ms, id), EncodeEvent(e));
+  if (s.ok()) s = b->Put(H(store_internal::kRaw), id, Sl(raw));
+  if (s.ok()) s = b->Put(H(store_internal::kIds), id, store_internal::TimeKey(e.time_ms));
+  if (s.ok()) {
+    s = b->Put(H(store_internal::kByEvid), store_internal::ByEvidKey(e.provenance.evidence, id),
+               rocksdb::Slice());
+  }
+  for (const auto& [c, value] : IndexValues(e)) {
+    if (s.ok()) s = b->Put(H(c), store_internal::IndexKey(value, e.time_ms, id), rocksdb::Slice());
+  }
+  return Err(s, "batching an event");
+}
+
+absl::Status CaseStore::Impl::DeleteStored(const Event& e, rocksdb::WriteBatch* b) {
+  const std::string& id = e.record_id;
+  rocksdb::Status s =
+      b->Delete(H(store_internal::kEvents), store_internal::EventKey(e.time_ms, id));
+  if (s.ok()) s = b->Delete(H(store_internal::kRaw), id);
+  if (s.ok()) s = b->Delete(H(store_internal::kIds), id);
+  for (const auto& [c, value] : IndexValues(e)) {
+    if (s.ok()) s = b->Delete(H(c), store_internal::IndexKey(value, e.time_ms, id));
+  }
+  return Err(s, "batching a deletion");
+}
+
+absl::Status CaseStore::Impl::MaybeWritePending() {
+  if (pending.GetDataSize() < kBatchBytes && pending_records < kBatchRecords) {
+    return absl::OkStatus();
+  }
+  return WritePending();
+}
+
+absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
+                                                                std::string_view raw) {
+  TERN_RETURN_IF_ERROR(RequireWritable());
+  const std::string& id = e.record_id;
+  if (id.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("event without a record_id (evidence ",
+                                                   e.provenance.evidence, " line ",
+                                                   e.provenance.line, ")"));
+  }
+  // The duplicate checks below read the database only; an id touched by the
+  // unwritten batch sends the batch first (rare: duplicates close together).
+  if (pending_ids.contains(Av(id))) TERN_RETURN_IF_ERROR(WritePending());
+
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, id));
+  if (!time.has_value()) {
+    TERN_RETURN_IF_ERROR(PutStored(e, raw, &pending));
+    ++event_count;
+    ++pending_records;
+    pending_ids.insert(id);
+    TERN_RETURN_IF_ERROR(MaybeWritePending());
+    return AddOutcome::kStored;
+  }
+
+  // A duplicate: remember where it was seen, and its bytes only if they
+  // differ from what is stored (then also its normalized form, which a
+  // rollback may need to promote it).
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> stored_raw, Get(store_internal::kRaw, id));
+  if (!stored_raw.has_value()) {
+    return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
+                                            " is indexed but its raw bytes are missing"));
+  }
+  const std::string key = store_internal::CopyKey(id, e.provenance.evidence, e.provenance.line);
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> existing, Get(store_internal::kCopies, key));
+  CopyValue v;
+  v.record_index = e.provenance.record_index;
+  if (raw != *stored_raw) {
+    v.raw = std::string(raw);
+    v.event = EncodeEvent(e);
+  }
+  rocksdb::Status s =
+      pending.Put(H(store_internal::kCopies), key, store_internal::EncodeCopyValue(v));
+  if (s.ok()) {
+    s = pending.Put(H(store_internal::kByEvid),
+                    store_internal::ByEvidKey(e.provenance.evidence, id), rocksdb::Slice());
+  }
+  TERN_RETURN_IF_ERROR(Err(s, "batching a copy"));
+  // The same (item, line) seen twice is one copy, so counts stay exact.
+  if (!existing.has_value()) ++copy_count;
+  ++pending_records;
+  pending_ids.insert(id);
+  TERN_RETURN_IF_ERROR(MaybeWritePending());
+  return AddOutcome::kDuplicate;
+}
+
+absl::StatusOr<std::vector<CopyEntry>> CaseStore::Impl::ReadCopies(std::string_view record_id) {
+  std::vector<CopyEntry> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), H(store_internal::kCopies)));
+  for (it->Seek(Sl(record_id)); it->Valid(); it->Next()) {
+    const std::string_view key = Sv(it->key());
+    if (key.substr(0, record_id.size()) != record_id) break;
+    // A longer record id sharing this prefix; not ours.
+    if (key.size() != record_id.size() + store_internal::kCopySuffix) continue;
+    CopyEntry entry;
+    entry.key = std::string(key);
+    entry.ordinal = DecodeBigEndian32(key.data() + record_id.size());
+    entry.line = DecodeBigEndian64(key.data() + record_id.size() + 4);
+    absl::StatusOr<CopyValue> v = store_internal::DecodeCopyValue(Sv(it->value()));
+    if (!v.ok()) {
+      return absl::DataLossError(absl::StrCat("case store at ", dir, ": copy of ", Av(record_id),
+                                              ": ", v.status().message()));
+    }
+    entry.value = *std::move(v);
+    out.push_back(std::move(entry));
+  }
+  TERN_RETURN_IF_ERROR(Err(it->status(), "reading copies"));
+  return out;
+}
+
+absl::Status CaseStore::Impl::RollbackRecord(std::string_view record_id, uint32_t ordinal,
+                                             rocksdb::WriteBatch* b) {
+  rocksdb::ColumnFamilyHandle* copies_cf = H(store_internal::kCopies);
+  TERN_ASSIGN_OR_RETURN(std::vector<CopyEntry> copies, ReadCopies(record_id));
+  std::vector<CopyEntry> remaining;  // still in (ordinal, line) order
+  for (CopyEntry& c : copies) {
+    if (c.ordinal == ordinal) {
+      TERN_RETURN_IF_ERROR(Err(b->Delete(copies_cf, c.key), "batching a deletion"));
+      --copy_count;
+    } else {
+      remaining.push_back(std::move(c));
+    }
+  }
+
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, record_id));
+  if (!time.has_value()) return absl::OkStatus();
+  std::string event_key = *time;
+  event_key.append(record_id);
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> encoded,
+                        Get(store_internal::kEvents, event_key));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> old_raw, Get(store_internal::kRaw, record_id));
+  if (!encoded.has_value() || !old_raw.has_value()) {
+    return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(record_id),
+                                            " is indexed but its event or raw bytes are missing"));
+  }
+  absl::StatusOr<Event> stored = DecodeEvent(*encoded);
+  if (!stored.ok()) {
+    return absl::DataLossError(absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": ",
+                                            stored.status().message()));
+  }
+  // Stored from another item: it stays; only this item's copies went.
+  if (stored->provenance.evidence != ordinal) return absl::OkStatus();
+
+  TERN_RETURN_IF_ERROR(DeleteStored(*stored, b));
+  --event_count;
+  if (remaining.empty()) return absl::OkStatus();
+
+  // The earliest surviving copy (lowest ordinal, then line) becomes the
+  // stored event: its own normalized form and bytes when it had different
+  // bytes, else the departing event's with the copy's provenance.
+  const CopyEntry& top = remaining.front();
+  Event promoted;
+  if (top.value.event.empty()) {
+    promoted = *stored;
+  } else {
+    absl::StatusOr<Event> decoded = DecodeEvent(top.value.event);
+    if (!decoded.ok()) {
+      return absl::DataLossError(absl::StrCat("case store at ", dir, ": copy of ", Av(record_id),
+                                              ": ", decoded.status().message()));
+    }
+    promoted = *std::move(decoded);
+    promoted.record_id = std::string(record_id);
+  }
+  promoted.provenance = {top.ordinal, top.line, top.value.record_index};
+  const std::string& new_raw = top.value.raw.empty() ? *old_raw : top.value.raw;
+  TERN_RETURN_IF_ERROR(PutStored(promoted, new_raw, b));
+  TERN_RETURN_IF_ERROR(Err(b->Delete(copies_cf, top.key), "batching a deletion"));
+  ++event_count;
+  --copy_count;
+
+  // Other copies described themselves relative to the departing bytes; keep
+  // "empty means same as stored" true against the new stored bytes.
+  for (size_t i = 1; i < remaining.size(); ++i) {
+    const CopyEntry& c = remaining[i];
+    const std::string& bytes = c.value.raw.empty() ? *old_raw : c.value.raw;
+    CopyValue v;
+    v.record_index = c.value.record_index;
+    if (bytes != new_raw) {
+      v.raw = bytes;
+      if (c.value.event.empty()) {
+        Event e = *stored;
+        e.provenance = {c.ordinal, c.line, c.value.record_index};
+        v.event = EncodeEvent(e);
+      } else {
+        v.event = c.value.event;
+      }
+    }
+    if (v.raw != c.value.raw || v.event != c.value.event) {
+      TERN_RETURN_IF_ERROR(
+          Err(b->Put(copies_cf, c.key, store_internal::EncodeCopyValue(v)), "batching a copy"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CaseStore::Impl::RollbackEvidence(uint32_t ordinal) {
+  TERN_RETURN_IF_ERROR(RequireWritable());
+  // Reads below see the database only, so pending adds go first.
+  TERN_RETURN_IF_ERROR(WritePending());
+  const std::string prefix = store_internal::EvidenceKey(ordinal);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), H(store_internal::kByEvid)));
+  rocksdb::WriteBatch b;
+  // The iterator reads a snapshot taken at its creation; each record's reads
+  // are independent of the others, so batches may be written as we go.
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const std::string_view key = Sv(it->key());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    TERN_RETURN_IF_ERROR(Err(b.Delete(H(store_internal::kByEvid), Sl(key)), "batching a deletion"));
+    TERN_RETURN_IF_ERROR(RollbackRecord(key.substr(prefix.size()), ordinal, &b));
+    if (b.GetDataSize() >= kBatchBytes) {
+      TERN_RETURN_IF_ERROR(WriteBulk(&b));
+      b.Clear();
+    }
+  }
+  TERN_RETURN_IF_ERROR(Err(it->status(), "scanning evidence entries"));
+  return WriteBulk(&b);
+}
+
+}  // namespace tern

@@ -1,0 +1,313 @@
+#include "parsers/json_util.h"
+
+#include <cmath>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/string_view.h"
+
+namespace tern::json {
+namespace {
+
+// Deeper nesting than this (a JSON string holding JSON holding JSON ...) uses
+// a throw-away parser; real exports nest at most three levels (MES wrapper ->
+// AuditData string -> Sentinel-style Folders string).
+constexpr size_t kPoolSize = 4;
+
+struct ParserPool {
+  std::unique_ptr<simdjson::dom::parser> parsers[kPoolSize];
+  size_t in_use = 0;
+};
+
+ParserPool& ThreadPool() {
+  // Function-local thread_local: one pool per thread, built on first use.
+  thread_local ParserPool pool;
+  return pool;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+size_t SkipSpace(std::string_view s, size_t p) {
+  while (p < s.size() && IsSpace(s[p])) ++p;
+  return p;
+}
+
+// Keys (and short string values) of the outermost object of a record, read by
+// a forgiving scanner that stops quietly where the head is cut.
+struct HeadRecord {
+  std::vector<std::string> keys;
+  std::vector<std::string> values;              // string value per key, "" if not a string
+  size_t value_array = std::string_view::npos;  // offset of `[` after "value":
+};
+
+// Reads the JSON string starting at s[p] == '"'. Appends up to `max` decoded
+// characters to `out` (escapes resolved loosely) and returns the offset after
+// the closing quote, or s.size() if the head ends inside the string.
+size_t ReadString(std::string_view s, size_t p, size_t max, std::string* out) {
+  ++p;
+  while (p < s.size()) {
+    char c = s[p];
+    if (c == '"') return p + 1;
+    if (c == '\\' && p + 1 < s.size()) {
+      char e = s[p + 1];
+      char decoded = e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e;
+      if (out->size() < max) out->push_back(decoded);
+      p += 2;
+      continue;
+    }
+    if (out->size() < max) out->push_back(c);
+    ++p;
+  }
+  return s.size();
+}
+
+// Scans the object whose `{` is at s[p]. Collects its depth-1 keys.
+HeadRecord ScanHeadObject(std::string_view s, size_t p) {
+  HeadRecord rec;
+  int depth = 0;
+  bool expect_key = false;
+  bool after_colon = false;
+  while (p < s.size() && rec.keys.size() < 256) {
+    char c = s[p];
+    if (c == '"') {
+      std::string text;
+      size_t end = ReadString(s, p, 128, &text);
+      if (depth == 1 && expect_key) {
+        rec.keys.push_back(std::move(text));
+        rec.values.emplace_back();
+        expect_key = false;
+      } else if (depth == 1 && after_colon && !rec.values.empty()) {
+        rec.values.back() = std::move(text);
+      }
+      after_colon = false;
+      p = end;
+      continue;
+    }
+    if (c == '{' || c == '[') {
+      if (depth == 1 && after_colon && c == '[' && !rec.keys.empty() &&
+          rec.keys.back() == "value") {
+        rec.value_array = p;
+      }
+      ++depth;
+      expect_key = depth == 1;
+    } else if (c == '}' || c == ']') {
+      if (--depth <= 0) break;
+    } else if (c == ',' && depth == 1) {
+      expect_key = true;
+    } else if (c == ':' && depth == 1) {
+      after_colon = true;
+      ++p;
+      continue;
+    }
+    if (!IsSpace(c)) after_colon = false;
+    ++p;
+  }
+  return rec;
+}
+
+bool Has(const HeadRecord& rec, std::string_view key) {
+  for (const std::string& k : rec.keys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+std::string_view ValueOf(const HeadRecord& rec, std::string_view key) {
+  for (size_t i = 0; i < rec.keys.size(); ++i) {
+    if (rec.keys[i] == key) return rec.values[i];
+  }
+  return {};
+}
+
+JsonHeadClass ClassifyRecord(const HeadRecord& rec) {
+  // Wrapper shapes first: their markers never occur at the top of a bare
+  // AuditData object, which makes the decision exclusive.
+  if (Has(rec, "auditLogRecordType") || (Has(rec, "auditData") && Has(rec, "createdDateTime")) ||
+      ValueOf(rec, "@odata.type").find("auditLogRecord") != std::string_view::npos) {
+    return {JsonShape::kGraph, 95};
+  }
+  int mes = Has(rec, "CreationDate") + Has(rec, "UserIds") + Has(rec, "Operations") +
+            Has(rec, "ResultIndex") + Has(rec, "ResultCount") + Has(rec, "Identity");
+  if (Has(rec, "AuditData") && mes >= 1) return {JsonShape::kMes, 95};
+  if (mes >= 3 && Has(rec, "UserIds")) return {JsonShape::kMes, 80};
+  bool office_columns = Has(rec, "OfficeWorkload") || Has(rec, "OfficeId") ||
+                        Has(rec, "SourceRecordId") || ValueOf(rec, "Type") == "OfficeActivity";
+  if (Has(rec, "TimeGenerated") && office_columns) return {JsonShape::kSentinel, 95};
+  // A projection without TimeGenerated still has Sentinel's own columns.
+  if (Has(rec, "OfficeWorkload") && (Has(rec, "OfficeId") || Has(rec, "SourceRecordId"))) {
+    return {JsonShape::kSentinel, 85};
+  }
+  if (Has(rec, "AuditData") || Has(rec, "auditData") || Has(rec, "TimeGenerated")) {
+    return {};
+  }
+  int ual = Has(rec, "CreationTime") + Has(rec, "Id") + Has(rec, "Operation") +
+            Has(rec, "RecordType") + Has(rec, "Workload") + Has(rec, "UserId") +
+            Has(rec, "OrganizationId") + Has(rec, "UserType") + Has(rec, "UserKey");
+  bool anchor = Has(rec, "CreationTime") || Has(rec, "Operation") || Has(rec, "RecordType");
+  bool second = Has(rec, "Workload") || Has(rec, "Id");
+  if (anchor && second && ual >= 4) return {JsonShape::kUal, 90};
+  if (anchor && second && ual >= 3) return {JsonShape::kUal, 70};
+  return {};
+}
+
+JsonHeadClass ClassifyAt(std::string_view head, int nesting) {
+  size_t p = SkipSpace(head, 0);
+  while (p < head.size() && (head[p] == '[' || IsSpace(head[p]))) ++p;
+  if (p >= head.size()) return {};
+  if (head[p] == '"' && nesting == 0) {
+    // One record per line written as a JSON string (PowerShell's
+    // ConvertTo-Json of the AuditData string): classify what it holds.
+    std::string inner;
+    ReadString(head, p, head.size(), &inner);
+    JsonHeadClass c = ClassifyAt(inner, nesting + 1);
+    if (c.shape != JsonShape::kUal) return {};
+    return {JsonShape::kUal, 70};
+  }
+  if (head[p] != '{') return {};
+  HeadRecord rec = ScanHeadObject(head, p);
+  if (rec.value_array != std::string_view::npos && nesting < 2) {
+    // A Graph page: {"@odata.context": ..., "value": [ records ]}.
+    return ClassifyAt(head.substr(rec.value_array + 1), nesting + 1);
+  }
+  return ClassifyRecord(rec);
+}
+
+}  // namespace
+
+std::string_view StripLeadingSpace(std::string_view s) {
+  size_t p = 0;
+  while (p < s.size() && absl::ascii_isspace(static_cast<unsigned char>(s[p]))) ++p;
+  return s.substr(p);
+}
+
+std::string_view StripSpace(std::string_view s) {
+  s = StripLeadingSpace(s);
+  size_t n = s.size();
+  while (n > 0 && absl::ascii_isspace(static_cast<unsigned char>(s[n - 1]))) --n;
+  return s.substr(0, n);
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
+        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
+ParserLease::ParserLease() {
+  ParserPool& pool = ThreadPool();
+  if (pool.in_use < kPoolSize) {
+    auto& slot = pool.parsers[pool.in_use++];
+    if (!slot) slot = std::make_unique<simdjson::dom::parser>();
+    parser_ = slot.get();
+    pooled_ = true;
+  } else {
+    parser_ = new simdjson::dom::parser();
+    pooled_ = false;
+  }
+}
+
+ParserLease::~ParserLease() {
+  if (pooled_) {
+    --ThreadPool().in_use;
+  } else {
+    delete parser_;
+  }
+}
+
+simdjson::simdjson_result<simdjson::dom::element> ParserLease::Parse(std::string_view text) {
+  // realloc_if_needed: the parser copies into its own padded buffer, which it
+  // keeps and only grows.
+  return parser_->parse(text.data(), text.size(), /*realloc_if_needed=*/true);
+}
+
+std::optional<std::string_view> AsString(simdjson::dom::element e) {
+  std::string_view s;
+  if (e.get_string().get(s) != simdjson::SUCCESS) return std::nullopt;
+  return s;
+}
+
+std::string ScalarText(simdjson::dom::element e) {
+  switch (e.type()) {
+    case simdjson::dom::element_type::STRING:
+      return std::string(*AsString(e));
+    case simdjson::dom::element_type::NULL_VALUE:
+      return std::string();
+    default:
+      return simdjson::to_string(e);
+  }
+}
+
+std::optional<int64_t> AsInt(simdjson::dom::element e) {
+  int64_t i;
+  if (e.get_int64().get(i) == simdjson::SUCCESS) return i;
+  uint64_t u;
+  if (e.get_uint64().get(u) == simdjson::SUCCESS) {
+    if (u > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+    return static_cast<int64_t>(u);
+  }
+  double d;
+  if (e.get_double().get(d) == simdjson::SUCCESS) {
+    // Sizes arrive as "1156492.00"; refuse fractions and out-of-range values.
+    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9.0e18) return std::nullopt;
+    return static_cast<int64_t>(d);
+  }
+  std::optional<std::string_view> s = AsString(e);
+  if (!s) return std::nullopt;
+  absl::string_view t(StripSpace(*s).data(), StripSpace(*s).size());
+  if (absl::SimpleAtoi(t, &i)) return i;
+  if (absl::SimpleAtod(t, &d) && std::isfinite(d) && d == std::floor(d) && std::fabs(d) <= 9.0e18) {
+    return static_cast<int64_t>(d);
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> AsBool(simdjson::dom::element e) {
+  bool b;
+  if (e.get_bool().get(b) == simdjson::SUCCESS) return b;
+  int64_t i;
+  if (e.get_int64().get(i) == simdjson::SUCCESS) {
+    if (i == 0 || i == 1) return i == 1;
+    return std::nullopt;
+  }
+  std::optional<std::string_view> s = AsString(e);
+  if (!s) return std::nullopt;
+  std::string_view t = StripSpace(*s);
+  if (EqualsNoCase(t, "true") || t == "1") return true;
+  if (EqualsNoCase(t, "false") || t == "0") return false;
+  return std::nullopt;
+}
+
+bool IsBlank(simdjson::dom::element e) {
+  if (e.is_null()) return true;
+  std::optional<std::string_view> s = AsString(e);
+  return s && s->empty();
+}
+
+bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::element* out) {
+  for (simdjson::dom::key_value_pair field : obj) {
+    if (EqualsNoCase(field.key, key)) {
+      *out = field.value;
+      return true;
+    }
+  }
+  return false;
+}
+
+JsonHeadClass ClassifyJsonHead(std::string_view head) { return ClassifyAt(head, 0); }
+
+}  // namespace tern::json

@@ -1,0 +1,94 @@
+// Small helpers shared by the JSON parsers: a per-thread pool of simdjson DOM
+// parsers, tolerant accessors for values that arrive with the "wrong" JSON
+// type in real exports (numbers and booleans as strings), and a head sniffer
+// that tells the JSON export shapes apart by their key sets.
+//
+// simdjson is used in its error-code style only; nothing here throws.
+// Thread-safe: the parser pool is per thread, everything else is pure.
+#ifndef TERN_PARSERS_JSON_UTIL_H_
+#define TERN_PARSERS_JSON_UTIL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "simdjson.h"
+
+namespace tern::json {
+
+// Borrows a DOM parser from the calling thread's pool for the lifetime of the
+// lease. Parsers keep their buffers between records, so steady-state parsing
+// does not allocate. Nested leases (a JSON string holding JSON, decoded while
+// the outer document is still in use) get distinct parsers. A lease must be
+// released on the thread that took it (it is a scoped local).
+class ParserLease {
+ public:
+  ParserLease();
+  ~ParserLease();
+  ParserLease(const ParserLease&) = delete;
+  ParserLease& operator=(const ParserLease&) = delete;
+
+  simdjson::dom::parser& parser() { return *parser_; }
+
+  // Parses `text` (copied into the parser's padded buffer). The returned
+  // element stays valid until this lease ends or parses again.
+  simdjson::simdjson_result<simdjson::dom::element> Parse(std::string_view text);
+
+ private:
+  simdjson::dom::parser* parser_;
+  bool pooled_;
+};
+
+// ASCII helpers over std::string_view (Debian's Abseil has its own
+// absl::string_view type, so its strings/ helpers do not take std ones).
+std::string_view StripSpace(std::string_view s);
+std::string_view StripLeadingSpace(std::string_view s);
+bool EqualsNoCase(std::string_view a, std::string_view b);
+std::string Lower(std::string_view s);
+
+// The string value of `e`, or nullopt when `e` is not a string.
+std::optional<std::string_view> AsString(simdjson::dom::element e);
+
+// `e` rendered as text: strings as-is, numbers and booleans as their JSON
+// text, null as "". Objects and arrays as minified JSON.
+std::string ScalarText(simdjson::dom::element e);
+
+// An integer from a JSON integer, a whole float, or a decimal string ("50",
+// " 2 "). nullopt otherwise.
+std::optional<int64_t> AsInt(simdjson::dom::element e);
+
+// A boolean from true/false, 0/1, or the strings "true"/"false"/"1"/"0" in
+// any case ("True", "FALSE"). nullopt otherwise.
+std::optional<bool> AsBool(simdjson::dom::element e);
+
+// True for null and for the empty string: fields exports write when a value
+// is absent.
+bool IsBlank(simdjson::dom::element e);
+
+// Looks up `key` in `obj` ignoring ASCII case; returns false if absent.
+bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::element* out);
+
+// The JSON export families told apart by content (see ClassifyJsonHead).
+enum class JsonShape {
+  kUnknown,
+  kUal,       // Management Activity API records (AuditData objects)
+  kMes,       // Search-UnifiedAuditLog objects: wrapper + AuditData
+  kGraph,     // Graph security auditLogRecord (camelCase wrapper + auditData)
+  kSentinel,  // Sentinel OfficeActivity rows
+};
+
+struct JsonHeadClass {
+  JsonShape shape = JsonShape::kUnknown;
+  int confidence = 0;  // 0..100
+};
+
+// Classifies the first record found in `head` (the start of a file, maybe cut
+// mid-record) by the keys of its outermost object. Handles JSON Lines, arrays,
+// {"value":[...]} pages, and records that are JSON strings holding an object.
+JsonHeadClass ClassifyJsonHead(std::string_view head);
+
+}  // namespace tern::json
+
+#endif  // TERN_PARSERS_JSON_UTIL_H_

@@ -1,0 +1,224 @@
+#include "reports/case_view.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+#include <unordered_map>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/status_macros.h"
+
+namespace tern {
+namespace {
+
+// Kinds of warnings that speak about the completeness or integrity of the
+// evidence as a whole; they go into findings.json and the report. Per-record
+// rejections stay in custody.json and tern.log (counted in the summary).
+bool IsCaseLevelWarning(const Warning& w) { return w.kind != "rejected-record"; }
+
+using OrdinalIndex = std::unordered_map<uint32_t, const EvidenceRecord*>;
+
+// Evidence that is part of the case: skipped re-presentations of known bytes
+// and interrupted attempts are custody history, not evidence of the case.
+bool IsCaseEvidence(const EvidenceRecord& r) {
+  return r.status != "skipped-known-sha256" && r.status != "interrupted";
+}
+
+template <typename Lookup>
+SourceRef ResolveSourceWith(const Lookup& lookup, uint32_t ordinal) {
+  SourceRef ref;
+  const EvidenceRecord* r = lookup(ordinal);
+  if (r == nullptr) return ref;
+  ref.sha256 = r->sha256;
+  std::vector<std::string> chain;
+  while (r != nullptr && r->parent != 0) {
+    chain.push_back(r->member_path);
+    r = lookup(r->parent);
+  }
+  if (r != nullptr) ref.top_path = TopLevelPath(*r);
+  std::reverse(chain.begin(), chain.end());
+  for (size_t i = 0; i < chain.size(); ++i) {
+    if (i > 0) ref.member += "!";
+    ref.member += chain[i];
+  }
+  return ref;
+}
+
+SourceRef ResolveSource(const OrdinalIndex& by_ordinal, uint32_t ordinal) {
+  return ResolveSourceWith(
+      [&](uint32_t o) -> const EvidenceRecord* {
+        auto it = by_ordinal.find(o);
+        return it == by_ordinal.end() ? nullptr : it->second;
+      },
+      ordinal);
+}
+
+bool NodeLess(const EvidenceNodeView& a, const EvidenceNodeView& b) {
+  const EvidenceRecord& x = *a.record;
+  const EvidenceRecord& y = *b.record;
+  return std::make_tuple(x.member_path, TopLevelPath(x), x.sha256, x.status) <
+         std::make_tuple(y.member_path, TopLevelPath(y), y.sha256, y.status);
+}
+
+EvidenceNodeView BuildNode(const EvidenceRecord* record,
+                           const std::multimap<uint32_t, const EvidenceRecord*>& children) {
+  EvidenceNodeView node;
+  node.record = record;
+  auto [begin, end] = children.equal_range(record->ordinal);
+  for (auto it = begin; it != end; ++it) node.members.push_back(BuildNode(it->second, children));
+  std::sort(node.members.begin(), node.members.end(), NodeLess);
+  return node;
+}
+
+absl::StatusOr<std::vector<ResolvedAnchor>> ResolveAnchors(const SourceResolver& resolver,
+                                                           const Finding& finding) {
+  std::vector<ResolvedAnchor> out;
+  for (const EvidenceAnchor& anchor : finding.evidence) {
+    TERN_ASSIGN_OR_RETURN(ResolvedAnchor resolved,
+                          resolver.Resolve(anchor.record_id, anchor.evidence, anchor.line,
+                                           anchor.time_ms));
+    out.push_back(std::move(resolved));
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<SourceResolver> SourceResolver::Create(CaseStore& store) {
+  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> records, store.ListEvidence());
+  TERN_ASSIGN_OR_RETURN(uint64_t copies, store.CountCopies());
+  return SourceResolver(store, records, copies > 0);
+}
+
+SourceResolver::SourceResolver(CaseStore& store, const std::vector<EvidenceRecord>& records,
+                               bool store_has_copies)
+    : store_(&store), store_has_copies_(store_has_copies) {
+  for (const EvidenceRecord& r : records) {
+    if (IsCaseEvidence(r)) by_ordinal_.emplace(r.ordinal, r);
+  }
+}
+
+SourceRef SourceResolver::Source(uint32_t ordinal) const {
+  return ResolveSourceWith(
+      [&](uint32_t o) -> const EvidenceRecord* {
+        auto it = by_ordinal_.find(o);
+        return it == by_ordinal_.end() ? nullptr : &it->second;
+      },
+      ordinal);
+}
+
+absl::StatusOr<ResolvedAnchor> SourceResolver::Resolve(std::string_view record_id,
+                                                       uint32_t ordinal, uint64_t line,
+                                                       TimeMs time_ms) const {
+  std::vector<std::tuple<std::string, std::string, uint64_t>> sources;
+  SourceRef stored = Source(ordinal);
+  sources.emplace_back(std::move(stored.sha256), std::move(stored.member), line);
+  // Most cases have no duplicates at all: skip the per-record lookup then.
+  if (store_has_copies_) {
+    TERN_ASSIGN_OR_RETURN(std::vector<CaseStore::Copy> copies, store_->GetCopies(record_id));
+    for (const CaseStore::Copy& copy : copies) {
+      SourceRef ref = Source(copy.provenance.evidence);
+      sources.emplace_back(std::move(ref.sha256), std::move(ref.member), copy.provenance.line);
+    }
+  }
+  std::sort(sources.begin(), sources.end());
+  ResolvedAnchor resolved;
+  resolved.record_id = std::string(record_id);
+  std::tie(resolved.sha256, resolved.member, resolved.line) = sources.front();
+  resolved.time_ms = time_ms;
+  resolved.copies = sources.size();
+  return resolved;
+}
+
+absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version) {
+  CaseView view;
+  view.tool_version = tool_version;
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> case_id, store.GetMeta("case_id"));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> examiner, store.GetMeta("examiner"));
+  view.case_id = case_id.value_or("");
+  view.examiner = examiner.value_or("");
+
+  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> all, store.ListEvidence());
+  for (EvidenceRecord& r : all) {
+    if (IsCaseEvidence(r)) view.evidence_records.push_back(std::move(r));
+  }
+  OrdinalIndex by_ordinal;
+  std::multimap<uint32_t, const EvidenceRecord*> children;
+  for (const EvidenceRecord& r : view.evidence_records) {
+    by_ordinal[r.ordinal] = &r;
+    if (r.parent != 0) children.emplace(r.parent, &r);
+    if (r.is_container) continue;
+    view.rejected += r.records_rejected;
+    if (r.first_event_ms != kNoTime &&
+        (view.first_event == kNoTime || r.first_event_ms < view.first_event)) {
+      view.first_event = r.first_event_ms;
+    }
+    if (r.last_event_ms != kNoTime &&
+        (view.last_event == kNoTime || r.last_event_ms > view.last_event)) {
+      view.last_event = r.last_event_ms;
+    }
+  }
+  for (const EvidenceRecord& r : view.evidence_records) {
+    if (r.parent == 0) view.evidence.push_back(BuildNode(&r, children));
+  }
+  std::sort(view.evidence.begin(), view.evidence.end(), NodeLess);
+
+  std::set<std::tuple<std::string, std::string, uint64_t, std::string>> warnings;
+  for (const EvidenceRecord& r : view.evidence_records) {
+    const SourceRef ref = ResolveSource(by_ordinal, r.ordinal);
+    const std::string source =
+        ref.member.empty() ? ref.top_path : absl::StrCat(ref.top_path, "!", ref.member);
+    for (const Warning& w : r.warnings) {
+      if (IsCaseLevelWarning(w)) warnings.emplace(w.kind, source, w.line, w.detail);
+    }
+  }
+  for (const auto& [kind, source, line, detail] : warnings) {
+    view.warnings.push_back(Warning{kind, source, line, detail});
+  }
+
+  TERN_ASSIGN_OR_RETURN(view.events, store.CountEvents());
+  TERN_ASSIGN_OR_RETURN(view.duplicates, store.CountCopies());
+  const SourceResolver resolver(store, view.evidence_records, view.duplicates > 0);
+
+  absl::Status decode_status;
+  TERN_RETURN_IF_ERROR(
+      store.ScanDerived("findings", [&](std::string_view, std::string_view value) {
+        absl::StatusOr<Finding> finding = DecodeFinding(value);
+        if (!finding.ok()) {
+          decode_status = finding.status();
+          return false;
+        }
+        view.findings.push_back(*std::move(finding));
+        return true;
+      }));
+  TERN_RETURN_IF_ERROR(decode_status);
+  for (const Finding& f : view.findings) {
+    ++view.findings_by_severity[f.severity];
+    TERN_ASSIGN_OR_RETURN(std::vector<ResolvedAnchor> anchors, ResolveAnchors(resolver, f));
+    view.anchors.push_back(std::move(anchors));
+  }
+  std::set<std::string> mailboxes;
+  TERN_RETURN_IF_ERROR(
+      store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
+        absl::StatusOr<Session> session = DecodeSession(value);
+        if (!session.ok()) {
+          decode_status = session.status();
+          return false;
+        }
+        mailboxes.insert(session->mailbox_guid.empty() ? session->mailbox_upn
+                                                       : session->mailbox_guid);
+        view.sessions.push_back(*std::move(session));
+        return true;
+      }));
+  TERN_RETURN_IF_ERROR(decode_status);
+  mailboxes.erase("");
+  view.mailboxes = mailboxes.size();
+  std::sort(view.sessions.begin(), view.sessions.end(), [](const Session& a, const Session& b) {
+    return std::tie(a.start, a.id) < std::tie(b.start, b.id);
+  });
+  TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings, view.sessions));
+  view.rules = RuleCatalog();
+  return view;
+}
+
+}  // namespace tern

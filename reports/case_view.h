@@ -1,0 +1,111 @@
+// CaseView: everything the reports need from a case, loaded once from the
+// store in a deterministic order, with evidence anchors resolved to source
+// bytes (SHA-256 + archive member + line).
+//
+// Nothing here depends on ingest order, ordinals or thread count: evidence is
+// sorted by (member path, given path, SHA-256), and an event seen in several
+// sources is anchored to its smallest (SHA-256, member, line) copy.
+// Thread-compatible.
+#ifndef TERN_REPORTS_CASE_VIEW_H_
+#define TERN_REPORTS_CASE_VIEW_H_
+
+#include <cstdint>
+#include <map>
+#include <string_view>
+#include <unordered_map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/detect/analyzer.h"
+#include "core/model/evidence_record.h"
+#include "core/model/finding.h"
+#include "core/store/case_store.h"
+#include "reports/activity.h"
+
+namespace tern {
+
+// An anchor resolved to the bytes it came from.
+struct ResolvedAnchor {
+  std::string record_id;
+  std::string sha256;  // of the file or archive member holding the record
+  std::string member;  // member path chain inside the top-level file ("" if none)
+  uint64_t line = 0;
+  TimeMs time_ms = 0;
+  uint64_t copies = 1;  // how many sources hold this record
+};
+
+// The member chain and SHA-256 of one evidence item, for anchors.
+struct SourceRef {
+  std::string sha256;
+  std::string member;    // "a/b.zip!c.csv" chain inside the top-level file; "" if none
+  std::string top_path;  // the top-level file as given
+};
+
+// Translates case-local evidence ordinals (which depend on ingest order) into
+// SHA-256 + member, and picks for a record the smallest (SHA-256, member,
+// line) among all sources holding it, so that outputs never depend on which
+// copy happened to be ingested first. Thread-compatible; reads the store.
+class SourceResolver {
+ public:
+  // Loads the evidence records of `store`.
+  static absl::StatusOr<SourceResolver> Create(CaseStore& store);
+  // `records`: the custody records to resolve against (copied).
+  SourceResolver(CaseStore& store, const std::vector<EvidenceRecord>& records,
+                 bool store_has_copies);
+
+  // The source of evidence `ordinal`; empty fields if unknown.
+  SourceRef Source(uint32_t ordinal) const;
+  // The smallest source of `record_id` among the one at (ordinal, line) and
+  // its duplicate copies in the store.
+  absl::StatusOr<ResolvedAnchor> Resolve(std::string_view record_id, uint32_t ordinal,
+                                         uint64_t line, TimeMs time_ms) const;
+
+ private:
+  CaseStore* store_;
+  std::unordered_map<uint32_t, EvidenceRecord> by_ordinal_;
+  bool store_has_copies_;
+};
+
+// The path of a top-level evidence file as opened: the command-line input,
+// or input folder + relative path for a file found by walking a folder.
+inline const std::string& TopLevelPath(const EvidenceRecord& r) {
+  return r.display.empty() ? r.given_path : r.display;
+}
+
+struct EvidenceNodeView {
+  const EvidenceRecord* record = nullptr;
+  std::vector<EvidenceNodeView> members;  // sorted by member path, then SHA-256
+};
+
+struct CaseView {
+  std::string tool_version;
+  std::string case_id;
+  std::string examiner;
+  std::vector<EvidenceRecord> evidence_records;  // owned storage for the tree
+  std::vector<EvidenceNodeView> evidence;        // top-level items, sorted
+  uint64_t events = 0;
+  uint64_t duplicates = 0;
+  uint64_t rejected = 0;
+  TimeMs first_event = kNoTime;
+  TimeMs last_event = kNoTime;
+  std::vector<Warning> warnings;  // case-level completeness/integrity warnings, sorted
+  std::vector<Finding> findings;  // in F-id order
+  std::vector<std::vector<ResolvedAnchor>> anchors;  // parallel to findings
+  std::vector<Session> sessions;  // sorted by (start, id)
+  std::map<Severity, uint64_t> findings_by_severity;
+  uint64_t mailboxes = 0;
+
+  // For the HTML report only (findings.json does not use these).
+  Activity activity;            // histogram, per-mailbox/IP views, finding events
+  std::vector<RuleInfo> rules;  // the detection catalog, for the methodology
+};
+
+// Loads the view. `tool_version` is recorded in the reports. One ScanEvents
+// pass over the case aggregates the activity (memory bounded by the number of
+// distinct hours, mailboxes and IPs, not by the number of events).
+absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version);
+
+}  // namespace tern
+
+#endif  // TERN_REPORTS_CASE_VIEW_H_

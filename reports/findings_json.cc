@@ -1,0 +1,196 @@
+#include "reports/findings_json.h"
+
+#include "core/base/json_writer.h"
+#include "reports/event_format.h"
+
+namespace tern {
+namespace {
+
+void TimeOrNull(JsonWriter& json, TimeMs t) {
+  if (t == kNoTime) {
+    json.Null();
+  } else {
+    json.String(FormatRfc3339(t));
+  }
+}
+
+void WriteEvidenceNode(JsonWriter& json, const EvidenceNodeView& node) {
+  const EvidenceRecord& r = *node.record;
+  json.BeginObject();
+  json.Key(r.parent == 0 ? "path" : "member").String(r.parent == 0 ? TopLevelPath(r) : r.member_path);
+  json.Key("sha256").String(r.sha256);
+  json.Key("size").Uint(r.size);
+  json.Key("format").String(r.is_container ? r.container_format : r.format);
+  json.Key("status").String(r.status);
+  if (!r.is_container) {
+    json.Key("records").BeginObject();
+    json.Key("parsed").Uint(r.records_parsed);
+    json.Key("accepted").Uint(r.records_stored + r.records_duplicate);
+    json.Key("rejected").Uint(r.records_rejected);
+    json.EndObject();
+    json.Key("first_event");
+    TimeOrNull(json, r.first_event_ms);
+    json.Key("last_event");
+    TimeOrNull(json, r.last_event_ms);
+  }
+  json.Key("members").BeginArray();
+  for (const EvidenceNodeView& member : node.members) WriteEvidenceNode(json, member);
+  json.EndArray();
+  json.EndObject();
+}
+
+void WriteMailbox(JsonWriter& json, const std::string& guid, const std::string& upn) {
+  json.Key("mailbox").BeginObject();
+  json.Key("guid").String(guid);
+  json.Key("upn").String(upn);
+  json.EndObject();
+}
+
+void WriteGeo(JsonWriter& json, const GeoInfo& geo) {
+  json.BeginObject();
+  if (geo.known) {
+    json.Key("country_iso").String(geo.country_iso);
+    json.Key("country").String(geo.country);
+    json.Key("city").String(geo.city);
+    json.Key("latitude").Double(geo.latitude);
+    json.Key("longitude").Double(geo.longitude);
+    json.Key("accuracy_km").Int(geo.accuracy_km);
+    json.Key("asn").Uint(geo.asn);
+    json.Key("as_org").String(geo.as_org);
+  }
+  json.EndObject();
+}
+
+void WriteFinding(JsonWriter& json, const Finding& f, const std::vector<ResolvedAnchor>& anchors) {
+  json.BeginObject();
+  json.Key("id").String(f.id);
+  json.Key("rule").String(f.rule);
+  json.Key("severity").String(SeverityName(f.severity));
+  json.Key("title").String(f.title);
+  json.Key("attack").BeginArray();
+  for (const std::string& t : f.attack) json.String(t);
+  json.EndArray();
+  WriteMailbox(json, f.mailbox_guid, f.mailbox_upn);
+  json.Key("actor").String(f.actor);
+  json.Key("client_ips").BeginArray();
+  for (const std::string& ip : f.client_ips) json.String(ip);
+  json.EndArray();
+  json.Key("first_seen").String(FormatRfc3339(f.first_seen));
+  json.Key("last_seen").String(FormatRfc3339(f.last_seen));
+  json.Key("sessions").BeginArray();
+  for (const std::string& s : f.sessions) json.String(s);
+  json.EndArray();
+  json.Key("details").Raw(f.details_json.empty() ? "{}" : f.details_json);
+  json.Key("evidence").BeginArray();
+  for (const ResolvedAnchor& a : anchors) {
+    json.BeginObject();
+    json.Key("record_id").String(a.record_id);
+    json.Key("sha256").String(a.sha256);
+    json.Key("member").String(a.member);
+    json.Key("line").Uint(a.line);
+    json.Key("time").String(FormatRfc3339(a.time_ms));
+    json.Key("copies").Uint(a.copies);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.EndObject();
+}
+
+void WriteSession(JsonWriter& json, const Session& s) {
+  json.BeginObject();
+  json.Key("id").String(s.id);
+  WriteMailbox(json, s.mailbox_guid, s.mailbox_upn);
+  json.Key("actor").String(s.actor);
+  json.Key("client_ip").String(s.client_ip);
+  json.Key("session_id").String(s.session_id);
+  json.Key("start").String(FormatRfc3339(s.start));
+  json.Key("end").String(FormatRfc3339(s.end));
+  json.Key("events").Uint(s.events);
+  json.Key("operations").BeginObject();
+  for (const auto& [op, count] : s.operations) json.Key(op).Uint(count);
+  json.EndObject();
+  json.Key("logon_types").BeginArray();
+  // Names as in the contract ("Owner"); a number without a name stays visible.
+  for (int32_t t : s.logon_types) {
+    const std::string name = LogonTypeText(t);
+    json.String(name.empty() ? "Unknown" : name);
+  }
+  json.EndArray();
+  json.Key("client_infos").BeginArray();
+  for (const std::string& c : s.client_infos) json.String(c);
+  json.EndArray();
+  json.Key("folders").BeginArray();
+  for (const std::string& f : s.folders) json.String(f);
+  json.EndArray();
+  json.Key("items").Uint(s.items);
+  json.Key("first_seen_ip").Bool(s.first_seen_ip);
+  json.Key("geo");
+  WriteGeo(json, s.geo);
+  json.EndObject();
+}
+
+}  // namespace
+
+std::string RenderFindingsJson(const CaseView& view) {
+  JsonWriter json(2);
+  json.BeginObject();
+  json.Key("schema").String(kFindingsSchema);
+  json.Key("tool").BeginObject();
+  json.Key("name").String("tern");
+  json.Key("version").String(view.tool_version);
+  json.EndObject();
+  json.Key("case").BeginObject();
+  json.Key("id").String(view.case_id);
+  json.Key("examiner").String(view.examiner);
+  json.EndObject();
+
+  json.Key("evidence").BeginArray();
+  for (const EvidenceNodeView& node : view.evidence) WriteEvidenceNode(json, node);
+  json.EndArray();
+
+  json.Key("summary").BeginObject();
+  json.Key("events").Uint(view.events);
+  json.Key("duplicates").Uint(view.duplicates);
+  json.Key("rejected").Uint(view.rejected);
+  json.Key("mailboxes").Uint(view.mailboxes);
+  json.Key("sessions").Uint(view.sessions.size());
+  json.Key("first_event");
+  TimeOrNull(json, view.first_event);
+  json.Key("last_event");
+  TimeOrNull(json, view.last_event);
+  json.Key("findings_by_severity").BeginObject();
+  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
+                     Severity::kInfo}) {
+    auto it = view.findings_by_severity.find(s);
+    json.Key(SeverityName(s)).Uint(it == view.findings_by_severity.end() ? 0 : it->second);
+  }
+  json.EndObject();
+  json.EndObject();
+
+  json.Key("warnings").BeginArray();
+  for (const Warning& w : view.warnings) {
+    json.BeginObject();
+    json.Key("kind").String(w.kind);
+    json.Key("source").String(w.source);
+    if (w.line != 0) json.Key("line").Uint(w.line);
+    json.Key("detail").String(w.detail);
+    json.EndObject();
+  }
+  json.EndArray();
+
+  json.Key("findings").BeginArray();
+  for (size_t i = 0; i < view.findings.size(); ++i) {
+    WriteFinding(json, view.findings[i], view.anchors[i]);
+  }
+  json.EndArray();
+
+  json.Key("sessions").BeginArray();
+  for (const Session& s : view.sessions) WriteSession(json, s);
+  json.EndArray();
+  json.EndObject();
+  std::string text = json.Take();
+  text.push_back('\n');
+  return text;
+}
+
+}  // namespace tern

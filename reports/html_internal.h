@@ -1,0 +1,92 @@
+// Internal to the HTML report (reports/report_html.cc and reports/html_*.cc):
+// the lookups shared by the sections, small HTML builders and the section
+// renderers. Every builder that takes raw text escapes it (HtmlEscape); only
+// parameters named `html` take markup, and callers pass only markup built
+// here. Nothing in this header is public API. Thread-compatible.
+#ifndef TERN_REPORTS_HTML_INTERNAL_H_
+#define TERN_REPORTS_HTML_INTERNAL_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/finding.h"
+#include "reports/case_view.h"
+
+namespace tern::html {
+
+// Lookups computed once from the view; keys are as stored (lower-case GUIDs,
+// normalized IPs); mailbox keys are the GUID, or "upn:" + lower-case UPN.
+struct Context {
+  explicit Context(const CaseView& v);
+
+  const CaseView& view;
+  std::map<std::string, std::string> evidence_label;  // SHA-256 -> "E3"
+  std::map<std::string, const Session*> session_by_id;
+  std::map<std::string, const RuleInfo*> rule_by_id;
+  std::map<std::string, GeoInfo> geo_by_ip;
+  std::map<std::string, std::vector<size_t>> findings_by_mailbox;  // -> finding indexes
+  std::map<std::string, std::vector<size_t>> findings_by_ip;
+  std::map<std::string, std::vector<size_t>> findings_by_session;
+};
+
+std::string MailboxKey(std::string_view guid, std::string_view upn);
+
+// --- text
+std::string Esc(std::string_view raw);  // HtmlEscape
+std::string TimeText(TimeMs t);         // RFC 3339, "" for kNoTime
+std::string Count(uint64_t n);          // 12,345
+std::string GeoText(const GeoInfo& geo);  // "DE · Berlin · AS3320 Example", "" if unknown
+std::string SeverityBadge(Severity s);
+std::string FindingLinks(const Context& ctx, const std::vector<size_t>& indexes);
+Severity MaxSeverity(const CaseView& view, const std::vector<size_t>& indexes);
+// Re-indents compact JSON text (our own JsonWriter output) for display.
+std::string PrettyJson(std::string_view json);
+// "a, b, c" of escaped values, with "…" when more were dropped.
+std::string ListHtml(const std::vector<std::string>& values, bool more);
+
+// --- sortable, filterable tables (the inline script finds them by class)
+struct Column {
+  enum Kind { kText, kNum, kTime };  // how the script sorts the column
+  std::string_view label;
+  Kind kind = kText;
+};
+// Writes the filter box (when `filter`), then <table id=...><thead>...<tbody>.
+void BeginTable(std::string* out, std::string_view id, std::initializer_list<Column> columns,
+                bool filter = true);
+void EndTable(std::string* out);
+void Td(std::string* out, std::string_view raw, std::string_view css_class = "");
+void TdHtml(std::string* out, std::string_view html, std::string_view css_class = "");
+void TdNum(std::string* out, uint64_t n);
+void TdTime(std::string* out, TimeMs t);
+// First and last time on two lines; sorts by the first.
+void TdSpan(std::string* out, TimeMs first, TimeMs last);
+
+// --- sections, in report order
+void RenderHeader(const Context& ctx, std::string* out);
+void RenderSummary(const Context& ctx, std::string* out);
+void RenderFindings(const Context& ctx, std::string* out);
+void RenderTimelineChart(const Context& ctx, std::string* out);
+void RenderMailboxes(const Context& ctx, std::string* out);
+void RenderIps(const Context& ctx, std::string* out);
+void RenderSessions(const Context& ctx, std::string* out);
+void RenderEvidence(const Context& ctx, std::string* out);
+void RenderWarnings(const Context& ctx, std::string* out);
+void RenderMethodology(const Context& ctx, std::string* out);
+
+// --- assets (constant text, never evidence)
+std::string_view ReportCss();
+std::string_view ReportScript();
+// The Content-Security-Policy: no network at all; the inline style and
+// script are allowed by their SHA-256 hashes only.
+std::string ContentSecurityPolicy();
+
+// Rows shown per table before the rest is left to findings.json / search.
+inline constexpr size_t kMaxTableRows = 2000;
+
+}  // namespace tern::html
+
+#endif  // TERN_REPORTS_HTML_INTERNAL_H_

@@ -1,0 +1,170 @@
+// report.html from hand-built views: every section renders, evidence strings
+// are escaped everywhere (text, attributes, SVG), the page allows only its own
+// script and style, and the bytes are deterministic.
+#include "reports/report_html.h"
+
+#include <regex>
+#include <set>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "core/base/escape.h"
+#include "core/evidence/hasher.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/html_internal.h"
+#include "reports/testing/sample_view.h"
+
+namespace tern::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+std::string Sha256Base64(std::string_view text) {
+  MultiHasher hasher;
+  hasher.Update(text);
+  return absl::Base64Escape(absl::HexStringToBytes(hasher.Finish().sha256));
+}
+
+// The page with its one script and style removed (they are constant text).
+std::string Markup(const std::string& page) {
+  std::string out = page;
+  for (const auto& [open, close] : {std::pair{"<script>", "</script>"}, {"<style>", "</style>"}}) {
+    const size_t a = out.find(open);
+    const size_t b = out.find(close, a);
+    if (a != std::string::npos && b != std::string::npos) out.erase(a, b - a);
+  }
+  return out;
+}
+
+TEST(ReportHtmlTest, RendersEverySection) {
+  const std::string page = RenderReportHtml(SampleView("plain"));
+  for (const char* id : {"summary", "findings", "timeline", "mailboxes", "ips", "sessions",
+                         "evidence", "warnings", "methodology"}) {
+    EXPECT_THAT(page, HasSubstr(std::string("<section class=\"block\" id=\"") + id + "\""));
+  }
+  EXPECT_THAT(page, HasSubstr("id=\"F-0001\""));
+  EXPECT_THAT(page, HasSubstr("<span class=\"tag\">T1114.003</span>"));
+  EXPECT_THAT(page, HasSubstr(std::string(64, 'c')));                 // evidence SHA-256
+  EXPECT_THAT(page, HasSubstr("<a href=\"#evidence\">E3</a> line 7 · 2 copies"));
+  EXPECT_THAT(page, HasSubstr("aaaaaaaaaaaaaaaa…</span> plain member"));
+  EXPECT_THAT(page, HasSubstr("plain country (CN) · plain city · AS4134 plain org"));
+  EXPECT_THAT(page, HasSubstr("Threshold: any. Option --org-domain."));  // methodology
+  EXPECT_THAT(page, HasSubstr("export-cap-reached"));
+  // Findings are grouped from the most severe down.
+  EXPECT_LT(page.find("data-sev=\"critical\""), page.find("data-sev=\"high\""));
+  EXPECT_LT(page.find("data-sev=\"high\""), page.find("data-sev=\"low\""));
+  // The attacker IPs are those of the high and critical findings.
+  EXPECT_THAT(page, HasSubstr("id=\"tbl-attacker-ips\""));
+}
+
+TEST(ReportHtmlTest, ChartStacksCategoriesAndMarksFindings) {
+  const std::string page = RenderReportHtml(SampleView("plain"));
+  EXPECT_THAT(page, HasSubstr("<svg class=\"chart\""));
+  EXPECT_EQ(Count(page, "<rect class=\"c-read\""), 1u);
+  EXPECT_EQ(Count(page, "<rect class=\"c-rules-permissions\""), 1u);
+  EXPECT_EQ(Count(page, "<rect class=\"c-send\""), 1u);
+  // Three findings in three different hours: three markers.
+  EXPECT_EQ(Count(page, "<path class=\"mk-"), 3u);
+  EXPECT_THAT(page, HasSubstr("<path class=\"mk-critical\""));
+  EXPECT_THAT(page, HasSubstr("2024-03-06T02:00Z: 3 events, read 3"));
+}
+
+TEST(ReportHtmlTest, IsDeterministic) {
+  EXPECT_EQ(RenderReportHtml(SampleView("same")), RenderReportHtml(SampleView("same")));
+}
+
+TEST(ReportHtmlTest, PolicyForbidsNetworkAndAllowsOnlyOwnScriptAndStyle) {
+  const std::string page = RenderReportHtml(SampleView("plain"));
+  const std::string policy = html::ContentSecurityPolicy();
+  EXPECT_THAT(page, HasSubstr("<meta http-equiv=\"Content-Security-Policy\" content=\"" + policy));
+  EXPECT_THAT(policy, HasSubstr("default-src 'none'"));
+  EXPECT_THAT(policy, HasSubstr("connect-src 'none'"));
+  EXPECT_THAT(policy, Not(HasSubstr("unsafe-inline")));
+  EXPECT_THAT(policy, HasSubstr("'sha256-" + Sha256Base64(html::ReportScript()) + "'"));
+  EXPECT_THAT(policy, HasSubstr("'sha256-" + Sha256Base64(html::ReportCss()) + "'"));
+  EXPECT_EQ(Count(page, "<script"), 1u);
+  EXPECT_EQ(Count(page, "<style"), 1u);
+  EXPECT_THAT(page, HasSubstr("<script>" + std::string(html::ReportScript()) + "</script>"));
+  EXPECT_THAT(page, HasSubstr("<style>" + std::string(html::ReportCss()) + "</style>"));
+  EXPECT_THAT(Markup(page), Not(HasSubstr(" style=")));  // a hash policy blocks style attributes
+  EXPECT_THAT(page, Not(HasSubstr("http://")));  // no URL of any kind
+  EXPECT_THAT(page, Not(HasSubstr("https://")));
+}
+
+class HostileHtmlTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(HostileHtmlTest, EvidenceAppearsOnlyEscaped) {
+  const std::string& hostile = GetParam();
+  const std::string page = RenderReportHtml(SampleView(hostile));
+  const std::string markup = Markup(page);
+  EXPECT_THAT(page, Not(HasSubstr(hostile)));
+  EXPECT_THAT(page, HasSubstr(HtmlEscape(hostile)));
+  EXPECT_EQ(page.find('\x1b'), std::string::npos);
+  EXPECT_EQ(page.find('\x07'), std::string::npos);
+
+  // Every tag in the page is one the report writes itself, and every
+  // attribute is one of ours: no evidence string opened a tag or broke out of
+  // a quoted attribute value.
+  static const std::set<std::string> kTags = {
+      "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "dl",
+      "dt", "dd", "div", "nav", "a", "main", "section", "p", "table", "thead", "tbody", "tr",
+      "th", "td", "span", "input", "label", "svg", "line", "rect", "text", "g", "path", "pre",
+      "article", "i", "em", "b", "footer", "script"};
+  static const std::set<std::string> kAttributes = {
+      "lang", "charset", "http-equiv", "content", "name", "class", "id", "href", "title", "type",
+      "placeholder", "aria-label", "data-table", "data-v", "data-sev", "value", "checked",
+      "colspan", "viewBox", "role", "x", "y", "x1", "y1", "x2", "y2", "width",
+      "height", "d", "text-anchor"};
+  const std::regex tag(R"(<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>)");
+  const std::regex attribute(R"re(\s([^\s=/>]+)(="[^"]*")?)re");
+  size_t tags = 0;
+  for (auto it = std::sregex_iterator(markup.begin(), markup.end(), tag);
+       it != std::sregex_iterator(); ++it) {
+    ++tags;
+    EXPECT_TRUE(kTags.count((*it)[2].str())) << "unexpected tag " << (*it)[0].str();
+    const std::string attributes = (*it)[3].str();
+    for (auto a = std::sregex_iterator(attributes.begin(), attributes.end(), attribute);
+         a != std::sregex_iterator(); ++a) {
+      EXPECT_TRUE(kAttributes.count((*a)[1].str()))
+          << "unexpected attribute " << (*a)[1].str() << " in " << (*it)[0].str();
+    }
+  }
+  EXPECT_GT(tags, 200u);
+  // Outside tags, '<' never appears: evidence text cannot start markup.
+  EXPECT_EQ(Count(markup, "<"), tags + Count(markup, "<!DOCTYPE"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Strings, HostileHtmlTest, ::testing::ValuesIn(HostileStrings()));
+
+TEST(ReportHtmlTest, NotesCappedEventsAndEmptyCase) {
+  CaseView v = SampleView("plain");
+  v.anchors[0].push_back(v.anchors[0][0]);
+  v.findings[0].evidence.push_back(v.findings[0].evidence[0]);
+  EXPECT_THAT(RenderReportHtml(v), HasSubstr("Showing the first 1 of 2 events"));
+
+  CaseView empty;
+  const std::string page = RenderReportHtml(empty);
+  EXPECT_THAT(page, HasSubstr("No timed events to chart."));
+  EXPECT_THAT(page, HasSubstr("No detection rule raised a finding"));
+  EXPECT_THAT(page, HasSubstr("No completeness or integrity warnings"));
+}
+
+TEST(PrettyJsonTest, IndentsOutsideStrings) {
+  EXPECT_EQ(html::PrettyJson(R"({"a":[1,2],"b":"x,{y}:","c":{}})"),
+            "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": \"x,{y}:\",\n  \"c\": {}\n}");
+  EXPECT_EQ(html::PrettyJson(R"({"q":"a\"b,"})"), "{\n  \"q\": \"a\\\"b,\"\n}");
+}
+
+}  // namespace
+}  // namespace tern::testing

@@ -1,0 +1,190 @@
+#include "reports/search.h"
+
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/escape.h"
+#include "core/base/ip.h"
+#include "core/base/status_macros.h"
+#include "core/base/strings.h"
+#include "reports/case_view.h"
+#include "reports/event_export.h"
+
+namespace tern {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+TimeMs Lower(const SearchQuery& q) {
+  return q.from == kNoTime ? std::numeric_limits<TimeMs>::min() : q.from;
+}
+TimeMs Upper(const SearchQuery& q) {
+  return q.to == kNoTime ? std::numeric_limits<TimeMs>::max() : q.to;
+}
+
+// The index filters given, in the order they are tried while planning.
+std::vector<std::pair<StoreIndex, std::string>> IndexFilters(const SearchQuery& q) {
+  std::vector<std::pair<StoreIndex, std::string>> out;
+  if (!q.mailbox.empty()) out.emplace_back(StoreIndex::kMailbox, q.mailbox);
+  if (!q.ip.empty()) out.emplace_back(StoreIndex::kIp, NormalizeClientIp(q.ip));
+  if (!q.actor.empty()) out.emplace_back(StoreIndex::kActor, q.actor);
+  if (!q.operation.empty()) out.emplace_back(StoreIndex::kOperation, q.operation);
+  return out;
+}
+
+}  // namespace
+
+std::string_view StoreIndexName(StoreIndex index) {
+  switch (index) {
+    case StoreIndex::kMailbox: return "mailbox";
+    case StoreIndex::kIp: return "ip";
+    case StoreIndex::kActor: return "actor";
+    case StoreIndex::kOperation: break;
+  }
+  return "operation";
+}
+
+absl::StatusOr<SearchPlan> PlanSearch(CaseStore& store, const SearchQuery& query) {
+  SearchPlan plan;
+  for (const auto& [index, value] : IndexFilters(query)) {
+    // Count at most one past the best so far: a filter that cannot win is
+    // abandoned early, so planning costs about (filters x best count).
+    const uint64_t cap = plan.index.has_value() ? plan.candidates : UINT64_MAX;
+    uint64_t count = 0;
+    TERN_RETURN_IF_ERROR(store.ScanIndex(index, value, Lower(query), Upper(query),
+                                         [&](std::string_view, TimeMs) {
+                                           ++count;
+                                           return count <= cap;
+                                         }));
+    if (!plan.index.has_value() || count < plan.candidates) {
+      plan.index = index;
+      plan.value = value;
+      plan.candidates = count;
+    }
+  }
+  return plan;
+}
+
+bool MatchesQuery(const SearchQuery& q, const Event& e) {
+  if (q.from != kNoTime && e.time_ms < q.from) return false;
+  if (q.to != kNoTime && e.time_ms >= q.to) return false;
+  if (!q.mailbox.empty() && !IEquals(e.mailbox_guid, q.mailbox) &&
+      !IEquals(e.mailbox_upn, q.mailbox)) {
+    return false;
+  }
+  if (!q.ip.empty() && !IEquals(e.client_ip, NormalizeClientIp(q.ip))) return false;
+  if (!q.actor.empty() && !IEquals(e.actor_upn, q.actor) && !IEquals(e.actor_sid, q.actor)) {
+    return false;
+  }
+  if (!q.operation.empty() && !IEquals(e.operation, q.operation)) return false;
+  return true;
+}
+
+absl::StatusOr<SearchResult> RunSearch(CaseStore& store, const SearchQuery& query,
+                                       const std::function<bool(const Event&)>& fn) {
+  SearchResult result;
+  uint64_t& matches = result.matches;
+  auto deliver = [&](const Event& e) {
+    if (!MatchesQuery(query, e)) return true;
+    ++matches;
+    if (!fn(e)) return false;
+    return query.limit == 0 || matches < query.limit;
+  };
+  TERN_ASSIGN_OR_RETURN(result.plan, PlanSearch(store, query));
+  const SearchPlan& plan = result.plan;
+  if (!plan.index.has_value()) {
+    TERN_RETURN_IF_ERROR(store.ScanEvents(Lower(query), Upper(query), deliver));
+    return result;
+  }
+  absl::Status inner;
+  std::string previous;
+  TERN_RETURN_IF_ERROR(store.ScanIndex(
+      *plan.index, plan.value, Lower(query), Upper(query),
+      [&](std::string_view record_id, TimeMs) {
+        // One event may be indexed under the same value twice (a GUID equal
+        // to the UPN); entries of one event are adjacent.
+        if (record_id == previous) return true;
+        previous = std::string(record_id);
+        absl::StatusOr<std::optional<Event>> event = store.GetEvent(record_id);
+        if (!event.ok()) {
+          inner = event.status();
+          return false;
+        }
+        if (!event->has_value()) {
+          inner = absl::DataLossError(absl::StrCat(
+              "index entry for record ", ToAbsl(TerminalSafe(record_id)), " has no event"));
+          return false;
+        }
+        return deliver(**event);
+      }));
+  TERN_RETURN_IF_ERROR(inner);
+  return result;
+}
+
+absl::StatusOr<TimeMs> ParseSearchTime(std::string_view option, std::string_view text) {
+  absl::StatusOr<TimeMs> t = ParseIso8601(text);
+  if (!t.ok() && text.size() == 10) t = ParseIso8601(absl::StrCat(ToAbsl(text), "T00:00:00Z"));
+  if (!t.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", ToAbsl(option), ": cannot read time '", ToAbsl(TerminalSafe(text)),
+        "'; use RFC 3339 / ISO 8601, e.g. 2024-03-06T02:00:00Z or 2024-03-06"));
+  }
+  return *t;
+}
+
+absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir,
+                                        const SearchRequest& request, std::FILE* out) {
+  SearchQuery query;
+  query.mailbox = request.mailbox;
+  query.ip = request.ip;
+  query.actor = request.actor;
+  query.operation = request.operation;
+  query.limit = request.limit;
+  if (!request.from.empty()) {
+    TERN_ASSIGN_OR_RETURN(query.from, ParseSearchTime("from", request.from));
+  }
+  if (!request.to.empty()) {
+    TERN_ASSIGN_OR_RETURN(query.to, ParseSearchTime("to", request.to));
+  }
+  if (query.from != kNoTime && query.to != kNoTime && query.to <= query.from) {
+    return absl::InvalidArgumentError("--to must be later than --from");
+  }
+  if (!request.ip.empty() && NormalizeClientIp(request.ip).empty()) {
+    return absl::InvalidArgumentError("--ip: not an address");
+  }
+  TERN_ASSIGN_OR_RETURN(EventFormat format, ParseEventFormat(request.format));
+  TERN_ASSIGN_OR_RETURN(std::unique_ptr<CaseStore> store,
+                        CaseStore::Open(case_dir + "/store", StoreMode::kReadOnly));
+  TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(*store));
+  EventWriter writer(format, out);
+  absl::Status inner;
+  TERN_ASSIGN_OR_RETURN(SearchResult result, RunSearch(*store, query, [&](const Event& e) {
+                          absl::StatusOr<ResolvedAnchor> source = resolver.Resolve(
+                              e.record_id, e.provenance.evidence, e.provenance.line, e.time_ms);
+                          if (!source.ok()) {
+                            inner = source.status();
+                            return false;
+                          }
+                          inner = writer.Add(e, *source);
+                          return inner.ok();
+                        }));
+  TERN_RETURN_IF_ERROR(inner);
+  TERN_RETURN_IF_ERROR(writer.Finish());
+  return result;
+}
+
+}  // namespace tern

@@ -1,0 +1,120 @@
+#include "tools/console.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/base/escape.h"
+#include "core/base/time.h"
+
+namespace tern {
+namespace {
+
+// Only the first warnings are echoed to the terminal; all go to tern.log.
+constexpr uint64_t kMaxWarningsPrinted = 20;
+
+std::string NowText() {
+  const auto now = std::chrono::system_clock::now();
+  return FormatRfc3339(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
+}
+
+std::string WarningText(const Warning& w) {
+  std::string text = absl::StrCat(w.kind, ": ", w.source);
+  if (w.line != 0) absl::StrAppend(&text, " line ", w.line);
+  absl::StrAppend(&text, ": ", w.detail);
+  return text;
+}
+
+}  // namespace
+
+std::string HumanBytes(uint64_t bytes) {
+  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1000 && unit < 4) {
+    value /= 1000;
+    ++unit;
+  }
+  return unit == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", value, units[unit]);
+}
+
+RunLog::RunLog(const std::string& path) : out_(path, std::ios::app) {}
+
+void RunLog::Line(std::string_view level, std::string_view text) {
+  if (!out_) return;
+  out_ << NowText() << ' ' << level << ' ' << SanitizeUtf8(text) << '\n';
+  out_.flush();
+}
+
+void RunLog::Warn(const Warning& warning) { Line("WARN", WarningText(warning)); }
+
+ConsoleObserver::ConsoleObserver(RunLog* log, bool quiet)
+    : log_(log),
+      quiet_(quiet),
+      tty_(isatty(STDERR_FILENO) == 1),
+      start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
+
+ConsoleObserver::~ConsoleObserver() { Finish(); }
+
+void ConsoleObserver::OnItemStart(const std::string& display) {
+  ++items_;
+  current_ = display;
+  if (quiet_) return;
+  if (tty_) {
+    Draw(true);
+  } else {
+    std::fprintf(stderr, "reading %s\n", TerminalSafe(display).c_str());
+  }
+}
+
+void ConsoleObserver::OnProgress(uint64_t bytes_read, uint64_t records) {
+  bytes_ = bytes_read;
+  records_ = records;
+  Draw(false);
+}
+
+void ConsoleObserver::OnWarning(const Warning& warning) {
+  ++warnings_;
+  if (log_ != nullptr) log_->Warn(warning);
+  if (quiet_) return;
+  if (warnings_printed_ < kMaxWarningsPrinted) {
+    ++warnings_printed_;
+    if (line_open_) std::fputc('\n', stderr);
+    line_open_ = false;
+    std::fprintf(stderr, "warning: %s\n", TerminalSafe(WarningText(warning)).c_str());
+  } else if (warnings_printed_ == kMaxWarningsPrinted) {
+    ++warnings_printed_;
+    std::fprintf(stderr, "warning: further warnings are in tern.log and custody.json\n");
+  }
+}
+
+void ConsoleObserver::Draw(bool force) {
+  if (quiet_) return;
+  const auto now = std::chrono::steady_clock::now();
+  const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_draw_);
+  if (!force && since.count() < (tty_ ? 200 : 5000)) return;
+  last_draw_ = now;
+  const double seconds =
+      std::max(1e-3, std::chrono::duration<double>(now - start_).count());
+  const std::string line = absl::StrFormat(
+      "%d files, %s, %d records (%.0f records/s, %s/s)", items_, HumanBytes(bytes_), records_,
+      static_cast<double>(records_) / seconds,
+      HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds)));
+  if (tty_) {
+    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    line_open_ = true;
+  } else {
+    std::fprintf(stderr, "progress: %s\n", line.c_str());
+  }
+}
+
+void ConsoleObserver::Finish() {
+  if (line_open_) std::fputc('\n', stderr);
+  line_open_ = false;
+}
+
+}  // namespace tern
