@@ -4,8 +4,8 @@
 #include <limits>
 #include <map>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -145,7 +145,7 @@ ActivityChart BuildChart(const std::vector<std::pair<int64_t, CategoryCounts>>& 
   const int64_t last_hour = hours.back().first;
   const TimeMs first_ms = first_hour * kHourMs;
   const TimeMs last_ms = last_hour * kHourMs;
-  if (last_hour - first_hour + 1 <= 14 * 24) {
+  if (last_hour - first_hour + 1 <= 21 * 24) {
     chart.bucket_ms = kHourMs;
     chart.origin = first_ms;
   } else {
@@ -180,8 +180,7 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
   std::map<std::string, MailboxAgg> mailboxes;
   std::map<std::string, IpAgg> ips;
   TERN_RETURN_IF_ERROR(store.ScanEvents(
-      std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max(),
-      [&](const Event& e) {
+      std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max(), [&](const Event& e) {
         const Category category = CategorizeEvent(e);
         const TimeMs t = HasTime(e) ? e.time_ms : kNoTime;
         if (t == kNoTime) {
@@ -191,8 +190,8 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
         }
         const std::string& actor = e.actor_upn.empty() ? e.actor_sid : e.actor_upn;
         if (!e.mailbox_guid.empty() || !e.mailbox_upn.empty()) {
-          const std::string key = e.mailbox_guid.empty() ? "upn:" + Lower(e.mailbox_upn)
-                                                         : "guid:" + e.mailbox_guid;
+          const std::string key =
+              e.mailbox_guid.empty() ? "upn:" + Lower(e.mailbox_upn) : "guid:" + e.mailbox_guid;
           MailboxAgg& m = mailboxes[key];
           m.guid = e.mailbox_guid;
           m.SetUpn(e.mailbox_upn);

@@ -83,7 +83,7 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
                                       const std::vector<Session>& sessions);
 
 // Builds the chart buckets from per-hour counts (hour index = floor(ms / 1h)):
-// hourly when the span is at most 14 days, daily up to ~3 years, else weekly
+// hourly when the span is at most 21 days, daily up to ~3 years, else weekly
 // or coarser so that there are at most ~600 buckets. Exposed for tests.
 ActivityChart BuildChart(const std::vector<std::pair<int64_t, CategoryCounts>>& hours,
                          uint64_t untimed);

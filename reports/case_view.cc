@@ -7,6 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/base/status_macros.h"
+#include "core/evidence/library_versions.h"
+#include "core/ingest/coverage.h"
+#include "core/store/store_info.h"
 
 namespace tern {
 namespace {
@@ -74,9 +77,9 @@ absl::StatusOr<std::vector<ResolvedAnchor>> ResolveAnchors(const SourceResolver&
                                                            const Finding& finding) {
   std::vector<ResolvedAnchor> out;
   for (const EvidenceAnchor& anchor : finding.evidence) {
-    TERN_ASSIGN_OR_RETURN(ResolvedAnchor resolved,
-                          resolver.Resolve(anchor.record_id, anchor.evidence, anchor.line,
-                                           anchor.time_ms));
+    TERN_ASSIGN_OR_RETURN(
+        ResolvedAnchor resolved,
+        resolver.Resolve(anchor.record_id, anchor.evidence, anchor.line, anchor.time_ms));
     out.push_back(std::move(resolved));
   }
   return out;
@@ -107,9 +110,8 @@ SourceRef SourceResolver::Source(uint32_t ordinal) const {
       ordinal);
 }
 
-absl::StatusOr<ResolvedAnchor> SourceResolver::Resolve(std::string_view record_id,
-                                                       uint32_t ordinal, uint64_t line,
-                                                       TimeMs time_ms) const {
+absl::StatusOr<ResolvedAnchor> SourceResolver::Resolve(std::string_view record_id, uint32_t ordinal,
+                                                       uint64_t line, TimeMs time_ms) const {
   std::vector<std::tuple<std::string, std::string, uint64_t>> sources;
   SourceRef stored = Source(ordinal);
   sources.emplace_back(std::move(stored.sha256), std::move(stored.member), line);
@@ -172,6 +174,11 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
       if (IsCaseLevelWarning(w)) warnings.emplace(w.kind, source, w.line, w.detail);
     }
   }
+  // Holes between sources and overlapping sources: computed from the
+  // evidence set, so they do not depend on ingest order.
+  for (const Warning& w : AnalyzeCoverage(view.evidence_records).warnings) {
+    warnings.emplace(w.kind, w.source, w.line, w.detail);
+  }
   for (const auto& [kind, source, line, detail] : warnings) {
     view.warnings.push_back(Warning{kind, source, line, detail});
   }
@@ -181,16 +188,15 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   const SourceResolver resolver(store, view.evidence_records, view.duplicates > 0);
 
   absl::Status decode_status;
-  TERN_RETURN_IF_ERROR(
-      store.ScanDerived("findings", [&](std::string_view, std::string_view value) {
-        absl::StatusOr<Finding> finding = DecodeFinding(value);
-        if (!finding.ok()) {
-          decode_status = finding.status();
-          return false;
-        }
-        view.findings.push_back(*std::move(finding));
-        return true;
-      }));
+  TERN_RETURN_IF_ERROR(store.ScanDerived("findings", [&](std::string_view, std::string_view value) {
+    absl::StatusOr<Finding> finding = DecodeFinding(value);
+    if (!finding.ok()) {
+      decode_status = finding.status();
+      return false;
+    }
+    view.findings.push_back(*std::move(finding));
+    return true;
+  }));
   TERN_RETURN_IF_ERROR(decode_status);
   for (const Finding& f : view.findings) {
     ++view.findings_by_severity[f.severity];
@@ -198,18 +204,16 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     view.anchors.push_back(std::move(anchors));
   }
   std::set<std::string> mailboxes;
-  TERN_RETURN_IF_ERROR(
-      store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
-        absl::StatusOr<Session> session = DecodeSession(value);
-        if (!session.ok()) {
-          decode_status = session.status();
-          return false;
-        }
-        mailboxes.insert(session->mailbox_guid.empty() ? session->mailbox_upn
-                                                       : session->mailbox_guid);
-        view.sessions.push_back(*std::move(session));
-        return true;
-      }));
+  TERN_RETURN_IF_ERROR(store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
+    absl::StatusOr<Session> session = DecodeSession(value);
+    if (!session.ok()) {
+      decode_status = session.status();
+      return false;
+    }
+    mailboxes.insert(session->mailbox_guid.empty() ? session->mailbox_upn : session->mailbox_guid);
+    view.sessions.push_back(*std::move(session));
+    return true;
+  }));
   TERN_RETURN_IF_ERROR(decode_status);
   mailboxes.erase("");
   view.mailboxes = mailboxes.size();
@@ -218,6 +222,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   });
   TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings, view.sessions));
   view.rules = RuleCatalog();
+  view.library_versions = {StorageEngineVersion(), ArchiveLibraryVersion(), CryptoLibraryVersion()};
   return view;
 }
 

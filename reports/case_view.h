@@ -11,9 +11,9 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <string_view>
 #include <unordered_map>
-#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -92,13 +92,14 @@ struct CaseView {
   std::vector<Warning> warnings;  // case-level completeness/integrity warnings, sorted
   std::vector<Finding> findings;  // in F-id order
   std::vector<std::vector<ResolvedAnchor>> anchors;  // parallel to findings
-  std::vector<Session> sessions;  // sorted by (start, id)
+  std::vector<Session> sessions;                     // sorted by (start, id)
   std::map<Severity, uint64_t> findings_by_severity;
   uint64_t mailboxes = 0;
 
   // For the HTML report only (findings.json does not use these).
-  Activity activity;            // histogram, per-mailbox/IP views, finding events
-  std::vector<RuleInfo> rules;  // the detection catalog, for the methodology
+  Activity activity;                          // histogram, per-mailbox/IP views, finding events
+  std::vector<RuleInfo> rules;                // the detection catalog, for the methodology
+  std::vector<std::string> library_versions;  // storage, archive, crypto libraries
 };
 
 // Loads the view. `tool_version` is recorded in the reports. One ScanEvents

@@ -38,7 +38,9 @@ Event Sample(std::string op, std::string text) {
   return e;
 }
 
-ResolvedAnchor Source() { return ResolvedAnchor{"rec-1", std::string(64, 'f'), "a.zip", 14, kT0, 2}; }
+ResolvedAnchor Source() {
+  return ResolvedAnchor{"rec-1", std::string(64, 'f'), "a.zip", 14, kT0, 2};
+}
 
 // Captures what an EventWriter writes.
 struct Captured {
@@ -109,8 +111,9 @@ TEST(EventExportTest, CsvNeutralizesFormulas) {
   EXPECT_THAT(csv, HasSubstr(",ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff,"
                              "a.zip,14,2,"));
   // Control characters are shown, not sent to the terminal.
-  const std::string ansi =
-      Write(EventFormat::kCsv, {Sample("Send", "\x1b]0;pwned\x07 \xc2\x9b" "2J")});
+  const std::string ansi = Write(EventFormat::kCsv, {Sample("Send",
+                                                            "\x1b]0;pwned\x07 \xc2\x9b"
+                                                            "2J")});
   EXPECT_EQ(ansi.find('\x1b'), std::string::npos);
   EXPECT_EQ(ansi.find("\xc2\x9b"), std::string::npos);
   EXPECT_THAT(ansi, HasSubstr("\\x1b]0;pwned\\x07 \\u009b2J"));
@@ -141,9 +144,9 @@ TEST(EventExportTest, JsonlIsTimesketchShaped) {
 }
 
 TEST(EventExportTest, TableIsAlignedAndTerminalSafe) {
-  const std::string table = Write(
-      EventFormat::kTable, {Sample("MailItemsAccessed", "\x1b]0;pwned\x07tab\there"),
-                            Sample("Send", "bob@contoso.example")});
+  const std::string table =
+      Write(EventFormat::kTable, {Sample("MailItemsAccessed", "\x1b]0;pwned\x07tab\there"),
+                                  Sample("Send", "bob@contoso.example")});
   EXPECT_EQ(table.find('\x1b'), std::string::npos);
   EXPECT_EQ(table.find('\x07'), std::string::npos);
   EXPECT_EQ(table.find('\t'), std::string::npos);

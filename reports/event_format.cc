@@ -78,26 +78,40 @@ std::string ItemsText(const std::vector<MailItem>& items) {
 
 std::string_view CategoryName(Category c) {
   switch (c) {
-    case Category::kRead: return "read";
-    case Category::kSend: return "send";
-    case Category::kDelete: return "delete";
-    case Category::kRulesPermissions: return "rules-permissions";
-    case Category::kAdmin: return "admin";
-    case Category::kSignIn: return "sign-in";
-    case Category::kOther: break;
+    case Category::kRead:
+      return "read";
+    case Category::kSend:
+      return "send";
+    case Category::kDelete:
+      return "delete";
+    case Category::kRulesPermissions:
+      return "rules-permissions";
+    case Category::kAdmin:
+      return "admin";
+    case Category::kSignIn:
+      return "sign-in";
+    case Category::kOther:
+      break;
   }
   return "other";
 }
 
 std::string_view CategoryLabel(Category c) {
   switch (c) {
-    case Category::kRead: return "Read";
-    case Category::kSend: return "Send";
-    case Category::kDelete: return "Delete";
-    case Category::kRulesPermissions: return "Rules & permissions";
-    case Category::kAdmin: return "Admin";
-    case Category::kSignIn: return "Sign-in";
-    case Category::kOther: break;
+    case Category::kRead:
+      return "Read";
+    case Category::kSend:
+      return "Send";
+    case Category::kDelete:
+      return "Delete";
+    case Category::kRulesPermissions:
+      return "Rules & permissions";
+    case Category::kAdmin:
+      return "Admin";
+    case Category::kSignIn:
+      return "Sign-in";
+    case Category::kOther:
+      break;
   }
   return "Other";
 }
@@ -109,9 +123,9 @@ Category CategorizeEvent(const Event& e) {
       IsOneOf(op, {"UserLoggedIn", "UserLoginFailed", "UserLoggedOut", "MailboxLogin"})) {
     return Category::kSignIn;
   }
-  if (IContains(op, "inboxrule") || IContains(op, "permission") ||
-      IContains(op, "transportrule") || IContains(op, "roleassignment") ||
-      IContains(op, "delegate") || ChangesForwardingOrDelegation(e)) {
+  if (IContains(op, "inboxrule") || IContains(op, "permission") || IContains(op, "transportrule") ||
+      IContains(op, "roleassignment") || IContains(op, "delegate") ||
+      ChangesForwardingOrDelegation(e)) {
     return Category::kRulesPermissions;
   }
   if (IsOneOf(op, {"SoftDelete", "HardDelete", "MoveToDeletedItems"})) return Category::kDelete;
@@ -155,8 +169,8 @@ std::string DescribeObject(const Event& e, size_t max_chars) {
       AppendPart(&parts, absl::StrCat(p->name, "=", p->value));
     }
   }
-  for (std::string_view name : {"SendAsUserSmtp", "SendOnBehalfOfUserSmtp", "DestFolder",
-                                "DestMailboxOwnerUPN"}) {
+  for (std::string_view name :
+       {"SendAsUserSmtp", "SendOnBehalfOfUserSmtp", "DestFolder", "DestMailboxOwnerUPN"}) {
     if (const NameValue* p = Event::Find(e.extra, name); p != nullptr && !p->value.empty()) {
       AppendPart(&parts, absl::StrCat(p->name, "=", p->value));
     }

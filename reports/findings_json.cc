@@ -17,7 +17,8 @@ void TimeOrNull(JsonWriter& json, TimeMs t) {
 void WriteEvidenceNode(JsonWriter& json, const EvidenceNodeView& node) {
   const EvidenceRecord& r = *node.record;
   json.BeginObject();
-  json.Key(r.parent == 0 ? "path" : "member").String(r.parent == 0 ? TopLevelPath(r) : r.member_path);
+  json.Key(r.parent == 0 ? "path" : "member")
+      .String(r.parent == 0 ? TopLevelPath(r) : r.member_path);
   json.Key("sha256").String(r.sha256);
   json.Key("size").Uint(r.size);
   json.Key("format").String(r.is_container ? r.container_format : r.format);
@@ -159,8 +160,8 @@ std::string RenderFindingsJson(const CaseView& view) {
   json.Key("last_event");
   TimeOrNull(json, view.last_event);
   json.Key("findings_by_severity").BeginObject();
-  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
-                     Severity::kInfo}) {
+  for (Severity s :
+       {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow, Severity::kInfo}) {
     auto it = view.findings_by_severity.find(s);
     json.Key(SeverityName(s)).Uint(it == view.findings_by_severity.end() ? 0 : it->second);
   }

@@ -114,7 +114,13 @@ header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 8
 header.top .sub,header.top dt{color:#333}
 main{padding:0;max-width:none}
 section.block{border:none;border-radius:0;padding:0;margin:14px 0}
-article.finding,.kpi,svg.chart{break-inside:avoid}
+.kpi,svg.chart,dl.facts,pre.details,tr{break-inside:avoid}
+.kpis{grid-template-columns:repeat(4,1fr)}
+table{font-size:9px}
+th,td{padding:2px 4px}
+th,td.time,td a{white-space:normal}
+.any{min-width:0}
+td .note,td .mono,td.mono,td .hash,td .tag{font-size:8.5px}
 h2{break-after:avoid}
 .hidden{display:block}
 tr.hidden{display:table-row}

@@ -65,10 +65,10 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
     return;
   }
   const size_t n = chart.buckets.size();
-  const std::string unit = chart.bucket_ms == kHourMs  ? "hour"
-                           : chart.bucket_ms == kDayMs ? "day"
-                                                       : absl::StrCat(chart.bucket_ms / kDayMs,
-                                                                      " days");
+  const std::string unit = chart.bucket_ms == kHourMs ? "hour"
+                           : chart.bucket_ms == kDayMs
+                               ? "day"
+                               : absl::StrCat(chart.bucket_ms / kDayMs, " days");
   absl::StrAppend(out, "<p class=\"note\">Events per ", unit,
                   " (UTC), stacked by category; markers above the bars are findings at the time "
                   "of their first event (hover for details).</p>\n");
@@ -86,8 +86,8 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
     return bottom - static_cast<int64_t>(value * static_cast<uint64_t>(kPlotHeight) / top);
   };
 
-  absl::StrAppend(out, "<svg class=\"chart\" viewBox=\"0 0 ",
-                  kWidth, " ", kHeight, "\" role=\"img\" aria-label=\"Events over time\">\n");
+  absl::StrAppend(out, "<svg class=\"chart\" viewBox=\"0 0 ", kWidth, " ", kHeight,
+                  "\" role=\"img\" aria-label=\"Events over time\">\n");
   // Grid and y axis labels.
   for (uint64_t value = 0; value <= top; value += step) {
     const int64_t y = y_of(value);
@@ -96,7 +96,7 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
                     "\" text-anchor=\"end\">", Count(value), "</text>\n");
   }
   absl::StrAppend(out, "<rect class=\"lane\" x=\"", kLeft, "\" y=\"", kLaneTop, "\" width=\"",
-                  kPlotWidth, "\" height=\"", kLaneHeight, "\"/><text x=\"", kLeft - 6, "\" y=\"",
+                  kPlotWidth, "\" height=\"", kLaneHeight, "\"/><text x=\"", kLeft - 12, "\" y=\"",
                   kLaneTop + 17, "\" text-anchor=\"end\">findings</text>\n");
 
   // Bars: one group per bucket with a tooltip; segments bottom-up in
@@ -106,10 +106,9 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
     const int64_t x0 = X(i, n);
     const int64_t x1 = X(i + 1, n);
     const int64_t width = std::max<int64_t>(1, x1 - x0 - (x1 - x0 >= 4 ? 1 : 0));
-    std::string tip = absl::StrCat(BucketLabel(chart.origin + static_cast<TimeMs>(i) *
-                                                                  chart.bucket_ms,
-                                               chart.bucket_ms),
-                                   ": ", Count(totals[i]), totals[i] == 1 ? " event" : " events");
+    std::string tip = absl::StrCat(
+        BucketLabel(chart.origin + static_cast<TimeMs>(i) * chart.bucket_ms, chart.bucket_ms), ": ",
+        Count(totals[i]), totals[i] == 1 ? " event" : " events");
     for (int c = 0; c < kCategoryCount; ++c) {
       if (chart.buckets[i][c] == 0) continue;
       absl::StrAppend(&tip, ", ", ToAbsl(CategoryName(static_cast<Category>(c))), " ",
@@ -175,11 +174,12 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
                       "] ", FormatRfc3339(f.first_seen), " ", f.title);
     }
     const int64_t cy = kLaneTop + kLaneHeight / 2;
+    const int64_t half = indexes.size() >= 10 ? 11 : 8;  // room for two digits
     absl::StrAppend(out, "<g><title>", Esc(tip), "</title><line class=\"guide\" x1=\"", cx,
                     "\" y1=\"", kLaneTop + kLaneHeight, "\" x2=\"", cx, "\" y2=\"", bottom,
                     "\"/><path class=\"mk-", ToAbsl(SeverityName(max)), "\" d=\"M", cx, " ",
-                    cy - 9, "L", cx + 8, " ", cy, "L", cx, " ", cy + 9, "L", cx - 8, " ", cy,
-                    "Z\"/>");
+                    cy - half - 1, "L", cx + half, " ", cy, "L", cx, " ", cy + half + 1, "L",
+                    cx - half, " ", cy, "Z\"/>");
     if (indexes.size() > 1) {
       absl::StrAppend(out, "<text class=\"mkn\" x=\"", cx, "\" y=\"", cy + 3,
                       "\" text-anchor=\"middle\">", indexes.size(), "</text>");

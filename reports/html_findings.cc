@@ -23,8 +23,8 @@ std::string SourceHtml(const Context& ctx, const ResolvedAnchor& a) {
   }
   absl::StrAppend(&out, "line ", a.line);
   if (a.copies > 1) absl::StrAppend(&out, " · ", a.copies, " copies");
-  absl::StrAppend(&out, "<div class=\"note\"><span class=\"hash\" title=\"", Esc(a.sha256),
-                  "\">", Esc(a.sha256.substr(0, 16)), "…</span>");
+  absl::StrAppend(&out, "<div class=\"note\"><span class=\"hash\" title=\"", Esc(a.sha256), "\">",
+                  Esc(a.sha256.substr(0, 16)), "…</span>");
   if (!a.member.empty()) absl::StrAppend(&out, " ", Esc(a.member));
   out.append("</div>");
   return out;
@@ -62,9 +62,9 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
   const Finding& f = v.findings[index];
   const std::string sev(SeverityName(f.severity));
   const std::string id = Esc(f.id);
-  absl::StrAppend(out, "<article class=\"finding sev-", sev, "\" id=\"", id, "\" data-sev=\"",
-                  sev, "\">\n<h4>", SeverityBadge(f.severity), "<span class=\"fid\">", id,
-                  "</span>", Esc(f.title), "</h4>\n<dl class=\"facts\">");
+  absl::StrAppend(out, "<article class=\"finding sev-", sev, "\" id=\"", id, "\" data-sev=\"", sev,
+                  "\">\n<h4>", SeverityBadge(f.severity), "<span class=\"fid\">", id, "</span>",
+                  Esc(f.title), "</h4>\n<dl class=\"facts\">");
   auto rule = ctx.rule_by_id.find(f.rule);
   absl::StrAppend(out, "<dt>Rule</dt><dd><span class=\"mono\">", Esc(f.rule), "</span>",
                   rule == ctx.rule_by_id.end() ? "" : " — ",
@@ -97,8 +97,8 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
   if (!f.sessions.empty()) {
     std::string links;
     for (const std::string& s : f.sessions) {
-      absl::StrAppend(&links, links.empty() ? "" : " ", "<a class=\"mono\" href=\"#", Esc(s),
-                      "\">", Esc(s), "</a>");
+      absl::StrAppend(&links, links.empty() ? "" : " ", "<a class=\"mono\" href=\"#", Esc(s), "\">",
+                      Esc(s), "</a>");
     }
     absl::StrAppend(out, "<dt>Sessions</dt><dd>", links, "</dd>");
   }
@@ -112,8 +112,12 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
   const std::vector<std::optional<Event>>* events =
       index < v.activity.finding_events.size() ? &v.activity.finding_events[index] : nullptr;
   BeginTable(out, absl::StrCat("ev-", f.id),
-             {{"Time", Column::kTime}, {"Operation"}, {"Mailbox / actor"},
-              {"Client IP / client"}, {"Object"}, {"Source"}},
+             {{"Time", Column::kTime},
+              {"Operation"},
+              {"Mailbox / actor"},
+              {"Client IP / client"},
+              {"Object"},
+              {"Source"}},
              /*filter=*/false);
   const size_t shown = events == nullptr ? 0 : std::min(events->size(), anchors.size());
   for (size_t i = 0; i < shown; ++i) EventRow(ctx, anchors[i], (*events)[i], out);
@@ -132,19 +136,22 @@ void RenderFindings(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
   out->append("<section class=\"block\" id=\"findings\"><h2>Findings</h2>\n");
   if (v.findings.empty()) {
-    out->append("<p class=\"note\">No detection rule raised a finding on this evidence. The rules "
-                "that ran are listed under Methodology.</p>\n</section>\n");
+    out->append(
+        "<p class=\"note\">No detection rule raised a finding on this evidence. The rules "
+        "that ran are listed under Methodology.</p>\n</section>\n");
     return;
   }
-  out->append("<div class=\"tools\"><input type=\"search\" id=\"finding-filter\" "
-              "class=\"ffilter\" placeholder=\"Filter findings…\" aria-label=\"Filter "
-              "findings\">");
+  out->append(
+      "<div class=\"tools\"><input type=\"search\" id=\"finding-filter\" "
+      "class=\"ffilter\" placeholder=\"Filter findings…\" aria-label=\"Filter "
+      "findings\">");
   for (Severity s : kSeverities) {
     auto it = v.findings_by_severity.find(s);
     if (it == v.findings_by_severity.end() || it->second == 0) continue;
     const std::string name(SeverityName(s));
-    absl::StrAppend(out, "<label class=\"sevtoggle\"><input type=\"checkbox\" class=\"sevtoggle\" "
-                         "value=\"",
+    absl::StrAppend(out,
+                    "<label class=\"sevtoggle\"><input type=\"checkbox\" class=\"sevtoggle\" "
+                    "value=\"",
                     name, "\" checked> ", name, " (", it->second, ")</label>");
   }
   out->append("<span class=\"count\" id=\"finding-count\"></span></div>\n");

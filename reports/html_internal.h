@@ -36,9 +36,9 @@ struct Context {
 std::string MailboxKey(std::string_view guid, std::string_view upn);
 
 // --- text
-std::string Esc(std::string_view raw);  // HtmlEscape
-std::string TimeText(TimeMs t);         // RFC 3339, "" for kNoTime
-std::string Count(uint64_t n);          // 12,345
+std::string Esc(std::string_view raw);    // HtmlEscape
+std::string TimeText(TimeMs t);           // RFC 3339, "" for kNoTime
+std::string Count(uint64_t n);            // 12,345
 std::string GeoText(const GeoInfo& geo);  // "DE · Berlin · AS3320 Example", "" if unknown
 std::string SeverityBadge(Severity s);
 std::string FindingLinks(const Context& ctx, const std::vector<size_t>& indexes);

@@ -28,8 +28,7 @@ void SeverityCell(const CaseView& v, const std::vector<size_t>& indexes, std::st
     return;
   }
   const Severity max = MaxSeverity(v, indexes);
-  absl::StrAppend(out, "<td data-v=\"", static_cast<int>(max), "\">", SeverityBadge(max),
-                  "</td>");
+  absl::StrAppend(out, "<td data-v=\"", static_cast<int>(max), "\">", SeverityBadge(max), "</td>");
 }
 
 // A small stacked bar of the categories with their counts as text, so the
@@ -49,8 +48,8 @@ void ActivityCell(const CategoryCounts& counts, std::string* out) {
     cumulative += counts[i];
     const uint64_t x1 = cumulative * kBarWidth / total;
     if (x1 > x0) {
-      absl::StrAppend(&bar, "<rect class=\"c-", name, "\" x=\"", x0, "\" y=\"0\" width=\"",
-                      x1 - x0, "\" height=\"8\"/>");
+      absl::StrAppend(&bar, "<rect class=\"c-", name, "\" x=\"", x0, "\" y=\"0\" width=\"", x1 - x0,
+                      "\" height=\"8\"/>");
     }
   }
   absl::StrAppend(out, "<td><svg class=\"mini\" viewBox=\"0 0 ", kBarWidth, " 8\">", bar,
@@ -79,7 +78,8 @@ std::vector<const Row*> Prioritize(const std::vector<Row>& rows,
 void OmittedNote(size_t shown, size_t total, std::string_view what, std::string* out) {
   if (shown >= total) return;
   absl::StrAppend(out, "<p class=\"note\">Showing ", Count(shown), " of ", Count(total), " ",
-                  ToAbsl(what), " (those tied to findings first); use <span class=\"mono\">tern "
+                  ToAbsl(what),
+                  " (those tied to findings first); use <span class=\"mono\">tern "
                   "search</span> for the rest.</p>\n");
 }
 
@@ -100,8 +100,9 @@ std::string OperationsText(const Session& s) {
 void RenderMailboxes(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
   const std::vector<MailboxActivity>& rows = v.activity.mailboxes;
-  out->append("<section class=\"block\" id=\"mailboxes\"><h2>Mailboxes</h2>\n<p class=\"note\">"
-              "Activity per mailbox over the whole evidence, by category.</p>\n");
+  out->append(
+      "<section class=\"block\" id=\"mailboxes\"><h2>Mailboxes</h2>\n<p class=\"note\">"
+      "Activity per mailbox over the whole evidence, by category.</p>\n");
   std::vector<std::vector<size_t>> findings;
   for (const MailboxActivity& m : rows) {
     std::vector<size_t> f = Lookup(ctx.findings_by_mailbox, MailboxKey(m.guid, m.upn));
@@ -114,9 +115,14 @@ void RenderMailboxes(const Context& ctx, std::string* out) {
   }
   std::vector<const MailboxActivity*> ordered = Prioritize(rows, findings, v);
   BeginTable(out, "tbl-mailboxes",
-             {{"Mailbox"}, {"Highest severity", Column::kNum}, {"Findings"},
-              {"Events", Column::kNum}, {"First / last event", Column::kTime}, {"Activity"},
-              {"Client IPs"}, {"Actors"}});
+             {{"Mailbox"},
+              {"Highest severity", Column::kNum},
+              {"Findings"},
+              {"Events", Column::kNum},
+              {"First / last event", Column::kTime},
+              {"Activity"},
+              {"Client IPs"},
+              {"Actors"}});
   const size_t shown = std::min(ordered.size(), kMaxTableRows);
   for (size_t r = 0; r < shown; ++r) {
     const MailboxActivity& m = *ordered[r];
@@ -141,16 +147,23 @@ void RenderMailboxes(const Context& ctx, std::string* out) {
 void RenderIps(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
   const std::vector<IpActivity>& rows = v.activity.ips;
-  out->append("<section class=\"block\" id=\"ips\"><h2>IP addresses</h2>\n<p class=\"note\">"
-              "Client addresses seen in the evidence, with location and network when geo-IP "
-              "databases were given.</p>\n");
+  out->append(
+      "<section class=\"block\" id=\"ips\"><h2>IP addresses</h2>\n<p class=\"note\">"
+      "Client addresses seen in the evidence, with location and network when geo-IP "
+      "databases were given.</p>\n");
   std::vector<std::vector<size_t>> findings;
   for (const IpActivity& ip : rows) findings.push_back(Lookup(ctx.findings_by_ip, ip.ip));
   std::vector<const IpActivity*> ordered = Prioritize(rows, findings, v);
   BeginTable(out, "tbl-ips",
-             {{"IP address / location"}, {"Highest severity", Column::kNum},
-              {"Findings"}, {"Events", Column::kNum}, {"First / last event", Column::kTime},
-              {"Activity"}, {"Mailboxes"}, {"Actors"}, {"Clients"}});
+             {{"IP address / location"},
+              {"Highest severity", Column::kNum},
+              {"Findings"},
+              {"Events", Column::kNum},
+              {"First / last event", Column::kTime},
+              {"Activity"},
+              {"Mailboxes"},
+              {"Actors"},
+              {"Clients"}});
   const size_t shown = std::min(ordered.size(), kMaxTableRows);
   for (size_t r = 0; r < shown; ++r) {
     const IpActivity& ip = *ordered[r];
@@ -185,10 +198,11 @@ void RenderIps(const Context& ctx, std::string* out) {
 
 void RenderSessions(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
-  out->append("<section class=\"block\" id=\"sessions\"><h2>Sessions</h2>\n<p class=\"note\">"
-              "Events of one mailbox, client IP and actor, split by SessionId and by inactivity. "
-              "“New IP” marks an address never seen earlier in the case for that "
-              "mailbox.</p>\n");
+  out->append(
+      "<section class=\"block\" id=\"sessions\"><h2>Sessions</h2>\n<p class=\"note\">"
+      "Events of one mailbox, client IP and actor, split by SessionId and by inactivity. "
+      "“New IP” marks an address never seen earlier in the case for that "
+      "mailbox.</p>\n");
   // Sessions named by findings always appear; the rest in time order.
   std::vector<const Session*> rows;
   for (const Session& s : v.sessions) {
@@ -202,9 +216,16 @@ void RenderSessions(const Context& ctx, std::string* out) {
     return std::tie(a->start, a->id) < std::tie(b->start, b->id);
   });
   BeginTable(out, "tbl-sessions",
-             {{"Session"}, {"Mailbox / actor"}, {"Client IP / location"},
-              {"Start / end", Column::kTime}, {"Events", Column::kNum},
-              {"Items", Column::kNum}, {"Operations"}, {"Logon"}, {"Clients"}, {"New IP"},
+             {{"Session"},
+              {"Mailbox / actor"},
+              {"Client IP / location"},
+              {"Start / end", Column::kTime},
+              {"Events", Column::kNum},
+              {"Items", Column::kNum},
+              {"Operations"},
+              {"Logon"},
+              {"Clients"},
+              {"New IP"},
               {"Findings"}});
   for (const Session* s : rows) {
     absl::StrAppend(out, "<tr id=\"", Esc(s->id), "\">");
@@ -243,9 +264,10 @@ void RenderWarnings(const Context& ctx, std::string* out) {
   out->append("<section class=\"block\" id=\"warnings\"><h2>Completeness</h2>\n");
   std::vector<std::string> notes;
   if (v.rejected > 0) {
-    notes.push_back(absl::StrCat(Count(v.rejected),
-                                 " records could not be parsed and were rejected; each is listed "
-                                 "with its file and line in tern.log and counted in custody.json."));
+    notes.push_back(
+        absl::StrCat(Count(v.rejected),
+                     " records could not be parsed and were rejected; each is listed "
+                     "with its file and line in tern.log and counted in custody.json."));
   }
   if (v.activity.chart.untimed > 0) {
     notes.push_back(absl::StrCat(Count(v.activity.chart.untimed),
@@ -265,10 +287,10 @@ void RenderWarnings(const Context& ctx, std::string* out) {
   }
   for (const std::string& note : notes) absl::StrAppend(out, "<p>", Esc(note), "</p>\n");
   if (!v.warnings.empty()) {
-    out->append("<p class=\"note\">Warnings about the evidence as a whole: export caps reached, "
-                "truncated records, encoding problems and similar signs of missing data.</p>\n");
-    BeginTable(out, "tbl-warnings",
-               {{"Kind"}, {"Source"}, {"Line", Column::kNum}, {"Detail"}});
+    out->append(
+        "<p class=\"note\">Warnings about the evidence as a whole: export caps reached, "
+        "truncated records, encoding problems and similar signs of missing data.</p>\n");
+    BeginTable(out, "tbl-warnings", {{"Kind"}, {"Source"}, {"Line", Column::kNum}, {"Detail"}});
     for (const Warning& w : v.warnings) {
       out->append("<tr>");
       Td(out, w.kind, "mono");

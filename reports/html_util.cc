@@ -75,8 +75,8 @@ std::string GeoText(const GeoInfo& geo) {
     if (!geo.country.empty() || !geo.country_iso.empty()) {
       parts.push_back(geo.country_iso.empty()
                           ? geo.country
-                          : absl::StrCat(geo.country.empty() ? geo.country_iso : geo.country,
-                                         " (", geo.country_iso, ")"));
+                          : absl::StrCat(geo.country.empty() ? geo.country_iso : geo.country, " (",
+                                         geo.country_iso, ")"));
     }
     if (!geo.city.empty()) parts.push_back(geo.city);
   }
@@ -179,7 +179,8 @@ void BeginTable(std::string* out, std::string_view id, std::initializer_list<Col
                 bool filter) {
   const std::string safe_id = Esc(id);
   if (filter) {
-    absl::StrAppend(out, "<div class=\"tools\"><input type=\"search\" class=\"filter\" data-table=\"",
+    absl::StrAppend(out,
+                    "<div class=\"tools\"><input type=\"search\" class=\"filter\" data-table=\"",
                     safe_id, "\" placeholder=\"Filter rows…\" aria-label=\"Filter rows\">",
                     "<span class=\"count\" id=\"", safe_id, "-count\"></span></div>\n");
   }
@@ -225,8 +226,8 @@ void TdSpan(std::string* out, TimeMs first, TimeMs last) {
     out->append("<td data-v=\"\"></td>");
     return;
   }
-  absl::StrAppend(out, "<td class=\"time\" data-v=\"", first, "\">", FormatRfc3339(first),
-                  "<div>", last == kNoTime ? "" : FormatRfc3339(last), "</div></td>");
+  absl::StrAppend(out, "<td class=\"time\" data-v=\"", first, "\">", FormatRfc3339(first), "<div>",
+                  last == kNoTime ? "" : FormatRfc3339(last), "</div></td>");
 }
 
 }  // namespace tern::html

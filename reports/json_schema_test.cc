@@ -1,5 +1,7 @@
 // The findings.json schema file, the test-only validator that checks it, and
 // RenderFindingsJson against it (the e2e tests validate every fixture case).
+#include "reports/testing/json_schema.h"
+
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -8,7 +10,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reports/findings_json.h"
-#include "reports/testing/json_schema.h"
 #include "reports/testing/sample_view.h"
 
 namespace tern::testing {

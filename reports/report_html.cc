@@ -26,8 +26,8 @@ constexpr Severity kSeverities[] = {Severity::kCritical, Severity::kHigh, Severi
 void Kpi(std::string* out, std::string_view label, std::string_view value_html,
          std::string_view css = "") {
   absl::StrAppend(out, "<div class=\"kpi", css.empty() ? "" : " ", ToAbsl(css),
-                  "\"><div class=\"v\">", ToAbsl(value_html), "</div><div class=\"k\">",
-                  Esc(label), "</div></div>");
+                  "\"><div class=\"v\">", ToAbsl(value_html), "</div><div class=\"k\">", Esc(label),
+                  "</div></div>");
 }
 
 uint64_t SeverityCount(const CaseView& view, Severity s) {
@@ -93,9 +93,17 @@ void RenderEvidence(const Context& ctx, std::string* out) {
       "Labels E1, E2, … are used by the evidence anchors of the findings. Coverage is the time of "
       "the first and last record in each item.</p>\n");
   BeginTable(out, "tbl-evidence",
-             {{"Label"}, {"Item"}, {"SHA-256"}, {"Bytes", Column::kNum}, {"Format"}, {"Status"},
-              {"Records", Column::kNum}, {"Accepted", Column::kNum}, {"Rejected", Column::kNum},
-              {"First event", Column::kTime}, {"Last event", Column::kTime}});
+             {{"Label"},
+              {"Item"},
+              {"SHA-256"},
+              {"Bytes", Column::kNum},
+              {"Format"},
+              {"Status"},
+              {"Records", Column::kNum},
+              {"Accepted", Column::kNum},
+              {"Rejected", Column::kNum},
+              {"First event", Column::kTime},
+              {"Last event", Column::kTime}});
   for (const EvidenceNodeView& node : ctx.view.evidence) EvidenceRows(ctx, node, 0, out);
   EndTable(out);
   out->append("</section>\n");
@@ -124,8 +132,8 @@ void RenderSummary(const Context& ctx, std::string* out) {
     narrative = "The evidence holds no timed audit events. ";
   } else {
     narrative = absl::StrCat("Between ", TimeText(v.first_event), " and ", TimeText(v.last_event),
-                             " the evidence holds ", Count(v.events),
-                             " distinct audit events for ", Count(v.mailboxes), " mailboxes. ");
+                             " the evidence holds ", Count(v.events), " distinct audit events for ",
+                             Count(v.mailboxes), " mailboxes. ");
   }
   if (v.findings.empty()) {
     absl::StrAppend(&narrative, "No detection rule raised a finding.");
@@ -164,13 +172,16 @@ void RenderSummary(const Context& ctx, std::string* out) {
     out->append("<p class=\"note\">No finding of medium severity or above names a mailbox.</p>\n");
   } else {
     BeginTable(out, "tbl-affected",
-               {{"Mailbox"}, {"GUID"}, {"Highest severity", Column::kNum},
-                {"Findings", Column::kNum}, {"Finding ids"}, {"First seen", Column::kTime},
+               {{"Mailbox"},
+                {"GUID"},
+                {"Highest severity", Column::kNum},
+                {"Findings", Column::kNum},
+                {"Finding ids"},
+                {"First seen", Column::kTime},
                 {"Last seen", Column::kTime}},
                /*filter=*/false);
     // Highest severity first, then by owner.
-    std::vector<std::pair<std::string, std::vector<size_t>>> rows(affected.begin(),
-                                                                  affected.end());
+    std::vector<std::pair<std::string, std::vector<size_t>>> rows(affected.begin(), affected.end());
     std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
       return MaxSeverity(v, a.second) > MaxSeverity(v, b.second);
     });
@@ -197,14 +208,18 @@ void RenderSummary(const Context& ctx, std::string* out) {
     EndTable(out);
   }
 
-  out->append("<h3>Attacker IP addresses</h3>\n<p class=\"note\">Client IPs of high and critical "
-              "findings.</p>\n");
+  out->append(
+      "<h3>Attacker IP addresses</h3>\n<p class=\"note\">Client IPs of high and critical "
+      "findings.</p>\n");
   if (attacker_ips.empty()) {
     out->append("<p class=\"note\">No high or critical finding names a client IP.</p>\n");
   } else {
     BeginTable(out, "tbl-attacker-ips",
-               {{"IP address"}, {"Location / network"}, {"Highest severity", Column::kNum},
-                {"Findings"}, {"Mailboxes"}},
+               {{"IP address"},
+                {"Location / network"},
+                {"Highest severity", Column::kNum},
+                {"Findings"},
+                {"Mailboxes"}},
                /*filter=*/false);
     for (const auto& [ip, indexes] : attacker_ips) {
       std::set<std::string> mailboxes;
@@ -232,11 +247,17 @@ void RenderSummary(const Context& ctx, std::string* out) {
 void RenderMethodology(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
   out->append("<section class=\"block\" id=\"methodology\"><h2>Methodology</h2>\n");
-  absl::StrAppend(
-      out, "<dl class=\"facts\"><dt>Tool</dt><dd>tern ", Esc(v.tool_version),
-      "</dd><dt>findings.json schema</dt><dd class=\"mono\">", kFindingsSchema,
-      "</dd><dt>Case store schema</dt><dd>", kStoreSchemaVersion,
-      "</dd><dt>Time zone</dt><dd>UTC throughout (RFC 3339)</dd></dl>\n");
+  absl::StrAppend(out, "<dl class=\"facts\"><dt>Tool</dt><dd>tern ", Esc(v.tool_version),
+                  "</dd><dt>findings.json schema</dt><dd class=\"mono\">", kFindingsSchema,
+                  "</dd><dt>Case store schema</dt><dd>", kStoreSchemaVersion, "</dd>");
+  if (!v.library_versions.empty()) {
+    out->append("<dt>Libraries</dt><dd>");
+    for (size_t i = 0; i < v.library_versions.size(); ++i) {
+      absl::StrAppend(out, i == 0 ? "" : "; ", Esc(v.library_versions[i]));
+    }
+    out->append("</dd>");
+  }
+  out->append("<dt>Time zone</dt><dd>UTC throughout (RFC 3339)</dd></dl>\n");
   out->append(
       "<p>Every input file and archive member is opened read-only and hashed (SHA-256, SHA-1, "
       "MD5) while it is read; the hashes and per-item record counts form the chain of custody "
@@ -262,8 +283,12 @@ void RenderMethodology(const Context& ctx, std::string* out) {
   for (const Finding& f : v.findings) ++fired[f.rule];
   out->append("<h3>Detection rules</h3>\n");
   BeginTable(out, "tbl-rules",
-             {{"Rule"}, {"Title"}, {"Default severity", Column::kNum}, {"ATT&CK"},
-              {"Findings here", Column::kNum}, {"Logic and thresholds"}});
+             {{"Rule"},
+              {"Title"},
+              {"Default severity", Column::kNum},
+              {"ATT&CK"},
+              {"Findings here", Column::kNum},
+              {"Logic and thresholds"}});
   for (const RuleInfo& r : v.rules) {
     out->append("<tr>");
     Td(out, r.id, "mono");
@@ -271,7 +296,8 @@ void RenderMethodology(const Context& ctx, std::string* out) {
     absl::StrAppend(out, "<td data-v=\"", static_cast<int>(r.severity), "\">",
                     SeverityBadge(r.severity), "</td>");
     std::string attack;
-    for (const std::string& t : r.attack) absl::StrAppend(&attack, "<span class=\"tag\">", Esc(t), "</span>");
+    for (const std::string& t : r.attack)
+      absl::StrAppend(&attack, "<span class=\"tag\">", Esc(t), "</span>");
     TdHtml(out, attack);
     auto it = fired.find(r.id);
     TdNum(out, it == fired.end() ? 0 : it->second);
@@ -306,11 +332,10 @@ std::string RenderReportHtml(const CaseView& view) {
   html::RenderEvidence(ctx, &out);
   html::RenderWarnings(ctx, &out);
   html::RenderMethodology(ctx, &out);
-  absl::StrAppend(&out, "</main>\n<footer>Generated by tern ", html::Esc(view.tool_version),
-                  " from case ", html::Esc(view.case_id),
-                  ". Machine-readable findings: findings.json (", kFindingsSchema,
-                  ").</footer>\n<script>", ToAbsl(html::ReportScript()),
-                  "</script>\n</body></html>\n");
+  absl::StrAppend(
+      &out, "</main>\n<footer>Generated by tern ", html::Esc(view.tool_version), " from case ",
+      html::Esc(view.case_id), ". Machine-readable findings: findings.json (", kFindingsSchema,
+      ").</footer>\n<script>", ToAbsl(html::ReportScript()), "</script>\n</body></html>\n");
   return out;
 }
 

@@ -1,5 +1,15 @@
-// report.html: the self-contained human report (inline CSS/JS, no network).
-// Byte-identical for the same evidence; every evidence string is escaped.
+// report.html: the self-contained human report for a consultant, a client
+// and a court. One file: inline CSS and our own small script, allowed by
+// their SHA-256 hashes in a Content-Security-Policy that forbids any network
+// access; print CSS for PDF. Sections: case header, executive summary,
+// findings by severity (anchors, events, ATT&CK), timeline chart (inline SVG),
+// mailboxes, IP addresses, sessions, evidence, completeness, methodology.
+//
+// Byte-identical for the same view (no time of run, no random ids, stable
+// order, integer-only chart coordinates). Every string that comes from
+// evidence goes through HtmlEscape, in text, attributes and the SVG alike;
+// none is ever written inside <script> or <style>. Pure function of the
+// view; thread-safe.
 #ifndef TERN_REPORTS_REPORT_HTML_H_
 #define TERN_REPORTS_REPORT_HTML_H_
 
@@ -9,6 +19,7 @@
 
 namespace tern {
 
+// Renders the page (UTF-8, trailing newline).
 std::string RenderReportHtml(const CaseView& view);
 
 }  // namespace tern

@@ -55,11 +55,12 @@ TEST(ReportHtmlTest, RendersEverySection) {
   }
   EXPECT_THAT(page, HasSubstr("id=\"F-0001\""));
   EXPECT_THAT(page, HasSubstr("<span class=\"tag\">T1114.003</span>"));
-  EXPECT_THAT(page, HasSubstr(std::string(64, 'c')));                 // evidence SHA-256
+  EXPECT_THAT(page, HasSubstr(std::string(64, 'c')));  // evidence SHA-256
   EXPECT_THAT(page, HasSubstr("<a href=\"#evidence\">E3</a> line 7 · 2 copies"));
   EXPECT_THAT(page, HasSubstr("aaaaaaaaaaaaaaaa…</span> plain member"));
   EXPECT_THAT(page, HasSubstr("plain country (CN) · plain city · AS4134 plain org"));
   EXPECT_THAT(page, HasSubstr("Threshold: any. Option --org-domain."));  // methodology
+  EXPECT_THAT(page, HasSubstr("<dt>Libraries</dt><dd>RocksDB 0.0-test; plain lib</dd>"));
   EXPECT_THAT(page, HasSubstr("export-cap-reached"));
   // Findings are grouped from the most severe down.
   EXPECT_LT(page.find("data-sev=\"critical\""), page.find("data-sev=\"high\""));
@@ -80,6 +81,30 @@ TEST(ReportHtmlTest, ChartStacksCategoriesAndMarksFindings) {
   EXPECT_THAT(page, HasSubstr("2024-03-06T02:00Z: 3 events, read 3"));
 }
 
+TEST(ReportHtmlTest, LongCasesAreChartedPerDay) {
+  CaseView v = SampleView("plain");
+  ActivityChart& chart = v.activity.chart;
+  chart.bucket_ms = kDayMs;
+  chart.origin = 1709683200000;  // 2024-03-06T00:00:00Z
+  chart.buckets.assign(40, CategoryCounts{});
+  for (size_t i = 0; i < chart.buckets.size(); ++i) chart.buckets[i][i % kCategoryCount] = i + 1;
+  chart.untimed = 2;
+  v.findings[2].first_seen = chart.origin + 39 * kDayMs + 5;  // the last day
+  const std::string page = RenderReportHtml(v);
+  EXPECT_THAT(page, HasSubstr("Events per day (UTC)"));
+  EXPECT_THAT(page, HasSubstr("2024-04-14: 40 events"));  // the last bucket's tooltip
+  EXPECT_THAT(page, HasSubstr(">2024-03-06</text>"));     // a date tick
+  EXPECT_EQ(Count(page, "<g><title>2024-"), 40u);
+  EXPECT_THAT(page, HasSubstr("2 events without a usable time are not charted."));
+  // Bars never leave the plot area (x from 58 to 1086).
+  const std::regex rect(R"re(<rect class="c-[a-z-]+" x="(\d+)" y="\d+" width="(\d+)")re");
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), rect); it != std::sregex_iterator();
+       ++it) {
+    EXPECT_GE(std::stoi((*it)[1]), 58);
+    EXPECT_LE(std::stoi((*it)[1]) + std::stoi((*it)[2]), 1086);
+  }
+}
+
 TEST(ReportHtmlTest, IsDeterministic) {
   EXPECT_EQ(RenderReportHtml(SampleView("same")), RenderReportHtml(SampleView("same")));
 }
@@ -98,7 +123,7 @@ TEST(ReportHtmlTest, PolicyForbidsNetworkAndAllowsOnlyOwnScriptAndStyle) {
   EXPECT_THAT(page, HasSubstr("<script>" + std::string(html::ReportScript()) + "</script>"));
   EXPECT_THAT(page, HasSubstr("<style>" + std::string(html::ReportCss()) + "</style>"));
   EXPECT_THAT(Markup(page), Not(HasSubstr(" style=")));  // a hash policy blocks style attributes
-  EXPECT_THAT(page, Not(HasSubstr("http://")));  // no URL of any kind
+  EXPECT_THAT(page, Not(HasSubstr("http://")));          // no URL of any kind
   EXPECT_THAT(page, Not(HasSubstr("https://")));
 }
 
@@ -117,15 +142,17 @@ TEST_P(HostileHtmlTest, EvidenceAppearsOnlyEscaped) {
   // attribute is one of ours: no evidence string opened a tag or broke out of
   // a quoted attribute value.
   static const std::set<std::string> kTags = {
-      "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "dl",
-      "dt", "dd", "div", "nav", "a", "main", "section", "p", "table", "thead", "tbody", "tr",
-      "th", "td", "span", "input", "label", "svg", "line", "rect", "text", "g", "path", "pre",
-      "article", "i", "em", "b", "footer", "script"};
+      "html",    "head",  "meta",  "title", "style",  "body",  "header", "h1",   "h2",
+      "h3",      "h4",    "dl",    "dt",    "dd",     "div",   "nav",    "a",    "main",
+      "section", "p",     "table", "thead", "tbody",  "tr",    "th",     "td",   "span",
+      "input",   "label", "svg",   "line",  "rect",   "text",  "g",      "path", "pre",
+      "article", "i",     "em",    "b",     "footer", "script"};
   static const std::set<std::string> kAttributes = {
-      "lang", "charset", "http-equiv", "content", "name", "class", "id", "href", "title", "type",
-      "placeholder", "aria-label", "data-table", "data-v", "data-sev", "value", "checked",
-      "colspan", "viewBox", "role", "x", "y", "x1", "y1", "x2", "y2", "width",
-      "height", "d", "text-anchor"};
+      "lang",       "charset", "http-equiv", "content", "name",        "class",
+      "id",         "href",    "title",      "type",    "placeholder", "aria-label",
+      "data-table", "data-v",  "data-sev",   "value",   "checked",     "colspan",
+      "viewBox",    "role",    "x",          "y",       "x1",          "y1",
+      "x2",         "y2",      "width",      "height",  "d",           "text-anchor"};
   const std::regex tag(R"(<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>)");
   const std::regex attribute(R"re(\s([^\s=/>]+)(="[^"]*")?)re");
   size_t tags = 0;

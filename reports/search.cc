@@ -50,10 +50,14 @@ std::vector<std::pair<StoreIndex, std::string>> IndexFilters(const SearchQuery& 
 
 std::string_view StoreIndexName(StoreIndex index) {
   switch (index) {
-    case StoreIndex::kMailbox: return "mailbox";
-    case StoreIndex::kIp: return "ip";
-    case StoreIndex::kActor: return "actor";
-    case StoreIndex::kOperation: break;
+    case StoreIndex::kMailbox:
+      return "mailbox";
+    case StoreIndex::kIp:
+      return "ip";
+    case StoreIndex::kActor:
+      return "actor";
+    case StoreIndex::kOperation:
+      break;
   }
   return "operation";
 }
@@ -65,11 +69,11 @@ absl::StatusOr<SearchPlan> PlanSearch(CaseStore& store, const SearchQuery& query
     // abandoned early, so planning costs about (filters x best count).
     const uint64_t cap = plan.index.has_value() ? plan.candidates : UINT64_MAX;
     uint64_t count = 0;
-    TERN_RETURN_IF_ERROR(store.ScanIndex(index, value, Lower(query), Upper(query),
-                                         [&](std::string_view, TimeMs) {
-                                           ++count;
-                                           return count <= cap;
-                                         }));
+    TERN_RETURN_IF_ERROR(
+        store.ScanIndex(index, value, Lower(query), Upper(query), [&](std::string_view, TimeMs) {
+          ++count;
+          return count <= cap;
+        }));
     if (!plan.index.has_value() || count < plan.candidates) {
       plan.index = index;
       plan.value = value;
@@ -113,8 +117,7 @@ absl::StatusOr<SearchResult> RunSearch(CaseStore& store, const SearchQuery& quer
   absl::Status inner;
   std::string previous;
   TERN_RETURN_IF_ERROR(store.ScanIndex(
-      *plan.index, plan.value, Lower(query), Upper(query),
-      [&](std::string_view record_id, TimeMs) {
+      *plan.index, plan.value, Lower(query), Upper(query), [&](std::string_view record_id, TimeMs) {
         // One event may be indexed under the same value twice (a GUID equal
         // to the UPN); entries of one event are adjacent.
         if (record_id == previous) return true;
@@ -139,15 +142,15 @@ absl::StatusOr<TimeMs> ParseSearchTime(std::string_view option, std::string_view
   absl::StatusOr<TimeMs> t = ParseIso8601(text);
   if (!t.ok() && text.size() == 10) t = ParseIso8601(absl::StrCat(ToAbsl(text), "T00:00:00Z"));
   if (!t.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--", ToAbsl(option), ": cannot read time '", ToAbsl(TerminalSafe(text)),
-        "'; use RFC 3339 / ISO 8601, e.g. 2024-03-06T02:00:00Z or 2024-03-06"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", ToAbsl(option), ": cannot read time '", ToAbsl(TerminalSafe(text)),
+                     "'; use RFC 3339 / ISO 8601, e.g. 2024-03-06T02:00:00Z or 2024-03-06"));
   }
   return *t;
 }
 
-absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir,
-                                        const SearchRequest& request, std::FILE* out) {
+absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const SearchRequest& request,
+                                        std::FILE* out) {
   SearchQuery query;
   query.mailbox = request.mailbox;
   query.ip = request.ip;

@@ -72,8 +72,8 @@ struct SearchRequest {
 // The whole `tern search`: validates the request (InvalidArgument for bad
 // times, format or an empty window), opens CASE_DIR/store read-only
 // (NotFound if there is none), writes the matches to `out` in the format.
-absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir,
-                                        const SearchRequest& request, std::FILE* out);
+absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const SearchRequest& request,
+                                        std::FILE* out);
 
 // "mailbox", "ip", "actor", "operation".
 std::string_view StoreIndexName(StoreIndex index);

@@ -39,7 +39,8 @@ class SearchTest : public ::testing::Test {
     file.status = "ingested";
     ASSERT_TRUE((*store)->PutEvidence(file).ok());
     // 40 reads by alice from the office, 2 from an attacker IP, one rule.
-    for (int i = 0; i < 40; ++i) Add(**store, "r" + std::to_string(100 + i), i, "MailItemsAccessed", "10.0.0.1");
+    for (int i = 0; i < 40; ++i)
+      Add(**store, "r" + std::to_string(100 + i), i, "MailItemsAccessed", "10.0.0.1");
     Add(**store, "x1", 50, "MailItemsAccessed", "175.16.199.23");
     Add(**store, "x2", 51, "New-InboxRule", "175.16.199.23");
     Add(**store, "x3", 52, "MailItemsAccessed", "175.16.199.23", "bob@contoso.example");

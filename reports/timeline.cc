@@ -48,10 +48,9 @@ absl::StatusOr<uint64_t> WriteTimeline(CaseStore& store, EventFormat format,
   uint64_t count = 0;
   absl::Status inner;
   absl::Status scan = store.ScanEvents(
-      std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max(),
-      [&](const Event& e) {
-        absl::StatusOr<ResolvedAnchor> source = resolver.Resolve(
-            e.record_id, e.provenance.evidence, e.provenance.line, e.time_ms);
+      std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max(), [&](const Event& e) {
+        absl::StatusOr<ResolvedAnchor> source =
+            resolver.Resolve(e.record_id, e.provenance.evidence, e.provenance.line, e.time_ms);
         if (!source.ok()) {
           inner = source.status();
           return false;

@@ -61,8 +61,8 @@ INSTANTIATE_TEST_SUITE_P(Cases, ReportsGoldenTest, ::testing::ValuesIn(GoldenCas
 class FindingsSchemaE2eTest : public ::testing::TestWithParam<FixtureCase> {};
 
 TEST_P(FindingsSchemaE2eTest, FindingsJsonConformsToTheSchema) {
-  static const std::string* const kSchemaText =
-      new std::string(ReadFile(std::string(TERN_FIXTURES_DIR) + "/../reports/findings.schema.json"));
+  static const std::string* const kSchemaText = new std::string(
+      ReadFile(std::string(TERN_FIXTURES_DIR) + "/../reports/findings.schema.json"));
   JsonSchema schema(*kSchemaText);
   ASSERT_THAT(schema.error(), IsEmpty());
   TempDir tmp;
@@ -94,12 +94,12 @@ TEST(ReportsDeterminismTest, SameEvidenceGivesIdenticalBytes) {
   };
   const std::string a = tmp / "a";
   const std::string b = tmp / "somewhere/else/entirely/b";
-  RunResult ra = RunCase(a, with({"demo", "e2e/export_a.csv", "e2e/export_b.jsonl",
-                                  "reports/hostile.jsonl"}),
-                         {"--threads", "1", "--timeline", "jsonl"});
-  RunResult rb = RunCase(b, with({"reports/hostile.jsonl", "e2e/export_b.jsonl",
-                                  "e2e/export_a.csv", "demo"}),
-                         {"--threads", "2", "--timeline", "jsonl"});
+  RunResult ra =
+      RunCase(a, with({"demo", "e2e/export_a.csv", "e2e/export_b.jsonl", "reports/hostile.jsonl"}),
+              {"--threads", "1", "--timeline", "jsonl"});
+  RunResult rb =
+      RunCase(b, with({"reports/hostile.jsonl", "e2e/export_b.jsonl", "e2e/export_a.csv", "demo"}),
+              {"--threads", "2", "--timeline", "jsonl"});
   ASSERT_LE(ra.exit_code, 1) << ra.err;
   ASSERT_LE(rb.exit_code, 1) << rb.err;
 
@@ -111,10 +111,10 @@ TEST(ReportsDeterminismTest, SameEvidenceGivesIdenticalBytes) {
                        "E. Xaminer", "e2e/export_b.jsonl", "reports/hostile.jsonl"})
                   .exit_code,
               1);
-    ASSERT_LE(RunTern({"ingest", "--case", c, "--quiet", "--threads", "2", "demo",
-                       "e2e/export_a.csv"})
-                  .exit_code,
-              1);
+    ASSERT_LE(
+        RunTern({"ingest", "--case", c, "--quiet", "--threads", "2", "demo", "e2e/export_a.csv"})
+            .exit_code,
+        1);
     std::vector<std::string> analyze = {"analyze", "--case", c, "--quiet"};
     analyze.insert(analyze.end(), geo.begin(), geo.end());
     ASSERT_LE(RunTern(analyze).exit_code, 1);
@@ -202,8 +202,8 @@ class SearchCliTest : public ::testing::Test {
 TempDir* SearchCliTest::tmp_ = nullptr;
 
 TEST_F(SearchCliTest, AnswersFromTheMostSelectiveIndex) {
-  RunResult r = Search({"--ip", "89.160.20.115", "--operation", "MailItemsAccessed", "--format",
-                        "jsonl"});
+  RunResult r =
+      Search({"--ip", "89.160.20.115", "--operation", "MailItemsAccessed", "--format", "jsonl"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.err, HasSubstr("(index ip)"));
   const std::vector<std::string> lines = Lines(r.out);

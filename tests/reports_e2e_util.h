@@ -46,6 +46,9 @@ struct FixtureCase {
   std::vector<std::string> args;
 };
 
+// For readable test names in ctest and gtest output.
+inline void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.name; }
+
 inline std::vector<std::string> GeoArgs() {
   return {"--geoip-city", "geoip/GeoLite2-City-Test.mmdb", "--geoip-asn",
           "geoip/GeoLite2-ASN-Test.mmdb"};

@@ -35,12 +35,23 @@ std::string HtmlEscaped(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -67,7 +78,7 @@ TEST_F(HostileTest, ReportShowsEveryStringOnlyEscaped) {
     EXPECT_THAT(page, Not(HasSubstr(s))) << s;
   }
   // The strings reached the sections they were planted for, escaped.
-  EXPECT_THAT(page, HasSubstr(HtmlEscaped("<img src=x onerror=alert(1)>")));  // rule name
+  EXPECT_THAT(page, HasSubstr(HtmlEscaped("<img src=x onerror=alert(1)>")));          // rule name
   EXPECT_THAT(page, HasSubstr(HtmlEscaped("\"><svg onload=alert(1)>@contoso.com")));  // UPN
   EXPECT_THAT(page, HasSubstr(HtmlEscaped("' onmouseover='alert(1)' x='")));
   EXPECT_THAT(page, HasSubstr(HtmlEscaped("</title></style></script><b>x</b>")));
@@ -87,15 +98,16 @@ TEST_F(HostileTest, ReportMarkupIsOnlyOurs) {
     page.erase(a, b - a);
   }
   static const std::set<std::string> kTags = {
-      "html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "h4", "dl",
-      "dt", "dd", "div", "nav", "a", "main", "section", "p", "table", "thead", "tbody", "tr",
-      "th", "td", "span", "input", "label", "svg", "line", "rect", "text", "g", "path", "pre",
-      "article", "i", "em", "b", "footer", "script"};
+      "html",    "head",  "meta",  "title", "style",  "body",  "header", "h1",   "h2",
+      "h3",      "h4",    "dl",    "dt",    "dd",     "div",   "nav",    "a",    "main",
+      "section", "p",     "table", "thead", "tbody",  "tr",    "th",     "td",   "span",
+      "input",   "label", "svg",   "line",  "rect",   "text",  "g",      "path", "pre",
+      "article", "i",     "em",    "b",     "footer", "script"};
   const std::regex tag(R"(<(/?)([A-Za-z][A-Za-z0-9-]*)([^>]*)>)");
   const std::regex handler(R"re(\son[a-z]+\s*=)re");
   size_t tags = 0;
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), tag);
-       it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(page.begin(), page.end(), tag); it != std::sregex_iterator();
+       ++it) {
     ++tags;
     EXPECT_TRUE(kTags.count((*it)[2].str())) << (*it)[0].str();
     const std::string attributes = (*it)[3].str();

@@ -16,10 +16,13 @@
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
 #include "core/evidence/hasher.h"
+#include "core/evidence/library_versions.h"
 #include "core/ingest/custody.h"
 #include "core/ingest/ingester.h"
 #include "core/store/case_store.h"
+#include "core/store/store_info.h"
 #include "parsers/builtin.h"
+#include "parsers/parser_info.h"
 #include "reports/case_view.h"
 #include "reports/findings_json.h"
 #include "reports/report_html.h"
@@ -75,6 +78,14 @@ absl::StatusOr<WritableCase> OpenForWriting(const CaseOptions& options) {
   if (!options.examiner.empty()) {
     TERN_RETURN_IF_ERROR(c.store->PutMeta("examiner", options.examiner));
   }
+  // A run still "running" was killed: we hold the store's lock, so nobody
+  // else is writing. Custody says so instead of "running" forever.
+  TERN_ASSIGN_OR_RETURN(std::vector<RunRecord> runs, ListRuns(*c.store));
+  for (RunRecord& run : runs) {
+    if (run.outcome != "running") continue;
+    run.outcome = "interrupted";
+    TERN_RETURN_IF_ERROR(PutRun(*c.store, run));
+  }
   TERN_ASSIGN_OR_RETURN(c.run.number, BeginRun(*c.store));
   c.run.tool_version = ToolVersion();
   c.run.command_line = options.command_line;
@@ -108,6 +119,7 @@ absl::StatusOr<IngestSummary> DoIngest(WritableCase& c, const CaseOptions& optio
   ingest_options.run = c.run.number;
   ingest_options.limits = options.limits;
   ingest_options.max_record_bytes = options.max_record_bytes;
+  ingest_options.threads = options.threads;
   Ingester ingester(c.store.get(), &registry, ingest_options, &observer);
   TERN_RETURN_IF_ERROR(ingester.RecoverInterrupted());
   absl::StatusOr<IngestSummary> summary = ingester.Ingest(inputs);
@@ -262,12 +274,33 @@ int RunAll(const CaseOptions& options, const std::vector<std::string>& inputs,
   return code;
 }
 
+namespace {
+
+// A store RocksDB finds damaged is a verification result (exit 4), not a
+// failure to verify: the examiner must learn the index cannot be trusted.
+int StoreCorrupt(const absl::Status& status) {
+  std::printf("STORE     case store is corrupt: %s\n",
+              TerminalSafe(ToStd(status.message())).c_str());
+  std::printf("the case store failed verification; it can be rebuilt from the evidence\n");
+  return kExitVerifyFailed;
+}
+
+}  // namespace
+
 int RunVerify(const CaseOptions& options) {
   absl::StatusOr<std::unique_ptr<CaseStore>> store =
       CaseStore::Open(StoreDir(options), StoreMode::kReadOnly);
-  if (!store.ok()) return Fatal(store.status());
+  if (!store.ok()) {
+    if (store.status().code() == absl::StatusCode::kDataLoss) return StoreCorrupt(store.status());
+    return Fatal(store.status());
+  }
   absl::StatusOr<std::vector<EvidenceRecord>> records = (*store)->ListEvidence();
-  if (!records.ok()) return Fatal(records.status());
+  if (!records.ok()) {
+    if (records.status().code() == absl::StatusCode::kDataLoss) {
+      return StoreCorrupt(records.status());
+    }
+    return Fatal(records.status());
+  }
   // Every top-level file the case recorded, once per (path, SHA-256).
   std::set<std::pair<std::string, std::string>> files;
   for (const EvidenceRecord& r : *records) {
@@ -290,13 +323,12 @@ int RunVerify(const CaseOptions& options) {
   if (!store_ok.ok()) {
     std::printf("STORE     case store checksum verification failed: %s\n",
                 TerminalSafe(ToStd(store_ok.message())).c_str());
-    return kExitVerifyFailed;
   }
   if (bad > 0) {
     std::printf("%llu of %zu evidence files changed or missing\n",
                 static_cast<unsigned long long>(bad), files.size());
-    return kExitVerifyFailed;
   }
+  if (bad > 0 || !store_ok.ok()) return kExitVerifyFailed;
   std::printf("all %zu files verified; case store checksums OK\n", files.size());
   return kExitOk;
 }
@@ -314,6 +346,11 @@ int RunRules() {
 int RunVersion() {
   std::printf("tern %s\n", ToolVersion());
   std::printf("store schema %d\n", kStoreSchemaVersion);
+  std::printf("libraries:\n");
+  std::printf("  %s\n", StorageEngineVersion().c_str());
+  std::printf("  %s\n", ArchiveLibraryVersion().c_str());
+  std::printf("  %s\n", CryptoLibraryVersion().c_str());
+  std::printf("  %s\n", JsonLibraryVersion().c_str());
   ParserRegistry registry;
   if (RegisterBuiltinParsers(registry).ok()) {
     std::printf("formats:\n");

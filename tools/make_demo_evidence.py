@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Writes the bundled demo evidence (synthetic, deterministic).
 
-Story: Contoso's CFO Alice (alice@contoso.com) is phished on 2024-03-06. The
+Story: Contoso's CFO Alice (alice@contoso.com) is phished on 2024-03-06, after two
+and a half ordinary weeks. The
 attacker signs in from Changchun (CN) and later Linköping (SE), reads her mail,
 creates an inbox rule forwarding invoices outside and hiding replies, sets
 mailbox forwarding, grants himself FullAccess on the AP mailbox through a
 compromised admin, sends as Alice, and deletes the evidence. Around it, an
-ordinary week: owners reading mail from office and home, Bob reading Alice's
+ordinary life: owners reading mail from office and home, Bob reading Alice's
 calendar as a long-standing delegate, routine admin work.
 
 The export set looks like what a client hands over: a Purview audit-search CSV,
@@ -87,6 +88,7 @@ def mailbox_rec(t, op, rtype, user, owner, ip, client, session, logon=0, **extra
         "InternalLogonType": 0,
         "LogonType": logon,
         "LogonUserSid": sid(user),
+        "LogonUserDisplayName": USERS[user][1],
         "MailboxGuid": mbx(owner),
         "MailboxOwnerSid": sid(owner),
         "MailboxOwnerUPN": USERS[owner][0],
@@ -133,10 +135,12 @@ def item(subject, folder):
             "SizeInBytes": 20000 + len(subject)}
 
 
-def ordinary_week(records):
-    start = datetime(2024, 3, 4, 8, 0, 0)
-    for day in range(5):
+def ordinary_weeks(records):
+    start = datetime(2024, 2, 19, 8, 0, 0)  # a Monday: 2.5 weeks of baseline before the attack
+    for day in range(19):
         d = start + timedelta(days=day)
+        if d.weekday() >= 5:
+            continue
         for user, ip in (("alice", OFFICE_IP), ("carol", OFFICE_IP), ("bob", OFFICE_IP)):
             s = gid("session", user, day)
             for h in range(0, 8, 2):
@@ -239,7 +243,7 @@ def purview_row(rec):
 
 def main():
     records = []
-    ordinary_week(records)
+    ordinary_weeks(records)
     attack(records)
     aad_logins(records)
     records.sort(key=lambda r: (r["CreationTime"], r["Id"]))
@@ -252,7 +256,7 @@ def main():
     for rec in records:
         if rec["Operation"] != "MailItemsAccessed":
             w.writerow(purview_row(rec))
-    with open(os.path.join(HERE, "purview_audit_2024-03-04_2024-03-08.csv"), "w",
+    with open(os.path.join(HERE, "purview_audit_2024-02-19_2024-03-08.csv"), "w",
               encoding="utf-8", newline="") as f:
         f.write(out.getvalue())
 

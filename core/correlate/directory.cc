@@ -17,17 +17,15 @@ bool IsMailboxScopedCmdlet(std::string_view op) {
   if (dash == std::string_view::npos) return false;
   const std::string noun = Lower(op.substr(dash + 1));
   static constexpr std::string_view kNouns[] = {
-      "mailbox", "inboxrule", "mailuser", "recipientpermission", "adpermission",
-      "casmailbox", "remotemailbox"};
+      "mailbox",      "inboxrule",  "mailuser",     "recipientpermission",
+      "adpermission", "casmailbox", "remotemailbox"};
   for (std::string_view n : kNouns) {
     if (noun.find(n) != std::string::npos) return true;
   }
   return false;
 }
 
-bool IsInboxRuleCmdlet(std::string_view op) {
-  return EndsWithIgnoreCase(op, "-InboxRule");
-}
+bool IsInboxRuleCmdlet(std::string_view op) { return EndsWithIgnoreCase(op, "-InboxRule"); }
 
 // The mailbox part of an Exchange identity: drops quotes, a ":\folder" or
 // "\rule" suffix and a DN / "tenant/" prefix.
@@ -55,8 +53,7 @@ bool IsSystemPrincipal(const Event& e) {
   if (e.logon_type == kLogonTransport || e.logon_type == kLogonSystemService) return true;
   const std::string actor = ActorOf(e);
   return actor.starts_with("nt authority\\") || actor == "s-1-5-18" ||
-         actor.starts_with("devilfish-applicationaccount") ||
-         Lower(e.actor_sid) == "s-1-5-18";
+         actor.starts_with("devilfish-applicationaccount") || Lower(e.actor_sid) == "s-1-5-18";
 }
 
 OrgDomains::OrgDomains(const std::vector<std::string>& domains) {
@@ -94,8 +91,8 @@ bool OrgDomains::IsExternalAddress(std::string_view address) const {
   return !IsInternal(address.substr(at + 1));
 }
 
-void MailboxDirectory::AddName(absl::flat_hash_map<std::string, std::string>& map,
-                               std::string name, const std::string& key) {
+void MailboxDirectory::AddName(absl::flat_hash_map<std::string, std::string>& map, std::string name,
+                               const std::string& key) {
   if (name.empty() || key.empty()) return;
   auto [it, inserted] = map.emplace(std::move(name), key);
   if (!inserted && it->second != key) it->second.clear();  // shared: ambiguous
@@ -176,7 +173,8 @@ MailboxRef MailboxDirectory::ForEvent(const Event& e) const {
     if (!e.object_id.empty()) {
       MailboxRef ref = Resolve(e.object_id);
       // "…/Rule name" without a mailbox part does not name a mailbox.
-      if (!IsInboxRuleCmdlet(e.operation) || e.object_id.find('\\') != std::string::npos) return ref;
+      if (!IsInboxRuleCmdlet(e.operation) || e.object_id.find('\\') != std::string::npos)
+        return ref;
     }
     if (IsInboxRuleCmdlet(e.operation) && !e.actor_upn.empty()) return Resolve(e.actor_upn);
     return {};

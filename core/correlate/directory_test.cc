@@ -76,11 +76,12 @@ TEST_F(DirectoryTest, AmbiguousAliasDoesNotResolve) {
 }
 
 TEST_F(DirectoryTest, AdminCmdletsAttachToTheirTargetMailbox) {
-  EXPECT_EQ(dir_.ForEvent(Cmdlet("Set-Mailbox", {{"Identity", "cfo"},
-                                                 {"ForwardingSmtpAddress", "smtp:x@evil.example"}})),
-            MailboxRef({"guid-cfo", "cfo@contoso.com"}));
-  EXPECT_EQ(dir_.ForEvent(Cmdlet("Add-MailboxPermission",
-                                 {{"Identity", "Jane Doe"}, {"User", "mallory"}})),
+  EXPECT_EQ(
+      dir_.ForEvent(Cmdlet(
+          "Set-Mailbox", {{"Identity", "cfo"}, {"ForwardingSmtpAddress", "smtp:x@evil.example"}})),
+      MailboxRef({"guid-cfo", "cfo@contoso.com"}));
+  EXPECT_EQ(dir_.ForEvent(
+                Cmdlet("Add-MailboxPermission", {{"Identity", "Jane Doe"}, {"User", "mallory"}})),
             MailboxRef({"guid-cfo", "cfo@contoso.com"}));
   // ObjectId when there is no Identity parameter.
   EXPECT_EQ(dir_.ForEvent(Cmdlet("Set-Mailbox", {{"AuditEnabled", "False"}}, "contoso/CFO")),
@@ -119,10 +120,10 @@ TEST_F(DirectoryTest, CountsAndDomains) {
 
 TEST(OrgDomainsTest, InternalExternalAndTenantDomains) {
   OrgDomains org({"Contoso.com", "*.fabrikam.com"});
-  EXPECT_THAT(org.domains(),
-              ElementsAre("contoso.com", "contoso.mail.onmicrosoft.com", "contoso.onmicrosoft.com",
-                          "fabrikam.com", "fabrikam.mail.onmicrosoft.com",
-                          "fabrikam.onmicrosoft.com"));
+  EXPECT_THAT(
+      org.domains(),
+      ElementsAre("contoso.com", "contoso.mail.onmicrosoft.com", "contoso.onmicrosoft.com",
+                  "fabrikam.com", "fabrikam.mail.onmicrosoft.com", "fabrikam.onmicrosoft.com"));
   EXPECT_TRUE(org.IsInternal("contoso.com"));
   EXPECT_TRUE(org.IsInternal("EU.Contoso.com"));
   EXPECT_TRUE(org.IsInternal("contoso.mail.onmicrosoft.com"));

@@ -80,19 +80,18 @@ std::unique_ptr<GeoIpReader::Db> OpenDb(const std::string& path, std::string_vie
     // touching a half-initialized handle.
     db->mmdb = MMDB_s{};
     warnings->push_back(Warning{"geoip-unavailable", path, 0,
-                                Cat("cannot open the ", what, " database (",
-                                             MMDB_strerror(status),
-                                             "); analysis continues without it")});
+                                Cat("cannot open the ", what, " database (", MMDB_strerror(status),
+                                    "); analysis continues without it")});
     return nullptr;
   }
   const char* type = db->mmdb.metadata.database_type;
   if (type == nullptr || std::string_view(type).find(expect) == std::string_view::npos) {
     // Still usable (a Country database answers country lookups), but the user
     // probably swapped the two options; say so once.
-    warnings->push_back(Warning{
-        "geoip-unexpected-type", path, 0,
-        Cat("the ", what, " database has type '", type == nullptr ? "" : type,
-                     "', expected a ", expect, " database")});
+    warnings->push_back(
+        Warning{"geoip-unexpected-type", path, 0,
+                Cat("the ", what, " database has type '", type == nullptr ? "" : type,
+                    "', expected a ", expect, " database")});
   }
   return db;
 }
@@ -161,9 +160,9 @@ double HaversineKm(double lat1, double lon1, double lat2, double lon2) {
   constexpr double kRad = 3.14159265358979323846 / 180.0;
   const double dlat = (lat2 - lat1) * kRad;
   const double dlon = (lon2 - lon1) * kRad;
-  const double a = std::sin(dlat / 2) * std::sin(dlat / 2) +
-                   std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) *
-                       std::sin(dlon / 2);
+  const double a =
+      std::sin(dlat / 2) * std::sin(dlat / 2) +
+      std::cos(lat1 * kRad) * std::cos(lat2 * kRad) * std::sin(dlon / 2) * std::sin(dlon / 2);
   return 2 * kEarthRadiusKm * std::asin(std::sqrt(std::min(1.0, a)));
 }
 

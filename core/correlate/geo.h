@@ -51,7 +51,7 @@ class GeoIpReader {
   GeoResult Resolve(std::string_view ip) const;
   GeoInfo Lookup(std::string_view ip) const { return Resolve(ip).info; }
 
- // One open database; opaque outside geo.cc.
+  // One open database; opaque outside geo.cc.
   struct Db;
 
  private:

@@ -60,7 +60,8 @@ TEST(GeoIpReaderTest, AsnOnlyEntryIsNotALocation) {
 TEST(GeoIpReaderTest, UnknownPrivateAndNonIpAddressesAreUnknown) {
   std::vector<Warning> warnings;
   auto geo = GeoIpReader::Open(kCity, kAsn, &warnings);
-  for (const char* ip : {"203.0.113.77", "10.1.2.3", "::1", "cool.client.local", "", "2001:db8::1"}) {
+  for (const char* ip :
+       {"203.0.113.77", "10.1.2.3", "::1", "cool.client.local", "", "2001:db8::1"}) {
     GeoResult r = geo->Resolve(ip);
     EXPECT_FALSE(r.info.known) << ip;
     EXPECT_FALSE(r.has_location) << ip;

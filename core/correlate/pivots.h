@@ -53,7 +53,7 @@ struct Pivot {
   TimeMs first = 0;
   TimeMs last = 0;
   uint64_t events = 0;
-  GeoInfo geo;  // IP pivots only (known == false for actors)
+  GeoInfo geo;                   // IP pivots only (known == false for actors)
   std::vector<PivotLink> links;  // sorted by (mailbox key, actor, ip)
 };
 

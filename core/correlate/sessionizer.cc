@@ -43,12 +43,10 @@ uint64_t Fnv1a64(std::string_view data, uint64_t h) {
   return h;
 }
 
-std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip,
-                          std::string_view actor, std::string_view record_session,
-                          TimeMs start, int salt) {
+std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip, std::string_view actor,
+                          std::string_view record_session, TimeMs start, int salt) {
   const std::string_view sep(&kSep, 1);
-  std::string text = Cat(mailbox_key, sep, ip, sep, actor, sep, record_session, sep,
-                                  start, sep);
+  std::string text = Cat(mailbox_key, sep, ip, sep, actor, sep, record_session, sep, start, sep);
   if (salt > 0) text += Cat(salt, sep);
   return absl::StrFormat("S-%012x", Fnv1a64(text) >> 16);
 }
@@ -81,8 +79,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
                                          std::string_view actor, const GeoInfo& geo) {
   const std::string& record_session = !e.session_id.empty() ? e.session_id : e.aad_session_id;
   const std::string_view sep(&kSep, 1);
-  const std::string key =
-      Cat(mailbox.key(), sep, e.client_ip, sep, actor, sep, record_session);
+  const std::string key = Cat(mailbox.key(), sep, e.client_ip, sep, actor, sep, record_session);
 
   Assignment out;
   if (!e.client_ip.empty()) {

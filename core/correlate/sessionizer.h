@@ -35,9 +35,8 @@ uint64_t Fnv1a64(std::string_view data, uint64_t h = kFnv1aOffset);
 // "S-" + the top 48 bits (12 lower-case hex digits) of FNV-1a over
 // mailbox key, IP, actor, record session id and decimal start time, each
 // followed by a 0x1f separator. `salt` > 0 is appended (collision retry).
-std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip,
-                          std::string_view actor, std::string_view record_session,
-                          TimeMs start, int salt = 0);
+std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip, std::string_view actor,
+                          std::string_view record_session, TimeMs start, int salt = 0);
 
 // Caps on the per-session lists (sorted; the smallest values are kept, so the
 // result does not depend on event order within the session).
@@ -52,8 +51,8 @@ class Sessionizer {
   explicit Sessionizer(int64_t gap_ms);
 
   struct Assignment {
-    std::string id;              // the session's id
-    TimeMs start = 0;            // the session's first event
+    std::string id;                      // the session's id
+    TimeMs start = 0;                    // the session's first event
     bool session_first_seen_ip = false;  // the session introduced its IP for its mailbox
     bool event_first_seen_ip = false;    // this event is the pair's first
     TimeMs ip_first_seen = kNoTime;      // first event of (mailbox, IP); kNoTime without IP

@@ -75,8 +75,8 @@ TEST_F(AccessTest, AccessAfterAGrantInTheCaseIsHigh) {
 TEST_F(AccessTest, OwnerAdminCmdletsAndSystemAccessAreNotDelegateAccess) {
   Push(Cmdlet(kAfterBaseline, "Set-Mailbox", "admin@contoso.com", kOfficeIp,
               {{"Identity", "cfo"}, {"ProhibitSendQuota", "49GB"}}));
-  Event system = MailboxEvent(kAfterBaseline, "Create", "ceo@contoso.com", "S-1-5-18", "::1",
-                              kLogonAdmin);
+  Event system =
+      MailboxEvent(kAfterBaseline, "Create", "ceo@contoso.com", "S-1-5-18", "::1", kLogonAdmin);
   system.client_info = "Client=WebServices;Action=ConfigureGroupMailbox";
   Push(system);
   Push(OwnerEvent(kAfterBaseline, "MailItemsAccessed", "cfo@contoso.com", kHomeIp));
@@ -122,9 +122,9 @@ TEST_F(AccessTest, SingleSendAsByNewSenderIsMediumAfterGrantHigh) {
   auto f = OfRule(Run(), kSendAs);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kMedium);
-  Push(Cmdlet(kAfterBaseline - kHour, "Add-RecipientPermission", "admin@contoso.com", kEvilIp,
-              {{"Identity", "cfo"}, {"Trustee", "mallory@contoso.com"},
-               {"AccessRights", "SendAs"}}));
+  Push(Cmdlet(
+      kAfterBaseline - kHour, "Add-RecipientPermission", "admin@contoso.com", kEvilIp,
+      {{"Identity", "cfo"}, {"Trustee", "mallory@contoso.com"}, {"AccessRights", "SendAs"}}));
   f = OfRule(Run(), kSendAs);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kHigh);

@@ -97,7 +97,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.geo = &no_geo;
     if (use_geo && !e.client_ip.empty()) {
       auto it = geo_cache.find(e.client_ip);
-      if (it == geo_cache.end()) it = geo_cache.emplace(e.client_ip, geo->Resolve(e.client_ip)).first;
+      if (it == geo_cache.end())
+        it = geo_cache.emplace(e.client_ip, geo->Resolve(e.client_ip)).first;
       ctx.geo = &it->second;
     }
     const correlate::Sessionizer::Assignment a =

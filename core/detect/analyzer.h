@@ -91,8 +91,8 @@ struct AnalysisSummary {
   uint64_t mailboxes = 0;
   std::map<Severity, uint64_t> findings_by_severity;
   std::vector<Warning> warnings;  // e.g. unreadable geo database
-  uint64_t ip_pivots = 0;     // entries stored as derived kind "ip_pivots"
-  uint64_t actor_pivots = 0;  // entries stored as derived kind "actor_pivots"
+  uint64_t ip_pivots = 0;         // entries stored as derived kind "ip_pivots"
+  uint64_t actor_pivots = 0;      // entries stored as derived kind "actor_pivots"
 };
 
 // Runs the whole analysis and replaces the stored sessions and findings.

@@ -54,12 +54,13 @@ class AnalyzeTest : public AnalyzerTest {
                 {{"Name", "."}, {"ForwardTo", "x@evil.example"}, {"DeleteMessage", "True"}}));
     Push(Cmdlet(t + 2 * kMinute, "Set-Mailbox", "cfo@contoso.com", kChinaIp,
                 {{"Identity", "ceo"}, {"ForwardingSmtpAddress", "smtp:x@evil.example"}}));
-    Push(Cmdlet(t + 3 * kMinute, "Set-MailboxAuditBypassAssociation", "cfo@contoso.com",
-                kChinaIp, {{"Identity", "cfo"}, {"AuditBypassEnabled", "True"}}));
+    Push(Cmdlet(t + 3 * kMinute, "Set-MailboxAuditBypassAssociation", "cfo@contoso.com", kChinaIp,
+                {{"Identity", "cfo"}, {"AuditBypassEnabled", "True"}}));
     for (int i = 0; i < 3; ++i) {
       Event del = OwnerEvent(t + (4 + i) * kMinute, "HardDelete", "cfo@contoso.com", kChinaIp);
       del.session_id = "evil-session";
-      for (int k = 0; k < 40; ++k) del.items.push_back({"m" + std::to_string(k), "\\Inbox", "", "", -1});
+      for (int k = 0; k < 40; ++k)
+        del.items.push_back({"m" + std::to_string(k), "\\Inbox", "", "", -1});
       Push(del);
     }
   }
@@ -117,25 +118,26 @@ TEST_F(AnalyzeTest, StoresIpAndActorPivots) {
   options.geoip_asn_path = GeoAsn();
   Run(options);
   std::vector<correlate::Pivot> ips;
-  ASSERT_TRUE(correlate::ScanPivots(*store_, correlate::kIpPivotKind, [&](const correlate::Pivot& p) {
-                ips.push_back(p);
-                return true;
-              }).ok());
+  ASSERT_TRUE(
+      correlate::ScanPivots(*store_, correlate::kIpPivotKind, [&](const correlate::Pivot& p) {
+        ips.push_back(p);
+        return true;
+      }).ok());
   ASSERT_EQ(ips.size(), 1u);
   EXPECT_EQ(ips[0].key, kSwedenIp);
   EXPECT_EQ(ips[0].events, 2u);
   EXPECT_EQ(ips[0].geo.country_iso, "SE");
   EXPECT_EQ(ips[0].links.size(), 2u);  // two mailboxes, one actor
   std::vector<correlate::Pivot> actors;
-  ASSERT_TRUE(correlate::ScanPivots(*store_, correlate::kActorPivotKind,
-                                    [&](const correlate::Pivot& p) {
-                                      actors.push_back(p);
-                                      return true;
-                                    })
-                  .ok());
+  ASSERT_TRUE(
+      correlate::ScanPivots(*store_, correlate::kActorPivotKind, [&](const correlate::Pivot& p) {
+        actors.push_back(p);
+        return true;
+      }).ok());
   ASSERT_EQ(actors.size(), 1u);
   EXPECT_EQ(actors[0].key, "cfo@contoso.com");
-  EXPECT_THAT(actors[0].links, Contains(Field(&correlate::PivotLink::mailbox_upn, "ceo@contoso.com")));
+  EXPECT_THAT(actors[0].links,
+              Contains(Field(&correlate::PivotLink::mailbox_upn, "ceo@contoso.com")));
   EXPECT_EQ(summary_.ip_pivots, 1u);
   EXPECT_EQ(summary_.actor_pivots, 1u);
 }
@@ -181,10 +183,10 @@ TEST_F(AnalyzeTest, PlantedIncidentFindingsAreNumberedSortedAndAnchored) {
     }
     rules.push_back(f.rule);
   }
-  for (const char* rule : {"inbox-rule-forward-external", "inbox-rule-suspicious",
-                           "mailbox-forwarding-external", "audit-tampering", "mass-deletion",
-                           "mailitemsaccessed-sync-bulk", "first-seen-ip", "impossible-travel",
-                           "delegate-access"}) {
+  for (const char* rule :
+       {"inbox-rule-forward-external", "inbox-rule-suspicious", "mailbox-forwarding-external",
+        "audit-tampering", "mass-deletion", "mailitemsaccessed-sync-bulk", "first-seen-ip",
+        "impossible-travel", "delegate-access"}) {
     EXPECT_THAT(rules, Contains(rule));
   }
   for (const Finding& f : OfRule(findings, "mailitemsaccessed-sync-bulk")) {

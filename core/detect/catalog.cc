@@ -13,16 +13,20 @@ namespace tern {
 const std::vector<RuleInfo>& RuleCatalog() {
   // Leaked on purpose: no static destructor (Google style on static storage).
   static const auto* const kCatalog = new std::vector<RuleInfo>{
-      {"mailbox-forwarding-external", "Mailbox forwarding to an external address",
-       Severity::kHigh, {"T1114.003", "T1020", "T1564.008"},
+      {"mailbox-forwarding-external",
+       "Mailbox forwarding to an external address",
+       Severity::kHigh,
+       {"T1114.003", "T1020", "T1564.008"},
        "Set-Mailbox, Set-MailUser, Set-RemoteMailbox or Enable-RemoteMailbox setting "
        "ForwardingSmtpAddress or ForwardingAddress [1]. Values are stripped of smtp: and split on "
        "';'; a recipient whose domain is not an organization domain (--org-domain, else the "
        "mailbox owners' UPN domains and their tenant.onmicrosoft.com) is external: high. Internal "
        "forwarding, or clearing the value (possible remediation), is medium. "
        "DeliverToMailboxAndForward False (forward-only) is reported as aggravating."},
-      {"inbox-rule-forward-external", "Inbox rule forwarding mail outside the organization",
-       Severity::kHigh, {"T1114.003", "T1020", "T1137.005", "T1564.008"},
+      {"inbox-rule-forward-external",
+       "Inbox rule forwarding mail outside the organization",
+       Severity::kHigh,
+       {"T1114.003", "T1020", "T1137.005", "T1564.008"},
        "New-InboxRule / Set-InboxRule with ForwardTo, ForwardAsAttachmentTo, RedirectTo (or "
        "ForwardingAddress, ForwardingSmtpAddress, RedirectToRecipients) [2], and Outlook-client "
        "rules (UpdateInboxRules AddMailboxRule / ModifyMailboxRule with forward or redirect "
@@ -31,7 +35,9 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "forwarding client rule (RemoveMailboxRule) is low. Several mailboxes forwarding to the "
        "same destination from one IP within same_destination_window_ms (default 7 days) are one "
        "high finding [9]."},
-      {"inbox-rule-suspicious", "Inbox rule hiding or diverting mail", Severity::kMedium,
+      {"inbox-rule-suspicious",
+       "Inbox rule hiding or diverting mail",
+       Severity::kMedium,
        {"T1564.008", "T1137.005", "T1070.008"},
        "Inbox rules (New-InboxRule, Set-InboxRule, UpdateInboxRules) that delete, mark as read, "
        "or move mail to RSS, Junk, Archive, Conversation History, Notes or Deleted Items "
@@ -41,7 +47,9 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "action. Client rules starting an application or custom action [8]: critical. A "
        "New-InboxRule, Send and Sent-to-Archive move of the same subject within "
        "rule_send_move_window_ms (default 12 minutes) [10]: high."},
-      {"mailbox-permission-grant", "Mailbox or folder permission granted", Severity::kHigh,
+      {"mailbox-permission-grant",
+       "Mailbox or folder permission granted",
+       Severity::kHigh,
        {"T1098.002", "T1114.002"},
        "Add-MailboxPermission with FullAccess, ChangePermission or ChangeOwner [18]; "
        "Add-RecipientPermission SendAs, Set-Mailbox GrantSendOnBehalfTo, Add-ADPermission Send-As "
@@ -51,7 +59,9 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "ModifyFolderPermissions, UpdateFolderPermissions) granting ReadAny outside Calendar / "
        "Contacts [20b]: medium; Inbox shared with Default, Anonymous or Everyone [21]: high. "
        "UpdateCalendarDelegation [22]: low. System principals and UserType 3/4 are excluded."},
-      {"delegate-access", "Non-owner access to a mailbox", Severity::kMedium,
+      {"delegate-access",
+       "Non-owner access to a mailbox",
+       Severity::kMedium,
        {"T1114.002", "T1114", "T1020"},
        "Mailbox actions by someone other than the owner (LogonType Admin, Delegate or "
        "DelegatedAdmin, or MailItemsAccessed by a user other than the owner) [38, 39], one "
@@ -60,7 +70,9 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "baseline: medium; high when the actor newly reads more than one mailbox or more than 5 "
        "folders [39], or received FullAccess / SendAs on that mailbox in the case [38]. System "
        "principals are excluded."},
-      {"send-as", "Mail sent as or on behalf of another mailbox", Severity::kLow,
+      {"send-as",
+       "Mail sent as or on behalf of another mailbox",
+       Severity::kLow,
        {"T1534", "T1098.002"},
        "Every SendAs and SendOnBehalf event [45]: a long-standing delegate's sends are one low "
        "finding per mailbox and actor; a sender first seen on the mailbox after the baseline is "
@@ -68,18 +80,25 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "mailbox and day [45]; high when both hold, when the actor was granted FullAccess / SendAs "
        "on the mailbox in the case, or when sent from an attacker context (a new IP with other "
        "high findings) [47]."},
-      {"mass-deletion", "Mass deletion of mail", Severity::kHigh, {"T1070.008", "T1485"},
+      {"mass-deletion",
+       "Mass deletion of mail",
+       Severity::kHigh,
+       {"T1070.008", "T1485"},
        "SoftDelete, HardDelete and MoveToDeletedItems per mailbox, counting affected items: "
        "mass_delete_items (default 100) or more within mass_delete_window_ms (default 60 "
        "minutes) [43]: high, critical when the hard deletions alone reach the threshold. Deleting "
        "MFA or security-notification mail (subjects like 'new device', 'verification code', "
        "'security alert'; not sign-in notices) [44]: medium."},
-      {"sent-then-deleted", "Sent mail deleted right after sending", Severity::kHigh,
+      {"sent-then-deleted",
+       "Sent mail deleted right after sending",
+       Severity::kHigh,
        {"T1070.008", "T1534"},
        "A Send, SendAs or SendOnBehalf followed by MoveToDeletedItems, SoftDelete or HardDelete "
        "of the same message (InternetMessageId, or subject in Sent Items) in the same session or "
        "from the same IP within sent_delete_window_ms (default 30 minutes) [11]: high."},
-      {"audit-tampering", "Audit logging disabled, bypassed or reduced", Severity::kCritical,
+      {"audit-tampering",
+       "Audit logging disabled, bypassed or reduced",
+       Severity::kCritical,
        {"T1562.008", "T1562.001", "T1098"},
        "Set-MailboxAuditBypassAssociation with AuditBypassEnabled True [25]: critical (False: "
        "low). Set-Mailbox AuditEnabled False [26a]: medium; AuditOwner / AuditDelegate / "
@@ -88,20 +107,26 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "AuditDisabled True [26d]: high. Set-AdminAuditLogConfig UnifiedAuditLogIngestionEnabled "
        "False [27]: critical; AdminAuditLogEnabled False [28]: high. New/Set/Remove-"
        "UnifiedAuditLogRetentionPolicy [29]: high. Each marks the start of an audit blind spot."},
-      {"impersonation-role-grant", "Impersonation or mailbox-wide role granted",
-       Severity::kCritical, {"T1098", "T1098.002", "T1098.003"},
+      {"impersonation-role-grant",
+       "Impersonation or mailbox-wide role granted",
+       Severity::kCritical,
+       {"T1098", "T1098.002", "T1098.003"},
        "New-ManagementRoleAssignment of ApplicationImpersonation [53]: critical. Other RBAC "
        "changes (New/Set/Remove-ManagementRoleAssignment, -ManagementRole, -ManagementScope, "
        "-ManagementRoleEntry, -RoleGroup, Add/Remove/Update-RoleGroupMember) [54]: high for "
        "Mailbox Import Export, Discovery Management, eDiscovery Manager or Organization "
        "Management, else medium."},
-      {"mailitemsaccessed-throttled", "MailItemsAccessed auditing throttled", Severity::kHigh,
+      {"mailitemsaccessed-throttled",
+       "MailItemsAccessed auditing throttled",
+       Severity::kHigh,
        {"T1114.002"},
        "MailItemsAccessed with IsThrottled True [33]: more than 1,000 records in 24 hours stopped "
        "Bind auditing for the mailbox; the 24 hours that follow are an audit blind spot (given as "
        "details.blind_until) and all mail in them must be assumed accessed: high."},
-      {"mailitemsaccessed-sync-bulk", "Bulk mail synchronization or excessive mail access",
-       Severity::kHigh, {"T1114.002", "T1114", "T1119"},
+      {"mailitemsaccessed-sync-bulk",
+       "Bulk mail synchronization or excessive mail access",
+       Severity::kHigh,
+       {"T1114.002", "T1114", "T1119"},
        "MailItemsAccessed Sync (a whole folder downloaded) across sync_folders (default 10) or "
        "more folders in one session [34]: low for the owner, high for a non-owner; any Sync from "
        "an IP first seen for the mailbox after the baseline [36]: high; critical when that IP "
@@ -110,24 +135,32 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "and actor in 24 hours [34]: medium, high for a non-owner or a new IP. One application "
        "(ClientAppId, ClientInfoString) reading more than api_mailboxes (default 5) mailboxes "
        "through Graph or EWS within api_window_ms (default 10 minutes) [40]: high."},
-      {"ip-multiple-mailboxes", "One IP touching several mailboxes", Severity::kHigh,
+      {"ip-multiple-mailboxes",
+       "One IP touching several mailboxes",
+       Severity::kHigh,
        {"T1078", "T1114.002"},
        "One client IP used on ip_mailboxes (default 3) or more mailboxes of different owners "
        "within ip_mailboxes_window_ms (default 24 hours) [40, section 2 IP pivot]. High when the "
        "IP is new (first seen after the baseline) for at least ip_mailboxes of them; shared "
        "egress IPs (offices, VPNs) that that many mailboxes have used for longer than the window "
        "are not reported; medium when the IP is new for some of them; low inside the baseline, "
-       "where novelty is unknown. Private addresses are ignored."},
-      {"session-ip-change", "Session used from different IPs or clients", Severity::kMedium,
+       "where novelty is unknown. Mailbox records and sign-ins count, admin cmdlets and private "
+       "addresses do not."},
+      {"session-ip-change",
+       "Session used from different IPs or clients",
+       Severity::kMedium,
        {"T1185", "T1550.001", "T1539", "T1078.004"},
        "One record SessionId (or AADSessionId) seen from several IPs or client families [69]: "
        "high when the later IP is in another country or ASN (needs geo) or new for the mailbox "
-       "after the baseline; medium when the IP first appeared for the mailbox during the "
-       "session; roaming between IPs the mailbox already used, and IPv4/IPv6 switches, are not "
+       "after the baseline; medium when a session that began at a known IP moved to one that "
+       "first appeared for the mailbox during the session; roaming between IPs the mailbox already "
+       "used, and IPv4/IPv6 switches, are not "
        "reported; a client family change alone is low. Two SessionIds of the owner interleaved "
        "on one mailbox from different IPs [70]: low, medium when one IP is new for the mailbox, "
        "high when one of them carries other high findings."},
-      {"suspicious-client", "Scripted, legacy or unusual client", Severity::kMedium,
+      {"suspicious-client",
+       "Scripted, legacy or unusual client",
+       Severity::kMedium,
        {"T1078.004", "T1059", "T1110.003", "T1114.002"},
        "Offensive or scripting user agents and client strings [60]: AADInternals, azurehound, "
        "axios, fasthttp, BAV2ROPC (legacy-auth sign-in [59]), eM Client, blacklisted ClientAppIds "
@@ -136,21 +169,28 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "OWA ViaProxy [62]: medium. A POP/IMAP/EWS/ActiveSync/REST protocol [65] or a "
        "non-first-party ClientAppId reading mail [41] first used by a user after the baseline: "
        "medium."},
-      {"first-seen-ip", "Owner access from a new IP", Severity::kLow, {"T1078.004"},
+      {"first-seen-ip",
+       "Owner access from a new IP",
+       Severity::kLow,
+       {"T1078.004"},
        "Owner activity on a mailbox from an IP never seen for that mailbox before, after the "
        "baseline period (baseline_ms, default 7 days) [66]: low, one finding per mailbox and IP "
        "resting on the first session from it. Medium when the country or ASN is also new for the "
        "mailbox (needs geo); high when the IP carries high-risk changes (forwarding, inbox rules, "
        "permission grants, audit tampering) [66]. Private addresses are ignored."},
-      {"impossible-travel", "Impossible travel between sessions", Severity::kHigh,
+      {"impossible-travel",
+       "Impossible travel between sessions",
+       Severity::kHigh,
        {"T1078", "T1078.004"},
        "Consecutive activity of one actor from two IPs whose distance over the elapsed time "
        "exceeds travel_kmh (default 900 km/h; haversine, earth radius 6372.795 km, at least "
        "0.0001 h) [67]: high. Pairs closer than the sum of their accuracy radii and unknown "
        "locations never trigger; needs --geoip-city. A country first seen for the actor after the "
        "baseline [68]: medium."},
-      {"ediscovery-search-export", "eDiscovery search, export or mailbox search",
-       Severity::kHigh, {"T1114", "T1114.002", "T1070.008"},
+      {"ediscovery-search-export",
+       "eDiscovery search, export or mailbox search",
+       Severity::kHigh,
+       {"T1114", "T1114.002", "T1070.008"},
        "Content searches (SearchCreated, SearchStarted, New-/Start-ComplianceSearch) [48]: "
        "medium, high when the actor had no eDiscovery activity during the baseline or the query "
        "holds BEC keywords. Exports and downloads (SearchExported, SearchExportDownloaded, "
@@ -158,8 +198,10 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "and purges (SearchResultsPurged, New-ComplianceSearchAction -Purge) [50]: high. "
        "AdminMailAccess [51] and legacy Search-Mailbox / mailbox search / audit log searches "
        "[52]: medium."},
-      {"transport-rule-redirect", "Transport rule copying or redirecting mail",
-       Severity::kHigh, {"T1114", "T1020", "T1114.003", "T1537"},
+      {"transport-rule-redirect",
+       "Transport rule copying or redirecting mail",
+       Severity::kHigh,
+       {"T1114", "T1020", "T1114.003", "T1537"},
        "New-TransportRule / Set-TransportRule with BlindCopyTo, CopyTo or RedirectMessageTo [13]: "
        "high when a recipient is outside the organization, medium when all are internal. "
        "Remove-/Disable-TransportRule [14] and New-/Set-RemoteDomain with AutoForwardEnabled True "

@@ -100,8 +100,8 @@ TEST_F(ClientTest, OrdinaryClientsAndBaselineProtocolsAreNotSuspicious) {
   outlook.client_info = "Client=MSExchangeRPC";
   Push(outlook);
   Push(SignIn(kAfterBaseline, "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edge/120"));
-  Event system = MailboxEvent(kAfterBaseline, "Create", "a@contoso.com", "S-1-5-18", "::1",
-                              kLogonAdmin);
+  Event system =
+      MailboxEvent(kAfterBaseline, "Create", "a@contoso.com", "S-1-5-18", "::1", kLogonAdmin);
   system.client_info = "Client=WebServices;Action=ConfigureGroupMailbox";
   Push(system);
   EXPECT_THAT(OfRule(Run(), kRule), IsEmpty());

@@ -55,7 +55,8 @@ TEST_F(DeletionTest, HardDeletePurgeIsCritical) {
 TEST_F(DeletionTest, SlowOrSmallDeletionIsNotMass) {
   // 100 items, but spread over more than an hour; and a lowered threshold
   // shows the same events do count when the window allows it.
-  for (int i = 0; i < 5; ++i) Push(Delete(kAfterBaseline + i * 20 * kMinute, "MoveToDeletedItems", 20));
+  for (int i = 0; i < 5; ++i)
+    Push(Delete(kAfterBaseline + i * 20 * kMinute, "MoveToDeletedItems", 20));
   EXPECT_THAT(OfRule(Run(), kMass), IsEmpty());
   AnalyzeOptions wide;
   wide.mass_delete_window_ms = 2 * kHour;
@@ -116,7 +117,8 @@ TEST_F(DeletionTest, LateOrUnrelatedDeletionsAreNotSentThenDeleted) {
   inbox.items = {{"Invoice 4711", "\\Inbox", "<other@vendor.example>", "", -1}};
   Push(inbox);
   // Another context (IP and session) deleting it.
-  Event other = OwnerEvent(kAfterBaseline + 2 * kMinute, "SoftDelete", "cfo@contoso.com", kOfficeIp);
+  Event other =
+      OwnerEvent(kAfterBaseline + 2 * kMinute, "SoftDelete", "cfo@contoso.com", kOfficeIp);
   other.items = {{"Invoice 4711", "\\Sent Items", "<abc@contoso.com>", "", -1}};
   Push(other);
   EXPECT_THAT(OfRule(Run(), kSent), IsEmpty());

@@ -93,7 +93,8 @@ inline Event Cmdlet(TimeMs t, std::string op, std::string actor, std::string ip,
 class TempDir {
  public:
   TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "tern_detect_test.XXXXXX").string();
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "tern_detect_test.XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
     path_ = tmpl;
   }
@@ -184,8 +185,7 @@ class AnalyzerTest : public ::testing::Test {
     return out;
   }
 
-  static std::vector<Finding> OfRule(const std::vector<Finding>& findings,
-                                     std::string_view rule) {
+  static std::vector<Finding> OfRule(const std::vector<Finding>& findings, std::string_view rule) {
     std::vector<Finding> out;
     for (const Finding& f : findings) {
       if (f.rule == rule) out.push_back(f);
@@ -199,8 +199,12 @@ class AnalyzerTest : public ::testing::Test {
     return ids;
   }
 
-  static std::string GeoCity() { return std::string(TERN_FIXTURES_DIR) + "/geoip/GeoLite2-City-Test.mmdb"; }
-  static std::string GeoAsn() { return std::string(TERN_FIXTURES_DIR) + "/geoip/GeoLite2-ASN-Test.mmdb"; }
+  static std::string GeoCity() {
+    return std::string(TERN_FIXTURES_DIR) + "/geoip/GeoLite2-City-Test.mmdb";
+  }
+  static std::string GeoAsn() {
+    return std::string(TERN_FIXTURES_DIR) + "/geoip/GeoLite2-ASN-Test.mmdb";
+  }
 
   std::deque<Event> events_;  // a deque: references from Push() stay valid
   int count_ = 0;

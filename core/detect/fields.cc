@@ -11,13 +11,13 @@ std::string_view ValueOf(const std::vector<NameValue>& list, std::string_view na
 }
 
 bool IsLocalChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == '%' || c == '+' || c == '-';
 }
 
 bool IsDomainChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-';
 }
 
 bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -76,9 +76,7 @@ std::optional<bool> ParseBool(std::string_view v) {
   return std::nullopt;
 }
 
-bool Succeeded(const Event& e) {
-  return !InList(Trim(e.result_status), {"failed", "false"});
-}
+bool Succeeded(const Event& e) { return !InList(Trim(e.result_status), {"failed", "false"}); }
 
 bool OpIs(const Event& e, std::string_view op) { return EqualsIgnoreCase(e.operation, op); }
 

@@ -48,8 +48,9 @@ TEST(SucceededTest, OnlyExplicitFailures) {
 
 TEST(InboxRuleNameTest, NameParameterElseObjectIdElseProperty) {
   Event e;
-  e.object_id = "NAMPR06A003.prod.outlook.com/Microsoft Exchange Hosted Organizations/"
-                "contoso.onmicrosoft.com/AdeleV\\rule2";
+  e.object_id =
+      "NAMPR06A003.prod.outlook.com/Microsoft Exchange Hosted Organizations/"
+      "contoso.onmicrosoft.com/AdeleV\\rule2";
   EXPECT_EQ(InboxRuleName(e), "rule2");
   e.parameters.push_back({"Name", "."});
   EXPECT_EQ(InboxRuleName(e), ".");

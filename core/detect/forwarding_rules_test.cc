@@ -43,8 +43,9 @@ TEST_F(ForwardingTest, ExternalMailboxForwardingIsHigh) {
 }
 
 TEST_F(ForwardingTest, InternalForwardingClearingAndOtherSettingsAreNotHigh) {
-  Push(Cmdlet(kAfterBaseline, "Set-Mailbox", "admin@contoso.com", kOfficeIp,
-              {{"Identity", "alice@contoso.com"}, {"ForwardingSmtpAddress", "smtp:cfo@contoso.com"}}));
+  Push(Cmdlet(
+      kAfterBaseline, "Set-Mailbox", "admin@contoso.com", kOfficeIp,
+      {{"Identity", "alice@contoso.com"}, {"ForwardingSmtpAddress", "smtp:cfo@contoso.com"}}));
   Push(Cmdlet(kAfterBaseline + kDay, "Set-Mailbox", "admin@contoso.com", kOfficeIp,
               {{"Identity", "cfo"}, {"ForwardingSmtpAddress", ""}}));
   Push(Cmdlet(kAfterBaseline, "Set-Mailbox", "admin@contoso.com", kOfficeIp,
@@ -112,8 +113,8 @@ TEST_F(ForwardingTest, OutlookClientForwardRuleIsHigh) {
 TEST_F(ForwardingTest, SeveralMailboxesForwardingToOneDestinationAreOneFinding) {
   const Event& a = Push(Cmdlet(kAfterBaseline, "New-InboxRule", "cfo@contoso.com", kEvilIp,
                                {{"Name", "a"}, {"ForwardTo", "collect@evil.example"}}));
-  const Event& b = Push(Cmdlet(kAfterBaseline + kDay, "New-InboxRule", "alice@contoso.com",
-                               kEvilIp, {{"Name", "b"}, {"RedirectTo", "collect@evil.example"}}));
+  const Event& b = Push(Cmdlet(kAfterBaseline + kDay, "New-InboxRule", "alice@contoso.com", kEvilIp,
+                               {{"Name", "b"}, {"RedirectTo", "collect@evil.example"}}));
   std::vector<Finding> all = OfRule(Run(), "inbox-rule-forward-external");
   ASSERT_EQ(all.size(), 3u);  // one per mailbox plus the shared destination
   const Finding* shared = nullptr;

@@ -22,8 +22,9 @@ class InboxRuleTest : public AnalyzerTest {
 };
 
 TEST_F(InboxRuleTest, HidingRuleAloneIsMedium) {
-  const Event& e = NewRule(kAfterBaseline, {{"Name", "Move to RSS"}, {"MoveToFolder", "RSS Feeds"},
-                                            {"MarkAsRead", "True"}});
+  const Event& e =
+      NewRule(kAfterBaseline,
+              {{"Name", "Move to RSS"}, {"MoveToFolder", "RSS Feeds"}, {"MarkAsRead", "True"}});
   auto f = OfRule(Run(), kRule);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kMedium);
@@ -61,7 +62,8 @@ TEST_F(InboxRuleTest, ClientRuleStartingAnApplicationIsCritical) {
   Event e = OwnerEvent(kAfterBaseline, "UpdateInboxRules", "cfo@contoso.com", kEvilIp);
   e.operation_properties = {
       {"RuleOperation", "AddMailboxRule"},
-      {"RuleActions", "[{\"ActionType\":\"ID_ACTION_CUSTOM\",\"Command\":\"\\\\\\\\x\\\\a.exe\"}]"}};
+      {"RuleActions",
+       "[{\"ActionType\":\"ID_ACTION_CUSTOM\",\"Command\":\"\\\\\\\\x\\\\a.exe\"}]"}};
   Push(e);
   auto f = OfRule(Run(), kRule);
   ASSERT_EQ(f.size(), 1u);
@@ -103,10 +105,11 @@ TEST_F(InboxRuleTest, SequenceOutsideTheWindowOrOtherSubjectDoesNotFire) {
 }
 
 TEST_F(InboxRuleTest, OrdinaryRulesAndFailuresAreNotSuspicious) {
-  NewRule(kAfterBaseline, {{"Name", "Newsletters to folder"}, {"MoveToFolder", "Newsletters"},
+  NewRule(kAfterBaseline, {{"Name", "Newsletters to folder"},
+                           {"MoveToFolder", "Newsletters"},
                            {"From", "news@vendor.example"}});
-  NewRule(kAfterBaseline, {{"Name", "Delete spam"}, {"DeleteMessage", "True"}})
-      .result_status = "False";
+  NewRule(kAfterBaseline, {{"Name", "Delete spam"}, {"DeleteMessage", "True"}}).result_status =
+      "False";
   Event client = OwnerEvent(kAfterBaseline, "UpdateInboxRules", "cfo@contoso.com", kOfficeIp);
   client.operation_properties = {{"RuleOperation", "RemoveMailboxRule"},
                                  {"RuleActions", "[{\"ActionType\":\"Delete\"}]"}};

@@ -40,8 +40,14 @@ class Incident {
   // Adds an event remembered earlier by a rule (e.g. from a sliding window).
   void AddAnchor(const EvidenceAnchor& anchor, std::string_view ip, std::string_view session);
 
-  void SetMailbox(const correlate::MailboxRef& mailbox) { mailbox_ = mailbox; mailbox_set_ = true; }
-  void SetActor(std::string actor) { actor_ = std::move(actor); actor_set_ = true; }
+  void SetMailbox(const correlate::MailboxRef& mailbox) {
+    mailbox_ = mailbox;
+    mailbox_set_ = true;
+  }
+  void SetActor(std::string actor) {
+    actor_ = std::move(actor);
+    actor_set_ = true;
+  }
   void SetTitle(std::string title) { title_ = std::move(title); }
   // Raises the severity to at least `s`; `reason` (if any) is listed in
   // details.reasons so that readers see why the severity was earned.

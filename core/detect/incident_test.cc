@@ -123,14 +123,14 @@ TEST(CatalogTest, ListsTheNineteenContractIdsWithMetadata) {
     EXPECT_GT(r.description.size(), 100u) << r.id;
     EXPECT_EQ(&CatalogEntry(r.id), &r);
   }
-  EXPECT_THAT(ids, ElementsAre("mailbox-forwarding-external", "inbox-rule-forward-external",
-                               "inbox-rule-suspicious", "mailbox-permission-grant",
-                               "delegate-access", "send-as", "mass-deletion", "sent-then-deleted",
-                               "audit-tampering", "impersonation-role-grant",
-                               "mailitemsaccessed-throttled", "mailitemsaccessed-sync-bulk",
-                               "ip-multiple-mailboxes", "session-ip-change", "suspicious-client",
-                               "first-seen-ip", "impossible-travel", "ediscovery-search-export",
-                               "transport-rule-redirect"));
+  EXPECT_THAT(
+      ids, ElementsAre("mailbox-forwarding-external", "inbox-rule-forward-external",
+                       "inbox-rule-suspicious", "mailbox-permission-grant", "delegate-access",
+                       "send-as", "mass-deletion", "sent-then-deleted", "audit-tampering",
+                       "impersonation-role-grant", "mailitemsaccessed-throttled",
+                       "mailitemsaccessed-sync-bulk", "ip-multiple-mailboxes", "session-ip-change",
+                       "suspicious-client", "first-seen-ip", "impossible-travel",
+                       "ediscovery-search-export", "transport-rule-redirect"));
   EXPECT_EQ(CatalogEntry("no-such-rule").id, "unknown-rule");
 }
 

@@ -77,8 +77,7 @@ TEST_F(MailAccessTest, ManyFoldersByANonOwnerIsHighByTheOwnerLow) {
   std::vector<std::string> ids;
   for (int i = 0; i < 10; ++i) {
     ids.push_back(Push(Access(kDay0 + 2 * kDay + i * kMinute, "Sync", kOfficeIp,
-                              "\\Folder" + std::to_string(i), "it-admin@contoso.com",
-                              kLogonAdmin))
+                              "\\Folder" + std::to_string(i), "it-admin@contoso.com", kLogonAdmin))
                       .record_id);
   }
   for (int i = 0; i < 10; ++i) {

@@ -52,6 +52,15 @@ TEST_F(NetworkTest, NewIpOnThreeMailboxesIsHigh) {
   EXPECT_THAT(f[0].details_json, HasSubstr("\"mailboxes_new_to_ip\":3"));
 }
 
+TEST_F(NetworkTest, AdminCmdletsFromHomeOnSeveralMailboxesAreNotReported) {
+  for (const char* u : {"a@contoso.com", "b@contoso.com", "c@contoso.com"}) {
+    Baseline(u, kOfficeIp);
+    Push(Cmdlet(kAfterBaseline, "Set-Mailbox", "admin@contoso.com", kHomeIp,
+                {{"Identity", u}, {"ProhibitSendQuota", "49GB"}}));
+  }
+  for (const Finding& x : OfRule(Run(), kIpRule)) EXPECT_LT(x.first_seen, kAfterBaseline);
+}
+
 TEST_F(NetworkTest, SharedOfficeIpIsNotReportedAfterTheBaseline) {
   for (const char* u : {"a@contoso.com", "b@contoso.com", "c@contoso.com"}) {
     Baseline(u, kOfficeIp, 12);
@@ -70,7 +79,8 @@ TEST_F(NetworkTest, SharedOfficeIpIsNotReportedAfterTheBaseline) {
 TEST_F(NetworkTest, SessionIdFromANewIpIsHigh) {
   Baseline("a@contoso.com", kOfficeIp);
   const Event& first = Push(Read(kAfterBaseline, "a@contoso.com", kOfficeIp, "sess-1"));
-  const Event& second = Push(Read(kAfterBaseline + 10 * kMinute, "a@contoso.com", kEvilIp, "sess-1"));
+  const Event& second =
+      Push(Read(kAfterBaseline + 10 * kMinute, "a@contoso.com", kEvilIp, "sess-1"));
   auto f = OfRule(Run(), kSessionRule);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kHigh);
@@ -182,8 +192,8 @@ TEST_F(NetworkTest, BaselineDelegatesAndPrivateIpsAreNotFirstSeen) {
   Baseline("a@contoso.com", kOfficeIp);
   Push(Read(kDay0 + 3 * kDay, "a@contoso.com", kHomeIp));  // inside the baseline
   Push(Read(kAfterBaseline, "a@contoso.com", "10.1.2.3"));
-  Push(MailboxEvent(kAfterBaseline, "MailItemsAccessed", "a@contoso.com", "b@contoso.com",
-                    kEvilIp, kLogonDelegate));
+  Push(MailboxEvent(kAfterBaseline, "MailItemsAccessed", "a@contoso.com", "b@contoso.com", kEvilIp,
+                    kLogonDelegate));
   EXPECT_THAT(OfRule(Run(), kFirstSeen), IsEmpty());
 }
 

@@ -24,12 +24,12 @@ class PermissionTest : public AnalyzerTest {
 };
 
 TEST_F(PermissionTest, FullAccessGrantIsHigh) {
-  const Event& e = Push(Cmdlet(kAfterBaseline, "Add-MailboxPermission", "mallory@contoso.com",
-                               kEvilIp,
-                               {{"Identity", "cfo@contoso.com"},
-                                {"User", "mallory@contoso.com"},
-                                {"AccessRights", "FullAccess"},
-                                {"InheritanceType", "All"}}));
+  const Event& e =
+      Push(Cmdlet(kAfterBaseline, "Add-MailboxPermission", "mallory@contoso.com", kEvilIp,
+                  {{"Identity", "cfo@contoso.com"},
+                   {"User", "mallory@contoso.com"},
+                   {"AccessRights", "FullAccess"},
+                   {"InheritanceType", "All"}}));
   auto f = OfRule(Run(), kGrant);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kHigh);
@@ -55,11 +55,12 @@ TEST_F(PermissionTest, SendAsAndSendOnBehalfGrantsAreHigh) {
 
 TEST_F(PermissionTest, InboxFolderReadGrantIsHighOtherFoldersMedium) {
   Push(Cmdlet(kAfterBaseline, "Add-MailboxFolderPermission", "admin@contoso.com", kEvilIp,
-              {{"Identity", "cfo@contoso.com:\\Inbox"}, {"User", "mallory"},
+              {{"Identity", "cfo@contoso.com:\\Inbox"},
+               {"User", "mallory"},
                {"AccessRights", "Reviewer"}}));
-  Push(Cmdlet(kAfterBaseline + kDay, "Add-MailboxFolderPermission", "admin@contoso.com",
-              kOfficeIp,
-              {{"Identity", "cfo@contoso.com:\\Calendar"}, {"User", "alice"},
+  Push(Cmdlet(kAfterBaseline + kDay, "Add-MailboxFolderPermission", "admin@contoso.com", kOfficeIp,
+              {{"Identity", "cfo@contoso.com:\\Calendar"},
+               {"User", "alice"},
                {"AccessRights", "Reviewer"}}));
   auto f = OfRule(Run(), kGrant);
   ASSERT_EQ(f.size(), 2u);
@@ -73,8 +74,8 @@ TEST_F(PermissionTest, InboxSharedWithDefaultInMailboxAuditIsHigh) {
   e.items = {{"", "\\Inbox", "", "", -1}};
   e.extra = {{"MemberUpn", "Default"}, {"MemberRights", "ReadAny, Create"}};
   Push(e);
-  Event calendar = OwnerEvent(kAfterBaseline, "ModifyFolderPermissions", "cfo@contoso.com",
-                              kOfficeIp);
+  Event calendar =
+      OwnerEvent(kAfterBaseline, "ModifyFolderPermissions", "cfo@contoso.com", kOfficeIp);
   calendar.items = {{"", "\\Calendar", "", "", -1}};
   calendar.extra = {{"MemberUpn", "alice@contoso.com"}, {"MemberRights", "ReadAny"}};
   Push(calendar);
@@ -94,13 +95,14 @@ TEST_F(PermissionTest, RoutineAdminAndSystemChangesAreNotHigh) {
   // system principal are no grants to report.
   Push(Cmdlet(kAfterBaseline, "Add-MailboxPermission", "admin@contoso.com", kEvilIp,
               {{"Identity", "cfo"}, {"User", "alice"}, {"AccessRights", "ReadPermission"}}));
-  Push(Cmdlet(kAfterBaseline, "Add-MailboxPermission", "admin@contoso.com", kEvilIp,
-              {{"Identity", "cfo"}, {"User", "alice"}, {"AccessRights", "FullAccess"},
-               {"Deny", "True"}}));
+  Push(Cmdlet(
+      kAfterBaseline, "Add-MailboxPermission", "admin@contoso.com", kEvilIp,
+      {{"Identity", "cfo"}, {"User", "alice"}, {"AccessRights", "FullAccess"}, {"Deny", "True"}}));
   Push(Cmdlet(kAfterBaseline, "Add-MailboxPermission",
               "NT AUTHORITY\\SYSTEM (Microsoft.Exchange.ServiceHost)", "",
               {{"Identity", "DiscoverySearchMailbox{D919BA05-46A6-415f-80AD-7E09334BB852}"},
-               {"User", "Discovery Management"}, {"AccessRights", "FullAccess"}}));
+               {"User", "Discovery Management"},
+               {"AccessRights", "FullAccess"}}));
   Push(OwnerEvent(kAfterBaseline, "UpdateCalendarDelegation", "cfo@contoso.com", kOfficeIp));
   auto f = OfRule(Run(), kGrant);
   ASSERT_EQ(f.size(), 2u);
@@ -110,11 +112,11 @@ TEST_F(PermissionTest, RoutineAdminAndSystemChangesAreNotHigh) {
 }
 
 TEST_F(PermissionTest, ApplicationImpersonationIsCritical) {
-  const Event& e = Push(Cmdlet(kAfterBaseline, "New-ManagementRoleAssignment",
-                               "mallory@contoso.com", kEvilIp,
-                               {{"Role", "ApplicationImpersonation"},
-                                {"User", "svc-sync@contoso.com"},
-                                {"Name", "ApplicationImpersonation-svc"}}));
+  const Event& e =
+      Push(Cmdlet(kAfterBaseline, "New-ManagementRoleAssignment", "mallory@contoso.com", kEvilIp,
+                  {{"Role", "ApplicationImpersonation"},
+                   {"User", "svc-sync@contoso.com"},
+                   {"Name", "ApplicationImpersonation-svc"}}));
   auto f = OfRule(Run(), kRole);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kCritical);
@@ -126,8 +128,8 @@ TEST_F(PermissionTest, ApplicationImpersonationIsCritical) {
 TEST_F(PermissionTest, SensitiveRoleGroupIsHighOrdinaryRbacMedium) {
   Push(Cmdlet(kAfterBaseline, "Add-RoleGroupMember", "admin@contoso.com", kOfficeIp,
               {{"Identity", "Discovery Management"}, {"Member", "mallory"}}));
-  Push(Cmdlet(kAfterBaseline + kDay, "New-ManagementRoleAssignment", "admin@contoso.com",
-              kOfficeIp, {{"Role", "Mail Recipients"}, {"User", "helpdesk"}}));
+  Push(Cmdlet(kAfterBaseline + kDay, "New-ManagementRoleAssignment", "admin@contoso.com", kOfficeIp,
+              {{"Role", "Mail Recipients"}, {"User", "helpdesk"}}));
   auto f = OfRule(Run(), kRole);
   ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[0].severity, Severity::kHigh);

@@ -44,12 +44,12 @@ struct EventContext {
   std::string actor;              // correlate::ActorOf(event)
   std::string session;            // "S-..." id of the event's session
   TimeMs session_start = 0;
-  bool session_first_seen_ip = false;  // the session introduced its IP for the mailbox
-  TimeMs ip_first_seen = kNoTime;      // first event of (mailbox, IP) in the case
+  bool session_first_seen_ip = false;         // the session introduced its IP for the mailbox
+  TimeMs ip_first_seen = kNoTime;             // first event of (mailbox, IP) in the case
   const correlate::GeoResult* geo = nullptr;  // never null; may be unknown
-  bool system = false;          // correlate::IsSystemPrincipal(event)
-  bool owner = false;           // the actor acts on its own mailbox
-  bool after_baseline = false;  // the event is after the baseline period
+  bool system = false;                        // correlate::IsSystemPrincipal(event)
+  bool owner = false;                         // the actor acts on its own mailbox
+  bool after_baseline = false;                // the event is after the baseline period
   // (mailbox, IP) was first seen after the baseline: a new IP for the mailbox.
   bool ip_new = false;
   // First event of this actor on this mailbox in the case, and whether that

@@ -54,11 +54,17 @@ void EscalateAttackerContext(IncidentTable& incidents,
   // 1-6, 18-21, 25-31].
   // (impossible-travel and session-ip-change are left out: their findings
   // carry the legitimate side of each pair as well.)
-  static constexpr std::string_view kContextRules[] = {
-      "mailbox-forwarding-external", "inbox-rule-forward-external", "inbox-rule-suspicious",
-      "mailbox-permission-grant",    "audit-tampering",             "impersonation-role-grant",
-      "ediscovery-search-export",    "transport-rule-redirect",     "suspicious-client",
-      "mass-deletion",               "sent-then-deleted"};
+  static constexpr std::string_view kContextRules[] = {"mailbox-forwarding-external",
+                                                       "inbox-rule-forward-external",
+                                                       "inbox-rule-suspicious",
+                                                       "mailbox-permission-grant",
+                                                       "audit-tampering",
+                                                       "impersonation-role-grant",
+                                                       "ediscovery-search-export",
+                                                       "transport-rule-redirect",
+                                                       "suspicious-client",
+                                                       "mass-deletion",
+                                                       "sent-then-deleted"};
   static constexpr std::string_view kHighRiskRules[] = {
       "mailbox-forwarding-external", "inbox-rule-forward-external", "inbox-rule-suspicious",
       "mailbox-permission-grant", "audit-tampering"};

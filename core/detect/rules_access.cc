@@ -115,7 +115,8 @@ class SendAsRule : public Rule {
     inc.Raise(Severity::kLow, "mail sent as / on behalf of another mailbox");
     const bool burst = per_day >= env_.options->send_as_daily;
     if (burst) inc.Raise(Severity::kMedium, "SendAs burst for the mailbox this day");
-    if (ctx.pair_new) inc.Raise(Severity::kMedium, "sender first seen on the mailbox after the baseline");
+    if (ctx.pair_new)
+      inc.Raise(Severity::kMedium, "sender first seen on the mailbox after the baseline");
     if (burst && ctx.pair_new) inc.Raise(Severity::kHigh, "SendAs burst by a new sender");
     if (env_.facts->HasGrant(ctx.actor, ctx.mailbox.key())) {
       inc.Raise(Severity::kHigh, "sent after a permission grant in this case");

@@ -15,13 +15,12 @@ constexpr std::string_view kRuleId = "suspicious-client";
 
 // MAS UserAgent-Blacklist "Red" [60] (BAV2ROPC is the legacy-auth ROPC
 // agent of [59]).
-constexpr std::string_view kRedAgents[] = {"AADInternals", "azurehound", "axios/", "agentaxios",
-                                           "BAV2ROPC", "fasthttp"};
+constexpr std::string_view kRedAgents[] = {"AADInternals", "azurehound", "axios/",
+                                           "agentaxios",   "BAV2ROPC",   "fasthttp"};
 // MAS "Yellow" [60] plus curl (issue 4).
-constexpr std::string_view kYellowAgents[] = {"AzurePowershell/", "PostmanRuntime/",
-                                              "PowerShell/5.1",   "PowerShell/7",
-                                              "python-requests",  "python/",
-                                              "curl/"};
+constexpr std::string_view kYellowAgents[] = {
+    "AzurePowershell/", "PostmanRuntime/", "PowerShell/5.1", "PowerShell/7",
+    "python-requests",  "python/",         "curl/"};
 // MAS Application-Blacklist "Red" ClientAppIds [41, 63].
 constexpr std::string_view kBadApps[] = {
     "e9a7fea1-1cc0-4cd9-a31b-9137ca5deedd",  // eM Client

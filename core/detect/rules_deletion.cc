@@ -32,9 +32,9 @@ bool IsSecurityNotice(std::string_view subject) {
   for (std::string_view no : {"sign-in", "sign in", "log-in", "log in", "logon"}) {
     if (ContainsIgnoreCase(subject, no)) return false;
   }
-  for (std::string_view yes : {"new mfa", "new multi", "new factor", "new method", "new device",
-                               "new security", "2fa", "2-step", "authenticator",
-                               "verification code", "security info", "security alert"}) {
+  for (std::string_view yes :
+       {"new mfa", "new multi", "new factor", "new method", "new device", "new security", "2fa",
+        "2-step", "authenticator", "verification code", "security info", "security alert"}) {
     if (ContainsIgnoreCase(subject, yes)) return true;
   }
   for (std::string_view what : {"mfa", "factor", "method", "device", "security"}) {
@@ -108,8 +108,8 @@ class MassDeletionRule : public Rule {
     if (inc.empty()) {
       inc.SetMailbox(ctx.mailbox);
       inc.SetActor(ctx.actor);
-      inc.SetTitle(Cat("Mass deletion in ",
-                       ctx.mailbox.upn.empty() ? ctx.mailbox.key() : ctx.mailbox.upn));
+      inc.SetTitle(
+          Cat("Mass deletion in ", ctx.mailbox.upn.empty() ? ctx.mailbox.key() : ctx.mailbox.upn));
     }
     for (Entry& entry : s.q) {
       if (entry.added) continue;
@@ -153,8 +153,8 @@ class SentThenDeletedRule : public Rule {
     }
     const std::string& record_session = !e.session_id.empty() ? e.session_id : e.aad_session_id;
     for (const MailItem& item : e.items) {
-      const std::string folder = item.folder.empty() && !e.folders.empty() ? e.folders.front()
-                                                                          : item.folder;
+      const std::string folder =
+          item.folder.empty() && !e.folders.empty() ? e.folders.front() : item.folder;
       const std::string mid = Lower(Trim(item.message_id));
       for (const Sent& s : q) {
         // Same context: same record session, or same client IP (entry 11).

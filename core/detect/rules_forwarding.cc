@@ -20,8 +20,8 @@ constexpr std::string_view kTransportRule = "transport-rule-redirect";
 // Recipients of one forwarding parameter.
 struct Recipients {
   std::vector<std::string> addresses;  // SMTP addresses found
-  bool named = false;     // a non-address value (an Exchange recipient: internal)
-  bool cleared = false;   // present but empty / $null
+  bool named = false;                  // a non-address value (an Exchange recipient: internal)
+  bool cleared = false;                // present but empty / $null
 };
 
 Recipients ParseRecipients(std::string_view value) {
@@ -107,8 +107,8 @@ class InboxRuleForwardRule : public Rule {
       OnRuleCmdlet(ctx);
     } else if (OpIs(e, "UpdateInboxRules")) {
       OnClientRule(ctx);
-    } else if (OpIn(e, {"Set-Mailbox", "Set-MailUser", "Set-RemoteMailbox",
-                        "Enable-RemoteMailbox"})) {
+    } else if (OpIn(e,
+                    {"Set-Mailbox", "Set-MailUser", "Set-RemoteMailbox", "Enable-RemoteMailbox"})) {
       // Mailbox forwarding counts towards "several mailboxes, one destination" [9].
       for (std::string_view name : {"ForwardingSmtpAddress", "ForwardingAddress"}) {
         for (const std::string& a : Addresses(Param(e, name))) TrackDestination(ctx, a);
@@ -122,9 +122,9 @@ class InboxRuleForwardRule : public Rule {
     // Entry 2 (Elastic, Panther, Hawk) plus Sigma's extra parameter names.
     std::vector<std::string> addresses;
     bool named = false;
-    for (std::string_view name : {"ForwardTo", "ForwardAsAttachmentTo", "RedirectTo",
-                                  "ForwardingAddress", "ForwardingSmtpAddress",
-                                  "RedirectToRecipients"}) {
+    for (std::string_view name :
+         {"ForwardTo", "ForwardAsAttachmentTo", "RedirectTo", "ForwardingAddress",
+          "ForwardingSmtpAddress", "RedirectToRecipients"}) {
       if (!HasParam(e, name)) continue;
       const Recipients r = ParseRecipients(Param(e, name));
       if (r.cleared) continue;
@@ -155,8 +155,8 @@ class InboxRuleForwardRule : public Rule {
     // (Splunk's ^[^@]+@[^@]+\.[^@]+$).
     const std::vector<std::string> addresses = Addresses(actions);
     if (EqualsIgnoreCase(op, "RemoveMailboxRule")) {
-      Incident& inc = env_.incidents->Open(kInboxRuleForward,
-                                           DayKey(ctx.mailbox.key(), ctx.e().time_ms));
+      Incident& inc =
+          env_.incidents->Open(kInboxRuleForward, DayKey(ctx.mailbox.key(), ctx.e().time_ms));
       inc.Add(ctx);
       inc.Raise(Severity::kLow, "forwarding client rule removed");
       inc.List("rule_names", InboxRuleName(e));
@@ -169,8 +169,7 @@ class InboxRuleForwardRule : public Rule {
   Incident& Report(const EventContext& ctx, const std::vector<std::string>& addresses,
                    bool recipients_known) {
     const Event& e = ctx.e();
-    Incident& inc =
-        env_.incidents->Open(kInboxRuleForward, DayKey(ctx.mailbox.key(), e.time_ms));
+    Incident& inc = env_.incidents->Open(kInboxRuleForward, DayKey(ctx.mailbox.key(), e.time_ms));
     inc.Add(ctx);
     inc.List("rule_names", InboxRuleName(e));
     inc.List("operations", e.operation);
@@ -290,8 +289,8 @@ class TransportRuleRedirectRule : public Rule {
   }
   Incident& Open(const EventContext& ctx) {
     const std::string name = RuleName(ctx.e());
-    Incident& inc = env_.incidents->Open(
-        kTransportRule, Cat("rule|", Lower(name), '|', DayOf(ctx.e().time_ms)));
+    Incident& inc = env_.incidents->Open(kTransportRule,
+                                         Cat("rule|", Lower(name), '|', DayOf(ctx.e().time_ms)));
     inc.List("rule_names", name);
     inc.List("operations", ctx.e().operation);
     return inc;

@@ -132,7 +132,8 @@ class InboxRuleSuspiciousRule : public Rule {
     const bool obfuscated = !client_rule && IsObfuscatedName(t.name);
     const bool keyed = !t.keyword.empty() || t.catch_all;
     if (!t.hides() && !obfuscated && !t.starts_application) return;
-    Incident& inc = env_.incidents->Open(kRuleId, Cat(ctx.mailbox.key(), '|', DayOf(ctx.e().time_ms)));
+    Incident& inc =
+        env_.incidents->Open(kRuleId, Cat(ctx.mailbox.key(), '|', DayOf(ctx.e().time_ms)));
     inc.Add(ctx);
     inc.List("rule_names", t.name);
     inc.List("operations", ctx.e().operation);
@@ -178,10 +179,12 @@ class InboxRuleSuspiciousRule : public Rule {
     prune(s.moves);
     if (is_rule) s.rules.push_back({t, "", Remembered::Of(ctx)});
     if (is_send) {
-      for (const MailItem& item : e.items) s.sends.push_back({t, item.subject, Remembered::Of(ctx)});
+      for (const MailItem& item : e.items)
+        s.sends.push_back({t, item.subject, Remembered::Of(ctx)});
     }
     if (is_move) {
-      for (const MailItem& item : e.items) s.moves.push_back({t, item.subject, Remembered::Of(ctx)});
+      for (const MailItem& item : e.items)
+        s.moves.push_back({t, item.subject, Remembered::Of(ctx)});
     }
     for (const Step& send : s.sends) {
       if (send.subject.empty()) continue;
@@ -191,8 +194,8 @@ class InboxRuleSuspiciousRule : public Rule {
         }
         for (const Step& rule : s.rules) {
           if (rule.time < send.time - w || rule.time > send.time + w) continue;
-          Incident& inc = env_.incidents->Open(
-              kRuleId, Cat("sequence|", ctx.actor, '|', DayOf(rule.time)));
+          Incident& inc =
+              env_.incidents->Open(kRuleId, Cat("sequence|", ctx.actor, '|', DayOf(rule.time)));
           if (inc.empty()) {
             inc.SetMailbox(ctx.mailbox);
             inc.SetActor(ctx.actor);

@@ -23,9 +23,7 @@ constexpr std::string_view kGraphAppId = "00000003-0000-0000-c000-000000000000";
 
 bool IsMailItemsAccessed(const Event& e) { return OpIs(e, "MailItemsAccessed"); }
 
-std::string MailboxName(const correlate::MailboxRef& m) {
-  return m.upn.empty() ? m.key() : m.upn;
-}
+std::string MailboxName(const correlate::MailboxRef& m) { return m.upn.empty() ? m.key() : m.upn; }
 
 class ThrottledRule : public Rule {
  public:
@@ -132,8 +130,7 @@ class SyncBulkRule : public Rule {
 
   Incident& OpenVolume(const EventContext& ctx) {
     Incident& inc = env_.incidents->Open(
-        kSyncRule,
-        Cat("volume|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(ctx.e().time_ms)));
+        kSyncRule, Cat("volume|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(ctx.e().time_ms)));
     inc.SetTitle(Cat("Excessive mail access in ", MailboxName(ctx.mailbox)));
     return inc;
   }

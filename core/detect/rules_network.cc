@@ -25,9 +25,7 @@ bool IsPublicIp(std::string_view ip) {
   return !ip.empty() && IsIpLiteral(ip) && !IsPrivateOrLocalIp(ip);
 }
 
-std::string MailboxName(const correlate::MailboxRef& m) {
-  return m.upn.empty() ? m.key() : m.upn;
-}
+std::string MailboxName(const correlate::MailboxRef& m) { return m.upn.empty() ? m.key() : m.upn; }
 
 // ------------------------------------------------------------------ IP pivot
 class IpMultipleMailboxesRule : public Rule {
@@ -36,7 +34,12 @@ class IpMultipleMailboxesRule : public Rule {
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
-    if (ctx.system || ctx.mailbox.empty() || !IsPublicIp(e.client_ip)) return;
+    // Admin cmdlets are not mailbox access: an admin working from home on
+    // several mailboxes is ordinary (their targets are still on the pivots).
+    if (ctx.system || ctx.mailbox.empty() || e.record_type == kRecordExchangeAdmin ||
+        !IsPublicIp(e.client_ip)) {
+      return;
+    }
     const TimeMs t = e.time_ms;
     const int64_t w = env_.options->ip_mailboxes_window_ms;
     State& s = ips_[e.client_ip];
@@ -148,6 +151,7 @@ class SessionIpChangeRule : public Rule {
     bool ip_new = false;
     TimeMs last = 0;
     Remembered first;
+    TimeMs ip_first_seen = kNoTime;  // when the first IP was first seen for the mailbox
     std::set<std::string> ips;       // IPs seen with the session id (capped)
     std::set<std::string> families;  // client families seen (capped)
   };
@@ -159,9 +163,16 @@ class SessionIpChangeRule : public Rule {
   void Roaming(const EventContext& ctx, const std::string& sid) {
     const Event& e = ctx.e();
     const std::string family = ClientFamily(e.client_info);
-    auto [it, inserted] = sessions_.try_emplace(
-        sid, Seen{e.client_ip, family, ctx.geo->info.country_iso, ctx.geo->info.asn, ctx.ip_new,
-                  e.time_ms, Remembered::Of(ctx)});
+    auto [it, inserted] = sessions_.try_emplace(sid, Seen{e.client_ip,
+                                                          family,
+                                                          ctx.geo->info.country_iso,
+                                                          ctx.geo->info.asn,
+                                                          ctx.ip_new,
+                                                          e.time_ms,
+                                                          Remembered::Of(ctx),
+                                                          ctx.ip_first_seen,
+                                                          {},
+                                                          {}});
     Seen& first = it->second;
     first.last = e.time_ms;
     if (inserted) {
@@ -190,9 +201,11 @@ class SessionIpChangeRule : public Rule {
         severity = Severity::kHigh;
         reason = "session used from an IP new for the mailbox";
       } else if (ctx.ip_first_seen != kNoTime && ctx.ip_first_seen >= session_start &&
-                 SameAddressFamily(e.client_ip, first.ip)) {
-        // Dual-stack clients switch between IPv4 and IPv6 (section 2
-        // refinement), so only a same-family IP counts here.
+                 first.ip_first_seen < session_start && SameAddressFamily(e.client_ip, first.ip)) {
+        // The session began at a place the mailbox knew and moved to one it
+        // had never seen (at the start of a case every IP is new, which says
+        // nothing). Dual-stack clients switch between IPv4 and IPv6 (section
+        // 2 refinement), so only a same-family IP counts here.
         severity = Severity::kMedium;
         reason = "session used from an IP that appeared during the session";
       }
@@ -223,14 +236,14 @@ class SessionIpChangeRule : public Rule {
     for (auto it = open.begin(); it != open.end();) {
       it = it->second.last < t - env_.options->session_gap_ms ? open.erase(it) : std::next(it);
     }
-    auto [it, inserted] = open.try_emplace(sid, Seen{e.client_ip, "", "", 0, ctx.ip_new, t,
-                                                     Remembered::Of(ctx)});
+    auto [it, inserted] = open.try_emplace(
+        sid, Seen{e.client_ip, "", "", 0, ctx.ip_new, t, Remembered::Of(ctx), kNoTime, {}, {}});
     it->second.last = t;
     const TimeMs started = it->second.first.anchor.time_ms;
     for (const auto& [other_sid, other] : open) {
       if (other_sid == sid || other.ip == e.client_ip || other.last < started) continue;
-      Incident& inc = env_.incidents->Open(
-          kSessionRule, Cat("concurrent|", ctx.mailbox.key(), '|', DayOf(t)));
+      Incident& inc =
+          env_.incidents->Open(kSessionRule, Cat("concurrent|", ctx.mailbox.key(), '|', DayOf(t)));
       if (inc.empty()) {
         inc.SetTitle(Cat("Parallel sessions on ", MailboxName(ctx.mailbox), " from different IPs"));
       }
@@ -285,8 +298,7 @@ class FirstSeenIpRule : public Rule {
         ctx.session_start < env_.baseline_end) {
       return;
     }
-    Incident& inc =
-        env_.incidents->Open(kFirstSeenRule, Cat(ctx.mailbox.key(), '|', e.client_ip));
+    Incident& inc = env_.incidents->Open(kFirstSeenRule, Cat(ctx.mailbox.key(), '|', e.client_ip));
     if (inc.empty()) {
       inc.SetTitle(Cat("New IP ", e.client_ip, " for ", MailboxName(ctx.mailbox)));
       if (!g.country_iso.empty()) inc.Set("country", g.country_iso);
@@ -332,8 +344,8 @@ class ImpossibleTravelRule : public Rule {
           Incident& inc =
               env_.incidents->Open(kTravelRule, Cat("travel|", ctx.actor, '|', DayOf(t)));
           if (inc.empty()) {
-            inc.SetTitle(Cat("Impossible travel for ", ctx.actor, ": ", last.place, " to ",
-                             Where(g)));
+            inc.SetTitle(
+                Cat("Impossible travel for ", ctx.actor, ": ", last.place, " to ", Where(g)));
           }
           last.event.AddTo(inc);
           inc.Add(ctx);
@@ -345,8 +357,8 @@ class ImpossibleTravelRule : public Rule {
         }
       }
     }
-    last = Place{e.client_ip, g.latitude, g.longitude, g.accuracy_km, t, Where(g),
-                 Remembered::Of(ctx)};
+    last = Place{e.client_ip, g.latitude, g.longitude,        g.accuracy_km,
+                 t,           Where(g),   Remembered::Of(ctx)};
 
     // [68] a country new for the actor after the baseline (Elastic's
     // atypical-travel rule keys on country and region; GeoLite2 regions are
@@ -354,8 +366,8 @@ class ImpossibleTravelRule : public Rule {
     std::set<std::string>& countries = countries_[ctx.actor];
     if (!g.country_iso.empty() && !countries.contains(g.country_iso)) {
       if (!countries.empty() && ctx.after_baseline) {
-        Incident& inc = env_.incidents->Open(
-            kTravelRule, Cat("country|", ctx.actor, '|', g.country_iso));
+        Incident& inc =
+            env_.incidents->Open(kTravelRule, Cat("country|", ctx.actor, '|', g.country_iso));
         inc.SetTitle(Cat("New country ", g.country_iso, " for ", ctx.actor));
         inc.Add(ctx);
         inc.Set("country", g.country_iso);

@@ -22,7 +22,8 @@ bool ListHas(std::string_view list, std::string_view item) {
 // The folder named by a folder-permission Identity ("mailbox:\Inbox").
 std::string IdentityFolder(std::string_view identity) {
   const size_t p = identity.find(":\\");
-  return p == std::string_view::npos ? std::string() : std::string(FolderLeaf(identity.substr(p + 1)));
+  return p == std::string_view::npos ? std::string()
+                                     : std::string(FolderLeaf(identity.substr(p + 1)));
 }
 
 bool IsInboxOrTop(std::string_view folder) {
@@ -71,9 +72,8 @@ class PermissionGrantRule : public Rule {
     } else if (OpIs(e, "Set-Mailbox") && !Trim(Param(e, "GrantSendOnBehalfTo")).empty() &&
                !EqualsIgnoreCase(Trim(Param(e, "GrantSendOnBehalfTo")), "$null")) {
       Grant(ctx, Param(e, "GrantSendOnBehalfTo"), "SendOnBehalf");
-    } else if (OpIs(e, "Add-ADPermission") &&
-               (ListHas(Param(e, "ExtendedRights"), "Send-As") ||
-                ListHas(Param(e, "ExtendedRights"), "Send As"))) {
+    } else if (OpIs(e, "Add-ADPermission") && (ListHas(Param(e, "ExtendedRights"), "Send-As") ||
+                                               ListHas(Param(e, "ExtendedRights"), "Send As"))) {
       Grant(ctx, Param(e, "User"), "SendAs");
     } else if (OpIn(e, {"Add-MailboxFolderPermission", "Set-MailboxFolderPermission"})) {
       FolderCmdlet(ctx);
@@ -89,8 +89,8 @@ class PermissionGrantRule : public Rule {
 
  private:
   Incident& Open(const EventContext& ctx, std::string_view what) {
-    return env_.incidents->Open(
-        kGrantRule, Cat(ctx.mailbox.key(), '|', what, '|', DayOf(ctx.e().time_ms)));
+    return env_.incidents->Open(kGrantRule,
+                                Cat(ctx.mailbox.key(), '|', what, '|', DayOf(ctx.e().time_ms)));
   }
 
   bool KnownAdmin(const EventContext& ctx) const {
@@ -195,8 +195,8 @@ class ImpersonationRoleRule : public Rule {
     if (role.empty()) role = std::string(Param(e, "Identity"));
     if (role.empty()) role = std::string(Param(e, "Name"));
     if (role.empty()) role = e.object_id;
-    Incident& inc = env_.incidents->Open(
-        kRoleRule, Cat(Lower(role), '|', ctx.actor, '|', DayOf(e.time_ms)));
+    Incident& inc =
+        env_.incidents->Open(kRoleRule, Cat(Lower(role), '|', ctx.actor, '|', DayOf(e.time_ms)));
     inc.Add(ctx);
     inc.List("roles", role);
     inc.List("operations", e.operation);
@@ -212,9 +212,9 @@ class ImpersonationRoleRule : public Rule {
       inc.Raise(Severity::kCritical, "ApplicationImpersonation role assigned");
       return;
     }
-    for (std::string_view sensitive : {"ApplicationImpersonation", "Mailbox Import Export",
-                                       "Discovery Management", "eDiscovery Manager",
-                                       "Organization Management"}) {
+    for (std::string_view sensitive :
+         {"ApplicationImpersonation", "Mailbox Import Export", "Discovery Management",
+          "eDiscovery Manager", "Organization Management"}) {
       if (ContainsIgnoreCase(all, sensitive)) {
         inc.Raise(Severity::kHigh, Cat("RBAC change involving ", sensitive));
         return;

@@ -42,8 +42,8 @@ std::pair<Severity, std::string> AuditSetChange(std::string_view value) {
     // PowerShell rendered the @{Add/Remove} argument without its content.
     return {Severity::kMedium, "audit actions changed (content not recorded)"};
   }
-  for (std::string_view needed : {"MailItemsAccessed", "UpdateInboxRules", "SoftDelete",
-                                  "HardDelete"}) {
+  for (std::string_view needed :
+       {"MailItemsAccessed", "UpdateInboxRules", "SoftDelete", "HardDelete"}) {
     if (!ContainsIgnoreCase(v, needed)) return {Severity::kHigh, Cat("audit set without ", needed)};
   }
   return {Severity::kInfo, ""};
@@ -100,8 +100,7 @@ class AuditTamperingRule : public Rule {
  private:
   void Report(const EventContext& ctx, Severity s, std::string_view reason) {
     const std::string target = ctx.mailbox.empty() ? "tenant" : ctx.mailbox.key();
-    Incident& inc =
-        env_.incidents->Open(kAuditRule, Cat(target, '|', DayOf(ctx.e().time_ms)));
+    Incident& inc = env_.incidents->Open(kAuditRule, Cat(target, '|', DayOf(ctx.e().time_ms)));
     inc.Add(ctx);
     inc.List("operations", ctx.e().operation);
     // The blind spot starts here: later absence of records proves nothing.
@@ -119,24 +118,23 @@ class EDiscoveryRule : public Rule {
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
     if (!Succeeded(e)) return;
-    const bool search = OpIn(e, {"SearchCreated", "SearchStarted", "New-ComplianceSearch",
-                                 "Start-ComplianceSearch"});
+    const bool search = OpIn(
+        e, {"SearchCreated", "SearchStarted", "New-ComplianceSearch", "Start-ComplianceSearch"});
     const bool action = OpIs(e, "New-ComplianceSearchAction");
     const bool exported = OpIn(e, {"SearchExported", "SearchExportDownloaded",
                                    "ViewedSearchExported", "New-MailboxExportRequest"}) ||
                           (action && Mentions(e, "Export"));
     const bool purged = OpIs(e, "SearchResultsPurged") || (action && Mentions(e, "Purge"));
     const bool admin_read = OpIs(e, "AdminMailAccess");
-    const bool legacy = OpIn(e, {"Search-Mailbox", "New-MailboxSearch", "Set-MailboxSearch",
-                                 "Search-MailboxAuditLog", "New-MailboxAuditLogSearch",
-                                 "New-AdminAuditLogSearch", "Search-AdminAuditLog"});
+    const bool legacy = OpIn(
+        e, {"Search-Mailbox", "New-MailboxSearch", "Set-MailboxSearch", "Search-MailboxAuditLog",
+            "New-MailboxAuditLogSearch", "New-AdminAuditLogSearch", "Search-AdminAuditLog"});
     if (!search && !exported && !purged && !admin_read && !legacy && !action) return;
     // eDiscovery operators known from the baseline [48].
     if (e.time_ms < env_.baseline_end) operators_.insert(ctx.actor);
     if (!search && !exported && !purged && !admin_read && !legacy) return;
 
-    Incident& inc =
-        env_.incidents->Open(kSearchRule, Cat(ctx.actor, '|', DayOf(e.time_ms)));
+    Incident& inc = env_.incidents->Open(kSearchRule, Cat(ctx.actor, '|', DayOf(e.time_ms)));
     inc.Add(ctx);
     inc.List("operations", e.operation);
     std::string query(Param(e, "ContentMatchQuery"));

@@ -39,8 +39,8 @@ std::string StringAfter(const std::string& text, size_t pos, std::string_view ke
 }
 
 Severity ParseSeverity(std::string_view s) {
-  for (Severity v : {Severity::kInfo, Severity::kLow, Severity::kMedium, Severity::kHigh,
-                     Severity::kCritical}) {
+  for (Severity v :
+       {Severity::kInfo, Severity::kLow, Severity::kMedium, Severity::kHigh, Severity::kCritical}) {
     if (SeverityName(v) == s) return v;
   }
   ADD_FAILURE() << "unknown severity " << s;
@@ -112,8 +112,8 @@ class ScenarioTest : public AnalyzerTest {
 };
 
 std::string Describe(const Finding& f) {
-  return f.id + " " + f.rule + " " + std::string(SeverityName(f.severity)) + " " +
-         f.mailbox_upn + " " + f.title + " " + f.details_json;
+  return f.id + " " + f.rule + " " + std::string(SeverityName(f.severity)) + " " + f.mailbox_upn +
+         " " + f.title + " " + f.details_json;
 }
 
 TEST_F(ScenarioTest, BenignTenantRaisesNoHighOrCriticalFinding) {
@@ -156,8 +156,8 @@ TEST_F(ScenarioTest, BecAttackIsFoundCompletely) {
         found |= f.rule == e.rule && f.severity >= e.min_severity &&
                  (e.mailbox.empty() || f.mailbox_upn == e.mailbox);
       }
-      EXPECT_TRUE(found) << e.rule << " >= " << SeverityName(e.min_severity) << " on '"
-                         << e.mailbox << "' (geo " << with_geo << ")";
+      EXPECT_TRUE(found) << e.rule << " >= " << SeverityName(e.min_severity) << " on '" << e.mailbox
+                         << "' (geo " << with_geo << ")";
     }
     if (::testing::Test::HasFailure()) {
       for (const Finding& f : findings) ADD_FAILURE() << Describe(f);

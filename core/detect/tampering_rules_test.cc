@@ -24,9 +24,9 @@ class TamperingTest : public AnalyzerTest {
 };
 
 TEST_F(TamperingTest, AuditBypassIsCritical) {
-  const Event& e = Push(Cmdlet(kAfterBaseline, "Set-MailboxAuditBypassAssociation",
-                               "mallory@contoso.com", kEvilIp,
-                               {{"Identity", "mallory"}, {"AuditBypassEnabled", "True"}}));
+  const Event& e =
+      Push(Cmdlet(kAfterBaseline, "Set-MailboxAuditBypassAssociation", "mallory@contoso.com",
+                  kEvilIp, {{"Identity", "mallory"}, {"AuditBypassEnabled", "True"}}));
   auto f = OfRule(Run(), kAudit);
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kCritical);
@@ -78,18 +78,18 @@ TEST_F(TamperingTest, RoutineAuditChangesAreNotTampering) {
               {{"Identity", "cfo"}, {"AuditOwner", "@{Add=\"SearchQueryInitiated\"}"}}));
   Push(Cmdlet(kAfterBaseline, "Set-AdminAuditLogConfig", "admin@contoso.com", kOfficeIp,
               {{"UnifiedAuditLogIngestionEnabled", "True"}}));
-  Push(Cmdlet(kAfterBaseline, "Set-MailboxAuditBypassAssociation", "admin@contoso.com",
-              kOfficeIp, {{"Identity", "svc"}, {"AuditBypassEnabled", "True"}}))
+  Push(Cmdlet(kAfterBaseline, "Set-MailboxAuditBypassAssociation", "admin@contoso.com", kOfficeIp,
+              {{"Identity", "svc"}, {"AuditBypassEnabled", "True"}}))
       .result_status = "False";
   EXPECT_THAT(OfRule(Run(), kAudit), IsEmpty());
 }
 
 TEST_F(TamperingTest, SearchExportByNewOperatorIsHigh) {
-  const Event& search = Push(Cmdlet(kAfterBaseline, "New-ComplianceSearch", "mallory@contoso.com",
-                                    kEvilIp,
-                                    {{"Name", "q1"},
-                                     {"ExchangeLocation", "All"},
-                                     {"ContentMatchQuery", "subject:\"wire transfer\""}}));
+  const Event& search =
+      Push(Cmdlet(kAfterBaseline, "New-ComplianceSearch", "mallory@contoso.com", kEvilIp,
+                  {{"Name", "q1"},
+                   {"ExchangeLocation", "All"},
+                   {"ContentMatchQuery", "subject:\"wire transfer\""}}));
   const Event& exp = Push(Cmdlet(kAfterBaseline + 10 * kMinute, "New-ComplianceSearchAction",
                                  "mallory@contoso.com", kEvilIp,
                                  {{"SearchName", "q1"}, {"Export", ""}, {"Format", "FxStream"}}));

@@ -44,6 +44,17 @@ class Utf8Validator {
   // *bad_offset at the first invalid sequence (offset of its first byte).
   bool Feed(const unsigned char* p, size_t n, uint64_t offset, uint64_t* bad_offset) {
     for (size_t i = 0; i < n; ++i) {
+      if (need_ == 0) {
+        // Audit exports are nearly all ASCII: skip it eight bytes at a time
+        // (the byte loop alone was a few percent of an ingest).
+        while (i + 8 <= n) {
+          uint64_t word;
+          std::memcpy(&word, p + i, sizeof(word));
+          if ((word & 0x8080808080808080ull) != 0) break;
+          i += 8;
+        }
+        if (i == n) break;
+      }
       const unsigned char b = p[i];
       if (need_ == 0) {
         if (b < 0x80) continue;

@@ -11,6 +11,7 @@
 #include "core/base/codec.h"
 #include "core/base/json_writer.h"
 #include "core/base/status_macros.h"
+#include "core/ingest/coverage.h"
 
 namespace tern {
 namespace {
@@ -52,6 +53,15 @@ void WriteTime(JsonWriter& json, std::string_view key, TimeMs t) {
   } else {
     json.String(FormatRfc3339(t));
   }
+}
+
+void WriteWarning(JsonWriter& json, const Warning& w) {
+  json.BeginObject();
+  json.Key("kind").String(w.kind);
+  json.Key("source").String(w.source);
+  if (w.line != 0) json.Key("line").Uint(w.line);
+  json.Key("detail").String(w.detail);
+  json.EndObject();
 }
 
 void WriteEvidence(JsonWriter& json, const EvidenceRecord& r,
@@ -96,14 +106,7 @@ void WriteEvidence(JsonWriter& json, const EvidenceRecord& r,
   json.Key("run").Uint(r.run);
   json.Key("warning_count").Uint(r.warning_count);
   json.Key("warnings").BeginArray();
-  for (const Warning& w : r.warnings) {
-    json.BeginObject();
-    json.Key("kind").String(w.kind);
-    json.Key("source").String(w.source);
-    if (w.line != 0) json.Key("line").Uint(w.line);
-    json.Key("detail").String(w.detail);
-    json.EndObject();
-  }
+  for (const Warning& w : r.warnings) WriteWarning(json, w);
   json.EndArray();
   auto [begin, end] = children.equal_range(r.ordinal);
   if (r.is_container) {
@@ -111,6 +114,30 @@ void WriteEvidence(JsonWriter& json, const EvidenceRecord& r,
     for (auto it = begin; it != end; ++it) WriteEvidence(json, *it->second, children);
     json.EndArray();
   }
+  json.EndObject();
+}
+
+// The case as a whole in time: each source's window, holes between sources
+// and overlapping sources (core/ingest/coverage.h).
+void WriteCoverage(JsonWriter& json, const Coverage& coverage) {
+  json.Key("coverage").BeginObject();
+  WriteTime(json, "first_event", coverage.first);
+  WriteTime(json, "last_event", coverage.last);
+  json.Key("sources").BeginArray();
+  for (const CoverageWindow& w : coverage.windows) {
+    json.BeginObject();
+    json.Key("source").String(w.source);
+    json.Key("sha256").String(w.sha256);
+    json.Key("format").String(w.format);
+    WriteTime(json, "first_event", w.first);
+    WriteTime(json, "last_event", w.last);
+    json.Key("records").Uint(w.records);
+    json.EndObject();
+  }
+  json.EndArray();
+  json.Key("warnings").BeginArray();
+  for (const Warning& w : coverage.warnings) WriteWarning(json, w);
+  json.EndArray();
   json.EndObject();
 }
 
@@ -196,6 +223,7 @@ absl::Status WriteCustodyJson(CaseStore& store, const std::string& path) {
     if (r.parent == 0) WriteEvidence(json, r, children);
   }
   json.EndArray();
+  WriteCoverage(json, AnalyzeCoverage(evidence));
   json.EndObject();
   std::string text = json.Take();
   text.push_back('\n');

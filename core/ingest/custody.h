@@ -24,7 +24,9 @@ struct RunRecord {
   std::string host;
   std::string examiner;
   std::string case_id;
-  std::string outcome;  // "ok", "warnings", "failed"
+  // "ok", "warnings", "failed"; "running" while it runs, and "interrupted"
+  // once a later command finds it was killed.
+  std::string outcome;
 };
 
 // Allocates the next run number (persisted in the store's meta).

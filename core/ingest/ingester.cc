@@ -1,16 +1,22 @@
 #include "core/ingest/ingester.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <set>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "core/base/status_macros.h"
 #include "core/evidence/hasher.h"
 #include "core/evidence/text_decoder.h"
+#include "core/ingest/event_pipeline.h"
 
 namespace tern {
 namespace {
@@ -29,19 +35,65 @@ std::string NowRfc3339() {
   return FormatRfc3339(ms.count());
 }
 
+// Rolled-back items hold no rows any more; their counts stay zero.
+bool HoldsRows(const EvidenceRecord& record) {
+  return record.status != "interrupted" && record.status != "skipped-known-sha256";
+}
+
+// Adds `delta` to the stored count of `record` (and takes it from its
+// duplicates): the store reclassified rows of an item after the fact (see
+// CaseStore::TakeStoredCountChanges). This run's totals follow when the item
+// belongs to this run.
+void ApplyCountChange(int64_t delta, uint32_t run, EvidenceRecord* record, IngestSummary* summary) {
+  if (!HoldsRows(*record)) return;
+  record->records_stored += static_cast<uint64_t>(delta);
+  record->records_duplicate -= static_cast<uint64_t>(delta);
+  if (record->run == run) {
+    summary->records_stored += static_cast<uint64_t>(delta);
+    summary->records_duplicate -= static_cast<uint64_t>(delta);
+  }
+}
+
+// Sets the stored and duplicate counts of the records in `ordinals`, which
+// are already in the store, to what the store holds, and empties the set.
+// Counting from the store (rather than adding up changes) keeps custody
+// right even when a crash lost an earlier update of a record.
+absl::Status RecountStoredRecords(CaseStore* store, uint32_t run, std::set<uint32_t>* ordinals,
+                                  IngestSummary* summary) {
+  if (ordinals->empty()) return absl::OkStatus();
+  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> records, store->ListEvidence());
+  for (EvidenceRecord& record : records) {
+    if (ordinals->count(record.ordinal) == 0 || !HoldsRows(record)) continue;
+    TERN_ASSIGN_OR_RETURN(CaseStore::ItemCounts counts, store->CountItemRecords(record.ordinal));
+    if (counts.stored == record.records_stored && counts.duplicate == record.records_duplicate) {
+      continue;
+    }
+    if (record.run == run) {
+      summary->records_stored += counts.stored - record.records_stored;
+      summary->records_duplicate += counts.duplicate - record.records_duplicate;
+    }
+    record.records_stored = counts.stored;
+    record.records_duplicate = counts.duplicate;
+    TERN_RETURN_IF_ERROR(store->PutEvidence(record));
+  }
+  ordinals->clear();
+  return absl::OkStatus();
+}
+
 // Counts bytes as they are read, for progress reporting.
 class CountingStream : public ByteStream {
  public:
-  CountingStream(ByteStream* inner, uint64_t* counter) : inner_(inner), counter_(counter) {}
+  CountingStream(ByteStream* inner, std::atomic<uint64_t>* counter)
+      : inner_(inner), counter_(counter) {}
   absl::StatusOr<size_t> Read(char* buf, size_t n) override {
     absl::StatusOr<size_t> got = inner_->Read(buf, n);
-    if (got.ok()) *counter_ += *got;
+    if (got.ok()) counter_->fetch_add(*got, std::memory_order_relaxed);
     return got;
   }
 
  private:
   ByteStream* inner_;
-  uint64_t* counter_;
+  std::atomic<uint64_t>* counter_;
 };
 
 class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSink {
@@ -77,7 +129,9 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
     record.ingested_at = NowRfc3339();
     record.run = options_.run;
     record.status = "in-progress";
-    store_status_ = store_->PutEvidence(record);
+    // No fsync per item: what could need rolling back after a crash is
+    // written after this record and cannot survive without it.
+    store_status_ = store_->PutEvidenceUntilCommit(record);
     ordinals_[node.id] = record.ordinal;
     records_[node.id] = std::move(record);
     if (observer_ != nullptr && !node.is_container) observer_->OnItemStart(node.display);
@@ -109,7 +163,18 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
     ctx.events = this;
     ctx.warnings = this;
     ReplayStream replay(std::move(head), &text);
+    if (Threads() > 1) {
+      // Events are stored on a second thread, in parse order, while the
+      // parser goes on; everything is stored before this item ends.
+      pipeline_ = std::make_unique<EventPipeline>(
+          [this](Event event, std::string_view raw) { return Store(std::move(event), raw); });
+    }
     absl::Status parsed = parser->Parse(replay, ctx);
+    if (pipeline_ != nullptr) {
+      absl::Status stored = pipeline_->Finish();
+      pipeline_.reset();
+      if (parsed.ok()) parsed = stored;
+    }
     record.records_rejected += ctx.rejected;
     record.records_parsed += ctx.rejected;
     summary_->records_rejected += ctx.rejected;
@@ -160,6 +225,14 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
 
   // EventSink.
   absl::Status Accept(Event event, std::string_view raw) override {
+    if (pipeline_ != nullptr) return pipeline_->Push(std::move(event), raw);
+    return Store(std::move(event), raw);
+  }
+
+  // Adds one parsed event of the current item to the store and counts it.
+  // Runs on the pipeline's thread when there is one: it touches only the
+  // record counts and the store, never what the parsing thread updates.
+  absl::Status Store(Event event, std::string_view raw) {
     TERN_RETURN_IF_ERROR(store_status_);
     EvidenceRecord& record = *current_;
     event.provenance.evidence = record.ordinal;
@@ -172,6 +245,7 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       store_status_ = outcome.status();
       return store_status_;
     }
+    TakeCountChanges();
     ++record.records_parsed;
     ++summary_->records_parsed;
     if (*outcome == CaseStore::AddOutcome::kStored) {
@@ -190,20 +264,34 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       }
     }
     if (observer_ != nullptr && (summary_->records_parsed & 0x3ff) == 0) {
-      observer_->OnProgress(summary_->bytes + leaf_bytes_, summary_->records_parsed);
+      absl::MutexLock lock(&observer_mu_);
+      // Read by the parsing thread's counter; a progress line may lag.
+      observer_->OnProgress(summary_->bytes + leaf_bytes_.load(std::memory_order_relaxed),
+                            summary_->records_parsed);
     }
     return absl::OkStatus();
   }
 
-  // WarningSink (warnings raised while an item is open belong to it).
-  void Report(Warning warning) override { Report(std::move(warning), current_); }
+  // WarningSink. Warnings raised while an item is parsed belong to it; the
+  // walker's own (a nested archive beyond the depth limit, a skipped link or
+  // encrypted member) to the open node they name, so that they reach
+  // custody.json and findings.json too.
+  void Report(Warning warning) override {
+    EvidenceRecord* record = current_;
+    if (record == nullptr) record = OpenRecordNamed(warning.source);
+    Report(std::move(warning), record);
+  }
 
   absl::Status CommitFinished() {
     TERN_RETURN_IF_ERROR(store_status_);
     TERN_RETURN_IF_ERROR(store_->Commit());
-    for (EvidenceRecord& record : finished_) {
-      TERN_RETURN_IF_ERROR(store_->PutEvidence(record));
-    }
+    // Earlier items whose rows changed status first, while the items that
+    // changed them are still "in-progress": a crash in between rolls those
+    // back and recounts again.
+    TERN_RETURN_IF_ERROR(RecountStoredRecords(store_, options_.run, &recount_, summary_));
+    // One write for all of them: a folder of small files, or an archive of
+    // many members, must not pay an fsync per item.
+    TERN_RETURN_IF_ERROR(store_->PutEvidence(finished_));
     finished_.clear();
     bytes_since_commit_ = 0;
     return store_->Commit();
@@ -218,7 +306,50 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
         record->warnings.push_back(warning);
       }
     }
-    if (observer_ != nullptr) observer_->OnWarning(warning);
+    if (observer_ != nullptr) {
+      absl::MutexLock lock(&observer_mu_);
+      observer_->OnWarning(warning);
+    }
+  }
+
+  int Threads() const {
+    if (options_.threads > 0) return options_.threads;
+    const unsigned cores = std::thread::hardware_concurrency();
+    return cores > 0 ? static_cast<int>(cores) : 1;
+  }
+
+  // The open record whose node `source` names ("a.zip" or "a.zip!member"),
+  // the innermost one; nullptr if none.
+  EvidenceRecord* OpenRecordNamed(const std::string& source) {
+    EvidenceRecord* best = nullptr;
+    for (auto& [id, record] : records_) {
+      const std::string& d = record.display;
+      const bool names =
+          source == d || (source.size() > d.size() && source.compare(0, d.size(), d) == 0 &&
+                          source[d.size()] == '!');
+      if (names && (best == nullptr || d.size() > best->display.size())) best = &record;
+    }
+    return best;
+  }
+
+  // Applies the store's reclassifications of earlier rows: at once to the
+  // records still in memory; those already in the store are recounted at
+  // the next commit.
+  void TakeCountChanges() {
+    for (const auto& [ordinal, delta] : store_->TakeStoredCountChanges()) {
+      EvidenceRecord* record = nullptr;
+      for (auto& [id, open] : records_) {
+        if (open.ordinal == ordinal) record = &open;
+      }
+      for (EvidenceRecord& done : finished_) {
+        if (done.ordinal == ordinal) record = &done;
+      }
+      if (record != nullptr) {
+        ApplyCountChange(delta, options_.run, record, summary_);
+      } else {
+        recount_.insert(ordinal);
+      }
+    }
   }
 
   // An item whose bytes are already in the case contributes nothing: its
@@ -239,6 +370,7 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       return false;
     }
     store_status_ = store_->RollbackEvidence(record.ordinal);
+    TakeCountChanges();
     summary_->records_duplicate -= std::min(summary_->records_duplicate, record.records_duplicate);
     summary_->records_parsed -= std::min(summary_->records_parsed, record.records_parsed);
     summary_->records_rejected -= std::min(summary_->records_rejected, record.records_rejected);
@@ -268,8 +400,16 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
   std::unordered_map<int, EvidenceRecord> records_;
   std::unordered_map<std::string, uint32_t> shas_this_walk_;
   std::vector<EvidenceRecord> finished_;
+  std::set<uint32_t> recount_;  // records in the store whose rows changed status
   EvidenceRecord* current_ = nullptr;
-  uint64_t leaf_bytes_ = 0;
+  // Bytes of leaves read so far; written by the parsing thread, read for
+  // progress by the store thread.
+  std::atomic<uint64_t> leaf_bytes_{0};
+  // Set while an item's events are stored on a second thread.
+  std::unique_ptr<EventPipeline> pipeline_;
+  // The observer is not thread-safe; warnings and progress may come from
+  // the parsing and the storing thread.
+  absl::Mutex observer_mu_;
   uint64_t bytes_since_commit_ = 0;
 };
 
@@ -316,6 +456,7 @@ Ingester::Ingester(CaseStore* store, const ParserRegistry* registry, IngestOptio
 absl::Status Ingester::RecoverInterrupted() {
   TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> records, store_->ListEvidence());
   bool changed = false;
+  std::set<uint32_t> recount;
   for (EvidenceRecord& record : records) {
     if (record.status != "in-progress") continue;
     TERN_RETURN_IF_ERROR(store_->RollbackEvidence(record.ordinal));
@@ -325,7 +466,10 @@ absl::Status Ingester::RecoverInterrupted() {
     TERN_RETURN_IF_ERROR(store_->PutEvidence(record));
     ++summary_.rolled_back;
     changed = true;
+    // Rows the interrupted item had taken over stand alone again.
+    for (const auto& [ordinal, delta] : store_->TakeStoredCountChanges()) recount.insert(ordinal);
   }
+  TERN_RETURN_IF_ERROR(RecountStoredRecords(store_, options_.run, &recount, &summary_));
   if (changed) TERN_RETURN_IF_ERROR(store_->Commit());
   return absl::OkStatus();
 }

@@ -38,6 +38,10 @@ struct IngestOptions {
   // Largest record a parser accepts (ParseContext::max_record_bytes).
   // Default: 0, each format's own cap.
   uint64_t max_record_bytes = 0;
+  // 1: parse and store on the calling thread. 2 or more (0: one per core):
+  // store on a second thread while the next records are parsed. The store's
+  // contents and every count are the same either way. Default: 1.
+  int threads = 1;
 };
 
 struct IngestSummary {

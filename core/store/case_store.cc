@@ -3,6 +3,7 @@
 // store_keys.cc.
 #include "core/store/case_store.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdarg>
 #include <filesystem>
@@ -21,6 +22,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/memtablerep.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 
@@ -51,18 +53,11 @@ bool Supported(rocksdb::CompressionType type) {
   return false;
 }
 
-// LZ4 for every level that ingest writes (cheap on 2 cores); ZSTD where data
-// settles for good, since raw record text compresses several-fold. Falls
-// back to whatever this librocksdb was built with.
+// LZ4 (cheap on 2 cores), or whatever this librocksdb was built with.
 rocksdb::CompressionType FastCompression() {
   if (Supported(rocksdb::kLZ4Compression)) return rocksdb::kLZ4Compression;
   if (Supported(rocksdb::kSnappyCompression)) return rocksdb::kSnappyCompression;
   return rocksdb::kNoCompression;
-}
-
-rocksdb::CompressionType StrongCompression() {
-  if (Supported(rocksdb::kZSTD)) return rocksdb::kZSTD;
-  return FastCompression();
 }
 
 rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache) {
@@ -70,10 +65,11 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   // Large memtables: bulk ingest flushes rarely and writes big L0 files.
   o.write_buffer_size = 64 << 20;
   o.level_compaction_dynamic_level_bytes = true;
+  // LZ4 at every level, the bottom one too: ZSTD there made the store 15%
+  // smaller but cost about a sixth of a 500k-record run's CPU (compaction
+  // recompresses the random-keyed families again and again during bulk
+  // ingest), docs/BENCHMARKS.md.
   o.compression = FastCompression();
-  if (c == store_internal::kEvents || c == store_internal::kRaw) {
-    o.bottommost_compression = StrongCompression();
-  }
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   // Point lookups (dedup on every AddEvent, copy existence, raw/meta reads)
@@ -81,6 +77,23 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   if (c == store_internal::kIds || c == store_internal::kCopies || c == store_internal::kRaw ||
       c == store_internal::kMeta) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  if (c == store_internal::kIds) {
+    // Every AddEvent looks its id up, and a new id (the common case) would
+    // otherwise walk the memtable's skip list to find nothing.
+    o.memtable_prefix_bloom_size_ratio = 0.05;
+    o.memtable_whole_key_filtering = true;
+  }
+  if (c == store_internal::kIdxMailbox || c == store_internal::kIdxIp ||
+      c == store_internal::kIdxActor || c == store_internal::kIdxOperation ||
+      c == store_internal::kByEvid) {
+    // Written on every event, read only after a Commit() (search, reports)
+    // or once per rollback (by_evid): an unsorted vector takes inserts in
+    // O(1) and is sorted once, by the flush thread, instead of a skip list
+    // insert per entry on the writer's thread. A point read of an unflushed
+    // vector sorts a copy of it, so nothing may Get() from these families
+    // during an ingest.
+    o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
   }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
@@ -134,6 +147,9 @@ absl::Status CaseStore::Impl::WriteBulk(rocksdb::WriteBatch* batch) {
     s = batch->Put(H(store_internal::kMeta), store_internal::kMetaCopyCount,
                    std::to_string(copy_count.load()));
   }
+  if (s.ok() && synthetic_seen) {
+    s = batch->Put(H(store_internal::kMeta), store_internal::kMetaSyntheticSeen, "1");
+  }
   if (s.ok()) {
     rocksdb::WriteOptions wo;
     wo.disableWAL = true;  // made durable by the flush in Commit()
@@ -144,19 +160,85 @@ absl::Status CaseStore::Impl::WriteBulk(rocksdb::WriteBatch* batch) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// The operations of a batch, as slices into it, so they can be replayed in
+// key order. Only Put and Delete are collected: both commute across keys,
+// and a stable sort keeps the order of operations on one key. Anything else
+// (a range delete spans keys) makes Iterate fail and the batch is written
+// as it is.
+class BatchOps : public rocksdb::WriteBatch::Handler {
+ public:
+  struct Op {
+    uint32_t cf;
+    bool is_delete;
+    rocksdb::Slice key;
+    rocksdb::Slice value;
+  };
+  rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
+                        const rocksdb::Slice& value) override {
+    ops.push_back(Op{cf, false, key, value});
+    return rocksdb::Status::OK();
+  }
+  rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
+    ops.push_back(Op{cf, true, key, rocksdb::Slice()});
+    return rocksdb::Status::OK();
+  }
+  std::vector<Op> ops;
+};
+
+}  // namespace
+
+absl::Status CaseStore::Impl::SortedWrite(rocksdb::WriteBatch* batch) {
+  // Memtable inserts dominate bulk ingest, and a skip list insert is cheap
+  // only next to the previous one: record ids and index values arrive in
+  // random order, so each family's entries go in sorted (several times fewer
+  // cycles per insert on the 64 MB memtables).
+  BatchOps collected;
+  collected.ops.reserve(batch->Count());
+  if (!batch->Iterate(&collected).ok()) return WriteBulk(batch);
+  std::stable_sort(collected.ops.begin(), collected.ops.end(),
+                   [](const BatchOps::Op& a, const BatchOps::Op& b) {
+                     if (a.cf != b.cf) return a.cf < b.cf;
+                     return a.key.compare(b.key) < 0;
+                   });
+  rocksdb::WriteBatch sorted(batch->GetDataSize() + 256);
+  rocksdb::ColumnFamilyHandle* handle = nullptr;
+  for (const BatchOps::Op& op : collected.ops) {
+    if (handle == nullptr || handle->GetID() != op.cf) {
+      handle = nullptr;
+      for (rocksdb::ColumnFamilyHandle* h : cf) {
+        if (h != nullptr && h->GetID() == op.cf) handle = h;
+      }
+      for (rocksdb::ColumnFamilyHandle* h : extra) {
+        if (h->GetID() == op.cf) handle = h;
+      }
+      if (handle == nullptr) return WriteBulk(batch);
+    }
+    const rocksdb::Status s =
+        op.is_delete ? sorted.Delete(handle, op.key) : sorted.Put(handle, op.key, op.value);
+    if (!s.ok()) return Err(s, "sorting a batch");
+  }
+  return WriteBulk(&sorted);
+}
+
 absl::Status CaseStore::Impl::WritePending() {
-  absl::Status status = WriteBulk(&pending);
+  absl::Status status = SortedWrite(&pending);
   pending.Clear();
   pending_records = 0;
   pending_ids.clear();
+  pending_fps.clear();
   return status;
 }
 
-absl::Status CaseStore::Impl::WriteSmall(rocksdb::WriteBatch* batch) {
+absl::Status CaseStore::Impl::WriteSmall(rocksdb::WriteBatch* batch, bool until_commit) {
   TERN_RETURN_IF_ERROR(RequireWritable());
   TERN_RETURN_IF_ERROR(WritePending());
   rocksdb::WriteOptions wo;
-  if (unflushed) {
+  if (until_commit) {
+    wo.disableWAL = true;
+    unflushed = true;
+  } else if (unflushed) {
     // Keep write order intact across a crash: a WAL write replayed on
     // recovery must not outlive the unflushed bulk data written before it.
     wo.disableWAL = true;
@@ -215,6 +297,9 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
   opts.create_if_missing = (mode == StoreMode::kReadWrite);
   opts.create_missing_column_families = (mode == StoreMode::kReadWrite && !existed);
   opts.atomic_flush = true;
+  // One writer thread; and the vector memtables above cannot take
+  // concurrent inserts.
+  opts.allow_concurrent_memtable_write = false;
   opts.max_background_jobs = 2;
   opts.db_write_buffer_size = size_t{256} << 20;  // cap on all memtables together
   opts.keep_log_file_num = 3;
@@ -303,6 +388,9 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     }
   }
   for (int c = 0; c < kNumCfs; ++c) {
+    // Stores made before cross-format de-duplication lack fingerprints; a
+    // writer adds them below, readers do not need them.
+    if (c == store_internal::kFingerprints) continue;
     if (impl->cf[c] == nullptr) {
       return absl::DataLossError(
           absl::StrCat("case store at ", dir, " lacks column family ", kCfNames[c]));
@@ -325,9 +413,21 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     return absl::DataLossError(
         absl::StrCat("case store at ", dir, " has an impossible next evidence ordinal"));
   }
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> synthetic,
+                        impl->Get(store_internal::kMeta, store_internal::kMetaSyntheticSeen));
   impl->event_count = event_count;
   impl->copy_count = copy_count;
   impl->next_ordinal = next_ordinal == 0 ? 1 : static_cast<uint32_t>(next_ordinal);
+  impl->synthetic_seen = synthetic.has_value() && *synthetic == "1";
+  if (impl->cf[store_internal::kFingerprints] == nullptr && mode == StoreMode::kReadWrite) {
+    rocksdb::ColumnFamilyHandle* h = nullptr;
+    TERN_RETURN_IF_ERROR(store_internal::FromRocks(
+        impl->db->CreateColumnFamily(CfOptions(store_internal::kFingerprints, cache),
+                                     kCfNames[store_internal::kFingerprints], &h),
+        dir, "adding the fingerprints column family"));
+    impl->cf[store_internal::kFingerprints] = h;
+    TERN_RETURN_IF_ERROR(impl->BackfillFingerprints());
+  }
   return std::unique_ptr<CaseStore>(new CaseStore(std::move(impl)));
 }
 
@@ -357,12 +457,32 @@ absl::StatusOr<uint32_t> CaseStore::AllocateEvidenceOrdinal() {
       impl_->Err(b.Put(impl_->H(store_internal::kMeta), store_internal::kMetaNextOrdinal,
                        std::to_string(ordinal + 1)),
                  "allocating an evidence ordinal"));
-  TERN_RETURN_IF_ERROR(impl_->WriteSmall(&b));
+  // Without an fsync: an ordinal matters only once a record carries it, and
+  // that record cannot outlive this write (the store is a prefix).
+  TERN_RETURN_IF_ERROR(impl_->WriteSmall(&b, /*until_commit=*/true));
   impl_->next_ordinal = ordinal + 1;
   return ordinal;
 }
 
 absl::Status CaseStore::PutEvidence(const EvidenceRecord& record) {
+  return PutEvidence(std::vector<EvidenceRecord>{record});
+}
+
+absl::Status CaseStore::PutEvidence(const std::vector<EvidenceRecord>& records) {
+  rocksdb::WriteBatch b;
+  for (const EvidenceRecord& record : records) {
+    if (record.ordinal == 0) {
+      return absl::InvalidArgumentError("evidence record without an ordinal");
+    }
+    TERN_RETURN_IF_ERROR(
+        impl_->Err(b.Put(impl_->H(store_internal::kEvidence),
+                         store_internal::EvidenceKey(record.ordinal), EncodeEvidence(record)),
+                   "writing evidence"));
+  }
+  return impl_->WriteSmall(&b);
+}
+
+absl::Status CaseStore::PutEvidenceUntilCommit(const EvidenceRecord& record) {
   if (record.ordinal == 0) {
     return absl::InvalidArgumentError("evidence record without an ordinal");
   }
@@ -371,7 +491,7 @@ absl::Status CaseStore::PutEvidence(const EvidenceRecord& record) {
       impl_->Err(b.Put(impl_->H(store_internal::kEvidence),
                        store_internal::EvidenceKey(record.ordinal), EncodeEvidence(record)),
                  "writing evidence"));
-  return impl_->WriteSmall(&b);
+  return impl_->WriteSmall(&b, /*until_commit=*/true);
 }
 
 absl::StatusOr<std::vector<EvidenceRecord>> CaseStore::ListEvidence() {
@@ -409,6 +529,16 @@ absl::Status CaseStore::RollbackEvidence(uint32_t ordinal) {
 }
 
 absl::Status CaseStore::Commit() { return impl_->Commit(); }
+
+absl::StatusOr<CaseStore::ItemCounts> CaseStore::CountItemRecords(uint32_t ordinal) {
+  return impl_->CountItemRecords(ordinal);
+}
+
+std::map<uint32_t, int64_t> CaseStore::TakeStoredCountChanges() {
+  std::map<uint32_t, int64_t> changes;
+  changes.swap(impl_->stored_changes);
+  return changes;
+}
 
 absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
                                    const std::function<bool(const Event&)>& fn) {

@@ -8,7 +8,8 @@
 //   copies     record_id + be32(ord) + be64(line) -> record_index + (raw bytes and
 //              EncodeEvent of the copy if its bytes differ, else "" and "")
 //   by_evid    be32(ord) + record_id           -> ""   (rollback of an item: the
-//              item stored the record, or holds copies of it, or both)
+//              item stored the record, or holds copies of it, or both; an
+//              entry may outlive its copies after a cross-format move)
 //   idx_mailbox / idx_ip / idx_actor / idx_operation
 //              lower(value) + '\0' + be(time) + record_id -> ""
 //              (NUL and \x01 in a value are escaped as \x01\x01 and \x01\x02)
@@ -16,6 +17,22 @@
 //   derived    kind + '\0' + key               -> opaque (sessions, findings)
 //   meta       text key                        -> text value (schema version,
 //              event and copy counters, next evidence ordinal, ...)
+//   fingerprints  'g'|'u' + lower(mailbox GUID|UPN) + '\0' + lower(operation)
+//              + '\0' + be(second) + lower(client IP) + '\0' + record_id
+//              -> flags + owner   (cross-format de-duplication, below)
+//
+// Cross-format de-duplication. Search-MailboxAuditLog rows carry no UAL Id;
+// the ingester gives them a content id and kFlagSyntheticId. Such a row is
+// the same action as a UAL record of the same mailbox (GUID when both carry
+// one, else owner UPN, compared lower-case), operation, second and client
+// IP. AddEvent records it as a copy of the smallest such record id; a UAL
+// record added later takes over the rows it matches (their event is removed
+// from the events and indexes and becomes copies of it), and a rollback hands
+// them on or stores them as their own event again. The owner is always the
+// smallest matching id, so the case holds the same events and copies in
+// whatever order exports are added or rolled back. Limitation: two rows of
+// one item that start on the same line (a one-line XML file) and join the
+// same record share one copy entry (the copy key is item + line).
 //
 // Bulk ingest writes batches without a WAL and makes them durable in Commit()
 // (flush), so a finished ingest survives a crash without paying an fsync per
@@ -37,6 +54,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,10 +93,20 @@ class CaseStore {
   absl::StatusOr<std::optional<std::string>> GetMeta(std::string_view key);
 
   // --- evidence (chain of custody)
-  // Allocates the next evidence ordinal (1, 2, ...), persisted.
+  // Allocates the next evidence ordinal (1, 2, ...), persisted with the
+  // next Commit() (or with any record written after it).
   absl::StatusOr<uint32_t> AllocateEvidenceOrdinal();
   // Inserts or replaces the record with record.ordinal.
   absl::Status PutEvidence(const EvidenceRecord& record);
+  // Inserts or replaces each of `records`, in one write (one fsync).
+  absl::Status PutEvidence(const std::vector<EvidenceRecord>& records);
+  // Like PutEvidence, but without the WAL or an fsync: the record persists
+  // with the next Commit(), or with any earlier flush that persists a write
+  // made after it (the store on disk is a prefix of what was written). For
+  // "in-progress" records, which matter after a crash only if the events
+  // written after them survived; an archive of a million empty members
+  // must not cost a million fsyncs.
+  absl::Status PutEvidenceUntilCommit(const EvidenceRecord& record);
   // All records, by ordinal.
   absl::StatusOr<std::vector<EvidenceRecord>> ListEvidence();
   // The ordinal of a leaf item with status "ingested" and this SHA-256, or 0.
@@ -99,6 +127,21 @@ class CaseStore {
   absl::Status RollbackEvidence(uint32_t ordinal);
   // Writes pending batches and flushes, so everything so far survives a crash.
   absl::Status Commit();
+  // Side effects on other items' records since the last call: a stored row
+  // absorbed by a later UAL record (-1 for its item), or restored, or a copy
+  // promoted by a rollback (+1). Per evidence ordinal, the net change of the
+  // item's stored count (its duplicate count changes by the opposite); an
+  // item whose changes cancel out is listed with 0.
+  std::map<uint32_t, int64_t> TakeStoredCountChanges();
+  // How many records of evidence `ordinal` the case holds as stored events
+  // and as duplicate copies, counted from the store itself (so it is right
+  // after a crash too). Reads committed and pending data; O(records of the
+  // item).
+  struct ItemCounts {
+    uint64_t stored = 0;
+    uint64_t duplicate = 0;
+  };
+  absl::StatusOr<ItemCounts> CountItemRecords(uint32_t ordinal);
 
   // --- reads (see the committed state)
   // Calls fn for each event with from <= time < to, in (time, record_id)

@@ -2,7 +2,9 @@
 // RollbackEvidence (remove an item's events and copies, promoting a copy of
 // another item where one exists).
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -62,7 +64,8 @@ absl::Status CaseStore::Impl::PutStored(const Event& e, std::string_view raw,
   for (const auto& [c, value] : IndexValues(e)) {
     if (s.ok()) s = b->Put(H(c), store_internal::IndexKey(value, e.time_ms, id), rocksdb::Slice());
   }
-  return Err(s, "batching an event");
+  TERN_RETURN_IF_ERROR(Err(s, "batching an event"));
+  return PutFingerprints(e, "", b);
 }
 
 absl::Status CaseStore::Impl::DeleteStored(const Event& e, rocksdb::WriteBatch* b) {
@@ -74,7 +77,8 @@ absl::Status CaseStore::Impl::DeleteStored(const Event& e, rocksdb::WriteBatch* 
   for (const auto& [c, value] : IndexValues(e)) {
     if (s.ok()) s = b->Delete(H(c), store_internal::IndexKey(value, e.time_ms, id));
   }
-  return Err(s, "batching a deletion");
+  TERN_RETURN_IF_ERROR(Err(s, "batching a deletion"));
+  return DeleteFingerprints(e, b);
 }
 
 absl::Status CaseStore::Impl::MaybeWritePending() {
@@ -97,12 +101,30 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
   // unwritten batch sends the batch first (rare: duplicates close together).
   if (pending_ids.contains(Av(id))) TERN_RETURN_IF_ERROR(WritePending());
 
+  // A row without an id of its own is first matched against UAL records.
+  const std::vector<std::string> prefixes = store_internal::FingerprintPrefixes(e);
+  const bool synthetic = (e.flags & kFlagSyntheticId) != 0;
+  if (synthetic && !prefixes.empty()) {
+    TERN_RETURN_IF_ERROR(WritePendingIfFiled(prefixes));
+    TERN_ASSIGN_OR_RETURN(std::string owner, FindOwner(e, prefixes));
+    if (!owner.empty()) return AddAbsorbed(e, raw, owner, prefixes);
+  }
+
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, id));
   if (!time.has_value()) {
+    // A new UAL record takes over the rows it matches. Until the case has
+    // seen any such row there is nothing to look for.
+    if (!synthetic && synthetic_seen && !prefixes.empty()) {
+      TERN_RETURN_IF_ERROR(WritePendingIfFiled(prefixes));
+      TERN_ASSIGN_OR_RETURN(bool claimed, StoreAndClaim(e, raw, prefixes));
+      if (claimed) return AddOutcome::kStored;
+    }
     TERN_RETURN_IF_ERROR(PutStored(e, raw, &pending));
     ++event_count;
     ++pending_records;
     pending_ids.insert(id);
+    for (const std::string& p : prefixes) pending_fps.insert(p);
+    if (synthetic && !prefixes.empty()) synthetic_seen = true;
     TERN_RETURN_IF_ERROR(MaybeWritePending());
     return AddOutcome::kStored;
   }
@@ -167,14 +189,37 @@ absl::Status CaseStore::Impl::RollbackRecord(std::string_view record_id, uint32_
                                              rocksdb::WriteBatch* b) {
   rocksdb::ColumnFamilyHandle* copies_cf = H(store_internal::kCopies);
   TERN_ASSIGN_OR_RETURN(std::vector<CopyEntry> copies, ReadCopies(record_id));
-  std::vector<CopyEntry> remaining;  // still in (ordinal, line) order
+  // Copies are the same record seen again, or rows of another format
+  // absorbed into it (they carry their own content id; see
+  // case_store_fingerprints.cc).
+  std::vector<CopyEntry> remaining;  // same record, still in (ordinal, line) order
+  std::vector<CopyEntry> absorbed;   // absorbed rows of other items
+  std::set<std::string> absorbed_ids;
+  std::map<std::string, Event> departed;  // absorbed groups that lost rows here
   for (CopyEntry& c : copies) {
+    std::optional<Event> row;
+    if (!c.value.event.empty()) {
+      absl::StatusOr<Event> decoded = DecodeEvent(c.value.event);
+      if (!decoded.ok()) {
+        return absl::DataLossError(absl::StrCat("case store at ", dir, ": copy of ", Av(record_id),
+                                                ": ", decoded.status().message()));
+      }
+      if (decoded->record_id != record_id) row = *std::move(decoded);
+    }
     if (c.ordinal == ordinal) {
       TERN_RETURN_IF_ERROR(Err(b->Delete(copies_cf, c.key), "batching a deletion"));
       --copy_count;
+      if (row.has_value()) departed.emplace(row->record_id, *std::move(row));
+    } else if (row.has_value()) {
+      absorbed_ids.insert(row->record_id);
+      absorbed.push_back(std::move(c));
     } else {
       remaining.push_back(std::move(c));
     }
+  }
+  // A group whose last row went takes its fingerprint with it.
+  for (const auto& [id, row] : departed) {
+    if (absorbed_ids.count(id) == 0) TERN_RETURN_IF_ERROR(DeleteFingerprints(row, b));
   }
 
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, record_id));
@@ -198,15 +243,33 @@ absl::Status CaseStore::Impl::RollbackRecord(std::string_view record_id, uint32_
 
   TERN_RETURN_IF_ERROR(DeleteStored(*stored, b));
   --event_count;
-  if (remaining.empty()) return absl::OkStatus();
+  if (!remaining.empty()) TERN_RETURN_IF_ERROR(Promote(record_id, *stored, *old_raw, remaining, b));
+  if (absorbed.empty()) return absl::OkStatus();
 
+  // The rows this record owned need a new owner, or stand alone again. That
+  // choice reads the fingerprints as they are once this record has left (or
+  // changed), so the batch goes first.
+  for (const CopyEntry& c : absorbed) {
+    TERN_RETURN_IF_ERROR(Err(b->Delete(copies_cf, c.key), "batching a deletion"));
+    --copy_count;
+  }
+  TERN_RETURN_IF_ERROR(WriteBulk(b));
+  b->Clear();
+  return Rehome(std::move(absorbed));
+}
+
+absl::Status CaseStore::Impl::Promote(std::string_view record_id, const Event& stored,
+                                      const std::string& old_raw,
+                                      const std::vector<CopyEntry>& remaining,
+                                      rocksdb::WriteBatch* b) {
+  rocksdb::ColumnFamilyHandle* copies_cf = H(store_internal::kCopies);
   // The earliest surviving copy (lowest ordinal, then line) becomes the
   // stored event: its own normalized form and bytes when it had different
   // bytes, else the departing event's with the copy's provenance.
   const CopyEntry& top = remaining.front();
   Event promoted;
   if (top.value.event.empty()) {
-    promoted = *stored;
+    promoted = stored;
   } else {
     absl::StatusOr<Event> decoded = DecodeEvent(top.value.event);
     if (!decoded.ok()) {
@@ -217,23 +280,24 @@ absl::Status CaseStore::Impl::RollbackRecord(std::string_view record_id, uint32_
     promoted.record_id = std::string(record_id);
   }
   promoted.provenance = {top.ordinal, top.line, top.value.record_index};
-  const std::string& new_raw = top.value.raw.empty() ? *old_raw : top.value.raw;
+  const std::string& new_raw = top.value.raw.empty() ? old_raw : top.value.raw;
   TERN_RETURN_IF_ERROR(PutStored(promoted, new_raw, b));
   TERN_RETURN_IF_ERROR(Err(b->Delete(copies_cf, top.key), "batching a deletion"));
   ++event_count;
   --copy_count;
+  ++stored_changes[top.ordinal];
 
   // Other copies described themselves relative to the departing bytes; keep
   // "empty means same as stored" true against the new stored bytes.
   for (size_t i = 1; i < remaining.size(); ++i) {
     const CopyEntry& c = remaining[i];
-    const std::string& bytes = c.value.raw.empty() ? *old_raw : c.value.raw;
+    const std::string& bytes = c.value.raw.empty() ? old_raw : c.value.raw;
     CopyValue v;
     v.record_index = c.value.record_index;
     if (bytes != new_raw) {
       v.raw = bytes;
       if (c.value.event.empty()) {
-        Event e = *stored;
+        Event e = stored;
         e.provenance = {c.ordinal, c.line, c.value.record_index};
         v.event = EncodeEvent(e);
       } else {
@@ -246,6 +310,43 @@ absl::Status CaseStore::Impl::RollbackRecord(std::string_view record_id, uint32_
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<CaseStore::ItemCounts> CaseStore::Impl::CountItemRecords(uint32_t ordinal) {
+  // Reads below see the database only.
+  TERN_RETURN_IF_ERROR(WritePending());
+  const std::string prefix = store_internal::EvidenceKey(ordinal);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), H(store_internal::kByEvid)));
+  ItemCounts counts;
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    const std::string_view key = Sv(it->key());
+    if (key.substr(0, prefix.size()) != prefix) break;
+    const std::string_view id = key.substr(prefix.size());
+    TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, id));
+    if (time.has_value()) {
+      TERN_ASSIGN_OR_RETURN(std::optional<std::string> encoded,
+                            Get(store_internal::kEvents, *time + std::string(id)));
+      if (!encoded.has_value()) {
+        return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
+                                                " is indexed but its event is missing"));
+      }
+      absl::StatusOr<Event> e = DecodeEvent(*encoded);
+      if (!e.ok()) {
+        return absl::DataLossError(absl::StrCat("case store at ", dir, ": event ", Av(id), ": ",
+                                                e.status().message()));
+      }
+      if (e->provenance.evidence == ordinal) ++counts.stored;
+    }
+    // An entry may be stale (its copies moved to another record); only the
+    // copies themselves count.
+    TERN_ASSIGN_OR_RETURN(std::vector<CopyEntry> copies, ReadCopies(id));
+    for (const CopyEntry& c : copies) {
+      if (c.ordinal == ordinal) ++counts.duplicate;
+    }
+  }
+  TERN_RETURN_IF_ERROR(Err(it->status(), "scanning evidence entries"));
+  return counts;
 }
 
 absl::Status CaseStore::Impl::RollbackEvidence(uint32_t ordinal) {

@@ -6,8 +6,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,11 +43,12 @@ enum Cf : int {
   kEvidence,
   kDerived,
   kMeta,
+  kFingerprints,
   kNumCfs,
 };
 inline constexpr const char* kCfNames[kNumCfs] = {
     "default", "events",    "raw",           "ids",      "copies",  "by_evid", "idx_mailbox",
-    "idx_ip",  "idx_actor", "idx_operation", "evidence", "derived", "meta"};
+    "idx_ip",  "idx_actor", "idx_operation", "evidence", "derived", "meta",    "fingerprints"};
 Cf IndexCf(StoreIndex index);
 
 // Reserved meta keys; PutMeta refuses them so callers cannot corrupt them.
@@ -52,6 +56,9 @@ inline constexpr char kMetaSchemaVersion[] = "schema_version";
 inline constexpr char kMetaEventCount[] = "event_count";
 inline constexpr char kMetaCopyCount[] = "copy_count";
 inline constexpr char kMetaNextOrdinal[] = "next_evidence_ordinal";
+// "1" once any event without its own record id has a fingerprint entry; until
+// then a new UAL record has nothing to absorb and skips the fingerprint scan.
+inline constexpr char kMetaSyntheticSeen[] = "synthetic_seen";
 bool IsReservedMetaKey(std::string_view key);
 
 // Debian's Abseil 20220623 has its own string_view type; this bridges
@@ -94,6 +101,31 @@ struct CopyValue {
 std::string EncodeCopyValue(const CopyValue& v);
 absl::StatusOr<CopyValue> DecodeCopyValue(std::string_view bytes);
 
+// fingerprints: kind + Escape(lower(mailbox)) + '\0' + Escape(lower(operation))
+// + '\0' + be64(time floored to the second) + Escape(lower(client_ip)) + '\0'
+// + record_id -> EncodeFingerprint. Kind 'g' keys the mailbox GUID, 'u' the
+// owner UPN; an event has an entry under each it carries. Only events with a
+// time, an operation and a mailbox have fingerprints.
+//
+// The prefixes (everything before record_id) under which `e` is filed: none,
+// one or two, 'g' first.
+std::vector<std::string> FingerprintPrefixes(const Event& e);
+struct FingerprintValue {
+  bool synthetic = false;  // the event has a content id (kFlagSyntheticId)
+  bool has_guid = false;   // the event carries a mailbox GUID
+  // Synthetic events only: the UAL record this group of rows is a copy of,
+  // "" while the rows stand as their own event.
+  std::string owner;
+};
+std::string EncodeFingerprint(const FingerprintValue& v);
+absl::StatusOr<FingerprintValue> DecodeFingerprint(std::string_view bytes);
+// Whether two events filed under the same prefix of `kind` describe the same
+// action: a GUID match always does; a UPN match only when at least one side
+// lacks a GUID (two different GUIDs are two mailboxes, whatever the UPN).
+inline bool FingerprintsMatch(char kind, bool a_has_guid, bool b_has_guid) {
+  return kind == 'g' || !(a_has_guid && b_has_guid);
+}
+
 // One copies entry as read back.
 struct CopyEntry {
   std::string key;
@@ -129,8 +161,16 @@ struct CaseStore::Impl {
   rocksdb::WriteBatch pending;
   size_t pending_records = 0;
   absl::flat_hash_set<std::string> pending_ids;
+  // Likewise the fingerprint prefixes the batch files entries under, so a
+  // fingerprint scan can read the database alone.
+  absl::flat_hash_set<std::string> pending_fps;
   // True when RocksDB holds WAL-less writes that no flush has persisted yet.
   bool unflushed = false;
+  // kMetaSyntheticSeen; never reset (a conservative hint, not a count).
+  bool synthetic_seen = false;
+  // Net change of each evidence item's stored count caused by side effects
+  // (see CaseStore::TakeStoredCountChanges).
+  std::map<uint32_t, int64_t> stored_changes;
 
   std::atomic<uint64_t> event_count{0};
   std::atomic<uint64_t> copy_count{0};
@@ -153,14 +193,17 @@ struct CaseStore::Impl {
   // Hands `batch` to RocksDB without the WAL, together with the current
   // counters, so data and counts always persist together.
   absl::Status WriteBulk(rocksdb::WriteBatch* batch);
-  // WriteBulk(pending) when it holds anything.
+  // WriteBulk of `batch` with each family's operations in key order.
+  absl::Status SortedWrite(rocksdb::WriteBatch* batch);
+  // SortedWrite(pending) when it holds anything.
   absl::Status WritePending();
   absl::Status MaybeWritePending();
   // A small metadata write (meta, evidence, derived). Durable on return when
   // no bulk data is outstanding (WAL, synced); otherwise it joins the bulk
   // stream without a WAL and becomes durable with it at Commit(), so a crash
-  // never keeps a later write while losing an earlier one.
-  absl::Status WriteSmall(rocksdb::WriteBatch* batch);
+  // never keeps a later write while losing an earlier one. `until_commit`
+  // joins the bulk stream even when nothing is outstanding: no WAL, no fsync.
+  absl::Status WriteSmall(rocksdb::WriteBatch* batch, bool until_commit = false);
   absl::Status Commit();
 
   // Event writes (case_store_events.cc).
@@ -171,7 +214,62 @@ struct CaseStore::Impl {
   absl::StatusOr<AddOutcome> AddEvent(const Event& e, std::string_view raw);
   absl::StatusOr<std::vector<store_internal::CopyEntry>> ReadCopies(std::string_view record_id);
   absl::Status RollbackRecord(std::string_view record_id, uint32_t ordinal, rocksdb::WriteBatch* b);
+  // Makes remaining.front() the stored event in place of `stored` (which
+  // was just deleted); `remaining` holds copies of the same record.
+  absl::Status Promote(std::string_view record_id, const Event& stored, const std::string& old_raw,
+                       const std::vector<store_internal::CopyEntry>& remaining,
+                       rocksdb::WriteBatch* b);
   absl::Status RollbackEvidence(uint32_t ordinal);
+  absl::StatusOr<ItemCounts> CountItemRecords(uint32_t ordinal);
+
+  // Cross-format de-duplication (case_store_fingerprints.cc). A Search-
+  // MailboxAuditLog row has no record id of its own (kFlagSyntheticId); if a
+  // UAL record with the same fingerprint is in the case, the row is a copy
+  // of it ("absorbed"), else it is stored as its own event. The owner of a
+  // group of rows is always the smallest matching UAL record id, so the
+  // result does not depend on the order things were added.
+  //
+  // Adds (removes) the fingerprint entries of `e` (owner: see
+  // FingerprintValue) to `b`.
+  absl::Status PutFingerprints(const Event& e, std::string_view owner, rocksdb::WriteBatch* b);
+  absl::Status DeleteFingerprints(const Event& e, rocksdb::WriteBatch* b);
+  // Writes the pending batch if it files anything under one of `prefixes`.
+  absl::Status WritePendingIfFiled(const std::vector<std::string>& prefixes);
+  // The smallest UAL record id whose fingerprint matches `e`, or "".
+  absl::StatusOr<std::string> FindOwner(const Event& e, const std::vector<std::string>& prefixes);
+  // Records the synthetic `e` as a copy of UAL record `owner`.
+  absl::StatusOr<AddOutcome> AddAbsorbed(const Event& e, std::string_view raw,
+                                         const std::string& owner,
+                                         const std::vector<std::string>& prefixes);
+  // Stores the UAL record `e` if synthetic rows match it that it should own;
+  // returns false (and writes nothing) when there are none.
+  absl::StatusOr<bool> StoreAndClaim(const Event& e, std::string_view raw,
+                                     const std::vector<std::string>& prefixes);
+  // Gives absorbed rows (copies of a record that left or changed) to their
+  // new owner, or stores them as their own event again. Reads the database:
+  // the caller writes its batch first.
+  absl::Status Rehome(std::vector<store_internal::CopyEntry> rows);
+  // Backfills the fingerprints of a store created before they existed.
+  absl::Status BackfillFingerprints();
+
+  // Helpers of the above.
+  using FingerprintFn = std::function<void(char kind, std::string_view record_id,
+                                           const store_internal::FingerprintValue& value)>;
+  // Calls fn for each entry filed under `prefixes`.
+  absl::Status ScanFingerprints(const std::vector<std::string>& prefixes, const FingerprintFn& fn);
+  // Copy keys written to one batch, so that two rows landing on the same copy
+  // key are counted once (see the CaseStore header).
+  using KeySet = absl::flat_hash_set<std::string>;
+  // Files absorbed row `row` as a copy of `owner` in `b`.
+  absl::Status PutRow(const std::string& owner, const store_internal::CopyEntry& row,
+                      rocksdb::WriteBatch* b, KeySet* keys);
+  // Turns the stored group `sid` into copies of `owner`.
+  absl::Status Absorb(const std::string& sid, const std::string& owner, rocksdb::WriteBatch* b,
+                      KeySet* keys);
+  // Moves the rows of groups `sids` from `old_owner` to `owner`. by_evid
+  // entries of the old owner may outlive the move; rollback skips them.
+  absl::Status MoveRows(const std::string& old_owner, const std::set<std::string>& sids,
+                        const std::string& owner, rocksdb::WriteBatch* b, KeySet* keys);
 };
 
 }  // namespace tern

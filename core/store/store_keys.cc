@@ -1,6 +1,8 @@
 // Key layouts, copy values and the rocksdb::Status adapter of the case store.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -42,7 +44,7 @@ Cf IndexCf(StoreIndex index) {
 
 bool IsReservedMetaKey(std::string_view key) {
   return key == kMetaSchemaVersion || key == kMetaEventCount || key == kMetaCopyCount ||
-         key == kMetaNextOrdinal;
+         key == kMetaNextOrdinal || key == kMetaSyntheticSeen;
 }
 
 std::string AsciiLower(std::string_view s) {
@@ -124,6 +126,51 @@ absl::StatusOr<CopyValue> DecodeCopyValue(std::string_view bytes) {
     return v;
   }
   return absl::DataLossError("malformed copy entry in the case store");
+}
+
+std::vector<std::string> FingerprintPrefixes(const Event& e) {
+  std::vector<std::string> out;
+  if ((e.flags & kFlagNoTime) != 0 || e.operation.empty()) return out;
+  // Floor, not truncation toward zero, so that every millisecond of a second
+  // (also before 1970) lands on the same key.
+  TimeMs second = e.time_ms / 1000;
+  if (e.time_ms % 1000 < 0) --second;
+  std::string rest;
+  rest.push_back('\0');
+  AppendEscaped(e.operation, &rest);
+  rest.push_back('\0');
+  PutBigEndian64(OrderPreservingTime(second), &rest);
+  AppendEscaped(e.client_ip, &rest);
+  rest.push_back('\0');
+  for (const auto& [kind, mailbox] : {std::pair<char, const std::string*>{'g', &e.mailbox_guid},
+                                      std::pair<char, const std::string*>{'u', &e.mailbox_upn}}) {
+    if (mailbox->empty()) continue;
+    std::string key(1, kind);
+    AppendEscaped(*mailbox, &key);
+    key.append(rest);
+    out.push_back(std::move(key));
+  }
+  return out;
+}
+
+std::string EncodeFingerprint(const FingerprintValue& v) {
+  std::string out(1, static_cast<char>((v.synthetic ? 1 : 0) | (v.has_guid ? 2 : 0)));
+  out.append(v.owner);
+  return out;
+}
+
+absl::StatusOr<FingerprintValue> DecodeFingerprint(std::string_view bytes) {
+  if (bytes.empty() || (static_cast<unsigned char>(bytes[0]) & ~3u) != 0) {
+    return absl::DataLossError("malformed fingerprint entry in the case store");
+  }
+  FingerprintValue v;
+  v.synthetic = (bytes[0] & 1) != 0;
+  v.has_guid = (bytes[0] & 2) != 0;
+  v.owner = std::string(bytes.substr(1));
+  if (!v.synthetic && !v.owner.empty()) {
+    return absl::DataLossError("malformed fingerprint entry in the case store");
+  }
+  return v;
 }
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view dir, std::string_view op) {

@@ -51,14 +51,21 @@ bool Field(simdjson::dom::object o, std::string_view key, element* out) {
 
 std::string TypeName(element e) {
   switch (e.type()) {
-    case element_type::ARRAY: return "array";
-    case element_type::OBJECT: return "object";
+    case element_type::ARRAY:
+      return "array";
+    case element_type::OBJECT:
+      return "object";
     case element_type::INT64:
-    case element_type::UINT64: return "integer";
-    case element_type::DOUBLE: return "number";
-    case element_type::STRING: return "string";
-    case element_type::BOOL: return "boolean";
-    case element_type::NULL_VALUE: return "null";
+    case element_type::UINT64:
+      return "integer";
+    case element_type::DOUBLE:
+      return "number";
+    case element_type::STRING:
+      return "string";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
   }
   return "?";
 }
@@ -77,9 +84,12 @@ bool Equal(element a, element b) {
   if (a.is_number() && b.is_number()) return Num(a) == Num(b);
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case element_type::STRING: return Str(a) == Str(b);
-    case element_type::BOOL: return Bool(a) == Bool(b);
-    case element_type::NULL_VALUE: return true;
+    case element_type::STRING:
+      return Str(a) == Str(b);
+    case element_type::BOOL:
+      return Bool(a) == Bool(b);
+    case element_type::NULL_VALUE:
+      return true;
     case element_type::ARRAY: {
       const simdjson::dom::array x = Arr(a);
       const simdjson::dom::array y = Arr(b);
@@ -101,7 +111,8 @@ bool Equal(element a, element b) {
       }
       return true;
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 

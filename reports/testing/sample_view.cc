@@ -176,6 +176,7 @@ CaseView SampleView(const std::string& text) {
   rule.attack = {"T1114.003"};
   rule.description = "Threshold: any. Option --org-domain.";
   v.rules.push_back(rule);
+  v.library_versions = {"RocksDB 0.0-test", text + " lib"};
   return v;
 }
 

@@ -11,7 +11,9 @@ namespace tern::gen {
 namespace {
 
 constexpr std::string_view kExternal = "northwind-invoices.com";
-constexpr int kBaselineDays = 7;
+// tern's baseline is the first 7 days from the first event (08:00 on day
+// 0), so scenarios start on day 8, safely after it.
+constexpr int kBaselineDays = 8;
 constexpr Client kScript{"Client=REST;Client=RESTSystem;python-requests/2.31.0;",
                          "00000003-0000-0000-c000-000000000000"};
 
@@ -251,7 +253,7 @@ bool PlanPlants(const std::vector<std::string>& rules, uint64_t seed, Tenant* te
   if (rules.empty()) return true;
   if (tenant->days <= kBaselineDays) {
     *error = "planted scenarios need more than " + std::to_string(kBaselineDays) +
-             " days (a baseline week comes first)";
+             " days (a baseline week and a day come first)";
     return false;
   }
   Rng rng(SubSeed(seed, 0x9a17ull));

@@ -41,7 +41,8 @@ struct PlantTruth {
 // Chooses days, victims and IPs for `rules` (ids from PlantableRules();
 // repeats allowed) and marks the accounts used as attacked. Returns false
 // with `error` set for an unknown id or a tenant too small or too short
-// (plants need 8 days: a 7-day baseline, and 6 spare mailboxes each).
+// (plants need 9 days: tern's 7-day baseline comes first; and up to 4
+// spare mailboxes each).
 bool PlanPlants(const std::vector<std::string>& rules, uint64_t seed, Tenant* tenant,
                 std::vector<Plant>* plants, std::string* error);
 

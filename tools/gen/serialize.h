@@ -30,6 +30,11 @@ std::string_view RecordTypeName(int type);
 // Appends `s` as a CSV cell in double quotes, doubling quotes inside.
 void AppendQuotedCell(std::string_view s, std::string* out);
 
+// A Purview portal export row (RecordId,CreationDate,RecordType,Operation,
+// UserId,AuditData,AssociatedAdminUnits,AssociatedAdminUnitsNames) of `r`
+// whose AuditData is `audit`, CRLF-terminated.
+void AppendPurviewRow(const Tenant& t, const Record& r, std::string_view audit, std::string* out);
+
 // Search-MailboxAuditLog -ShowDetails | Export-Csv: the header line, and
 // the row of a mailbox record (Kind::kMailbox only).
 void AppendMailboxAuditHeader(std::string* out);
