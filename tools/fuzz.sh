@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds tern's libFuzzer targets (clang, ASan + UBSan) and runs each for a
-# bounded time over a seed corpus from fixtures/. See docs/hardening.md.
+# bounded time over a seed corpus from fixtures/.
 #
 # Usage: bash tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  default 60; CI passes less
