@@ -111,10 +111,9 @@ Coverage AnalyzeCoverage(const std::vector<EvidenceRecord>& records) {
                 absl::StrCat(overlapping - kMaxOverlapWarnings,
                              " more sources overlap others in time (not listed)")});
   }
-  std::stable_sort(
-      out.warnings.begin(), out.warnings.end(), [](const Warning& x, const Warning& y) {
-        return std::tie(x.kind, x.source, x.detail) < std::tie(y.kind, y.source, y.detail);
-      });
+  // Gaps stay in time order (the sweep's order, fixed by the window sort),
+  // overlaps follow in source order: readable, and independent of where the
+  // case or the evidence happens to live on disk.
   return out;
 }
 
