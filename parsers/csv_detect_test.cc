@@ -41,8 +41,8 @@ TEST(CsvDetectTest, EachFixtureGoesToItsParser) {
 TEST(CsvDetectTest, CsvParsersDeclineJson) {
   ParserRegistry registry;
   ASSERT_TRUE(RegisterBuiltinParsers(registry).ok());
-  const std::string json = ReadDecoded(std::string(TERN_SHARED_DIR) +
-                                       "/samples/otrf_goldensaml_OfficeActivityEvents.json");
+  const std::string json = ReadDecoded(std::string(TERN_FIXTURES_DIR) +
+                                       "/formats/json/otrf_goldensaml_OfficeActivityEvents.json");
   ASSERT_FALSE(json.empty());
   for (const char* name :
        {"purview-csv", "sual-csv", "sentinel-csv", "mailbox-audit-csv", "ual-flat-csv"}) {
