@@ -40,8 +40,8 @@ tern::Event BuildEvent(tern::fuzz::Cursor& in) {
   }
   const int lists = in.Byte() % 4;
   for (int i = 0; i < lists; ++i) {
-    e.parameters.push_back({std::string(in.Until('\x1f')), std::string(in.Until('\x1f')),
-                            (in.Byte() & 1) != 0});
+    e.parameters.push_back(
+        {std::string(in.Until('\x1f')), std::string(in.Until('\x1f')), (in.Byte() & 1) != 0});
     tern::MailItem item;
     item.subject = std::string(in.Until('\x1f'));
     item.size_bytes = static_cast<int8_t>(in.Byte());

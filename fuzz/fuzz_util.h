@@ -12,8 +12,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -30,8 +30,8 @@ namespace tern::fuzz {
   std::abort();
 }
 
-#define TERN_FUZZ_CHECK(cond)            \
-  do {                                   \
+#define TERN_FUZZ_CHECK(cond)               \
+  do {                                      \
     if (!(cond)) ::tern::fuzz::Fail(#cond); \
   } while (0)
 
@@ -89,8 +89,7 @@ class CountingWarningSink : public WarningSink {
 // Reads a fuzz input front to back.
 class Cursor {
  public:
-  Cursor(const uint8_t* data, size_t size)
-      : rest_(reinterpret_cast<const char*>(data), size) {}
+  Cursor(const uint8_t* data, size_t size) : rest_(reinterpret_cast<const char*>(data), size) {}
   uint8_t Byte() {
     if (rest_.empty()) return 0;
     const uint8_t b = static_cast<uint8_t>(rest_.front());

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -387,6 +388,13 @@ absl::Status NormalizeText(std::string_view json, int nesting, Event* event) {
     // keep the record with U+FFFD in their place, and say so.
     std::string clean = SanitizeUtf8(text);
     absl::Status status = NormalizeText(clean, nesting, event);
+    if (status.ok()) event->flags |= kFlagInvalidUtf8;
+    return status;
+  }
+  if (std::optional<std::string> repaired = json::ReplaceLoneSurrogateEscapes(text)) {
+    // "\ud800" alone: .NET writes it for a string holding a lone surrogate
+    // (an attacker's inbox rule name can); keep the record, say so.
+    absl::Status status = NormalizeText(*repaired, nesting, event);
     if (status.ok()) event->flags |= kFlagInvalidUtf8;
     return status;
   }

@@ -39,9 +39,20 @@ absl::Status RunRecords(ByteStream& text, ParseContext& ctx, json::JsonStreamOpt
   json::JsonRecordReader reader(text, options);
   json::JsonItem item;
   uint64_t index = 0;
+  uint64_t no_time = 0;
+  uint64_t first_no_time_line = 0;
   while (true) {
     TERN_ASSIGN_OR_RETURN(bool more, reader.Next(&item));
-    if (!more) return absl::OkStatus();
+    if (!more) {
+      // Kept, but sorted to 1970: the examiner must hear about it (the CSV
+      // formats say the same through DatedEmitter).
+      if (no_time > 0) {
+        ctx.Warn("unparsed-time", first_no_time_line,
+                 absl::StrCat(no_time, " record(s) have no parseable time; they are kept, "
+                                       "dated 1970-01-01 and flagged no-time"));
+      }
+      return absl::OkStatus();
+    }
     if (item.kind == json::JsonItem::kBad) {
       ctx.Reject(item.line, item.reason);
       continue;
@@ -60,19 +71,30 @@ absl::Status RunRecords(ByteStream& text, ParseContext& ctx, json::JsonStreamOpt
       continue;
     }
     event.provenance = Provenance{ctx.evidence_ordinal, item.line, index};
+    if ((event.flags & kFlagNoTime) != 0 && no_time++ == 0) first_no_time_line = item.line;
     TERN_RETURN_IF_ERROR(ctx.events->Accept(std::move(event), item.text));
   }
 }
 
 // Parses a wrapper record; `root` is valid while `lease` lives (simdjson
-// copies the text). Invalid UTF-8 is replaced by U+FFFD and reported in
-// *invalid_utf8 rather than losing the record.
+// copies the text). Invalid UTF-8, and escapes of lone UTF-16 surrogates,
+// are replaced by U+FFFD and reported in *invalid_utf8 rather than losing
+// the record.
 absl::Status ParseRecord(json::ParserLease& lease, std::string_view text, element* root,
                          bool* invalid_utf8) {
   simdjson::error_code error = lease.Parse(text).get(*root);
+  std::string clean;
   if (error == simdjson::UTF8_ERROR) {
     *invalid_utf8 = true;
-    error = lease.Parse(SanitizeUtf8(text)).get(*root);
+    clean = SanitizeUtf8(text);
+    text = clean;
+    error = lease.Parse(text).get(*root);
+  }
+  if (error != simdjson::SUCCESS) {
+    if (std::optional<std::string> repaired = json::ReplaceLoneSurrogateEscapes(text)) {
+      *invalid_utf8 = true;
+      error = lease.Parse(*repaired).get(*root);
+    }
   }
   if (error != simdjson::SUCCESS) {
     return absl::InvalidArgumentError(

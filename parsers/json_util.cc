@@ -298,6 +298,56 @@ bool IsBlank(simdjson::dom::element e) {
   return s && s->empty();
 }
 
+namespace {
+
+// The code unit of a "\uXXXX" escape starting at text[i] (the backslash),
+// or -1 when there is none there.
+int32_t EscapedUnit(std::string_view text, size_t i) {
+  if (i + 6 > text.size() || text[i] != '\\' || text[i + 1] != 'u') return -1;
+  int32_t unit = 0;
+  for (size_t k = i + 2; k < i + 6; ++k) {
+    const char c = text[k];
+    int digit = -1;
+    if (c >= '0' && c <= '9') digit = c - '0';
+    if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (digit < 0) return -1;
+    unit = unit * 16 + digit;
+  }
+  return unit;
+}
+
+}  // namespace
+
+std::optional<std::string> ReplaceLoneSurrogateEscapes(std::string_view text) {
+  std::string out;
+  size_t copied = 0;  // text[copied, i) still to be copied to `out`
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '\\') {
+      ++i;
+      continue;
+    }
+    const int32_t unit = EscapedUnit(text, i);
+    if (unit < 0xD800 || unit > 0xDFFF) {
+      i += 2;  // any other escape, "\\" included, is two bytes
+      continue;
+    }
+    const int32_t next = EscapedUnit(text, i + 6);
+    if (unit <= 0xDBFF && next >= 0xDC00 && next <= 0xDFFF) {
+      i += 12;  // a proper pair
+      continue;
+    }
+    out.append(text.substr(copied, i - copied));
+    out.append("\\ufffd");
+    i += 6;
+    copied = i;
+  }
+  if (copied == 0) return std::nullopt;
+  out.append(text.substr(copied));
+  return out;
+}
+
 bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::element* out) {
   for (simdjson::dom::key_value_pair field : obj) {
     if (EqualsNoCase(field.key, key)) {

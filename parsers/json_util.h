@@ -70,6 +70,13 @@ bool IsBlank(simdjson::dom::element e);
 // Looks up `key` in `obj` ignoring ASCII case; returns false if absent.
 bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::element* out);
 
+// `text` with every \u escape of an unpaired UTF-16 surrogate ("\ud800" not
+// followed by a low-surrogate escape, or a lone "\udc00") replaced by
+// "\ufffd"; nullopt when there is none. .NET serializes strings with lone
+// surrogates that way (an inbox rule name can hold one) and simdjson rejects
+// them, which would let one crafted string hide a whole record.
+std::optional<std::string> ReplaceLoneSurrogateEscapes(std::string_view text);
+
 // The JSON export families told apart by content (see ClassifyJsonHead).
 enum class JsonShape {
   kUnknown,

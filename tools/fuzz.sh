@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds tern's libFuzzer targets (clang, ASan + UBSan) and runs each for a
-# bounded time over a seed corpus from fixtures/.
+# bounded time over a seed corpus from fixtures/. See docs/hardening.md.
 #
 # Usage: bash tools/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
 #   SECONDS_PER_TARGET  default 60; CI passes less
@@ -33,7 +33,7 @@ if [ "${TERN_FUZZ_NO_BUILD:-0}" != 1 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
       clang libclang-rt-14-dev >/dev/null
   fi
-  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_FUZZ=ON -DTERN_SANITIZE=ON -DTERN_BUILD_TESTS=OFF \
     >/dev/null
   cmake --build "$BUILD" -j "$(nproc)"

@@ -10,7 +10,7 @@ BUILD_DIR="${1:-$ROOT/build}"
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev librocksdb-dev libarchive-dev libssl-dev libboost-program-options-dev
-  libsimdjson-dev libmaxminddb-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libsimdjson-dev libmaxminddb-dev libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
 )
 
 missing=()

@@ -112,8 +112,8 @@ po::options_description LimitOptionsDescription(LimitArgs* l) {
        "an archive member expanding beyond R x its container's compressed size (and 1M) is cut off")
       ("max-expanded-bytes", po::value(&l->max_expanded_bytes)->default_value(absl::StrCat(defaults.max_expanded_bytes >> 30, "G"))->value_name("BYTES"),
        "most bytes decompressed from one input file, all nesting levels together")
-      ("max-record-bytes", po::value(&l->max_record_bytes)->value_name("BYTES"),
-       "largest record kept; bigger ones are rejected with their line (default: CSV 32M, JSON 64M, XML 16M)");
+      ("max-record-bytes", po::value(&l->max_record_bytes)->default_value("0")->value_name("BYTES"),
+       "largest record kept; bigger ones are rejected with their line (0: each format's own, CSV 32M, JSON 64M, XML 16M)");
   return d;
 }
 
@@ -140,28 +140,24 @@ std::optional<uint64_t> ParseCount(std::string_view text, bool allow_suffix) {
 
 // Validates the limits and stores them in `c`; a bad value is a usage error.
 void ApplyLimits(const LimitArgs& l, CaseOptions* c) {
-  const auto get = [](const std::string& text, const char* name, bool suffix, uint64_t max) {
-    std::optional<uint64_t> v = ParseCount(text, suffix);
-    if (!v.has_value() || *v > max) {
-      throw po::error(absl::StrCat("--", name, " '", text, "' is not a number from 1 to ", max,
-                                   suffix ? " (suffixes K, M, G, T allowed)" : ""));
+  // `min` is 0 or 1: a 0 means something for depth (open no archive inside
+  // an archive) and record size (each format's own cap), nothing elsewhere.
+  const auto get = [](const std::string& text, const char* name, bool suffix, uint64_t min,
+                      uint64_t max) {
+    std::optional<uint64_t> v = text == "0" ? std::optional<uint64_t>(0) : ParseCount(text, suffix);
+    if (!v.has_value() || *v < min || *v > max) {
+      throw po::error(absl::StrCat("--", name, " '", text, "' is not a number from ", min, " to ",
+                                   max, suffix ? " (suffixes K, M, G, T allowed)" : ""));
     }
     return *v;
   };
-  // Depth 0 is meaningful (open no archive inside an archive), so it is
-  // checked apart from the "from 1" counts.
-  if (l.max_archive_depth == "0") {
-    c->limits.max_archive_depth = 0;
-  } else {
-    c->limits.max_archive_depth =
-        static_cast<int>(get(l.max_archive_depth, "max-archive-depth", false, 1000));
-  }
-  c->limits.max_expansion_ratio = get(l.max_expansion_ratio, "max-expansion-ratio", false,
-                                      uint64_t{1} << 32);
-  c->limits.max_expanded_bytes = get(l.max_expanded_bytes, "max-expanded-bytes", true, UINT64_MAX);
-  if (!l.max_record_bytes.empty()) {
-    c->max_record_bytes = get(l.max_record_bytes, "max-record-bytes", true, uint64_t{1} << 40);
-  }
+  c->limits.max_archive_depth =
+      static_cast<int>(get(l.max_archive_depth, "max-archive-depth", false, 0, 1000));
+  c->limits.max_expansion_ratio =
+      get(l.max_expansion_ratio, "max-expansion-ratio", false, 1, uint64_t{1} << 32);
+  c->limits.max_expanded_bytes =
+      get(l.max_expanded_bytes, "max-expanded-bytes", true, 1, UINT64_MAX);
+  c->max_record_bytes = get(l.max_record_bytes, "max-record-bytes", true, 0, uint64_t{1} << 40);
 }
 
 void PrintHelp(const std::string& command, const po::options_description& desc,

@@ -235,7 +235,10 @@ bool IsPrivateOrLocalIpv6(const Ipv6Bytes& bytes) {
 std::string NormalizeClientIp(std::string_view raw) {
   const std::string_view trimmed = TrimAsciiWhitespace(raw);
   if (IsNullMarker(trimmed)) return "";
-  const std::string_view host = StripBracketsAndPort(trimmed);
+  // Blanks can sit inside the decorations too ("1.2.3.4 :443", "[ ::1 ]"),
+  // and what is left may be a null marker ("[null]").
+  const std::string_view host = TrimAsciiWhitespace(StripBracketsAndPort(trimmed));
+  if (IsNullMarker(host)) return "";
   if (std::optional<std::string> ip = CanonicalIp(host)) return *std::move(ip);
   // Host names are case-insensitive (RFC 4343); lower-casing makes
   // "Cool.Client.Local" and "cool.client.local" one value.

@@ -140,6 +140,16 @@ TEST(NormalizeClientIpTest, IsIdempotent) {
   }
 }
 
+// Found by fuzz/normalizers_fuzzer (fixtures/fuzz/normalizers/regress-*):
+// blanks before a port or inside brackets survived as part of the address,
+// so "1.2.3.4 :443" was a host name and normalizing twice changed it.
+TEST(NormalizeClientIpTest, BlanksInsideTheDecorations) {
+  EXPECT_EQ(NormalizeClientIp("1.2.3.4 :443"), "1.2.3.4");
+  EXPECT_EQ(NormalizeClientIp("[ 2001:DB8::1 ]:443"), "2001:db8::1");
+  EXPECT_EQ(NormalizeClientIp("[null]"), "");
+  EXPECT_EQ(NormalizeClientIp("host\t:0"), "host");
+}
+
 TEST(IsIpLiteralTest, Cases) {
   for (std::string_view ip : {"1.2.3.4", "0.0.0.0", "255.255.255.255", "::1", "::", "fe80::",
                               "2001:db8::1", "::ffff:1.2.3.4", "2603:10B6:5:345::11"}) {

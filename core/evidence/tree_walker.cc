@@ -256,6 +256,7 @@ absl::Status TreeWalker::WalkArchive(EvidenceNode node, ContainerKind kind, std:
 
   absl::Status status;
   std::string last_member;
+  uint64_t entries = 0;
   while (true) {
     if (!archive_warning.empty()) Warn("archive-warning", node.display, archive_warning);
     if (!more.ok()) {
@@ -270,6 +271,7 @@ absl::Status TreeWalker::WalkArchive(EvidenceNode node, ContainerKind kind, std:
       break;
     }
     if (!*more) break;
+    ++entries;
 
     const std::string where = absl::StrCat(node.display, "!", info.path);
     if (info.directory) {
@@ -310,6 +312,14 @@ absl::Status TreeWalker::WalkArchive(EvidenceNode node, ContainerKind kind, std:
       break;
     }
     more = reader->Next(&info, &archive_warning);
+  }
+  if (status.ok() && entries == 0) {
+    // Rarely a real empty archive. libarchive reads a compressed stream
+    // whose data starts with 512 zero bytes as a tar that ends at once, so
+    // the data behind them would go unexamined without a word.
+    Warn("empty-archive", node.display,
+         "the archive lists no members: nothing in it was read (a compressed stream whose data "
+         "starts with zero bytes reads as an empty tar)");
   }
   if (source->own_error()) Warn("unreadable-file", node.display, ToStd(source->error().message()));
   reader.reset();

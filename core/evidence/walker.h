@@ -103,6 +103,7 @@ class EvidenceVisitor {
 //   archive-depth-limit  nested deeper than max_archive_depth; hashed only
 //   archive-not-opened   nested 7-Zip archive too large to read from memory
 //   decompression-limit  a member or the input hit an expansion limit
+//   empty-archive        an archive that lists no members at all
 //   leaf-error           EvidenceVisitor::OnLeaf returned an error
 absl::Status WalkEvidence(const std::string& input, const WalkLimits& limits,
                           EvidenceVisitor& visitor, WarningSink& warnings);

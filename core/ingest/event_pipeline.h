@@ -31,10 +31,11 @@ namespace tern {
 
 class EventPipeline {
  public:
-  // Called on the pipeline's thread for each event, in Push() order. `raw`
-  // is valid for the call only. After a non-OK return the remaining events
-  // are dropped and Push()/Finish() report that status.
-  using Consumer = std::function<absl::Status(Event event, std::string_view raw)>;
+  // Called on the pipeline's thread for each event, in Push() order; it may
+  // modify the event but not keep it. `raw` is valid for the call only.
+  // After a non-OK return the remaining events are dropped and
+  // Push()/Finish() report that status.
+  using Consumer = std::function<absl::Status(Event& event, std::string_view raw)>;
 
   struct Options {
     // Events per hand-over: large enough that locking is noise. Default: 256.
@@ -60,6 +61,9 @@ class EventPipeline {
   absl::Status Finish();
 
  private:
+  // Events are freed by the producer when it refills a batch, on the
+  // thread that allocated them: with glibc's per-thread arenas, freeing on
+  // the consumer's thread cost about 40% more peak RSS.
   struct Batch {
     std::vector<Event> events;
     std::vector<size_t> raw_ends;  // end offset of each event's raw bytes in `raw`

@@ -25,7 +25,7 @@ TEST(EventPipelineTest, DeliversEverythingInOrderOnAnotherThread) {
   options.batch_events = 7;  // partial batches at the end too
   options.max_batches = 2;
   EventPipeline pipeline(
-      [&](Event e, std::string_view raw) {
+      [&](Event& e, std::string_view raw) {
         other_thread = other_thread && std::this_thread::get_id() != producer;
         ids.push_back(e.record_id);
         raws.emplace_back(raw);
@@ -50,7 +50,7 @@ TEST(EventPipelineTest, StopsAtTheConsumersFirstError) {
   EventPipeline::Options options;
   options.batch_events = 4;
   EventPipeline pipeline(
-      [&](Event e, std::string_view) {
+      [&](Event& e, std::string_view) {
         if (e.record_id == "r10") return absl::DataLossError("store broke at r10");
         ++consumed;
         return absl::OkStatus();
@@ -67,7 +67,7 @@ TEST(EventPipelineTest, StopsAtTheConsumersFirstError) {
 }
 
 TEST(EventPipelineTest, FinishWithoutEventsAndTwice) {
-  EventPipeline pipeline([](Event, std::string_view) { return absl::OkStatus(); });
+  EventPipeline pipeline([](Event&, std::string_view) { return absl::OkStatus(); });
   EXPECT_TRUE(pipeline.Finish().ok());
   EXPECT_TRUE(pipeline.Finish().ok());
 }

@@ -152,6 +152,10 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
         Report(Warning{"unrecognized-format", node.display, 0,
                        "no parser recognizes this content; the item is hashed and listed "
                        "in custody but contributes no events"});
+      } else {
+        // An export that came out empty is worth a line in the log: it
+        // usually means a search that matched nothing or failed.
+        Report(Warning{"empty-file", node.display, 0, "the item is empty (no text to parse)"});
       }
       return absl::OkStatus();
     }
@@ -167,7 +171,7 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       // Events are stored on a second thread, in parse order, while the
       // parser goes on; everything is stored before this item ends.
       pipeline_ = std::make_unique<EventPipeline>(
-          [this](Event event, std::string_view raw) { return Store(std::move(event), raw); });
+          [this](Event& event, std::string_view raw) { return Store(event, raw); });
     }
     absl::Status parsed = parser->Parse(replay, ctx);
     if (pipeline_ != nullptr) {
@@ -226,13 +230,13 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
   // EventSink.
   absl::Status Accept(Event event, std::string_view raw) override {
     if (pipeline_ != nullptr) return pipeline_->Push(std::move(event), raw);
-    return Store(std::move(event), raw);
+    return Store(event, raw);
   }
 
   // Adds one parsed event of the current item to the store and counts it.
   // Runs on the pipeline's thread when there is one: it touches only the
   // record counts and the store, never what the parsing thread updates.
-  absl::Status Store(Event event, std::string_view raw) {
+  absl::Status Store(Event& event, std::string_view raw) {
     TERN_RETURN_IF_ERROR(store_status_);
     EvidenceRecord& record = *current_;
     event.provenance.evidence = record.ordinal;

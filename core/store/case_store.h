@@ -19,7 +19,8 @@
 //              event and copy counters, next evidence ordinal, ...)
 //   fingerprints  'g'|'u' + lower(mailbox GUID|UPN) + '\0' + lower(operation)
 //              + '\0' + be(second) + lower(client IP) + '\0' + record_id
-//              -> flags + owner   (cross-format de-duplication, below)
+//              -> flags + owner   (cross-format de-duplication, below);
+//              rows without an id also 's' + that key -> be32(prefix size)
 //
 // Cross-format de-duplication. Search-MailboxAuditLog rows carry no UAL Id;
 // the ingester gives them a content id and kFlagSyntheticId. Such a row is

@@ -105,7 +105,13 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
   const std::vector<std::string> prefixes = store_internal::FingerprintPrefixes(e);
   const bool synthetic = (e.flags & kFlagSyntheticId) != 0;
   if (synthetic && !prefixes.empty()) {
-    TERN_RETURN_IF_ERROR(WritePendingIfFiled(prefixes));
+    // pending_fps is kept only once the case has such rows (it costs every
+    // UAL record a few allocations); the first row sends the whole batch.
+    if (synthetic_seen) {
+      TERN_RETURN_IF_ERROR(WritePendingIfFiled(prefixes));
+    } else {
+      TERN_RETURN_IF_ERROR(WritePending());
+    }
     TERN_ASSIGN_OR_RETURN(std::string owner, FindOwner(e, prefixes));
     if (!owner.empty()) return AddAbsorbed(e, raw, owner, prefixes);
   }
@@ -115,16 +121,21 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
     // A new UAL record takes over the rows it matches. Until the case has
     // seen any such row there is nothing to look for.
     if (!synthetic && synthetic_seen && !prefixes.empty()) {
-      TERN_RETURN_IF_ERROR(WritePendingIfFiled(prefixes));
-      TERN_ASSIGN_OR_RETURN(bool claimed, StoreAndClaim(e, raw, prefixes));
-      if (claimed) return AddOutcome::kStored;
+      TERN_ASSIGN_OR_RETURN(bool may_match, MayHoldRows(prefixes));
+      if (may_match) {
+        TERN_RETURN_IF_ERROR(WritePendingIfFiled(prefixes));
+        TERN_ASSIGN_OR_RETURN(bool claimed, StoreAndClaim(e, raw, prefixes));
+        if (claimed) return AddOutcome::kStored;
+      }
     }
     TERN_RETURN_IF_ERROR(PutStored(e, raw, &pending));
     ++event_count;
     ++pending_records;
     pending_ids.insert(id);
-    for (const std::string& p : prefixes) pending_fps.insert(p);
-    if (synthetic && !prefixes.empty()) synthetic_seen = true;
+    // (PutStored set synthetic_seen if this is the first row.)
+    if (synthetic_seen) {
+      for (const std::string& p : prefixes) pending_fps.insert(p);
+    }
     TERN_RETURN_IF_ERROR(MaybeWritePending());
     return AddOutcome::kStored;
   }
@@ -333,8 +344,8 @@ absl::StatusOr<CaseStore::ItemCounts> CaseStore::Impl::CountItemRecords(uint32_t
       }
       absl::StatusOr<Event> e = DecodeEvent(*encoded);
       if (!e.ok()) {
-        return absl::DataLossError(absl::StrCat("case store at ", dir, ": event ", Av(id), ": ",
-                                                e.status().message()));
+        return absl::DataLossError(
+            absl::StrCat("case store at ", dir, ": event ", Av(id), ": ", e.status().message()));
       }
       if (e->provenance.evidence == ordinal) ++counts.stored;
     }

@@ -28,6 +28,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
 #include "core/base/status_macros.h"
 #include "core/model/codec.h"
 #include "core/store/case_store.h"
@@ -164,17 +165,52 @@ absl::Status CaseStore::Impl::PutFingerprints(const Event& e, std::string_view o
   v.owner = std::string(owner);
   const std::string value = store_internal::EncodeFingerprint(v);
   for (const std::string& prefix : store_internal::FingerprintPrefixes(e)) {
-    if (v.synthetic) synthetic_seen = true;
-    TERN_RETURN_IF_ERROR(Err(b->Put(H(store_internal::kFingerprints), prefix + e.record_id, value),
-                             "batching a fingerprint"));
+    rocksdb::Status s = b->Put(H(store_internal::kFingerprints), prefix + e.record_id, value);
+    if (s.ok() && v.synthetic) {
+      synthetic_seen = true;
+      synthetic_prefixes.insert(prefix);
+      std::string size;
+      PutBigEndian32(static_cast<uint32_t>(prefix.size()), &size);
+      s = b->Put(H(store_internal::kFingerprints), "s" + prefix + e.record_id, size);
+    }
+    TERN_RETURN_IF_ERROR(Err(s, "batching a fingerprint"));
   }
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> CaseStore::Impl::MayHoldRows(const std::vector<std::string>& prefixes) {
+  if (!synthetic_prefixes_loaded) {
+    // What the batch holds is in the set already; add what the database has.
+    std::unique_ptr<rocksdb::Iterator> it(
+        db->NewIterator(rocksdb::ReadOptions(), H(store_internal::kFingerprints)));
+    for (it->Seek("s"); it->Valid(); it->Next()) {
+      const std::string_view key = Sv(it->key());
+      if (key[0] != 's') break;
+      const std::string_view value = Sv(it->value());
+      const size_t size = value.size() == 4 ? DecodeBigEndian32(value.data()) : 0;
+      if (size == 0 || size >= key.size()) {
+        return absl::DataLossError(
+            absl::StrCat("case store at ", dir, ": malformed fingerprint entry"));
+      }
+      synthetic_prefixes.insert(std::string(key.substr(1, size)));
+    }
+    TERN_RETURN_IF_ERROR(Err(it->status(), "reading fingerprints"));
+    synthetic_prefixes_loaded = true;
+  }
+  for (const std::string& p : prefixes) {
+    if (synthetic_prefixes.contains(p)) return true;
+  }
+  return false;
+}
+
 absl::Status CaseStore::Impl::DeleteFingerprints(const Event& e, rocksdb::WriteBatch* b) {
+  const bool synthetic = (e.flags & kFlagSyntheticId) != 0;
   for (const std::string& prefix : store_internal::FingerprintPrefixes(e)) {
-    TERN_RETURN_IF_ERROR(Err(b->Delete(H(store_internal::kFingerprints), prefix + e.record_id),
-                             "batching a deletion"));
+    rocksdb::Status s = b->Delete(H(store_internal::kFingerprints), prefix + e.record_id);
+    if (s.ok() && synthetic) {
+      s = b->Delete(H(store_internal::kFingerprints), "s" + prefix + e.record_id);
+    }
+    TERN_RETURN_IF_ERROR(Err(s, "batching a deletion"));
   }
   return absl::OkStatus();
 }

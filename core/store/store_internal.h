@@ -107,6 +107,10 @@ absl::StatusOr<CopyValue> DecodeCopyValue(std::string_view bytes);
 // owner UPN; an event has an entry under each it carries. Only events with a
 // time, an operation and a mailbox have fingerprints.
 //
+// Events without an id of their own also get 's' + prefix + record_id ->
+// be32(prefix size): their prefixes, read into memory once per write session
+// so that a UAL record no row can match skips the fingerprint scan.
+//
 // The prefixes (everything before record_id) under which `e` is filed: none,
 // one or two, 'g' first.
 std::vector<std::string> FingerprintPrefixes(const Event& e);
@@ -162,12 +166,18 @@ struct CaseStore::Impl {
   size_t pending_records = 0;
   absl::flat_hash_set<std::string> pending_ids;
   // Likewise the fingerprint prefixes the batch files entries under, so a
-  // fingerprint scan can read the database alone.
+  // fingerprint scan can read the database alone (kept from the first event
+  // without an id of its own on; before it nothing scans).
   absl::flat_hash_set<std::string> pending_fps;
   // True when RocksDB holds WAL-less writes that no flush has persisted yet.
   bool unflushed = false;
   // kMetaSyntheticSeen; never reset (a conservative hint, not a count).
   bool synthetic_seen = false;
+  // Every prefix rows without an id are (or were) filed under: the 's'
+  // entries, loaded on first need, plus those written since. A superset (a
+  // prefix stays after its rows went), so a miss proves no row can match.
+  absl::flat_hash_set<std::string> synthetic_prefixes;
+  bool synthetic_prefixes_loaded = false;
   // Net change of each evidence item's stored count caused by side effects
   // (see CaseStore::TakeStoredCountChanges).
   std::map<uint32_t, int64_t> stored_changes;
@@ -235,6 +245,8 @@ struct CaseStore::Impl {
   absl::Status DeleteFingerprints(const Event& e, rocksdb::WriteBatch* b);
   // Writes the pending batch if it files anything under one of `prefixes`.
   absl::Status WritePendingIfFiled(const std::vector<std::string>& prefixes);
+  // False when no row without an id is filed under any of `prefixes`.
+  absl::StatusOr<bool> MayHoldRows(const std::vector<std::string>& prefixes);
   // The smallest UAL record id whose fingerprint matches `e`, or "".
   absl::StatusOr<std::string> FindOwner(const Event& e, const std::vector<std::string>& prefixes);
   // Records the synthetic `e` as a copy of UAL record `owner`.

@@ -59,7 +59,8 @@ void BM_NormalizeAuditData(benchmark::State& state) {
     if (++i == s.audit.size()) i = 0;
   }
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * (s.audit_bytes / s.audit.size())));
+  state.SetBytesProcessed(
+      static_cast<int64_t>(state.iterations() * (s.audit_bytes / s.audit.size())));
 }
 BENCHMARK(BM_NormalizeAuditData);
 
@@ -99,9 +100,14 @@ BENCHMARK(BM_ParseJsonLines)->Unit(benchmark::kMillisecond);
 void BM_NormalizeClientIp(benchmark::State& state) {
   // The shapes of FORMATS.md §4.6, weighted like real exports: mostly plain
   // IPv4, admin records with a port, some IPv6.
-  const std::vector<std::string> ips = {
-      "81.2.69.142",        "81.2.69.142",          "203.0.113.77:19823", "2603:10b6:5:345::11",
-      "[2001:db8::abcd]:12345", "::ffff:10.11.12.13", "175.16.199.23",     "2.125.160.218"};
+  const std::vector<std::string> ips = {"81.2.69.142",
+                                        "81.2.69.142",
+                                        "203.0.113.77:19823",
+                                        "2603:10b6:5:345::11",
+                                        "[2001:db8::abcd]:12345",
+                                        "::ffff:10.11.12.13",
+                                        "175.16.199.23",
+                                        "2.125.160.218"};
   size_t i = 0;
   for (auto _ : state) {
     std::string ip = NormalizeClientIp(ips[i]);

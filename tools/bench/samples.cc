@@ -1,8 +1,8 @@
 #include "tools/bench/samples.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "parsers/audit_data.h"
 #include "tools/gen/life.h"

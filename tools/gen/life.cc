@@ -8,10 +8,10 @@ namespace tern::gen {
 namespace {
 
 constexpr std::string_view kSubjects[] = {
-    "Q1 forecast",        "Board pack draft",    "Re: supplier contract", "Team lunch Friday",
+    "Q1 forecast",         "Board pack draft",    "Re: supplier contract", "Team lunch Friday",
     "Re: travel approval", "Customer escalation", "Weekly numbers",        "Re: hiring plan",
-    "Office move",        "Re: budget review",   "Minutes: ops review",   "Re: quarterly close",
-    "Training schedule",  "Re: expense report",  "Project kickoff",       "FW: vendor onboarding"};
+    "Office move",         "Re: budget review",   "Minutes: ops review",   "Re: quarterly close",
+    "Training schedule",   "Re: expense report",  "Project kickoff",       "FW: vendor onboarding"};
 constexpr int kSubjectCount = sizeof(kSubjects) / sizeof(kSubjects[0]);
 
 constexpr std::string_view kFiling[] = {"\\Projects", "\\Archive", "\\Customers", "\\Finance"};
@@ -32,8 +32,7 @@ void OwnerWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
   const std::string office = rng.Guid();
   const int arrive = Minute(rng, 8 * 60, 9 * 60 + 30);
   out->push_back(b.SignIn(AtMinute(b, day, arrive, rng), u, user.office_ip, kBrowserAgent));
-  out->push_back(b.Access(AtMinute(b, day, arrive + 3, rng), u, u, user.office_ip, kOutlook,
-                          office,
+  out->push_back(b.Access(AtMinute(b, day, arrive + 3, rng), u, u, user.office_ip, kOutlook, office,
                           {{"\\Inbox", static_cast<int>(rng.Range(2, 6))}, {"\\Sent Items", 1}}));
   // Outlook binds through the day, aggregated per two minutes by Exchange.
   const int binds = static_cast<int>(rng.Range(1, 4));
@@ -65,7 +64,8 @@ void OwnerWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
   if (rng.Chance(0.05)) {
     // A new Outlook profile syncs a couple of folders from the office.
     const int64_t when = AtMinute(b, day, Minute(rng, arrive + 5, 17 * 60), rng);
-    out->push_back(b.Access(when, u, u, user.office_ip, kOutlook, office, {{"\\Inbox", 0}}, "Sync"));
+    out->push_back(
+        b.Access(when, u, u, user.office_ip, kOutlook, office, {{"\\Inbox", 0}}, "Sync"));
     out->push_back(
         b.Access(when + 4000, u, u, user.office_ip, kOutlook, office, {{"\\Calendar", 0}}, "Sync"));
   }
@@ -85,8 +85,8 @@ void AssistantWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
   const int start = Minute(rng, 9 * 60 + 30, 10 * 60 + 30);
   out->push_back(b.Access(AtMinute(b, day, start, rng), boss, u, user.office_ip, kOutlook, session,
                           {{"\\Calendar", static_cast<int>(rng.Range(2, 6))}}, "Bind", false, 2));
-  Record update = b.Mailbox(AtMinute(b, day, start + 5, rng), "Update", 2, boss, u,
-                            user.office_ip, kOutlook, session, 2);
+  Record update = b.Mailbox(AtMinute(b, day, start + 5, rng), "Update", 2, boss, u, user.office_ip,
+                            kOutlook, session, 2);
   update.items.push_back(b.Item("Leadership sync", "\\Calendar"));
   out->push_back(std::move(update));
   if (day % 2 == 0) {
@@ -198,8 +198,7 @@ Record Builder::Send(int64_t time, int owner, int actor, const std::string& ip,
 
 Record Builder::Group(int64_t time, std::string_view op, int owner, int actor,
                       const std::string& ip, const Client& client, const std::string& session,
-                      std::string_view folder, std::vector<GenItem> items,
-                      std::string_view dest) {
+                      std::string_view folder, std::vector<GenItem> items, std::string_view dest) {
   Record r = Mailbox(time, op, 3, owner, actor, ip, client, session, owner == actor ? 0 : 2);
   r.folder = std::string(folder);
   r.dest_folder = std::string(dest);

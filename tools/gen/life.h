@@ -65,8 +65,8 @@ class Builder {
                 std::string_view access = "Bind", bool throttled = false, int logon_type = 0);
   // Send / SendAs / SendOnBehalf of one message (Item in Sent Items).
   Record Send(int64_t time, int owner, int actor, const std::string& ip, const Client& client,
-              const std::string& session, std::string_view subject,
-              std::string_view op = "Send", int logon_type = 0);
+              const std::string& session, std::string_view subject, std::string_view op = "Send",
+              int logon_type = 0);
   // Move / MoveToDeletedItems / SoftDelete / HardDelete of `items`.
   Record Group(int64_t time, std::string_view op, int owner, int actor, const std::string& ip,
                const Client& client, const std::string& session, std::string_view folder,

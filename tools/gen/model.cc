@@ -16,16 +16,16 @@ uint64_t SplitMix(uint64_t* x) {
 uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
 constexpr const char* kFirst[] = {
-    "grace", "omar",  "priya", "ben",   "lena",   "ada",    "alan",  "maria", "chen",  "fatima",
-    "jonas", "sofia", "ivan",  "amara", "lucas",  "yuki",   "noah",  "elena", "ravi",  "hannah",
-    "mateo", "aisha", "erik",  "chloe", "david",  "nadia",  "tomas", "ingrid", "kofi", "mei",
-    "oscar", "leila", "pavel", "rosa",  "samuel", "tanvi",  "victor", "wen",  "zara",  "felix"};
+    "grace", "omar",  "priya", "ben",   "lena",   "ada",   "alan",   "maria",  "chen", "fatima",
+    "jonas", "sofia", "ivan",  "amara", "lucas",  "yuki",  "noah",   "elena",  "ravi", "hannah",
+    "mateo", "aisha", "erik",  "chloe", "david",  "nadia", "tomas",  "ingrid", "kofi", "mei",
+    "oscar", "leila", "pavel", "rosa",  "samuel", "tanvi", "victor", "wen",    "zara", "felix"};
 constexpr const char* kLast[] = {
-    "hopper", "haddad", "shah",   "ortiz",  "fischer", "lovelace", "turing", "garcia", "wang",
-    "khan",   "berg",   "rossi",  "petrov", "okafor",  "silva",    "tanaka", "miller", "novak",
-    "iyer",   "schmidt", "lopez", "mansour", "larsen", "martin",   "cohen",  "ali",    "horvat",
-    "nilsson", "mensah", "liu",   "brown",  "haddadi", "smirnov",  "costa",  "evans",  "patel",
-    "dubois", "zhang",  "ahmed",  "weber"};
+    "hopper",  "haddad", "shah",   "ortiz",   "fischer", "lovelace", "turing", "garcia",
+    "wang",    "khan",   "berg",   "rossi",   "petrov",  "okafor",   "silva",  "tanaka",
+    "miller",  "novak",  "iyer",   "schmidt", "lopez",   "mansour",  "larsen", "martin",
+    "cohen",   "ali",    "horvat", "nilsson", "mensah",  "liu",      "brown",  "haddadi",
+    "smirnov", "costa",  "evans",  "patel",   "dubois",  "zhang",    "ahmed",  "weber"};
 
 std::string Capitalized(const char* s) {
   std::string out(s);
@@ -83,7 +83,7 @@ std::string Rng::Guid() {
     if (i == 8 || i == 13 || i == 18 || i == 23) continue;
     const uint64_t word = bit < 64 ? a : b;
     uint64_t nibble = (word >> (bit % 64)) & 15;
-    if (i == 14) nibble = 4;                // version 4
+    if (i == 14) nibble = 4;                 // version 4
     if (i == 19) nibble = 8 | (nibble & 3);  // RFC 4122 variant
     out[i] = kHex[nibble];
     bit += 4;

@@ -63,18 +63,18 @@ struct User {
   std::string office_ip;
   int site = 0;
   bool admin = false;
-  int assists = -1;  // index of the manager whose mailbox this user works in
+  int assists = -1;       // index of the manager whose mailbox this user works in
   bool attacked = false;  // chosen as a scenario victim: kept out of other roles
 };
 
 struct Tenant {
-  std::string domain;         // "contoso.com"
-  std::string org_name;       // "contoso.onmicrosoft.com"
-  std::string org_id;         // OrganizationId GUID
+  std::string domain;    // "contoso.com"
+  std::string org_name;  // "contoso.onmicrosoft.com"
+  std::string org_id;    // OrganizationId GUID
   std::vector<Site> sites;
   std::vector<User> users;
-  std::vector<int> admins;    // user indices of the IT admins
-  int64_t start_ms = 0;       // midnight UTC of day 0
+  std::vector<int> admins;  // user indices of the IT admins
+  int64_t start_ms = 0;     // midnight UTC of day 0
   int days = 0;
 };
 
@@ -112,8 +112,8 @@ struct Record {
   int owner = -1;  // mailbox owner (mailbox records only)
   int logon_type = 0;
   int user_type = 0;
-  std::string ip;  // ClientIP as written (may carry a port)
-  std::string_view client;      // ClientInfoString, or the user agent (kAad)
+  std::string ip;           // ClientIP as written (may carry a port)
+  std::string_view client;  // ClientInfoString, or the user agent (kAad)
   std::string_view app_id;
   std::string session;
   std::string_view result = "Succeeded";

@@ -149,7 +149,8 @@ class WindowedOutput::File {
 
   bool Close(std::string* error) {
     FlushPage();
-    if (stats_.format == Format::kJsonArray) buf_.append(stats_.records == 0 ? "]\r\n" : "\r\n]\r\n");
+    if (stats_.format == Format::kJsonArray)
+      buf_.append(stats_.records == 0 ? "]\r\n" : "\r\n]\r\n");
     const bool ok = Flush(error);
     const int closed = std::fclose(file_);
     file_ = nullptr;

@@ -116,7 +116,9 @@ void Story::Write() {
   if (rule == "inbox-rule-forward-external") {
     StolenRead(0);
     VictimCmdlet(3, "New-InboxRule",
-                 {{"AlwaysDeleteOutlookRulesBlob", "False"}, {"Force", "False"}, {"Name", "."},
+                 {{"AlwaysDeleteOutlookRulesBlob", "False"},
+                  {"Force", "False"},
+                  {"Name", "."},
                   {"ForwardTo", "payments@" + std::string(kExternal)},
                   {"SubjectOrBodyContainsWords", "invoice;payment;wire"},
                   {"StopProcessingRules", "True"}},
@@ -124,9 +126,12 @@ void Story::Write() {
   } else if (rule == "inbox-rule-suspicious") {
     StolenRead(0);
     VictimCmdlet(2, "New-InboxRule",
-                 {{"AlwaysDeleteOutlookRulesBlob", "False"}, {"Force", "False"}, {"Name", ".."},
+                 {{"AlwaysDeleteOutlookRulesBlob", "False"},
+                  {"Force", "False"},
+                  {"Name", ".."},
                   {"SubjectOrBodyContainsWords", "invoice;payment;bank"},
-                  {"MoveToFolder", "RSS Feeds"}, {"MarkAsRead", "True"},
+                  {"MoveToFolder", "RSS Feeds"},
+                  {"MarkAsRead", "True"},
                   {"StopProcessingRules", "True"}},
                  b_.MailboxDn(v) + "\\..");
   } else if (rule == "mailbox-forwarding-external") {
@@ -138,8 +143,10 @@ void Story::Write() {
                  b_.MailboxDn(v));
   } else if (rule == "mailbox-permission-grant") {
     AdminCmdlet(0, "Add-MailboxPermission",
-                {{"Identity", U(v).alias}, {"User", U(p_.others[0]).alias},
-                 {"AccessRights", "FullAccess"}, {"InheritanceType", "All"}},
+                {{"Identity", U(v).alias},
+                 {"User", U(p_.others[0]).alias},
+                 {"AccessRights", "FullAccess"},
+                 {"InheritanceType", "All"}},
                 b_.MailboxDn(v), v);
   } else if (rule == "delegate-access") {
     const int reader = p_.others[0];
@@ -151,8 +158,8 @@ void Story::Write() {
   } else if (rule == "send-as") {
     const int sender = p_.others[0];
     actor_ = sender;
-    Add(b_.Access(T(0), v, sender, p_.attacker_ip, kOwa, session_, {{"\\Inbox", 5}}, "Bind",
-                  false, 2));
+    Add(b_.Access(T(0), v, sender, p_.attacker_ip, kOwa, session_, {{"\\Inbox", 5}}, "Bind", false,
+                  2));
     Add(b_.Send(T(5), v, sender, p_.attacker_ip, kOwa, session_,
                 "Urgent: wire transfer for acquisition", "SendAs", 2));
   } else if (rule == "mass-deletion") {
@@ -162,8 +169,8 @@ void Story::Write() {
       for (int k = 0; k < 25; ++k) {
         items.push_back(b_.Item("Payment notice " + std::to_string(i * 25 + k), "\\Inbox"));
       }
-      Add(b_.Group(T(10 + 2 * i), "MoveToDeletedItems", v, v, p_.attacker_ip, kOwaProxy,
-                   session_, "\\Inbox", std::move(items)));
+      Add(b_.Group(T(10 + 2 * i), "MoveToDeletedItems", v, v, p_.attacker_ip, kOwaProxy, session_,
+                   "\\Inbox", std::move(items)));
     }
   } else if (rule == "sent-then-deleted") {
     Record sent = b_.Send(T(0), v, v, p_.attacker_ip, kOwaProxy, session_,
@@ -180,16 +187,18 @@ void Story::Write() {
   } else if (rule == "impersonation-role-grant") {
     const std::string& who = U(p_.others[0]).alias;
     AdminCmdlet(0, "New-ManagementRoleAssignment",
-                {{"Name", "ApplicationImpersonation-" + who}, {"Role", "ApplicationImpersonation"},
+                {{"Name", "ApplicationImpersonation-" + who},
+                 {"Role", "ApplicationImpersonation"},
                  {"User", who}},
                 "ApplicationImpersonation-" + who);
   } else if (rule == "mailitemsaccessed-throttled") {
     StolenRead(0);
     StolenRead(8, 1, true);
   } else if (rule == "mailitemsaccessed-sync-bulk") {
-    constexpr std::string_view kFolders[] = {
-        "\\Inbox",  "\\Sent Items", "\\Drafts", "\\Archive",  "\\Finance",      "\\Finance\\Invoices",
-        "\\Board", "\\Legal",      "\\HR",     "\\Projects", "\\Deleted Items", "\\Customers"};
+    constexpr std::string_view kFolders[] = {"\\Inbox",    "\\Sent Items",    "\\Drafts",
+                                             "\\Archive",  "\\Finance",       "\\Finance\\Invoices",
+                                             "\\Board",    "\\Legal",         "\\HR",
+                                             "\\Projects", "\\Deleted Items", "\\Customers"};
     const std::string sync_session = b_.rng().Guid();
     int i = 0;
     for (std::string_view folder : kFolders) {
@@ -218,11 +227,13 @@ void Story::Write() {
     StolenRead(30);
   } else if (rule == "ediscovery-search-export") {
     AdminCmdlet(0, "New-ComplianceSearch",
-                {{"Name", "q" + std::to_string(p_.index)}, {"ExchangeLocation", "All"},
+                {{"Name", "q" + std::to_string(p_.index)},
+                 {"ExchangeLocation", "All"},
                  {"ContentMatchQuery", "invoice OR wire OR payment"}},
                 "q" + std::to_string(p_.index));
     AdminCmdlet(4, "New-ComplianceSearchAction",
-                {{"SearchName", "q" + std::to_string(p_.index)}, {"Export", "True"},
+                {{"SearchName", "q" + std::to_string(p_.index)},
+                 {"Export", "True"},
                  {"Format", "FxStream"}},
                 "q" + std::to_string(p_.index) + "_Export");
   } else if (rule == "transport-rule-redirect") {
@@ -237,14 +248,25 @@ void Story::Write() {
 }  // namespace
 
 const std::vector<std::string_view>& PlantableRules() {
-  static const auto* const kRules = new std::vector<std::string_view>{
-      "mailbox-forwarding-external", "inbox-rule-forward-external", "inbox-rule-suspicious",
-      "mailbox-permission-grant",    "delegate-access",             "send-as",
-      "mass-deletion",               "sent-then-deleted",           "audit-tampering",
-      "impersonation-role-grant",    "mailitemsaccessed-throttled", "mailitemsaccessed-sync-bulk",
-      "ip-multiple-mailboxes",       "session-ip-change",           "suspicious-client",
-      "first-seen-ip",               "impossible-travel",           "ediscovery-search-export",
-      "transport-rule-redirect"};
+  static const auto* const kRules = new std::vector<std::string_view>{"mailbox-forwarding-external",
+                                                                      "inbox-rule-forward-external",
+                                                                      "inbox-rule-suspicious",
+                                                                      "mailbox-permission-grant",
+                                                                      "delegate-access",
+                                                                      "send-as",
+                                                                      "mass-deletion",
+                                                                      "sent-then-deleted",
+                                                                      "audit-tampering",
+                                                                      "impersonation-role-grant",
+                                                                      "mailitemsaccessed-throttled",
+                                                                      "mailitemsaccessed-sync-bulk",
+                                                                      "ip-multiple-mailboxes",
+                                                                      "session-ip-change",
+                                                                      "suspicious-client",
+                                                                      "first-seen-ip",
+                                                                      "impossible-travel",
+                                                                      "ediscovery-search-export",
+                                                                      "transport-rule-redirect"};
   return *kRules;
 }
 

@@ -19,9 +19,9 @@ const std::vector<std::string_view>& PlantableRules();
 // Where and when one scenario happens.
 struct Plant {
   std::string rule;
-  int index = 0;   // position in the --plant list; spreads times and IPs
+  int index = 0;  // position in the --plant list; spreads times and IPs
   int day = 0;
-  int victim = -1;  // the mailbox attacked (-1: organization-level)
+  int victim = -1;          // the mailbox attacked (-1: organization-level)
   std::vector<int> others;  // further accounts the story uses
   std::string attacker_ip;
   bool needs_geo = false;  // only found with --geoip-city

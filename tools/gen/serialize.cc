@@ -49,7 +49,11 @@ Civil ToCivil(int64_t ms) {
   const int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
   const int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
   const int y = static_cast<int>(yoe + era * 400 + (m <= 2 ? 1 : 0));
-  return Civil{y, m, d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
+  return Civil{y,
+               m,
+               d,
+               static_cast<int>(rem / 3600),
+               static_cast<int>(rem / 60 % 60),
                static_cast<int>(rem % 60)};
 }
 
@@ -113,8 +117,7 @@ std::string FolderId(std::string_view path) {
 }
 
 std::string TokenId(Rng& rng) {
-  static constexpr char kB64[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out(22, 'A');
   uint64_t w = rng.Next();
   for (int i = 0; i < 22; ++i) {
@@ -444,21 +447,61 @@ void AppendPurviewRow(const Tenant& t, const Record& r, std::string_view audit, 
 }
 
 void AppendMailboxAuditHeader(std::string* out) {
-  static constexpr std::string_view kColumns[] = {
-      "Operation", "OperationResult", "LogonType", "ExternalAccess", "DestFolderId",
-      "DestFolderPathName", "FolderId", "FolderPathName", "FolderName", "MemberRights",
-      "MemberSid", "MemberUpn", "ClientInfoString", "ClientIPAddress", "ClientIP",
-      "ClientMachineName", "ClientProcessName", "ClientVersion", "InternalLogonType",
-      "MailboxOwnerUPN", "MailboxOwnerSid", "DestMailboxOwnerUPN", "DestMailboxOwnerSid",
-      "DestMailboxGuid", "CrossMailboxOperation", "LogonUserDisplayName", "LogonUserSid",
-      "SourceItems", "SourceFolders", "SourceItemIdsList", "SourceItemSubjectsList",
-      "SourceItemAttachmentsList", "SourceItemFolderPathNamesList", "SourceFolderPathNamesList",
-      "SourceItemInternetMessageIdsList", "ItemId", "ItemSubject", "ItemAttachments",
-      "ItemInternetMessageId", "DirtyProperties", "OriginatingServer", "SessionId",
-      "OperationProperties", "AuditOperationsCountInAggregatedRecord",
-      "AggregatedRecordFoldersData", "AppId", "ClientAppId", "ItemIsRecord",
-      "ItemComplianceLabel", "MailboxGuid", "MailboxResolvedOwnerName", "LastAccessed",
-      "Identity", "IsValid", "ObjectState"};
+  static constexpr std::string_view kColumns[] = {"Operation",
+                                                  "OperationResult",
+                                                  "LogonType",
+                                                  "ExternalAccess",
+                                                  "DestFolderId",
+                                                  "DestFolderPathName",
+                                                  "FolderId",
+                                                  "FolderPathName",
+                                                  "FolderName",
+                                                  "MemberRights",
+                                                  "MemberSid",
+                                                  "MemberUpn",
+                                                  "ClientInfoString",
+                                                  "ClientIPAddress",
+                                                  "ClientIP",
+                                                  "ClientMachineName",
+                                                  "ClientProcessName",
+                                                  "ClientVersion",
+                                                  "InternalLogonType",
+                                                  "MailboxOwnerUPN",
+                                                  "MailboxOwnerSid",
+                                                  "DestMailboxOwnerUPN",
+                                                  "DestMailboxOwnerSid",
+                                                  "DestMailboxGuid",
+                                                  "CrossMailboxOperation",
+                                                  "LogonUserDisplayName",
+                                                  "LogonUserSid",
+                                                  "SourceItems",
+                                                  "SourceFolders",
+                                                  "SourceItemIdsList",
+                                                  "SourceItemSubjectsList",
+                                                  "SourceItemAttachmentsList",
+                                                  "SourceItemFolderPathNamesList",
+                                                  "SourceFolderPathNamesList",
+                                                  "SourceItemInternetMessageIdsList",
+                                                  "ItemId",
+                                                  "ItemSubject",
+                                                  "ItemAttachments",
+                                                  "ItemInternetMessageId",
+                                                  "DirtyProperties",
+                                                  "OriginatingServer",
+                                                  "SessionId",
+                                                  "OperationProperties",
+                                                  "AuditOperationsCountInAggregatedRecord",
+                                                  "AggregatedRecordFoldersData",
+                                                  "AppId",
+                                                  "ClientAppId",
+                                                  "ItemIsRecord",
+                                                  "ItemComplianceLabel",
+                                                  "MailboxGuid",
+                                                  "MailboxResolvedOwnerName",
+                                                  "LastAccessed",
+                                                  "Identity",
+                                                  "IsValid",
+                                                  "ObjectState"};
   bool first = true;
   for (std::string_view c : kColumns) {
     if (!first) out->push_back(',');

@@ -5,7 +5,7 @@
 //   tern-gen --out DIR [--seed N] [--users N | --records N] [--days D]
 //            [--start YYYY-MM-DD] [--formats purview-csv,sual-csv,json,jsonl]
 //            [--window-hours H] [--overlap-hours H] [--plant all|rule,rule,...]
-//            [--quiet]
+//            [--zip] [--quiet]
 //   tern-gen --list-plants
 #include <algorithm>
 #include <cerrno>
@@ -25,6 +25,7 @@
 #include "tools/gen/output.h"
 #include "tools/gen/plants.h"
 #include "tools/gen/serialize.h"
+#include "tools/gen/zip.h"
 
 namespace tern::gen {
 namespace {
@@ -41,14 +42,17 @@ struct Options {
   int window_hours = 72;
   int overlap_hours = 12;
   std::vector<std::string> plants;
+  bool zip = false;  // evidence/evidence.zip instead of loose files
   bool quiet = false;
   bool list_plants = false;
 };
 
+constexpr char kZipName[] = "evidence.zip";
+
 constexpr char kUsage[] =
     "usage: tern-gen --out DIR [--seed N] [--users N | --records N] [--days D]\n"
     "                [--start YYYY-MM-DD] [--formats F,F,...] [--window-hours H]\n"
-    "                [--overlap-hours H] [--plant all|RULE,RULE,...] [--quiet]\n"
+    "                [--overlap-hours H] [--plant all|RULE,RULE,...] [--zip] [--quiet]\n"
     "       tern-gen --list-plants\n"
     "formats: purview-csv sual-csv json jsonl mailbox-audit-csv (default: the first four)\n";
 
@@ -155,6 +159,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       } else {
         for (std::string& r : SplitList(v)) o->plants.push_back(std::move(r));
       }
+    } else if (arg == "--zip") {
+      o->zip = true;
     } else if (arg == "--quiet") {
       o->quiet = true;
     } else if (arg == "--list-plants") {
@@ -225,6 +231,8 @@ std::string TruthJson(const Options& o, const Tenant& t, const WindowedOutput& o
   w.Key("rows_written").Uint(out.rows());
   w.Key("duplicate_rows").Uint(out.rows() - out.unique());
   w.Key("bytes").Uint(out.bytes());
+  // With --zip the files are members of evidence/evidence.zip.
+  w.Key("container").String(o.zip ? kZipName : "");
   w.Key("files").BeginArray();
   for (const FileStats& f : out.files()) {
     w.BeginObject();
@@ -257,7 +265,8 @@ std::string TruthJson(const Options& o, const Tenant& t, const WindowedOutput& o
 
 int Run(const Options& o) {
   if (o.list_plants) {
-    for (std::string_view r : PlantableRules()) std::printf("%.*s\n", static_cast<int>(r.size()), r.data());
+    for (std::string_view r : PlantableRules())
+      std::printf("%.*s\n", static_cast<int>(r.size()), r.data());
     return 0;
   }
   int64_t start_ms = 0;
@@ -325,6 +334,14 @@ int Run(const Options& o) {
     std::fprintf(stderr, "tern-gen: %s\n", out.error().c_str());
     return 1;
   }
+  if (o.zip) {
+    std::vector<std::string> names;
+    for (const FileStats& file : out.files()) names.push_back(file.name);
+    if (!ZipAndRemove(oo.dir, names, kZipName, start_ms / 1000, &error)) {
+      std::fprintf(stderr, "tern-gen: %s\n", error.c_str());
+      return 1;
+    }
+  }
   const std::string truth = TruthJson(o, tenant, out, planted);
   const std::string truth_path = o.out + "/truth.json";
   std::FILE* f = std::fopen(truth_path.c_str(), "wb");
@@ -336,12 +353,13 @@ int Run(const Options& o) {
   const double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   if (!o.quiet) std::fputc('\n', stderr);
-  std::printf("tern-gen: %d users, %d days: %llu records (%llu rows, %zu files, %.1f MB) "
-              "in %.2f s (%.0f MB/s)\n",
-              users, o.days, static_cast<unsigned long long>(out.unique()),
-              static_cast<unsigned long long>(out.rows()), out.files().size(),
-              static_cast<double>(out.bytes()) / 1e6, secs,
-              static_cast<double>(out.bytes()) / 1e6 / std::max(secs, 1e-9));
+  std::printf(
+      "tern-gen: %d users, %d days: %llu records (%llu rows, %zu files, %.1f MB) "
+      "in %.2f s (%.0f MB/s)\n",
+      users, o.days, static_cast<unsigned long long>(out.unique()),
+      static_cast<unsigned long long>(out.rows()), out.files().size(),
+      static_cast<double>(out.bytes()) / 1e6, secs,
+      static_cast<double>(out.bytes()) / 1e6 / std::max(secs, 1e-9));
   return 0;
 }
 
