@@ -53,23 +53,35 @@ absl::Status RunRecords(ByteStream& text, ParseContext& ctx, json::JsonStreamOpt
       }
       return absl::OkStatus();
     }
-    if (item.kind == json::JsonItem::kBad) {
-      ctx.Reject(item.line, item.reason);
-      continue;
-    }
     if (item.kind == json::JsonItem::kNote) {
       ctx.Warn("truncated-container", item.line, item.reason);
       continue;
     }
-    // record_index counts every JSON record, rejected or not, so it stays the
-    // record's position in the file.
-    ++index;
     Event event;
-    absl::Status status = handle(item.text, item.line, &event);
-    if (!status.ok()) {
-      ctx.Reject(item.line, ToStd(status.message()));
-      continue;
+    if (item.kind == json::JsonItem::kBad) {
+      // A record cut short keeps what could be read of it, flagged, when
+      // the format's handler can salvage it (AuditData cut at a member).
+      const bool salvaged = item.cut && !item.text.empty() &&
+                            handle(item.text, item.line, &event).ok() &&
+                            (event.flags & kFlagAuditDataTruncated) != 0;
+      if (!salvaged) {
+        ctx.Reject(item.line, item.reason);
+        continue;
+      }
+      ctx.Warn("auditdata-truncated", item.line,
+               absl::StrCat(item.reason, " after ", item.text.size(),
+                            " bytes; the fields read so far are kept"));
+    } else {
+      absl::Status status = handle(item.text, item.line, &event);
+      if (!status.ok()) {
+        // record_index counts every JSON record, rejected or not, so it
+        // stays the record's position in the file.
+        ++index;
+        ctx.Reject(item.line, ToStd(status.message()));
+        continue;
+      }
     }
+    ++index;
     event.provenance = Provenance{ctx.evidence_ordinal, item.line, index};
     if ((event.flags & kFlagNoTime) != 0 && no_time++ == 0) first_no_time_line = item.line;
     TERN_RETURN_IF_ERROR(ctx.events->Accept(std::move(event), item.text));

@@ -90,17 +90,43 @@ TEST(UalJsonParserTest, ConcatenatedPrettyArraysAndBareObject) {
   EXPECT_EQ(p->sink.raws[3].back(), '}');
 }
 
-TEST(UalJsonParserTest, DamagedLinesAreRejectedWithTheirLines) {
+TEST(UalJsonParserTest, CutLineIsKeptFlaggedAndNoiseIsRejectedWithItsLine) {
   auto parser = MakeUalJsonParser();
   auto p = Parse(*parser, "ual_damaged.jsonl");
-  EXPECT_THAT(Ids(p->sink), ElementsAre(kInboxRuleId, kCreateId, kRulesId));
-  EXPECT_THAT(Lines(p->sink), ElementsAre(1, 3, 5));
-  EXPECT_EQ(p->rejected, 2u);
+  EXPECT_THAT(Ids(p->sink), ElementsAre(kInboxRuleId, kMailItemsId, kCreateId, kRulesId));
+  EXPECT_THAT(Lines(p->sink), ElementsAre(1, 2, 3, 5));
+  // Line 2 is cut at 300 characters: what was read of it is kept, flagged,
+  // and its raw bytes are exactly the cut line.
+  const Event& cut = p->sink.events[1];
+  EXPECT_EQ(cut.flags & kFlagAuditDataTruncated, kFlagAuditDataTruncated);
+  EXPECT_EQ(cut.operation, "MailItemsAccessed");
+  EXPECT_EQ(FormatRfc3339(cut.time_ms), "2023-09-15T18:16:53Z");
+  EXPECT_EQ(p->sink.raws[1].size(), 300u);
+  std::vector<Warning> truncated = p->sink.WarningsOfKind("auditdata-truncated");
+  ASSERT_EQ(truncated.size(), 1u);
+  EXPECT_EQ(truncated[0].line, 2u);
+  EXPECT_THAT(truncated[0].detail, HasSubstr("cut short"));
+  EXPECT_THAT(truncated[0].detail, HasSubstr("after 300 bytes"));
+  // The PowerShell message line is not a record.
+  EXPECT_EQ(p->rejected, 1u);
   std::vector<Warning> rejects = p->sink.WarningsOfKind("rejected-record");
-  ASSERT_EQ(rejects.size(), 2u);
-  EXPECT_EQ(rejects[0].line, 2u);
-  EXPECT_THAT(rejects[0].detail, HasSubstr("cut short"));
-  EXPECT_EQ(rejects[1].line, 4u);
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].line, 4u);
+}
+
+TEST(UalJsonParserTest, CutRecordWithNothingUsableIsRejected) {
+  auto parser = MakeUalJsonParser();
+  CollectingSink sink;
+  uint64_t rejected = 0;
+  ASSERT_TRUE(testing::RunParser(*parser,
+                                 "{\"CreationTime\":\"2024-01-0\n"
+                                 "{\"Id\":\"a1\",\"Operation\":\"Send\",\"CreationTime\":"
+                                 "\"2024-01-03T10:00:00\"}\n",
+                                 &sink, &rejected)
+                  .ok());
+  ASSERT_EQ(sink.events.size(), 1u);
+  EXPECT_EQ(sink.events[0].record_id, "a1");
+  EXPECT_EQ(rejected, 1u);
 }
 
 TEST(UalJsonParserTest, RecordsThatAreNotAuditDataAreRejected) {

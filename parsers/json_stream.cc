@@ -23,6 +23,7 @@ absl::StatusOr<bool> JsonRecordReader::Next(JsonItem* item) {
   item->kind = JsonItem::kRecord;
   item->line = 0;
   item->text = {};
+  item->cut = false;
   item->reason.clear();
   while (state_ != State::kDone) {
     if (pos_ == len_) {
@@ -160,7 +161,7 @@ bool JsonRecordReader::StepRecord(char c, JsonItem* item) {
       // JSON strings cannot hold a raw line break: the record was cut and
       // the next line is something else.
       state_ = State::kBetween;
-      return Fail(start_line_, "JSON record cut short (line break inside a string)", item);
+      return Cut("JSON record cut short (line break inside a string)", item);
     } else if (key_match_ >= 0) {
       bool match = key_match_ < kValueKeyLength && c == kValueKey[key_match_];
       key_match_ = match ? key_match_ + 1 : -1;
@@ -177,7 +178,7 @@ bool JsonRecordReader::StepRecord(char c, JsonItem* item) {
     line_break_ = false;
     if (c == '{' && line_start_ && in_bounds && brackets_.back() == '[') {
       state_ = State::kBetween;
-      return Fail(start_line_, "JSON record cut short (line ends inside it)", item);
+      return Cut("JSON record cut short (line ends inside it)", item);
     }
     json_lines_ = false;
   }
@@ -193,8 +194,7 @@ bool JsonRecordReader::StepRecord(char c, JsonItem* item) {
         // In an object an object can only follow ':'. This one starts the
         // next record: the current one was cut short.
         state_ = State::kBetween;
-        return Fail(start_line_,
-                    absl::StrCat("JSON record cut short (next record at line ", line_, ")"), item);
+        return Cut(absl::StrCat("JSON record cut short (next record at line ", line_, ")"), item);
       }
       if (c == '[' && page_candidate_ && depth_ == 1 && value_key_colon_) {
         // {"value":[ ... ]}: drop the page prefix; its elements are records.
@@ -303,7 +303,25 @@ bool JsonRecordReader::Fail(uint64_t line, std::string reason, JsonItem* item) {
   record_.clear();
   item->kind = JsonItem::kBad;
   item->line = line;
+  item->text = {};
+  item->cut = false;
   item->reason = std::move(reason);
+  return true;
+}
+
+bool JsonRecordReader::Cut(std::string reason, JsonItem* item) {
+  FlushSpan(pos_);
+  // A record already over the cap (bad_reason_) kept nothing worth handing out.
+  const bool kept = recording_ && bad_reason_.empty();
+  cut_record_.clear();
+  if (kept) {
+    cut_record_.swap(record_);
+    // The line's own end ("\r" of CRLF) is not part of the record.
+    while (!cut_record_.empty() && IsSpace(cut_record_.back())) cut_record_.pop_back();
+  }
+  Fail(start_line_, std::move(reason), item);
+  item->cut = true;
+  item->text = cut_record_;
   return true;
 }
 
@@ -312,7 +330,7 @@ bool JsonRecordReader::Finish(JsonItem* item) {
     case State::kRecord:
     case State::kStringRecord:
       state_ = State::kBetween;
-      return Fail(start_line_, "JSON record cut short at end of input", item);
+      return Cut("JSON record cut short at end of input", item);
     case State::kGarbage:
       state_ = State::kBetween;
       return Fail(garbage_line_, "text that is not a JSON record", item);

@@ -44,8 +44,12 @@ struct JsonItem {
     kNote,    // not a record problem, e.g. the outer array never closed
   };
   Kind kind = kRecord;
-  uint64_t line = 0;      // 1-based line where the record or problem starts
-  std::string_view text;  // kRecord only; valid until the next Next() call
+  uint64_t line = 0;  // 1-based line where the record or problem starts
+  // kRecord: the record. kBad with `cut`: the record's bytes up to where it
+  // was cut short (empty when it was not kept, e.g. over the size cap).
+  // Valid until the next Next() call.
+  std::string_view text;
+  bool cut = false;  // kBad: a record cut short, not garbage or oversize
   std::string reason;     // kBad / kNote
 };
 
@@ -72,6 +76,8 @@ class JsonRecordReader {
   void FlushSpan(size_t end);
   bool EndRecord(JsonItem* item);
   bool Fail(uint64_t line, std::string reason, JsonItem* item);
+  // Fail() for the current record, cut short: hands out what was read of it.
+  bool Cut(std::string reason, JsonItem* item);
   bool Finish(JsonItem* item);
 
   ByteStream& in_;
@@ -88,6 +94,7 @@ class JsonRecordReader {
 
   // The record being read.
   std::string record_;
+  std::string cut_record_;  // what Cut() handed out
   size_t span_start_ = 0;  // start of the not yet copied part in buf_
   bool recording_ = false;
   std::string bad_reason_;  // set when the record is being skipped

@@ -133,6 +133,49 @@ TEST(JsonStreamTest, CutLineInJsonLinesDoesNotSwallowTheRest) {
   EXPECT_EQ(got[4], Rec(5, "{\"e\":5}"));
 }
 
+// What a cut record hands out: its bytes up to the cut (without the line
+// end), whatever the read size, so a parser can keep what is readable.
+TEST(JsonStreamTest, CutRecordsHandOutWhatWasRead) {
+  const std::string data =
+      "{\"a\":1}\r\n{\"b\":\"xx\r\n{\"c\":[1,\n{\"d\":{\"e\":1}\n{\"f\":2}\n{\"g\":[3";
+  for (size_t chunk : {size_t{1}, size_t{7}, size_t{1} << 16}) {
+    testing::ChunkedStream stream(data, chunk);
+    JsonRecordReader reader(stream);
+    std::vector<std::pair<uint64_t, std::string>> cuts;
+    std::vector<std::string> records;
+    JsonItem item;
+    while (true) {
+      absl::StatusOr<bool> more = reader.Next(&item);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) break;
+      if (item.kind == JsonItem::kRecord) records.emplace_back(item.text);
+      if (item.kind == JsonItem::kBad) {
+        EXPECT_TRUE(item.cut) << item.reason;
+        cuts.emplace_back(item.line, std::string(item.text));
+      }
+    }
+    EXPECT_THAT(records, ::testing::ElementsAre("{\"a\":1}", "{\"f\":2}")) << chunk;
+    EXPECT_THAT(cuts, ::testing::ElementsAre(std::pair<uint64_t, std::string>(2, "{\"b\":\"xx"),
+                                             std::pair<uint64_t, std::string>(3, "{\"c\":[1,"),
+                                             std::pair<uint64_t, std::string>(4, "{\"d\":{\"e\":1}"),
+                                             std::pair<uint64_t, std::string>(6, "{\"g\":[3")))
+        << chunk;
+  }
+}
+
+TEST(JsonStreamTest, OversizeRecordIsNotACut) {
+  JsonStreamOptions options;
+  options.max_record_bytes = 16;
+  testing::ChunkedStream stream("{\"a\":\"0123456789012345678901234\n{\"b\":1}\n", 5);
+  JsonRecordReader reader(stream, options);
+  JsonItem item;
+  ASSERT_TRUE(*reader.Next(&item));
+  EXPECT_EQ(item.kind, JsonItem::kBad);
+  EXPECT_TRUE(item.text.empty());
+  ASSERT_TRUE(*reader.Next(&item));
+  EXPECT_EQ(item.text, "{\"b\":1}");
+}
+
 TEST(JsonStreamTest, CutInsideAnArrayInJsonLines) {
   std::vector<Got> got = ReadBoth("{\"a\":1}\n{\"f\":[{\"x\":1},\n{\"g\":6}\n");
   ASSERT_EQ(got.size(), 3u);

@@ -236,8 +236,14 @@ std::string NormalizeClientIp(std::string_view raw) {
   const std::string_view trimmed = TrimAsciiWhitespace(raw);
   if (IsNullMarker(trimmed)) return "";
   // Blanks can sit inside the decorations too ("1.2.3.4 :443", "[ ::1 ]"),
-  // and what is left may be a null marker ("[null]").
-  const std::string_view host = TrimAsciiWhitespace(StripBracketsAndPort(trimmed));
+  // and what is left may be a null marker ("[null]") or decorated again
+  // ("[host:5]"): strip until nothing changes, so that normalizing a
+  // normalized value leaves it as it is. Each round shortens the text.
+  std::string_view host = trimmed;
+  for (std::string_view next = TrimAsciiWhitespace(StripBracketsAndPort(host)); next != host;
+       next = TrimAsciiWhitespace(StripBracketsAndPort(host))) {
+    host = next;
+  }
   if (IsNullMarker(host)) return "";
   if (std::optional<std::string> ip = CanonicalIp(host)) return *std::move(ip);
   // Host names are case-insensitive (RFC 4343); lower-casing makes

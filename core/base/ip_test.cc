@@ -150,6 +150,15 @@ TEST(NormalizeClientIpTest, BlanksInsideTheDecorations) {
   EXPECT_EQ(NormalizeClientIp("host\t:0"), "host");
 }
 
+// Found by fuzz/normalizers_fuzzer (fixtures/fuzz/normalizers/regress-*):
+// a bracketed name holding a port-like tail kept it, and a second pass then
+// stripped it, so normalization was not idempotent.
+TEST(NormalizeClientIpTest, DecorationsInsideDecorations) {
+  EXPECT_EQ(NormalizeClientIp("[3/:5]"), "3/");
+  EXPECT_EQ(NormalizeClientIp("3/"), "3/");
+  EXPECT_EQ(NormalizeClientIp("[ null ]:443"), "");
+}
+
 TEST(IsIpLiteralTest, Cases) {
   for (std::string_view ip : {"1.2.3.4", "0.0.0.0", "255.255.255.255", "::1", "::", "fe80::",
                               "2001:db8::1", "::ffff:1.2.3.4", "2603:10B6:5:345::11"}) {

@@ -102,6 +102,10 @@ class Utf8Validator {
   uint64_t seq_start_ = 0;
 };
 
+uint64_t CountNewlines(const char* p, size_t n) {
+  return static_cast<uint64_t>(std::count(p, p + n, '\n'));
+}
+
 }  // namespace
 
 struct TextDecoder::State {
@@ -109,6 +113,9 @@ struct TextDecoder::State {
   bool eof = false;
   absl::Status error;       // sticky error from the raw stream
   uint64_t raw_offset = 0;  // bytes taken from the raw stream so far
+  // Line breaks in the text delivered so far, to name the line of the first
+  // invalid sequence (counted until it is found).
+  uint64_t newlines = 0;
 
   // Bytes read while sniffing the BOM that still have to be delivered (UTF-8
   // modes) or decoded (UTF-16 modes).
@@ -206,9 +213,10 @@ absl::StatusOr<size_t> TextDecoder::Read(char* buf, size_t n) {
       if (s.validator.Feed(reinterpret_cast<const unsigned char*>(s.pending_raw.data()),
                            s.pending_raw.size(), bom, &bad)) {
         s.utf8_reported = true;
-        warnings_->Report({"invalid-utf8", source_, 0,
-                           absl::StrCat("invalid UTF-8 sequence at byte offset ", bad,
-                                        " (bytes passed through unchanged)")});
+        const uint64_t line = 1 + CountNewlines(s.pending_raw.data(), bad - bom);
+        warnings_->Report({"invalid-utf8", source_, line,
+                           absl::StrCat("invalid UTF-8 sequence at line ", line, ", byte offset ",
+                                        bad, " (bytes passed through unchanged)")});
       }
     }
   }
@@ -220,6 +228,7 @@ absl::StatusOr<size_t> TextDecoder::Read(char* buf, size_t n) {
       const size_t count = std::min(n, s.pending_raw.size());
       std::memcpy(buf, s.pending_raw.data(), count);
       s.pending_raw.erase(0, count);
+      if (!s.utf8_reported) s.newlines += CountNewlines(buf, count);
       return count;
     }
     if (s.eof) return size_t{0};
@@ -230,19 +239,27 @@ absl::StatusOr<size_t> TextDecoder::Read(char* buf, size_t n) {
       s.eof = true;
       if (!s.utf8_reported && s.validator.Truncated(&bad)) {
         s.utf8_reported = true;
-        warnings_->Report(
-            {"invalid-utf8", source_, 0,
-             absl::StrCat("truncated UTF-8 sequence at byte offset ", bad, " at end of stream")});
+        const uint64_t line = s.newlines + 1;
+        warnings_->Report({"invalid-utf8", source_, line,
+                           absl::StrCat("truncated UTF-8 sequence at line ", line,
+                                        ", byte offset ", bad, " at end of stream")});
       }
       return size_t{0};
     }
     // Once reported, stop validating: the warning is once per stream.
-    if (!s.utf8_reported &&
-        s.validator.Feed(reinterpret_cast<const unsigned char*>(buf), *got, s.raw_offset, &bad)) {
-      s.utf8_reported = true;
-      warnings_->Report({"invalid-utf8", source_, 0,
-                         absl::StrCat("invalid UTF-8 sequence at byte offset ", bad,
-                                      " (bytes passed through unchanged)")});
+    if (!s.utf8_reported) {
+      if (s.validator.Feed(reinterpret_cast<const unsigned char*>(buf), *got, s.raw_offset, &bad)) {
+        s.utf8_reported = true;
+        // `bad` may lie in an earlier chunk (a sequence split across reads);
+        // its line breaks are counted already then.
+        const size_t before = bad > s.raw_offset ? static_cast<size_t>(bad - s.raw_offset) : 0;
+        const uint64_t line = s.newlines + CountNewlines(buf, before) + 1;
+        warnings_->Report({"invalid-utf8", source_, line,
+                           absl::StrCat("invalid UTF-8 sequence at line ", line, ", byte offset ",
+                                        bad, " (bytes passed through unchanged)")});
+      } else {
+        s.newlines += CountNewlines(buf, *got);
+      }
     }
     s.raw_offset += *got;
     return got;
@@ -253,9 +270,10 @@ absl::StatusOr<size_t> TextDecoder::Read(char* buf, size_t n) {
   auto report = [&](uint64_t offset, std::string_view what) {
     if (s.utf16_reported) return;
     s.utf16_reported = true;
-    warnings_->Report(
-        {"invalid-utf16", source_, 0,
-         absl::StrCat(ToAbsl(what), " at byte offset ", offset, " replaced by U+FFFD")});
+    const uint64_t line = s.newlines + 1;
+    warnings_->Report({"invalid-utf16", source_, line,
+                       absl::StrCat(ToAbsl(what), " at line ", line, ", byte offset ", offset,
+                                    " replaced by U+FFFD")});
   };
   auto emit_unit = [&](uint16_t unit, uint64_t offset) {
     if (s.have_high) {
@@ -278,6 +296,7 @@ absl::StatusOr<size_t> TextDecoder::Read(char* buf, size_t n) {
       s.out.append(kReplacement);
       report(offset, "unpaired low surrogate");
     } else {
+      if (unit == '\n') ++s.newlines;
       AppendUtf8(unit, &s.out);
     }
   };
@@ -317,8 +336,9 @@ absl::StatusOr<size_t> TextDecoder::Read(char* buf, size_t n) {
       }
       if (s.have_odd_byte) {
         s.out.append(kReplacement);
-        warnings_->Report({"invalid-utf16", source_, 0,
-                           absl::StrCat("odd trailing byte at byte offset ", s.odd_byte_offset,
+        warnings_->Report({"invalid-utf16", source_, s.newlines + 1,
+                           absl::StrCat("odd trailing byte at line ", s.newlines + 1,
+                                        ", byte offset ", s.odd_byte_offset,
                                         " replaced by U+FFFD")});
         s.have_odd_byte = false;
       }

@@ -170,7 +170,7 @@ TEST(TextDecoderTest, OddTrailingByte) {
   EXPECT_EQ(ReadAll(decoder, 64), "A\xEF\xBF\xBD");
   ASSERT_EQ(sink.warnings.size(), 1u);
   EXPECT_EQ(sink.warnings[0].kind, "invalid-utf16");
-  EXPECT_THAT(sink.warnings[0].detail, HasSubstr("odd trailing byte at byte offset 4"));
+  EXPECT_THAT(sink.warnings[0].detail, HasSubstr("odd trailing byte at line 1, byte offset 4"));
 }
 
 TEST(TextDecoderTest, InvalidUtf8IsPassedThroughAndReportedOnceWithOffset) {
@@ -183,6 +183,42 @@ TEST(TextDecoderTest, InvalidUtf8IsPassedThroughAndReportedOnceWithOffset) {
   EXPECT_EQ(sink.warnings[0].kind, "invalid-utf8");
   EXPECT_EQ(sink.warnings[0].source, "exports/a.zip!x.csv");
   EXPECT_THAT(sink.warnings[0].detail, HasSubstr("byte offset 2"));
+}
+
+// The line is what an examiner opens the file at; every read size and
+// every place of the bad byte (in the sniffed head or later) gives the same.
+TEST(TextDecoderTest, InvalidSequencesAreReportedWithTheirLine) {
+  const std::string head = "a\r\nb\nc";
+  for (size_t chunk : {size_t{1}, size_t{2}, size_t{64}}) {
+    const std::string data = head + "\n\n\xC3(x\n\xFF";
+    MemoryStream raw(data);
+    testing::CollectingSink sink;
+    TextDecoder decoder(&raw, &sink, "x.csv");
+    EXPECT_EQ(ReadAll(decoder, chunk), data);
+    ASSERT_EQ(sink.warnings.size(), 1u) << chunk;
+    EXPECT_EQ(sink.warnings[0].line, 5u) << chunk;
+    EXPECT_THAT(sink.warnings[0].detail, HasSubstr("at line 5, byte offset 8")) << chunk;
+  }
+  {
+    OneByteStream raw("\n\x80");  // in the bytes read while sniffing
+    testing::CollectingSink sink;
+    TextDecoder decoder(&raw, &sink, "x.csv");
+    ReadAll(decoder, 64);
+    ASSERT_EQ(sink.warnings.size(), 1u);
+    EXPECT_EQ(sink.warnings[0].line, 2u);
+  }
+  {
+    std::u16string text = u"A\nB\n";
+    text.push_back(0xDC00);
+    const std::string data = Utf16(text, true);
+    MemoryStream raw(data);
+    testing::CollectingSink sink;
+    TextDecoder decoder(&raw, &sink, "x.csv");
+    ReadAll(decoder, 3);
+    ASSERT_EQ(sink.warnings.size(), 1u);
+    EXPECT_EQ(sink.warnings[0].line, 3u);
+    EXPECT_THAT(sink.warnings[0].detail, HasSubstr("at line 3, byte offset 10"));
+  }
 }
 
 TEST(TextDecoderTest, InvalidUtf8OffsetCountsTheBom) {
