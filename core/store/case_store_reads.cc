@@ -1,0 +1,161 @@
+// CaseStore reads: event scans and lookups, secondary indexes, counts,
+// derived (analysis) records and the store's own checksum verification.
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
+#include "core/base/status_macros.h"
+#include "core/model/codec.h"
+#include "core/store/case_store.h"
+#include "core/store/store_internal.h"
+#include "rocksdb/convenience.h"
+#include "rocksdb/options.h"
+
+namespace tern {
+
+using store_internal::Av;
+using store_internal::Cf;
+using store_internal::Sl;
+using store_internal::Sv;
+
+absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
+                                   const std::function<bool(const Event&)>& fn) {
+  if (from >= to) return absl::OkStatus();
+  const std::string lower = store_internal::TimeKey(from);
+  const std::string upper = store_internal::TimeKey(to);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::kEvents)));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    absl::StatusOr<Event> e = DecodeEvent(Sv(it->value()));
+    if (!e.ok()) {
+      return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": event ",
+                                              Av(Sv(it->key()).substr(8)), ": ",
+                                              e.status().message()));
+    }
+    if (!fn(*e)) break;
+  }
+  return impl_->Err(it->status(), "scanning events");
+}
+
+absl::StatusOr<std::optional<Event>> CaseStore::GetEvent(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time,
+                        impl_->Get(store_internal::kIds, record_id));
+  if (!time.has_value()) return std::optional<Event>();
+  if (time->size() != 8) {
+    return absl::DataLossError(
+        absl::StrCat("case store at ", impl_->dir, ": malformed ids entry for ", Av(record_id)));
+  }
+  std::string key = *time;
+  key.append(record_id);
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> value, impl_->Get(store_internal::kEvents, key));
+  if (!value.has_value()) {
+    return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": record ",
+                                            Av(record_id), " is indexed but its event is missing"));
+  }
+  absl::StatusOr<Event> e = DecodeEvent(*value);
+  if (!e.ok()) {
+    return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": event ", Av(record_id),
+                                            ": ", e.status().message()));
+  }
+  return std::optional<Event>(*std::move(e));
+}
+
+absl::StatusOr<std::string> CaseStore::GetRaw(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                        impl_->Get(store_internal::kRaw, record_id));
+  if (!raw.has_value()) {
+    return absl::NotFoundError(absl::StrCat("no record ", Av(record_id), " in the case"));
+  }
+  return *std::move(raw);
+}
+
+absl::StatusOr<std::vector<CaseStore::Copy>> CaseStore::GetCopies(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::vector<store_internal::CopyEntry> entries,
+                        impl_->ReadCopies(record_id));
+  std::vector<Copy> out;
+  out.reserve(entries.size());
+  for (store_internal::CopyEntry& entry : entries) {
+    Copy c;
+    c.provenance = {entry.ordinal, entry.line, entry.value.record_index};
+    c.raw = std::move(entry.value.raw);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+absl::Status CaseStore::ScanIndex(StoreIndex index, std::string_view value, TimeMs from, TimeMs to,
+                                  const std::function<bool(std::string_view, TimeMs)>& fn) {
+  if (from >= to) return absl::OkStatus();
+  const std::string prefix = store_internal::IndexPrefix(value);
+  const std::string lower = prefix + store_internal::TimeKey(from);
+  const std::string upper = prefix + store_internal::TimeKey(to);
+  const rocksdb::Slice upper_slice(upper);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::IndexCf(index))));
+  for (it->Seek(lower); it->Valid(); it->Next()) {
+    const std::string_view key = Sv(it->key());
+    // Bounds keep the scan inside the prefix; a shorter key means damage.
+    if (key.size() < prefix.size() + 8) {
+      return absl::DataLossError(
+          absl::StrCat("case store at ", impl_->dir, ": malformed index key"));
+    }
+    const TimeMs time = TimeFromOrderPreserving(DecodeBigEndian64(key.data() + prefix.size()));
+    if (!fn(key.substr(prefix.size() + 8), time)) break;
+  }
+  return impl_->Err(it->status(), "scanning an index");
+}
+
+absl::StatusOr<uint64_t> CaseStore::CountEvents() { return impl_->event_count.load(); }
+
+absl::StatusOr<uint64_t> CaseStore::CountCopies() { return impl_->copy_count.load(); }
+
+absl::Status CaseStore::ReplaceDerived(
+    std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
+  if (kind.empty() || kind.find('\0') != std::string_view::npos) {
+    return absl::InvalidArgumentError("derived kind must be non-empty and free of NUL bytes");
+  }
+  const std::string prefix = store_internal::DerivedPrefix(kind);
+  std::string end(kind);
+  end.push_back('\x01');  // every key of `kind` sorts below kind + "\x01"
+  rocksdb::ColumnFamilyHandle* h = impl_->H(store_internal::kDerived);
+  rocksdb::WriteBatch b;
+  rocksdb::Status s = b.DeleteRange(h, prefix, end);
+  for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
+    s = b.Put(h, prefix + entries[i].first, entries[i].second);
+  }
+  TERN_RETURN_IF_ERROR(impl_->Err(s, "replacing derived data"));
+  return impl_->WriteSmall(&b);
+}
+
+absl::Status CaseStore::ScanDerived(
+    std::string_view kind, const std::function<bool(std::string_view, std::string_view)>& fn) {
+  const std::string prefix = store_internal::DerivedPrefix(kind);
+  std::string end(kind);
+  end.push_back('\x01');
+  const rocksdb::Slice upper_slice(end);
+  rocksdb::ReadOptions ro;
+  ro.iterate_upper_bound = &upper_slice;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::kDerived)));
+  for (it->Seek(prefix); it->Valid(); it->Next()) {
+    if (!fn(Sv(it->key()).substr(prefix.size()), Sv(it->value()))) break;
+  }
+  return impl_->Err(it->status(), "scanning derived data");
+}
+
+absl::Status CaseStore::VerifyChecksums() {
+  return impl_->Err(impl_->db->VerifyChecksum(), "verifying checksums");
+}
+
+}  // namespace tern
