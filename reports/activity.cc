@@ -174,7 +174,7 @@ ActivityChart BuildChart(const std::vector<std::pair<int64_t, CategoryCounts>>& 
 }
 
 absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings,
-                                      const std::vector<Session>& sessions) {
+                                      const std::map<std::string, GeoInfo>& geo_by_ip) {
   std::map<int64_t, CategoryCounts> hours;
   uint64_t untimed = 0;
   std::map<std::string, MailboxAgg> mailboxes;
@@ -213,12 +213,6 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
   activity.chart = BuildChart({hours.begin(), hours.end()}, untimed);
   activity.mailboxes = FinishMailboxes(mailboxes);
 
-  // Sessions are in (start, id) order, so the first geo seen is stable.
-  std::map<std::string, GeoInfo> geo_by_ip;
-  for (const Session& s : sessions) {
-    if (s.client_ip.empty() || (!s.geo.known && s.geo.asn == 0)) continue;
-    geo_by_ip.emplace(s.client_ip, s.geo);
-  }
   for (const auto& [address, agg] : ips) {
     IpActivity ip;
     ip.ip = address;

@@ -10,6 +10,7 @@
 #define TERN_REPORTS_ACTIVITY_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,9 +79,9 @@ struct Activity {
 };
 
 // Scans the events of `store` and loads the events behind `findings`.
-// `sessions` provide the geo facts of IPs.
+// `geo_by_ip` gives the geo facts of IPs (from each IP's first session).
 absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings,
-                                      const std::vector<Session>& sessions);
+                                      const std::map<std::string, GeoInfo>& geo_by_ip);
 
 // Builds the chart buckets from per-hour counts (hour index = floor(ms / 1h)):
 // hourly when the span is at most 21 days, daily up to ~3 years, else weekly

@@ -1,12 +1,14 @@
 #include "reports/case_view.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <tuple>
 #include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "core/base/status_macros.h"
+#include "core/detect/analyzer.h"
 #include "core/evidence/library_versions.h"
 #include "core/ingest/coverage.h"
 #include "core/store/store_info.h"
@@ -203,24 +205,40 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     TERN_ASSIGN_OR_RETURN(std::vector<ResolvedAnchor> anchors, ResolveAnchors(resolver, f));
     view.anchors.push_back(std::move(anchors));
   }
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> state, store.GetMeta(kAnalysisStateKey));
+  if (state.has_value() && *state != kAnalysisComplete) {
+    return absl::FailedPreconditionError(
+        "the last `tern analyze` of this case did not finish; run it again before reporting");
+  }
+  std::set<std::string> named;  // sessions findings point to
+  for (const Finding& f : view.findings) named.insert(f.sessions.begin(), f.sessions.end());
   std::set<std::string> mailboxes;
+  std::map<std::string, GeoInfo> geo_by_ip;  // from the first session of each IP
+  size_t others = 0;
   TERN_RETURN_IF_ERROR(store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
     absl::StatusOr<Session> session = DecodeSession(value);
     if (!session.ok()) {
       decode_status = session.status();
       return false;
     }
+    ++view.session_count;
     mailboxes.insert(session->mailbox_guid.empty() ? session->mailbox_upn : session->mailbox_guid);
-    view.sessions.push_back(*std::move(session));
+    if (!session->client_ip.empty() && (session->geo.known || session->geo.asn != 0)) {
+      geo_by_ip.emplace(session->client_ip, session->geo);
+    }
+    if (named.contains(session->id) || others++ < kSessionsKept) {
+      view.sessions.push_back(*std::move(session));
+    }
     return true;
   }));
   TERN_RETURN_IF_ERROR(decode_status);
   mailboxes.erase("");
   view.mailboxes = mailboxes.size();
+  // The store's keys are already in (start, id) order (analyzer.h SessionKey).
   std::sort(view.sessions.begin(), view.sessions.end(), [](const Session& a, const Session& b) {
     return std::tie(a.start, a.id) < std::tie(b.start, b.id);
   });
-  TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings, view.sessions));
+  TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings, geo_by_ip));
   view.rules = RuleCatalog();
   view.library_versions = {StorageEngineVersion(), ArchiveLibraryVersion(), CryptoLibraryVersion()};
   return view;

@@ -9,6 +9,7 @@
 #ifndef TERN_REPORTS_CASE_VIEW_H_
 #define TERN_REPORTS_CASE_VIEW_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -92,7 +93,13 @@ struct CaseView {
   std::vector<Warning> warnings;  // case-level completeness/integrity warnings, sorted
   std::vector<Finding> findings;  // in F-id order
   std::vector<std::vector<ResolvedAnchor>> anchors;  // parallel to findings
-  std::vector<Session> sessions;                     // sorted by (start, id)
+  // Sorted by (start, id). Built by hand (tests) it holds every session.
+  // LoadCaseView keeps only what the HTML report shows: every session a
+  // finding names and the first kSessionsKept others; the rest stay in the
+  // store, counted in session_count, and WriteFindingsJson streams them.
+  std::vector<Session> sessions;
+  uint64_t session_count = 0;  // 0: sessions.size()
+  uint64_t SessionCount() const { return std::max<uint64_t>(session_count, sessions.size()); }
   std::map<Severity, uint64_t> findings_by_severity;
   uint64_t mailboxes = 0;
 
@@ -106,6 +113,10 @@ struct CaseView {
 // pass over the case aggregates the activity (memory bounded by the number of
 // distinct hours, mailboxes and IPs, not by the number of events).
 absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version);
+
+// Sessions LoadCaseView keeps besides those findings name (the HTML table's
+// row limit).
+inline constexpr size_t kSessionsKept = 2000;
 
 }  // namespace tern
 

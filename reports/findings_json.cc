@@ -1,5 +1,10 @@
 #include "reports/findings_json.h"
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
 #include "core/base/json_writer.h"
 #include "reports/event_format.h"
 
@@ -132,8 +137,10 @@ void WriteSession(JsonWriter& json, const Session& s) {
 
 }  // namespace
 
-std::string RenderFindingsJson(const CaseView& view) {
-  JsonWriter json(2);
+namespace {
+
+// Everything up to and including the opening of the "sessions" array.
+void WriteHead(const CaseView& view, JsonWriter& json) {
   json.BeginObject();
   json.Key("schema").String(kFindingsSchema);
   json.Key("tool").BeginObject();
@@ -154,7 +161,7 @@ std::string RenderFindingsJson(const CaseView& view) {
   json.Key("duplicates").Uint(view.duplicates);
   json.Key("rejected").Uint(view.rejected);
   json.Key("mailboxes").Uint(view.mailboxes);
-  json.Key("sessions").Uint(view.sessions.size());
+  json.Key("sessions").Uint(view.SessionCount());
   json.Key("first_event");
   TimeOrNull(json, view.first_event);
   json.Key("last_event");
@@ -186,12 +193,72 @@ std::string RenderFindingsJson(const CaseView& view) {
   json.EndArray();
 
   json.Key("sessions").BeginArray();
-  for (const Session& s : view.sessions) WriteSession(json, s);
+}
+
+void WriteTail(JsonWriter& json) {
   json.EndArray();
   json.EndObject();
+}
+
+// Sessions written between two flushes of a streamed document.
+constexpr size_t kSessionsPerFlush = 1024;
+
+}  // namespace
+
+std::string RenderFindingsJson(const CaseView& view) {
+  JsonWriter json(2);
+  WriteHead(view, json);
+  for (const Session& s : view.sessions) WriteSession(json, s);
+  WriteTail(json);
   std::string text = json.Take();
   text.push_back('\n');
   return text;
+}
+
+absl::Status WriteFindingsJson(const CaseView& view, CaseStore& store, const std::string& path) {
+  const std::string temp = path + ".tmp";
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(temp.c_str(), "wb"),
+                                                       &std::fclose);
+  if (file == nullptr) {
+    return absl::UnavailableError(absl::StrCat("cannot create ", temp, ": ", std::strerror(errno)));
+  }
+  bool written = true;
+  auto flush = [&](std::string text) {
+    written = written && std::fwrite(text.data(), 1, text.size(), file.get()) == text.size();
+  };
+  JsonWriter json(2);
+  WriteHead(view, json);
+  absl::Status status;
+  size_t pending = 0;
+  absl::Status scan = store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
+    absl::StatusOr<Session> session = DecodeSession(value);
+    if (!session.ok()) {
+      status = session.status();
+      return false;
+    }
+    WriteSession(json, *session);
+    if (++pending == kSessionsPerFlush) {
+      flush(json.TakeOutput());
+      pending = 0;
+    }
+    return written;
+  });
+  if (status.ok()) status = scan;
+  WriteTail(json);
+  std::string rest = json.Take();
+  rest.push_back('\n');
+  flush(std::move(rest));
+  const bool closed = std::fclose(file.release()) == 0;
+  if (status.ok() && !(written && closed)) {
+    status =
+        absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
+  }
+  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
+    status = absl::UnavailableError(
+        absl::StrCat("cannot rename ", temp, " into place: ", std::strerror(errno)));
+  }
+  if (!status.ok()) std::remove(temp.c_str());
+  return status;
 }
 
 }  // namespace tern

@@ -255,7 +255,7 @@ void RenderSessions(const Context& ctx, std::string* out) {
     out->append("</tr>\n");
   }
   EndTable(out);
-  OmittedNote(rows.size(), v.sessions.size(), "sessions", out);
+  OmittedNote(rows.size(), v.SessionCount(), "sessions", out);
   out->append("</section>\n");
 }
 

@@ -154,7 +154,7 @@ void RenderSummary(const Context& ctx, std::string* out) {
   absl::StrAppend(out, "<p>", Esc(narrative), "</p>\n<div class=\"kpis\">");
   Kpi(out, "Audit events", Count(v.events));
   Kpi(out, "Mailboxes", Count(v.mailboxes));
-  Kpi(out, "Sessions", Count(v.sessions.size()));
+  Kpi(out, "Sessions", Count(v.SessionCount()));
   Kpi(out, "Findings", Count(v.findings.size()));
   Kpi(out, "Duplicates merged", Count(v.duplicates));
   Kpi(out, "Rejected records", Count(v.rejected));

@@ -125,23 +125,23 @@ absl::StatusOr<IngestSummary> DoIngest(WritableCase& c, const CaseOptions& optio
   absl::StatusOr<IngestSummary> summary = ingester.Ingest(inputs);
   observer.Finish();
   if (!summary.ok()) return summary.status();
-  c.log->Line("INFO", absl::StrFormat("ingest: %d files (%d archives, %d skipped as already "
-                                      "ingested, %d failed), %d bytes, %d records: %d stored, "
-                                      "%d duplicate, %d rejected, %d warnings",
-                                      summary->items, summary->containers,
-                                      summary->items_skipped, summary->items_failed,
-                                      summary->bytes, summary->records_parsed,
-                                      summary->records_stored, summary->records_duplicate,
-                                      summary->records_rejected, summary->warnings));
+  c.log->Line("INFO",
+              absl::StrFormat("ingest: %d files (%d archives, %d skipped as already "
+                              "ingested, %d failed), %d bytes, %d records: %d stored, "
+                              "%d duplicate, %d rejected, %d warnings",
+                              summary->items, summary->containers, summary->items_skipped,
+                              summary->items_failed, summary->bytes, summary->records_parsed,
+                              summary->records_stored, summary->records_duplicate,
+                              summary->records_rejected, summary->warnings));
   return summary;
 }
 
 void PrintIngestSummary(const IngestSummary& s) {
-  std::printf("ingested  %llu files (%llu archives opened, %llu already in the case, %llu failed), %s\n",
-              static_cast<unsigned long long>(s.items),
-              static_cast<unsigned long long>(s.containers),
-              static_cast<unsigned long long>(s.items_skipped),
-              static_cast<unsigned long long>(s.items_failed), HumanBytes(s.bytes).c_str());
+  std::printf(
+      "ingested  %llu files (%llu archives opened, %llu already in the case, %llu failed), %s\n",
+      static_cast<unsigned long long>(s.items), static_cast<unsigned long long>(s.containers),
+      static_cast<unsigned long long>(s.items_skipped),
+      static_cast<unsigned long long>(s.items_failed), HumanBytes(s.bytes).c_str());
   std::printf("records   %llu parsed: %llu stored, %llu duplicate, %llu rejected\n",
               static_cast<unsigned long long>(s.records_parsed),
               static_cast<unsigned long long>(s.records_stored),
@@ -169,14 +169,13 @@ absl::StatusOr<AnalysisSummary> DoAnalyze(WritableCase& c, const AnalyzeOptions&
 }
 
 void PrintAnalysisSummary(const AnalysisSummary& s) {
-  std::printf("analysis  %llu events, %llu mailboxes, %llu sessions, %llu findings",
-              static_cast<unsigned long long>(s.events),
-              static_cast<unsigned long long>(s.mailboxes),
-              static_cast<unsigned long long>(s.sessions),
-              static_cast<unsigned long long>(s.findings));
+  std::printf(
+      "analysis  %llu events, %llu mailboxes, %llu sessions, %llu findings",
+      static_cast<unsigned long long>(s.events), static_cast<unsigned long long>(s.mailboxes),
+      static_cast<unsigned long long>(s.sessions), static_cast<unsigned long long>(s.findings));
   const char* sep = " (";
-  for (Severity sev : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
-                       Severity::kInfo}) {
+  for (Severity sev :
+       {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow, Severity::kInfo}) {
     auto it = s.findings_by_severity.find(sev);
     if (it == s.findings_by_severity.end() || it->second == 0) continue;
     std::printf("%s%llu %s", sep, static_cast<unsigned long long>(it->second),
@@ -191,7 +190,8 @@ absl::Status DoReport(CaseStore& store, const CaseOptions& options, const Report
   const std::string out_dir = report.out_dir.empty() ? options.case_dir : report.out_dir;
   std::error_code ec;
   fs::create_directories(out_dir, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", out_dir, ": ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("cannot create ", out_dir, ": ", ec.message()));
   std::optional<EventFormat> timeline;
   if (!report.timeline.empty()) {
     TERN_ASSIGN_OR_RETURN(timeline, ParseTimelineFormat(report.timeline));
@@ -199,7 +199,7 @@ absl::Status DoReport(CaseStore& store, const CaseOptions& options, const Report
   TERN_ASSIGN_OR_RETURN(CaseView view, LoadCaseView(store, ToolVersion()));
   const std::string findings_path = out_dir + "/findings.json";
   const std::string report_path = out_dir + "/report.html";
-  TERN_RETURN_IF_ERROR(WriteFileAtomically(findings_path, RenderFindingsJson(view)));
+  TERN_RETURN_IF_ERROR(WriteFindingsJson(view, store, findings_path));
   TERN_RETURN_IF_ERROR(WriteFileAtomically(report_path, RenderReportHtml(view)));
   if (timeline.has_value()) {
     const std::string timeline_path = out_dir + "/" + TimelineFileName(*timeline);
@@ -209,7 +209,8 @@ absl::Status DoReport(CaseStore& store, const CaseOptions& options, const Report
     }
     std::printf("timeline  %s\n", fs::absolute(timeline_path).lexically_normal().c_str());
   }
-  if (log != nullptr) log->Line("INFO", absl::StrCat("wrote ", findings_path, " and ", report_path));
+  if (log != nullptr)
+    log->Line("INFO", absl::StrCat("wrote ", findings_path, " and ", report_path));
   std::printf("report    %s\n", fs::absolute(report_path).lexically_normal().c_str());
   std::printf("findings  %s\n", fs::absolute(findings_path).lexically_normal().c_str());
   return absl::OkStatus();
@@ -337,8 +338,9 @@ int RunRules() {
   for (const RuleInfo& rule : RuleCatalog()) {
     std::string attack;
     for (const std::string& t : rule.attack) absl::StrAppend(&attack, attack.empty() ? "" : ",", t);
-    std::printf("%-30s %-9s %-22s %s\n", rule.id.c_str(), std::string(SeverityName(rule.severity)).c_str(),
-                attack.c_str(), rule.title.c_str());
+    std::printf("%-30s %-9s %-22s %s\n", rule.id.c_str(),
+                std::string(SeverityName(rule.severity)).c_str(), attack.c_str(),
+                rule.title.c_str());
   }
   return kExitOk;
 }

@@ -38,6 +38,13 @@ class JsonWriter {
   // The text written so far.
   const std::string& str() const { return out_; }
   std::string Take() { return std::move(out_); }
+  // Hands out the text written so far and goes on where it left off: a
+  // large document can be written to a file piece by piece.
+  std::string TakeOutput() {
+    std::string text;
+    text.swap(out_);
+    return text;
+  }
 
  private:
   void BeforeValue();

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "core/base/codec.h"
 #include "core/base/status_macros.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
@@ -43,7 +44,17 @@ std::string FindingKey(size_t index) {
   return key;
 }
 
+// Sessions encoded and waiting for one AppendDerived.
+constexpr size_t kSessionBatch = 4096;
+
 }  // namespace
+
+std::string SessionKey(TimeMs start, std::string_view id) {
+  std::string key;
+  PutBigEndian64(static_cast<uint64_t>(start) ^ (uint64_t{1} << 63), &key);
+  key.append(id);
+  return key;
+}
 
 absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& options) {
   AnalysisSummary summary;
@@ -82,10 +93,22 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   const correlate::GeoResult no_geo;
   const bool use_geo = geo->has_city() || geo->has_asn();
 
+  // Closed sessions go to the store a batch at a time, not held to the end.
+  TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
+  TERN_RETURN_IF_ERROR(store.ClearDerived("sessions"));
+  uint64_t session_count = 0;
+  absl::Status session_write;
+  auto flush_sessions = [&]() {
+    if (session_write.ok() && !sessions.empty()) {
+      session_write = store.AppendDerived("sessions", sessions);
+    }
+    sessions.clear();
+  };
   auto on_closed = [&](Session s) {
     for (auto& rule : rules) rule->OnSessionClosed(s);
-    std::string id = s.id;
-    sessions.emplace_back(std::move(id), EncodeSession(s));
+    sessions.emplace_back(SessionKey(s.start, s.id), EncodeSession(s));
+    ++session_count;
+    if (sessions.size() == kSessionBatch) flush_sessions();
   };
 
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
@@ -123,6 +146,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return true;
   }));
   sessionizer.Finish(on_closed);
+  flush_sessions();
+  TERN_RETURN_IF_ERROR(session_write);
   for (auto& rule : rules) rule->Finish();
   detect::EscalateAttackerContext(incidents, [&](const std::string& ip) {
     auto it = ip_first_seen.find(ip);
@@ -136,17 +161,17 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ++summary.findings_by_severity[findings[i].severity];
     finding_entries.emplace_back(FindingKey(i + 1), EncodeFinding(findings[i]));
   }
-  std::sort(sessions.begin(), sessions.end());
   auto ip_pivots = pivots.TakeIpPivots();
   auto actor_pivots = pivots.TakeActorPivots();
 
-  TERN_RETURN_IF_ERROR(store.ReplaceDerived("sessions", sessions));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kIpPivotKind, ip_pivots));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kActorPivotKind, actor_pivots));
 
+  TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisComplete));
+
   summary.events = directory.events();
-  summary.sessions = sessions.size();
+  summary.sessions = session_count;
   summary.findings = findings.size();
   summary.mailboxes = directory.mailbox_count();
   summary.ip_pivots = ip_pivots.size();

@@ -5,8 +5,10 @@
 // encoded and read back with core/correlate/pivots.h).
 //
 // Two streaming passes over the events (attribution, then sessions and
-// rules); memory is bounded by sessions, pivots and per-rule windows, never
-// by the number of events.
+// rules); memory is bounded by open sessions, pivots and per-rule windows,
+// never by the number of events. Closed sessions go to the store in batches,
+// keyed by SessionKey (so a scan is in (start, id) order); meta
+// kAnalysisStateKey says whether the stored results are whole.
 //
 // Deterministic: the same events give byte-identical stored results whatever
 // the ingest order or thread count. Not thread-safe: one analysis per store.
@@ -24,6 +26,17 @@
 #include "core/store/case_store.h"
 
 namespace tern {
+
+// Meta key: kAnalysisRunning while an analysis replaces the derived data,
+// kAnalysisComplete once it has all been written. Reports refuse a case whose
+// last analysis did not finish.
+inline constexpr char kAnalysisStateKey[] = "analysis_state";
+inline constexpr char kAnalysisRunning[] = "running";
+inline constexpr char kAnalysisComplete[] = "complete";
+
+// Derived key of a session: its start, big-endian with the sign bit flipped
+// (so byte order is time order), then its id.
+std::string SessionKey(TimeMs start, std::string_view id);
 
 struct AnalyzeOptions {
   // Organization domains; empty = inferred from the mailbox owners' UPN domains.

@@ -1,6 +1,7 @@
 // Analyze() as a whole: stored sessions and pivots, admin cmdlets attached to
 // their target mailbox, the summary, geo warnings, and determinism whatever
 // the order events were added in.
+#include <limits>
 #include <algorithm>
 #include <numeric>
 #include <string>
@@ -91,11 +92,21 @@ TEST_F(AnalyzeTest, StoresSessionsWithCountsAndAttachesAdminCmdletsToTheirTarget
   EXPECT_EQ(summary_.sessions, 2u);
   EXPECT_EQ(summary_.events, 3u);
   EXPECT_EQ(summary_.mailboxes, 1u);
-  // Stored under their own ids, in key order.
+  // Stored under (start, id), so that a scan is in report order; the state
+  // key says the analysis finished.
   auto raw = Raw("sessions");
   ASSERT_EQ(raw.size(), 2u);
   EXPECT_LT(raw[0].first, raw[1].first);
-  EXPECT_TRUE(raw[0].first == sessions[0].id);
+  EXPECT_EQ(raw[0].first, SessionKey(sessions[0].start, sessions[0].id));
+  EXPECT_EQ(*store_->GetMeta(kAnalysisStateKey), kAnalysisComplete);
+}
+
+TEST(SessionKeyTest, SortsByTimeThenIdAcrossTheEpoch) {
+  EXPECT_LT(SessionKey(-1, "S-b"), SessionKey(0, "S-a"));
+  EXPECT_LT(SessionKey(0, "S-a"), SessionKey(0, "S-b"));
+  EXPECT_LT(SessionKey(0, "S-b"), SessionKey(1, "S-a"));
+  EXPECT_LT(SessionKey(std::numeric_limits<TimeMs>::min(), "S-z"),
+            SessionKey(std::numeric_limits<TimeMs>::max(), "S-a"));
 }
 
 TEST_F(AnalyzeTest, SessionGapIsAnOption) {

@@ -170,6 +170,13 @@ class CaseStore {
   // Replaces every entry of `kind` with `entries` (key, value), atomically.
   absl::Status ReplaceDerived(std::string_view kind,
                               const std::vector<std::pair<std::string, std::string>>& entries);
+  // The same in steps, for kinds too large to hold in memory at once:
+  // ClearDerived removes every entry of `kind`, each AppendDerived adds
+  // entries in one batch. Not atomic across calls: the caller records when
+  // the whole has been written (the analyzer's kAnalysisStateKey).
+  absl::Status ClearDerived(std::string_view kind);
+  absl::Status AppendDerived(std::string_view kind,
+                             const std::vector<std::pair<std::string, std::string>>& entries);
   // Entries of `kind` in key order.
   absl::Status ScanDerived(
       std::string_view kind,
@@ -181,6 +188,10 @@ class CaseStore {
  private:
   struct Impl;
   explicit CaseStore(std::unique_ptr<Impl> impl);
+  // One batch: every entry of `kind` removed first if `clear`, then `entries`.
+  absl::Status WriteDerived(std::string_view kind,
+                            const std::vector<std::pair<std::string, std::string>>& entries,
+                            bool clear);
   std::unique_ptr<Impl> impl_;
 };
 

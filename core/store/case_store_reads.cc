@@ -120,22 +120,39 @@ absl::StatusOr<uint64_t> CaseStore::CountEvents() { return impl_->event_count.lo
 
 absl::StatusOr<uint64_t> CaseStore::CountCopies() { return impl_->copy_count.load(); }
 
-absl::Status CaseStore::ReplaceDerived(
-    std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
+absl::Status CaseStore::WriteDerived(
+    std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries,
+    bool clear) {
+  Impl& impl = *impl_;
   if (kind.empty() || kind.find('\0') != std::string_view::npos) {
     return absl::InvalidArgumentError("derived kind must be non-empty and free of NUL bytes");
   }
   const std::string prefix = store_internal::DerivedPrefix(kind);
   std::string end(kind);
   end.push_back('\x01');  // every key of `kind` sorts below kind + "\x01"
-  rocksdb::ColumnFamilyHandle* h = impl_->H(store_internal::kDerived);
+  rocksdb::ColumnFamilyHandle* h = impl.H(store_internal::kDerived);
   rocksdb::WriteBatch b;
-  rocksdb::Status s = b.DeleteRange(h, prefix, end);
+  rocksdb::Status s;
+  if (clear) s = b.DeleteRange(h, prefix, end);
   for (size_t i = 0; s.ok() && i < entries.size(); ++i) {
     s = b.Put(h, prefix + entries[i].first, entries[i].second);
   }
-  TERN_RETURN_IF_ERROR(impl_->Err(s, "replacing derived data"));
-  return impl_->WriteSmall(&b);
+  TERN_RETURN_IF_ERROR(impl.Err(s, "writing derived data"));
+  return impl.WriteSmall(&b);
+}
+
+absl::Status CaseStore::ReplaceDerived(
+    std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
+  return WriteDerived(kind, entries, /*clear=*/true);
+}
+
+absl::Status CaseStore::ClearDerived(std::string_view kind) {
+  return WriteDerived(kind, {}, /*clear=*/true);
+}
+
+absl::Status CaseStore::AppendDerived(
+    std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
+  return WriteDerived(kind, entries, /*clear=*/false);
 }
 
 absl::Status CaseStore::ScanDerived(

@@ -1,0 +1,124 @@
+// LoadCaseView and WriteFindingsJson over a real, analyzed case store: the
+// view keeps only the sessions the HTML shows, findings.json streams every
+// one of them from the store (the same bytes RenderFindingsJson gives for a
+// whole view), and a case whose analysis did not finish is refused.
+#include "reports/case_view.h"
+
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "core/detect/analyzer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/findings_json.h"
+
+namespace tern {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr TimeMs kT0 = 1709690400000;  // 2024-03-06T02:00:00Z
+constexpr TimeMs kHour = 3600000;
+
+class CaseViewTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "tern_view.XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+    auto store = CaseStore::Open(dir_ + "/store", StoreMode::kReadWrite);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    EvidenceRecord file;
+    file.ordinal = 1;
+    file.given_path = "export.jsonl";
+    file.sha256 = std::string(64, 'a');
+    file.status = "ingested";
+    ASSERT_TRUE(store_->PutEvidence(file).ok());
+  }
+  void TearDown() override {
+    store_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // `n` reads of alice's mailbox an hour apart: one session each.
+  void AddSparseReads(int n) {
+    for (int i = 0; i < n; ++i) {
+      Event e;
+      e.record_id = "r" + std::to_string(100000 + i);
+      e.time_ms = kT0 + i * kHour;
+      e.operation = "MailItemsAccessed";
+      e.client_ip = "10.0.0." + std::to_string(1 + i % 200);
+      e.mailbox_upn = "alice@contoso.example";
+      e.mailbox_guid = "aaaa-guid";
+      e.actor_upn = "alice@contoso.example";
+      e.logon_type = kLogonOwner;
+      e.provenance = {1, static_cast<uint64_t>(i + 1), static_cast<uint64_t>(i + 1)};
+      ASSERT_TRUE(store_->AddEvent(e, "{}").ok());
+    }
+    ASSERT_TRUE(store_->Commit().ok());
+    ASSERT_TRUE(Analyze(*store_, AnalyzeOptions{}).ok());
+  }
+
+  std::string Read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+
+  std::string dir_;
+  std::unique_ptr<CaseStore> store_;
+};
+
+TEST_F(CaseViewTest, StreamedFindingsJsonEqualsTheWholeViewsDocument) {
+  AddSparseReads(30);
+  auto view = LoadCaseView(*store_, "test");
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->sessions.size(), 30u);
+  EXPECT_EQ(view->SessionCount(), 30u);
+  const std::string path = dir_ + "/findings.json";
+  ASSERT_TRUE(WriteFindingsJson(*view, *store_, path).ok());
+  EXPECT_EQ(Read(path), RenderFindingsJson(*view));
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
+TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndFindingsJsonHasEverySession) {
+  const int n = static_cast<int>(kSessionsKept) + 150;
+  AddSparseReads(n);
+  auto view = LoadCaseView(*store_, "test");
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->SessionCount(), static_cast<uint64_t>(n));
+  EXPECT_EQ(view->sessions.size(), kSessionsKept);  // no finding names one
+  EXPECT_EQ(view->sessions.front().start, kT0);     // the earliest, in order
+  EXPECT_EQ(view->mailboxes, 1u);
+
+  const std::string path = dir_ + "/findings.json";
+  ASSERT_TRUE(WriteFindingsJson(*view, *store_, path).ok());
+  const std::string json = Read(path);
+  size_t sessions = 0;
+  for (size_t at = json.find("\"id\": \"S-"); at != std::string::npos;
+       at = json.find("\"id\": \"S-", at + 1)) {
+    ++sessions;
+  }
+  EXPECT_EQ(sessions, static_cast<size_t>(n));
+  EXPECT_THAT(json, HasSubstr(absl::StrCat("\"sessions\": ", n, ",")));
+}
+
+TEST_F(CaseViewTest, UnfinishedAnalysisIsRefused) {
+  AddSparseReads(3);
+  ASSERT_TRUE(store_->PutMeta(kAnalysisStateKey, kAnalysisRunning).ok());
+  auto view = LoadCaseView(*store_, "test");
+  ASSERT_FALSE(view.ok());
+  EXPECT_EQ(view.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(view.status().message()), HasSubstr("did not finish"));
+}
+
+}  // namespace
+}  // namespace tern
