@@ -51,11 +51,7 @@ GEN="$BUILD/tools/tern-gen"
 if [[ ! -x "$TERN" || ! -x "$GEN" ]]; then
   bash "$ROOT/tools/setup.sh" "$BUILD"
 fi
-if [[ ! -x /usr/bin/time ]]; then
-  echo "bench: installing GNU time" >&2
-  SUDO=""; [[ "$(id -u)" -ne 0 ]] && SUDO="sudo"
-  $SUDO apt-get install -y -qq time >/dev/null
-fi
+bash "$ROOT/tools/apt_install.sh" time  # GNU time, for peak RSS
 GEOIP_DIR="$ROOT/fixtures/geoip"
 [[ -f "$GEOIP_DIR/GeoLite2-City-Test.mmdb" ]] || GEOIP_DIR="$ROOT/../shared/geoip"
 GEO_ARGS=()

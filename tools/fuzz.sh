@@ -25,14 +25,7 @@ shift || true
 PARALLEL="${TERN_FUZZ_PARALLEL:-$(nproc)}"
 
 if [ "${TERN_FUZZ_NO_BUILD:-0}" != 1 ]; then
-  if ! command -v clang++ >/dev/null || ! dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null |
-    grep -q "install ok installed"; then
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-      clang libclang-rt-14-dev >/dev/null
-  fi
+  bash "$ROOT/tools/apt_install.sh" clang libclang-rt-14-dev
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTERN_FUZZ=ON -DTERN_SANITIZE=ON -DTERN_BUILD_TESTS=OFF \
     >/dev/null

@@ -38,6 +38,9 @@ print_summary() {
 trap print_summary EXIT
 
 stage_start "build"
+# The browser test of report.html (tests/report_browser_test.cc) loads it in
+# Debian's headless chromium; under CI=true it fails when chromium is missing.
+bash "$ROOT/tools/apt_install.sh" chromium
 bash "$ROOT/tools/setup.sh" "$BUILD_DIR"
 stage_end "build (gcc, RelWithDebInfo)"
 
@@ -47,14 +50,7 @@ run_ctest "$BUILD_DIR" "ctest"
 if [ "${TERN_TEST_SANITIZE:-1}" = 0 ]; then exit 0; fi
 
 stage_start "sanitizer build"
-if ! command -v clang++ >/dev/null ||
-  ! dpkg-query -W -f='${Status}' libclang-rt-14-dev 2>/dev/null | grep -q "install ok installed"; then
-  SUDO=""
-  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-    clang libclang-rt-14-dev >/dev/null
-fi
+bash "$ROOT/tools/apt_install.sh" clang libclang-rt-14-dev
 # One clang build serves both the sanitized test suite and the fuzz targets.
 # -O1 and line tables only: sanitized code compiles and links much faster,
 # and stack traces still name file and line.
