@@ -7,21 +7,8 @@
 #include <string>
 
 #include "core/evidence/text_decoder.h"
+#include "fuzz/builtin_registry.h"
 #include "fuzz/fuzz_util.h"
-#include "parsers/builtin.h"
-
-namespace {
-
-const tern::ParserRegistry& Registry() {
-  static const tern::ParserRegistry* registry = [] {
-    auto* r = new tern::ParserRegistry();
-    TERN_FUZZ_CHECK(tern::RegisterBuiltinParsers(*r).ok());
-    return r;
-  }();
-  return *registry;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
@@ -30,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tern::TextDecoder text(&raw, &warnings, "fuzz-input");
   std::string head;
   TERN_FUZZ_CHECK(tern::ReadUpTo(text, tern::kSniffBytes, &head).ok());
-  const tern::Parser* parser = Registry().Detect(head);
+  const tern::Parser* parser = tern::fuzz::BuiltinRegistry().Detect(head);
   if (parser == nullptr) return 0;
   tern::ReplayStream replay(std::move(head), &text);
   tern::fuzz::CheckingEventSink events;

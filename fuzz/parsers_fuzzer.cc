@@ -4,25 +4,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "fuzz/builtin_registry.h"
 #include "fuzz/fuzz_util.h"
-#include "parsers/builtin.h"
-
-namespace {
-
-const tern::ParserRegistry& Registry() {
-  static const tern::ParserRegistry* registry = [] {
-    auto* r = new tern::ParserRegistry();
-    TERN_FUZZ_CHECK(tern::RegisterBuiltinParsers(*r).ok());
-    return r;
-  }();
-  return *registry;
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   tern::fuzz::Cursor in(data, size);
-  const auto& parsers = Registry().parsers();
+  const auto& parsers = tern::fuzz::BuiltinRegistry().parsers();
   const tern::Parser& parser = *parsers[in.Byte() % parsers.size()];
   const std::string_view sizes = in.Take(in.Byte() % 4);
   const uint8_t cap = in.Byte();
