@@ -3,9 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <memory>
 
 #include "core/base/json_writer.h"
+#include "core/ingest/custody.h"
 #include "reports/event_format.h"
 
 namespace tern {
@@ -176,14 +176,7 @@ void WriteHead(const CaseView& view, JsonWriter& json) {
   json.EndObject();
 
   json.Key("warnings").BeginArray();
-  for (const Warning& w : view.warnings) {
-    json.BeginObject();
-    json.Key("kind").String(w.kind);
-    json.Key("source").String(w.source);
-    if (w.line != 0) json.Key("line").Uint(w.line);
-    json.Key("detail").String(w.detail);
-    json.EndObject();
-  }
+  for (const Warning& w : view.warnings) WriteWarningJson(json, w);
   json.EndArray();
 
   json.Key("findings").BeginArray();
@@ -216,49 +209,38 @@ std::string RenderFindingsJson(const CaseView& view) {
 }
 
 absl::Status WriteFindingsJson(const CaseView& view, CaseStore& store, const std::string& path) {
-  const std::string temp = path + ".tmp";
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(temp.c_str(), "wb"),
-                                                       &std::fclose);
-  if (file == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot create ", temp, ": ", std::strerror(errno)));
-  }
-  bool written = true;
-  auto flush = [&](std::string text) {
-    written = written && std::fwrite(text.data(), 1, text.size(), file.get()) == text.size();
-  };
-  JsonWriter json(2);
-  WriteHead(view, json);
-  absl::Status status;
-  size_t pending = 0;
-  absl::Status scan = store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
-    absl::StatusOr<Session> session = DecodeSession(value);
-    if (!session.ok()) {
-      status = session.status();
-      return false;
-    }
-    WriteSession(json, *session);
-    if (++pending == kSessionsPerFlush) {
-      flush(json.TakeOutput());
-      pending = 0;
-    }
-    return written;
+  return WriteFileThrough(path, [&](std::FILE* file) {
+    absl::Status status;
+    auto flush = [&](const std::string& text) {
+      if (status.ok() && std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
+        status = absl::UnavailableError(
+            absl::StrCat("cannot write ", path, ".tmp: ", std::strerror(errno)));
+      }
+    };
+    JsonWriter json(2);
+    WriteHead(view, json);
+    size_t pending = 0;
+    absl::Status scan =
+        store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
+          absl::StatusOr<Session> session = DecodeSession(value);
+          if (!session.ok()) {
+            status = session.status();
+            return false;
+          }
+          WriteSession(json, *session);
+          if (++pending == kSessionsPerFlush) {
+            flush(json.TakeOutput());
+            pending = 0;
+          }
+          return status.ok();
+        });
+    if (status.ok()) status = scan;
+    WriteTail(json);
+    std::string rest = json.Take();
+    rest.push_back('\n');
+    flush(rest);
+    return status;
   });
-  if (status.ok()) status = scan;
-  WriteTail(json);
-  std::string rest = json.Take();
-  rest.push_back('\n');
-  flush(std::move(rest));
-  const bool closed = std::fclose(file.release()) == 0;
-  if (status.ok() && !(written && closed)) {
-    status =
-        absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
-  }
-  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
-    status = absl::UnavailableError(
-        absl::StrCat("cannot rename ", temp, " into place: ", std::strerror(errno)));
-  }
-  if (!status.ok()) std::remove(temp.c_str());
-  return status;
 }
 
 }  // namespace tern

@@ -1,8 +1,11 @@
 #include "core/ingest/custody.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -23,9 +26,9 @@ std::string RunKey(uint32_t number) { return absl::StrFormat("run/%06u", number)
 std::string EncodeRun(const RunRecord& run) {
   std::string out;
   PutVarint64(run.number, &out);
-  for (const std::string* field : {&run.tool_version, &run.command_line, &run.started_at,
-                                   &run.finished_at, &run.host, &run.examiner, &run.case_id,
-                                   &run.outcome}) {
+  for (const std::string* field :
+       {&run.tool_version, &run.command_line, &run.started_at, &run.finished_at, &run.host,
+        &run.examiner, &run.case_id, &run.outcome}) {
     PutLengthPrefixed(*field, &out);
   }
   return out;
@@ -36,9 +39,9 @@ absl::StatusOr<RunRecord> DecodeRun(std::string_view bytes) {
   Decoder in(bytes);
   uint64_t number = 0;
   bool ok = in.GetVarint64(&number);
-  for (std::string* field : {&run.tool_version, &run.command_line, &run.started_at,
-                             &run.finished_at, &run.host, &run.examiner, &run.case_id,
-                             &run.outcome}) {
+  for (std::string* field :
+       {&run.tool_version, &run.command_line, &run.started_at, &run.finished_at, &run.host,
+        &run.examiner, &run.case_id, &run.outcome}) {
     ok = ok && in.GetString(field);
   }
   if (!ok) return absl::DataLossError("corrupt run record in the case store");
@@ -53,15 +56,6 @@ void WriteTime(JsonWriter& json, std::string_view key, TimeMs t) {
   } else {
     json.String(FormatRfc3339(t));
   }
-}
-
-void WriteWarning(JsonWriter& json, const Warning& w) {
-  json.BeginObject();
-  json.Key("kind").String(w.kind);
-  json.Key("source").String(w.source);
-  if (w.line != 0) json.Key("line").Uint(w.line);
-  json.Key("detail").String(w.detail);
-  json.EndObject();
 }
 
 void WriteEvidence(JsonWriter& json, const EvidenceRecord& r,
@@ -106,7 +100,7 @@ void WriteEvidence(JsonWriter& json, const EvidenceRecord& r,
   json.Key("run").Uint(r.run);
   json.Key("warning_count").Uint(r.warning_count);
   json.Key("warnings").BeginArray();
-  for (const Warning& w : r.warnings) WriteWarning(json, w);
+  for (const Warning& w : r.warnings) WriteWarningJson(json, w);
   json.EndArray();
   auto [begin, end] = children.equal_range(r.ordinal);
   if (r.is_container) {
@@ -136,7 +130,7 @@ void WriteCoverage(JsonWriter& json, const Coverage& coverage) {
   }
   json.EndArray();
   json.Key("warnings").BeginArray();
-  for (const Warning& w : coverage.warnings) WriteWarning(json, w);
+  for (const Warning& w : coverage.warnings) WriteWarningJson(json, w);
   json.EndArray();
   json.EndObject();
 }
@@ -172,19 +166,43 @@ absl::StatusOr<std::vector<RunRecord>> ListRuns(CaseStore& store) {
   return runs;
 }
 
-absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
-    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
-    out.flush();
-    if (!out) return absl::UnavailableError(absl::StrCat("error writing ", tmp));
+void WriteWarningJson(JsonWriter& json, const Warning& w) {
+  json.BeginObject();
+  json.Key("kind").String(w.kind);
+  json.Key("source").String(w.source);
+  if (w.line != 0) json.Key("line").Uint(w.line);
+  json.Key("detail").String(w.detail);
+  json.EndObject();
+}
+
+absl::Status WriteFileThrough(const std::string& path,
+                              const std::function<absl::Status(std::FILE*)>& fill) {
+  const std::string temp = path + ".tmp";
+  std::FILE* file = std::fopen(temp.c_str(), "wb");
+  if (file == nullptr) {
+    return absl::UnavailableError(absl::StrCat("cannot create ", temp, ": ", std::strerror(errno)));
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot rename ", tmp, ": ", ec.message()));
-  return absl::OkStatus();
+  absl::Status status = fill(file);
+  if (std::fclose(file) != 0 && status.ok()) {
+    status =
+        absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
+  }
+  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
+    status = absl::UnavailableError(
+        absl::StrCat("cannot rename ", temp, " into place: ", std::strerror(errno)));
+  }
+  if (!status.ok()) std::remove(temp.c_str());
+  return status;
+}
+
+absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {
+  return WriteFileThrough(path, [&](std::FILE* file) {
+    if (std::fwrite(contents.data(), 1, contents.size(), file) != contents.size()) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot write ", path, ".tmp: ", std::strerror(errno)));
+    }
+    return absl::OkStatus();
+  });
 }
 
 absl::Status WriteCustodyJson(CaseStore& store, const std::string& path) {

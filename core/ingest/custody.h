@@ -6,10 +6,14 @@
 #define TERN_CORE_INGEST_CUSTODY_H_
 
 #include <cstdint>
+#include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/base/json_writer.h"
+#include "core/model/warning.h"
 #include "core/store/case_store.h"
 
 namespace tern {
@@ -41,7 +45,16 @@ absl::StatusOr<std::vector<RunRecord>> ListRuns(CaseStore& store);
 absl::Status WriteCustodyJson(CaseStore& store, const std::string& path);
 
 // Writes `contents` to `path` atomically (temporary file + rename).
+// Writes `path` through `path`.tmp: `fill` writes the contents into the open
+// file, which is renamed into place only if `fill` and the close succeed and
+// removed otherwise, so readers see the old file or the whole new one.
+absl::Status WriteFileThrough(const std::string& path,
+                              const std::function<absl::Status(std::FILE*)>& fill);
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents);
+
+// A warning as a JSON object ({kind, source, line if any, detail}), the form
+// custody.json and findings.json share.
+void WriteWarningJson(JsonWriter& json, const Warning& w);
 
 }  // namespace tern
 
