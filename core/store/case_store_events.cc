@@ -148,11 +148,18 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
     return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
                                             " is indexed but its raw bytes are missing"));
   }
-  const std::string key = store_internal::CopyKey(id, e.provenance.evidence, e.provenance.line);
+  TERN_RETURN_IF_ERROR(BatchCopy(e, raw, id, /*with_content=*/raw != *stored_raw));
+  TERN_RETURN_IF_ERROR(MaybeWritePending());
+  return AddOutcome::kDuplicate;
+}
+
+absl::Status CaseStore::Impl::BatchCopy(const Event& e, std::string_view raw,
+                                        const std::string& owner, bool with_content) {
+  const std::string key = store_internal::CopyKey(owner, e.provenance.evidence, e.provenance.line);
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> existing, Get(store_internal::kCopies, key));
   CopyValue v;
   v.record_index = e.provenance.record_index;
-  if (raw != *stored_raw) {
+  if (with_content) {
     v.raw = std::string(raw);
     v.event = EncodeEvent(e);
   }
@@ -160,15 +167,13 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
       pending.Put(H(store_internal::kCopies), key, store_internal::EncodeCopyValue(v));
   if (s.ok()) {
     s = pending.Put(H(store_internal::kByEvid),
-                    store_internal::ByEvidKey(e.provenance.evidence, id), rocksdb::Slice());
+                    store_internal::ByEvidKey(e.provenance.evidence, owner), rocksdb::Slice());
   }
   TERN_RETURN_IF_ERROR(Err(s, "batching a copy"));
-  // The same (item, line) seen twice is one copy, so counts stay exact.
   if (!existing.has_value()) ++copy_count;
   ++pending_records;
-  pending_ids.insert(id);
-  TERN_RETURN_IF_ERROR(MaybeWritePending());
-  return AddOutcome::kDuplicate;
+  pending_ids.insert(owner);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<CopyEntry>> CaseStore::Impl::ReadCopies(std::string_view record_id) {

@@ -240,23 +240,9 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddAbsorbed(
   // The existence check below reads the database; the owner's copies may sit
   // in the batch.
   if (pending_ids.contains(owner)) TERN_RETURN_IF_ERROR(WritePending());
-  const std::string key = store_internal::CopyKey(owner, e.provenance.evidence, e.provenance.line);
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> existing, Get(store_internal::kCopies, key));
-  CopyValue v;
-  v.record_index = e.provenance.record_index;
-  v.raw = std::string(raw);
-  v.event = EncodeEvent(e);
-  rocksdb::Status s =
-      pending.Put(H(store_internal::kCopies), key, store_internal::EncodeCopyValue(v));
-  if (s.ok()) {
-    s = pending.Put(H(store_internal::kByEvid),
-                    store_internal::ByEvidKey(e.provenance.evidence, owner), rocksdb::Slice());
-  }
-  TERN_RETURN_IF_ERROR(Err(s, "batching a copy"));
   TERN_RETURN_IF_ERROR(PutFingerprints(e, owner, &pending));
-  if (!existing.has_value()) ++copy_count;
-  ++pending_records;
-  pending_ids.insert(owner);
+  // A row and a UAL record never share their bytes: the copy keeps both.
+  TERN_RETURN_IF_ERROR(BatchCopy(e, raw, owner, /*with_content=*/true));
   pending_ids.insert(e.record_id);
   for (const std::string& p : prefixes) pending_fps.insert(p);
   TERN_RETURN_IF_ERROR(MaybeWritePending());

@@ -220,6 +220,12 @@ struct CaseStore::Impl {
   // Adds (removes) an event's events/raw/ids/idx_* entries, and on Put its
   // by_evid entry, to `b`.
   absl::Status PutStored(const Event& e, std::string_view raw, rocksdb::WriteBatch* b);
+  // Batches `e`, seen at its evidence and line, as a copy of the stored event
+  // `owner` (with its raw bytes and normalized form when `with_content`: they
+  // differ from the owner's), and counts it: the same (item, line) seen twice
+  // is one copy.
+  absl::Status BatchCopy(const Event& e, std::string_view raw, const std::string& owner,
+                         bool with_content);
   absl::Status DeleteStored(const Event& e, rocksdb::WriteBatch* b);
   absl::StatusOr<AddOutcome> AddEvent(const Event& e, std::string_view raw);
   absl::StatusOr<std::vector<store_internal::CopyEntry>> ReadCopies(std::string_view record_id);
