@@ -372,37 +372,36 @@ absl::Status NormalizeText(std::string_view json, int nesting, Event* event) {
   if (text.front() != '{' && text.front() != '"') {
     return absl::InvalidArgumentError("AuditData is not a JSON object");
   }
+  // ANSI (Windows-1252) exports put raw bytes like 0xE9 in folder names, and
+  // .NET writes "\ud800" for a string holding a lone surrogate (an attacker's
+  // inbox rule name can): the record is kept with U+FFFD there, and flagged.
   json::ParserLease lease;
   element root;
-  simdjson::error_code error = lease.Parse(text).get(root);
+  std::string storage;
+  std::string_view used;
+  bool lossy = false;
+  const simdjson::error_code error =
+      json::ParseRecovering(lease, text, &root, &storage, &used, &lossy);
+  absl::Status status;
   if (error == simdjson::SUCCESS) {
     object obj;
-    if (root.get_object().get(obj) == simdjson::SUCCESS) return NormalizeAuditObject(obj, event);
-    std::optional<std::string_view> inner = json::AsString(root);
-    // A record serialized twice (ConvertTo-Json of the AuditData string).
-    if (inner && nesting < kMaxStringNesting) return NormalizeText(*inner, nesting + 1, event);
-    return absl::InvalidArgumentError("AuditData is not a JSON object");
-  }
-  if (error == simdjson::UTF8_ERROR) {
-    // ANSI (Windows-1252) exports put raw bytes like 0xE9 in folder names:
-    // keep the record with U+FFFD in their place, and say so.
-    std::string clean = SanitizeUtf8(text);
-    absl::Status status = NormalizeText(clean, nesting, event);
-    if (status.ok()) event->flags |= kFlagInvalidUtf8;
-    return status;
-  }
-  if (std::optional<std::string> repaired = json::ReplaceLoneSurrogateEscapes(text)) {
-    // "\ud800" alone: .NET writes it for a string holding a lone surrogate
-    // (an attacker's inbox rule name can); keep the record, say so.
-    absl::Status status = NormalizeText(*repaired, nesting, event);
-    if (status.ok()) event->flags |= kFlagInvalidUtf8;
-    return status;
-  }
-  if (text.front() != '{') {
-    return absl::InvalidArgumentError(
+    std::optional<std::string_view> inner;
+    if (root.get_object().get(obj) == simdjson::SUCCESS) {
+      status = NormalizeAuditObject(obj, event);
+    } else if ((inner = json::AsString(root)) && nesting < kMaxStringNesting) {
+      // A record serialized twice (ConvertTo-Json of the AuditData string).
+      status = NormalizeText(*inner, nesting + 1, event);
+    } else {
+      status = absl::InvalidArgumentError("AuditData is not a JSON object");
+    }
+  } else if (used.front() != '{') {
+    status = absl::InvalidArgumentError(
         absl::StrCat("AuditData is not valid JSON: ", simdjson::error_message(error)));
+  } else {
+    status = Salvage(used, event);
   }
-  return Salvage(text, event);
+  if (status.ok() && lossy) event->flags |= kFlagInvalidUtf8;
+  return status;
 }
 
 }  // namespace

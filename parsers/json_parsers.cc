@@ -48,8 +48,9 @@ absl::Status RunRecords(ByteStream& text, ParseContext& ctx, json::JsonStreamOpt
       // formats say the same through DatedEmitter).
       if (no_time > 0) {
         ctx.Warn("unparsed-time", first_no_time_line,
-                 absl::StrCat(no_time, " record(s) have no parseable time; they are kept, "
-                                       "dated 1970-01-01 and flagged no-time"));
+                 absl::StrCat(no_time,
+                              " record(s) have no parseable time; they are kept, "
+                              "dated 1970-01-01 and flagged no-time"));
       }
       return absl::OkStatus();
     }
@@ -94,20 +95,10 @@ absl::Status RunRecords(ByteStream& text, ParseContext& ctx, json::JsonStreamOpt
 // the record.
 absl::Status ParseRecord(json::ParserLease& lease, std::string_view text, element* root,
                          bool* invalid_utf8) {
-  simdjson::error_code error = lease.Parse(text).get(*root);
-  std::string clean;
-  if (error == simdjson::UTF8_ERROR) {
-    *invalid_utf8 = true;
-    clean = SanitizeUtf8(text);
-    text = clean;
-    error = lease.Parse(text).get(*root);
-  }
-  if (error != simdjson::SUCCESS) {
-    if (std::optional<std::string> repaired = json::ReplaceLoneSurrogateEscapes(text)) {
-      *invalid_utf8 = true;
-      error = lease.Parse(*repaired).get(*root);
-    }
-  }
+  std::string storage;
+  std::string_view used;
+  const simdjson::error_code error =
+      json::ParseRecovering(lease, text, root, &storage, &used, invalid_utf8);
   if (error != simdjson::SUCCESS) {
     return absl::InvalidArgumentError(
         absl::StrCat("record is not valid JSON: ", simdjson::error_message(error)));

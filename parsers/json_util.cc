@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/string_view.h"
+#include "core/base/escape.h"
 
 namespace tern::json {
 namespace {
@@ -346,6 +347,28 @@ std::optional<std::string> ReplaceLoneSurrogateEscapes(std::string_view text) {
   if (copied == 0) return std::nullopt;
   out.append(text.substr(copied));
   return out;
+}
+
+simdjson::error_code ParseRecovering(ParserLease& lease, std::string_view text,
+                                     simdjson::dom::element* root, std::string* storage,
+                                     std::string_view* text_used, bool* lossy) {
+  *text_used = text;
+  simdjson::error_code error = lease.Parse(text).get(*root);
+  if (error == simdjson::UTF8_ERROR) {
+    *lossy = true;
+    *storage = SanitizeUtf8(text);
+    *text_used = *storage;
+    error = lease.Parse(*text_used).get(*root);
+  }
+  if (error != simdjson::SUCCESS) {
+    if (std::optional<std::string> repaired = ReplaceLoneSurrogateEscapes(*text_used)) {
+      *lossy = true;
+      *storage = *std::move(repaired);
+      *text_used = *storage;
+      error = lease.Parse(*text_used).get(*root);
+    }
+  }
+  return error;
 }
 
 bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::element* out) {

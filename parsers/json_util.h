@@ -77,6 +77,16 @@ bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::ele
 // them, which would let one crafted string hide a whole record.
 std::optional<std::string> ReplaceLoneSurrogateEscapes(std::string_view text);
 
+// Parses `text` into *root, recovering from what exports really hold: on
+// invalid UTF-8 the text is parsed again with U+FFFD in place of the bad
+// bytes, and if it still fails, with escapes of lone surrogates replaced
+// (ReplaceLoneSurrogateEscapes). *lossy says whether anything was replaced;
+// *text_used is the last text tried (`text` or the repaired copy kept in
+// *storage), for callers that salvage what fails. Returns the last error.
+simdjson::error_code ParseRecovering(ParserLease& lease, std::string_view text,
+                                     simdjson::dom::element* root, std::string* storage,
+                                     std::string_view* text_used, bool* lossy);
+
 // The JSON export families told apart by content (see ClassifyJsonHead).
 enum class JsonShape {
   kUnknown,
