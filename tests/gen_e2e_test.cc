@@ -9,6 +9,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/formats_e2e_util.h"
@@ -47,7 +48,7 @@ std::set<std::pair<std::string, std::string>> RuleMailboxes(const JsonDoc& findi
     std::string upn;
     std::string_view v;
     if (f.at_pointer("/mailbox/upn").get_string().get(v) == simdjson::SUCCESS) upn = v;
-    for (char& c : upn) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    absl::AsciiStrToLower(&upn);
     out.emplace(JsonDoc::Str(f, "/rule"), upn);
   }
   return out;
@@ -63,7 +64,7 @@ size_t ExpectPlantsFound(const JsonDoc& truth, const JsonDoc& findings) {
   for (simdjson::dom::element p : planted) {
     const std::string rule = JsonDoc::Str(p, "/rule");
     std::string mailbox = JsonDoc::Str(p, "/mailbox");
-    for (char& c : mailbox) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    absl::AsciiStrToLower(&mailbox);
     bool hit = false;
     for (const auto& [r, m] : found) hit = hit || (r == rule && (mailbox.empty() || m == mailbox));
     EXPECT_TRUE(hit) << "planted " << rule << " on " << mailbox << " not found";

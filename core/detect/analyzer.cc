@@ -89,26 +89,26 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   absl::flat_hash_map<std::string, correlate::GeoResult> geo_cache;
   absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
   absl::flat_hash_map<std::string, TimeMs> ip_first_seen;    // IP -> first event
-  std::vector<std::pair<std::string, std::string>> sessions;
   const correlate::GeoResult no_geo;
   const bool use_geo = geo->has_city() || geo->has_asn();
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
   TERN_RETURN_IF_ERROR(store.ClearDerived("sessions"));
+  std::vector<std::pair<std::string, std::string>> session_batch;  // (key, encoded)
   uint64_t session_count = 0;
   absl::Status session_write;
   auto flush_sessions = [&]() {
-    if (session_write.ok() && !sessions.empty()) {
-      session_write = store.AppendDerived("sessions", sessions);
+    if (session_write.ok() && !session_batch.empty()) {
+      session_write = store.AppendDerived("sessions", session_batch);
     }
-    sessions.clear();
+    session_batch.clear();
   };
   auto on_closed = [&](Session s) {
     for (auto& rule : rules) rule->OnSessionClosed(s);
-    sessions.emplace_back(SessionKey(s.start, s.id), EncodeSession(s));
+    session_batch.emplace_back(SessionKey(s.start, s.id), EncodeSession(s));
     ++session_count;
-    if (sessions.size() == kSessionBatch) flush_sessions();
+    if (session_batch.size() == kSessionBatch) flush_sessions();
   };
 
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
