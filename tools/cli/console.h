@@ -4,17 +4,18 @@
 // line on a terminal, plain lines otherwise), and every warning to the case's
 // tern.log. Evidence text is passed through TerminalSafe() before it reaches
 // a terminal. Thread-compatible.
-#ifndef TERN_TOOLS_CONSOLE_H_
-#define TERN_TOOLS_CONSOLE_H_
+#ifndef TERN_TOOLS_CLI_CONSOLE_H_
+#define TERN_TOOLS_CLI_CONSOLE_H_
 
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <fstream>
 #include <string>
 
 #include "core/ingest/ingester.h"
 
-namespace tern {
+namespace tern::cli {
 
 // Appends timestamped lines to CASE/tern.log.
 class RunLog {
@@ -31,7 +32,9 @@ class RunLog {
 // Prints ingest progress and warnings to stderr, and logs warnings.
 class ConsoleObserver : public IngestObserver {
  public:
-  ConsoleObserver(RunLog* log, bool quiet);
+  // `err` (not owned) receives progress and warnings; a terminal gets a
+  // redrawn line.
+  ConsoleObserver(RunLog* log, bool quiet, std::FILE* err);
   ~ConsoleObserver() override;
   void OnItemStart(const std::string& display) override;
   void OnProgress(uint64_t bytes_read, uint64_t records) override;
@@ -44,6 +47,7 @@ class ConsoleObserver : public IngestObserver {
 
   RunLog* log_;
   bool quiet_;
+  std::FILE* err_;
   bool tty_;
   uint64_t items_ = 0;
   uint64_t bytes_ = 0;
@@ -59,6 +63,6 @@ class ConsoleObserver : public IngestObserver {
 // Formats 1234567 bytes as "1.2 MB" (decimal units).
 std::string HumanBytes(uint64_t bytes);
 
-}  // namespace tern
+}  // namespace tern::cli
 
-#endif  // TERN_TOOLS_CONSOLE_H_
+#endif  // TERN_TOOLS_CLI_CONSOLE_H_

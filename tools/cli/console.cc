@@ -1,4 +1,4 @@
-#include "tools/console.h"
+#include "tools/cli/console.h"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include "core/base/escape.h"
 #include "core/base/time.h"
 
-namespace tern {
+namespace tern::cli {
 namespace {
 
 // Only the first warnings are echoed to the terminal; all go to tern.log.
@@ -51,10 +51,11 @@ void RunLog::Line(std::string_view level, std::string_view text) {
 
 void RunLog::Warn(const Warning& warning) { Line("WARN", WarningText(warning)); }
 
-ConsoleObserver::ConsoleObserver(RunLog* log, bool quiet)
+ConsoleObserver::ConsoleObserver(RunLog* log, bool quiet, std::FILE* err)
     : log_(log),
       quiet_(quiet),
-      tty_(isatty(STDERR_FILENO) == 1),
+      err_(err),
+      tty_(isatty(fileno(err)) == 1),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
@@ -67,7 +68,7 @@ void ConsoleObserver::OnItemStart(const std::string& display) {
   if (tty_) {
     Draw(true);
   } else {
-    std::fprintf(stderr, "reading %s\n", TerminalSafe(display).c_str());
+    std::fprintf(err_, "reading %s\n", TerminalSafe(display).c_str());
   }
 }
 
@@ -83,12 +84,12 @@ void ConsoleObserver::OnWarning(const Warning& warning) {
   if (quiet_) return;
   if (warnings_printed_ < kMaxWarningsPrinted) {
     ++warnings_printed_;
-    if (line_open_) std::fputc('\n', stderr);
+    if (line_open_) std::fputc('\n', err_);
     line_open_ = false;
-    std::fprintf(stderr, "warning: %s\n", TerminalSafe(WarningText(warning)).c_str());
+    std::fprintf(err_, "warning: %s\n", TerminalSafe(WarningText(warning)).c_str());
   } else if (warnings_printed_ == kMaxWarningsPrinted) {
     ++warnings_printed_;
-    std::fprintf(stderr, "warning: further warnings are in tern.log and custody.json\n");
+    std::fprintf(err_, "warning: further warnings are in tern.log and custody.json\n");
   }
 }
 
@@ -98,23 +99,22 @@ void ConsoleObserver::Draw(bool force) {
   const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_draw_);
   if (!force && since.count() < (tty_ ? 200 : 5000)) return;
   last_draw_ = now;
-  const double seconds =
-      std::max(1e-3, std::chrono::duration<double>(now - start_).count());
-  const std::string line = absl::StrFormat(
-      "%d files, %s, %d records (%.0f records/s, %s/s)", items_, HumanBytes(bytes_), records_,
-      static_cast<double>(records_) / seconds,
-      HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds)));
+  const double seconds = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
+  const std::string line =
+      absl::StrFormat("%d files, %s, %d records (%.0f records/s, %s/s)", items_, HumanBytes(bytes_),
+                      records_, static_cast<double>(records_) / seconds,
+                      HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds)));
   if (tty_) {
-    std::fprintf(stderr, "\r\033[K%s", line.c_str());
+    std::fprintf(err_, "\r\033[K%s", line.c_str());
     line_open_ = true;
   } else {
-    std::fprintf(stderr, "progress: %s\n", line.c_str());
+    std::fprintf(err_, "progress: %s\n", line.c_str());
   }
 }
 
 void ConsoleObserver::Finish() {
-  if (line_open_) std::fputc('\n', stderr);
+  if (line_open_) std::fputc('\n', err_);
   line_open_ = false;
 }
 
-}  // namespace tern
+}  // namespace tern::cli

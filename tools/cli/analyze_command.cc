@@ -1,0 +1,51 @@
+// `tern analyze`: sessions, baselines and detections over the stored events,
+// written back to the case as findings.
+#include <memory>
+
+#include "tools/cli/case_steps.h"
+#include "tools/cli/command.h"
+#include "tools/cli/options.h"
+
+namespace tern::cli {
+namespace {
+
+class AnalyzeCommand : public Command {
+ public:
+  std::string_view name() const override { return "analyze"; }
+  std::string_view summary() const override {
+    return "sessions, baselines, detections -> stored findings";
+  }
+  std::string_view synopsis() const override { return "--case DIR [options]"; }
+
+  void DefineOptions(OptionSpec& spec) override {
+    po::options_description& c = spec.Group("case options");
+    AddCaseOption(c, &case_.case_dir, CaseAccess::kReadWrite);
+    AddCaseMetadataOptions(c, &case_.case_id, &case_.examiner);
+    AddQuietOption(c, &case_.quiet);
+    AddAnalyzeOptions(spec, &analyze_);
+  }
+
+  int Run(const CommandContext& context) override {
+    absl::StatusOr<WritableCase> c = OpenForWriting(case_, context.command_line);
+    if (!c.ok()) return Fatal(context, c.status());
+    absl::StatusOr<AnalysisSummary> summary =
+        DoAnalyze(*c, case_, analyze_.ToOptions(), context.err);
+    if (!summary.ok()) return Fatal(context, summary.status(), c->log.get());
+    const int code = summary->warnings.empty() ? kExitOk : kExitWarnings;
+    if (absl::Status s = FinishRun(*c, case_, code); !s.ok()) {
+      return Fatal(context, s, c->log.get());
+    }
+    PrintAnalysisSummary(context.out, *summary);
+    return code;
+  }
+
+ private:
+  CaseOptions case_;
+  AnalyzeArgs analyze_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewAnalyzeCommand() { return std::make_unique<AnalyzeCommand>(); }
+
+}  // namespace tern::cli

@@ -1,0 +1,139 @@
+// The command library in process: dispatch, per-command options and help,
+// usage errors caught at the edge, and a case run, verified and searched
+// without spawning the binary.
+#include "tools/cli/command.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/tern_runner.h"
+#include "tools/cli/builtin_commands.h"
+
+namespace tern::cli {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Captured {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `args` (without the program name) through the builtin table.
+Captured Tern(const std::vector<std::string>& args) {
+  char* out_text = nullptr;
+  char* err_text = nullptr;
+  size_t out_size = 0;
+  size_t err_size = 0;
+  CommandContext context;
+  context.out = open_memstream(&out_text, &out_size);
+  context.err = open_memstream(&err_text, &err_size);
+  context.command_line = "tern (in process)";
+  Captured result;
+  result.exit_code = RunTool(BuiltinCommands(), args, context);
+  std::fclose(context.out);
+  std::fclose(context.err);
+  result.out.assign(out_text, out_size);
+  result.err.assign(err_text, err_size);
+  std::free(out_text);
+  std::free(err_text);
+  return result;
+}
+
+TEST(CommandTableTest, NamesAreUniqueAndListedInTheUsage) {
+  const std::string usage = Tern({"--help"}).out;
+  std::set<std::string> names;
+  for (CommandFactory factory : BuiltinCommands()) {
+    const std::unique_ptr<Command> command = factory();
+    EXPECT_TRUE(names.insert(std::string(command->name())).second) << command->name();
+    EXPECT_FALSE(command->summary().empty()) << command->name();
+    EXPECT_THAT(usage, HasSubstr(std::string(command->summary()))) << command->name();
+  }
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"run", "ingest", "analyze", "report", "verify",
+                                              "search", "rules", "version"}));
+  EXPECT_THAT(usage, HasSubstr("exit codes"));
+}
+
+TEST(CommandTableTest, EachCommandShowsOnlyTheOptionsItUses) {
+  const Captured verify = Tern({"verify", "--help"});
+  EXPECT_EQ(verify.exit_code, kExitOk);
+  EXPECT_THAT(verify.out, HasSubstr("--case DIR"));
+  EXPECT_THAT(verify.out, HasSubstr("read-only"));
+  EXPECT_THAT(verify.out, Not(HasSubstr("created if missing")));
+  EXPECT_THAT(verify.out, Not(HasSubstr("--case-id")));
+  EXPECT_THAT(verify.out, Not(HasSubstr("--threads")));
+
+  const Captured report = Tern({"report", "--help"});
+  EXPECT_THAT(report.out, HasSubstr("--timeline"));
+  EXPECT_THAT(report.out, Not(HasSubstr("--threads")));
+  EXPECT_THAT(report.out, Not(HasSubstr("--examiner")));
+
+  const Captured run = Tern({"run", "--help"});
+  for (const char* option : {"--case-id", "--examiner", "--threads", "--strict", "--geoip-city",
+                             "--timeline", "--max-record-bytes"}) {
+    EXPECT_THAT(run.out, HasSubstr(option));
+  }
+  EXPECT_THAT(run.out, HasSubstr("created if missing"));
+  EXPECT_THAT(Tern({"analyze", "--help"}).out, Not(HasSubstr("--max-record-bytes")));
+  EXPECT_THAT(Tern({"search", "--help"}).out, Not(HasSubstr("--examiner")));
+}
+
+TEST(CommandTableTest, UsageErrorsAreCaughtAtTheEdge) {
+  EXPECT_EQ(Tern({}).exit_code, kExitUsage);
+  const Captured unknown = Tern({"frobnicate"});
+  EXPECT_EQ(unknown.exit_code, kExitUsage);
+  EXPECT_THAT(unknown.err, HasSubstr("unknown command 'frobnicate'"));
+
+  const Captured bogus = Tern({"verify", "--case", "/nonexistent", "--threads", "2"});
+  EXPECT_EQ(bogus.exit_code, kExitUsage);
+  EXPECT_THAT(bogus.err, HasSubstr("threads"));
+  EXPECT_THAT(bogus.err, HasSubstr("tern verify --help"));
+
+  EXPECT_EQ(Tern({"report"}).exit_code, kExitUsage);  // --case is required
+  const Captured no_input = Tern({"ingest", "--case", "/nonexistent"});
+  EXPECT_EQ(no_input.exit_code, kExitUsage);
+  EXPECT_THAT(no_input.err, HasSubstr("INPUT"));
+
+  const Captured bad_limit =
+      Tern({"ingest", "--case", "/nonexistent", "--max-expanded-bytes", "12Q", "x"});
+  EXPECT_EQ(bad_limit.exit_code, kExitUsage);
+  EXPECT_THAT(bad_limit.err, HasSubstr("--max-expanded-bytes '12Q'"));
+}
+
+TEST(CommandTableTest, RunsVerifiesAndSearchesACaseInProcess) {
+  testing::TempDir tmp;
+  const std::string case_dir = tmp / "case";
+  const Captured run = Tern({"run", "--case", case_dir, "--quiet", "--case-id", "C-1",
+                             testing::Fixture("e2e/export_b.jsonl")});
+  ASSERT_EQ(run.exit_code, kExitOk) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("findings.json"));
+  EXPECT_EQ(run.err, "");
+
+  const Captured verify = Tern({"verify", "--case", case_dir});
+  EXPECT_EQ(verify.exit_code, kExitOk) << verify.err;
+  EXPECT_THAT(verify.out, HasSubstr("all 1 files verified"));
+
+  const Captured search = Tern({"search", "--case", case_dir, "--format", "csv", "--quiet"});
+  EXPECT_EQ(search.exit_code, kExitOk) << search.err;
+  EXPECT_THAT(search.out, HasSubstr("datetime,operation"));
+
+  const Captured bad_format = Tern({"search", "--case", case_dir, "--format", "xml"});
+  EXPECT_EQ(bad_format.exit_code, kExitUsage);
+}
+
+TEST(CommandTableTest, AMissingCaseIsAFatalErrorNotACrash) {
+  testing::TempDir tmp;
+  const Captured verify = Tern({"verify", "--case", tmp / "none"});
+  EXPECT_EQ(verify.exit_code, kExitFatal);
+  EXPECT_THAT(verify.err, HasSubstr("tern: error:"));
+}
+
+}  // namespace
+}  // namespace tern::cli

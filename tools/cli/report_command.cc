@@ -1,0 +1,45 @@
+// `tern report`: findings.json and report.html (and a timeline) from a case,
+// opened read-only.
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "tools/cli/case_steps.h"
+#include "tools/cli/command.h"
+#include "tools/cli/options.h"
+
+namespace tern::cli {
+namespace {
+
+class ReportCommand : public Command {
+ public:
+  std::string_view name() const override { return "report"; }
+  std::string_view summary() const override { return "write findings.json and report.html"; }
+  std::string_view synopsis() const override { return "--case DIR [--out DIR]"; }
+
+  void DefineOptions(OptionSpec& spec) override {
+    AddCaseOption(spec.Group("case options"), &case_dir_, CaseAccess::kReadOnly);
+    AddReportOptions(spec, &report_);
+  }
+
+  int Run(const CommandContext& context) override {
+    absl::StatusOr<std::unique_ptr<CaseStore>> store =
+        CaseStore::Open(StoreDir(case_dir_), StoreMode::kReadOnly);
+    if (!store.ok()) return Fatal(context, store.status());
+    RunLog log(case_dir_ + "/tern.log");
+    log.Line("INFO", absl::StrCat("tern ", ToolVersion(), ": ", context.command_line));
+    if (absl::Status s = DoReport(**store, case_dir_, report_, &log, context.out); !s.ok()) {
+      return Fatal(context, s, &log);
+    }
+    return kExitOk;
+  }
+
+ private:
+  std::string case_dir_;
+  ReportArgs report_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> NewReportCommand() { return std::make_unique<ReportCommand>(); }
+
+}  // namespace tern::cli
