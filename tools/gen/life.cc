@@ -1,5 +1,7 @@
 #include "tools/gen/life.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,32 +27,103 @@ int64_t AtMinute(const Builder& b, int day, int minute, Rng& rng) {
   return b.At(day, 0, 0) + minute * kMsPerMinute + static_cast<int64_t>(rng.Below(60)) * 1000;
 }
 
+// Where a person is on `day`: the address of the home line that day.
+const std::string& HomeIp(const User& u, int day) {
+  const size_t lease = static_cast<size_t>(day / std::max(u.lease_days, 1));
+  return u.home_leases[std::min(lease, u.home_leases.size() - 1)];
+}
+
+bool Travelling(const User& u, int day) {
+  return u.trip_day >= 0 && day >= u.trip_day && day < u.trip_day + u.trip_days;
+}
+
+// The phone's address on `day`: the carrier's prefix and the person's /48
+// pool stay, the /64 and the interface id change every day.
+std::string PhoneIp(const Tenant& t, const User& u, Rng& rng) {
+  char buf[64];
+  auto group = [&rng]() { return static_cast<unsigned>(rng.Range(1, 0xffff)); };
+  std::snprintf(buf, sizeof(buf), "%s:%x:%x:%x:%x:%x:%x", t.sites[u.site].carrier_v6.c_str(),
+                0x4a10u + static_cast<unsigned>(u.phone_pool), group(), group(), group(), group(),
+                group());
+  return buf;
+}
+
+// The phone's Outlook app syncs the inbox and reads a few messages.
+void PhoneSync(Builder& b, int day, int u, int from, int to, std::vector<Record>* out) {
+  const Tenant& t = b.tenant();
+  Rng& rng = b.rng();
+  const std::string ip = PhoneIp(t, t.users[u], rng);
+  const std::string session = rng.Guid();
+  const int64_t when = AtMinute(b, day, Minute(rng, from, to), rng);
+  out->push_back(b.Access(when, u, u, ip, kMobile, session, {{"\\Inbox", 0}}, "Sync"));
+  out->push_back(b.Access(when + 40000, u, u, ip, kMobile, session,
+                          {{"\\Inbox", static_cast<int>(rng.Range(1, 4))}}));
+}
+
+// The evening in the browser; OWA writes Action=ViaProxy on some of its
+// records for some people (ordinary OWA, not an attack).
+void EveningOwa(Builder& b, int day, int u, const std::string& ip, std::vector<Record>* out) {
+  const User& user = b.tenant().users[u];
+  Rng& rng = b.rng();
+  const std::string session = rng.Guid();
+  const int evening = Minute(rng, 19 * 60, 22 * 60);
+  out->push_back(b.Access(AtMinute(b, day, evening, rng), u, u, ip, kOwa, session,
+                          {{"\\Inbox", static_cast<int>(rng.Range(2, 5))}}));
+  if (user.owa_proxy) {
+    out->push_back(b.Access(AtMinute(b, day, evening + 6, rng), u, u, ip, kOwaProxy, session,
+                            {{"\\Inbox", static_cast<int>(rng.Range(1, 3))}}));
+  }
+}
+
+// A delegate's day in the shared mailboxes they work in.
+void SharedMailboxWork(Builder& b, int day, int u, const std::string& ip,
+                       std::vector<Record>* out) {
+  const Tenant& t = b.tenant();
+  Rng& rng = b.rng();
+  for (int shared : t.users[u].delegate_of) {
+    const std::string session = rng.Guid();
+    const int start = Minute(rng, 9 * 60, 16 * 60);
+    out->push_back(b.Access(AtMinute(b, day, start, rng), shared, u, ip, kOutlook, session,
+                            {{"\\Inbox", static_cast<int>(rng.Range(2, 8))}}, "Bind", false, 2));
+    if (rng.Chance(0.3)) {
+      out->push_back(b.Send(AtMinute(b, day, start + 12, rng), shared, u, ip, kOutlook, session,
+                            Subject(rng), "SendAs", 2));
+    }
+  }
+}
+
 void OwnerWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
   const Tenant& t = b.tenant();
   const User& user = t.users[u];
   Rng& rng = b.rng();
+  const bool travelling = Travelling(user, day);
+  // Office days from office_from_day on, one home day a week.
+  const bool at_office =
+      !travelling && user.office_from_day >= 0 && day >= user.office_from_day && (day + u) % 5 != 4;
+  const std::string& ip = travelling  ? t.sites[user.trip_site].hotel_ip
+                          : at_office ? user.office_ip
+                                      : HomeIp(user, day);
   const std::string office = rng.Guid();
   const int arrive = Minute(rng, 8 * 60, 9 * 60 + 30);
-  out->push_back(b.SignIn(AtMinute(b, day, arrive, rng), u, user.office_ip, kBrowserAgent));
-  out->push_back(b.Access(AtMinute(b, day, arrive + 3, rng), u, u, user.office_ip, kOutlook, office,
+  out->push_back(b.SignIn(AtMinute(b, day, arrive, rng), u, ip, kBrowserAgent));
+  out->push_back(b.Access(AtMinute(b, day, arrive + 3, rng), u, u, ip, kOutlook, office,
                           {{"\\Inbox", static_cast<int>(rng.Range(2, 6))}, {"\\Sent Items", 1}}));
   // Outlook binds through the day, aggregated per two minutes by Exchange.
   const int binds = static_cast<int>(rng.Range(1, 4));
   for (int i = 0; i < binds; ++i) {
-    out->push_back(b.Access(AtMinute(b, day, Minute(rng, arrive + 10, 17 * 60 + 30), rng), u, u,
-                            user.office_ip, kOutlook, office,
-                            {{"\\Inbox", static_cast<int>(rng.Range(1, 5))}}));
+    out->push_back(b.Access(AtMinute(b, day, Minute(rng, arrive + 10, 17 * 60 + 30), rng), u, u, ip,
+                            kOutlook, office, {{"\\Inbox", static_cast<int>(rng.Range(1, 5))}}));
   }
   const int sends = static_cast<int>(rng.Range(1, 3));
   for (int i = 0; i < sends; ++i) {
-    out->push_back(b.Send(AtMinute(b, day, Minute(rng, arrive + 15, 17 * 60 + 45), rng), u, u,
-                          user.office_ip, kOutlook, office, Subject(rng)));
+    out->push_back(b.Send(AtMinute(b, day, Minute(rng, arrive + 15, 17 * 60 + 45), rng), u, u, ip,
+                          kOutlook, office, Subject(rng)));
   }
   if (rng.Chance(0.5)) {
     std::vector<GenItem> items;
     items.push_back(b.Item(Subject(rng), "\\Inbox"));
     out->push_back(b.Group(AtMinute(b, day, Minute(rng, arrive + 20, 17 * 60), rng), "Move", u, u,
-                           user.office_ip, kOutlook, office, "\\Inbox", std::move(items),
+                           ip, kOutlook, office, "\\Inbox", std::move(items),
                            kFiling[rng.Below(4)]));
   }
   if (rng.Chance(0.33)) {
@@ -58,23 +131,75 @@ void OwnerWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
     items.push_back(b.Item("Newsletter", "\\Inbox"));
     items.push_back(b.Item("Out of office: " + std::string(Subject(rng)), "\\Inbox"));
     out->push_back(b.Group(AtMinute(b, day, Minute(rng, arrive + 30, 17 * 60), rng),
-                           "MoveToDeletedItems", u, u, user.office_ip, kOutlook, office, "\\Inbox",
+                           "MoveToDeletedItems", u, u, ip, kOutlook, office, "\\Inbox",
                            std::move(items)));
   }
-  if (rng.Chance(0.05)) {
-    // A new Outlook profile syncs a couple of folders from the office.
+  // A new Outlook profile syncs a few folders: now and then, and on the
+  // first day at the office (a laptop set up by IT).
+  const bool first_office_day = at_office && day == user.office_from_day && day > 0;
+  if (first_office_day || rng.Chance(0.05)) {
     const int64_t when = AtMinute(b, day, Minute(rng, arrive + 5, 17 * 60), rng);
-    out->push_back(
-        b.Access(when, u, u, user.office_ip, kOutlook, office, {{"\\Inbox", 0}}, "Sync"));
-    out->push_back(
-        b.Access(when + 4000, u, u, user.office_ip, kOutlook, office, {{"\\Calendar", 0}}, "Sync"));
+    out->push_back(b.Access(when, u, u, ip, kOutlook, office, {{"\\Inbox", 0}}, "Sync"));
+    out->push_back(b.Access(when + 4000, u, u, ip, kOutlook, office, {{"\\Calendar", 0}}, "Sync"));
+    if (first_office_day) {
+      out->push_back(
+          b.Access(when + 9000, u, u, ip, kOutlook, office, {{"\\Sent Items", 0}}, "Sync"));
+    }
   }
-  if ((day + u) % 2 == 0) {
-    const std::string home = rng.Guid();
-    const int evening = Minute(rng, 19 * 60, 22 * 60);
-    out->push_back(b.Access(AtMinute(b, day, evening, rng), u, u, user.home_ip, kOwa, home,
-                            {{"\\Inbox", static_cast<int>(rng.Range(2, 5))}}));
+  SharedMailboxWork(b, day, u, ip, out);
+  if (user.owa && (day + u) % 2 == 0) {
+    EveningOwa(b, day, u, travelling ? ip : HomeIp(user, day), out);
   }
+  if (user.phone) {
+    PhoneSync(b, day, u, 7 * 60, 8 * 60, out);
+    if (rng.Chance(0.6)) PhoneSync(b, day, u, 18 * 60, 23 * 60, out);
+  }
+}
+
+// The CRM's service account: reads its mailbox every hour and sends a few
+// messages, from its data centre, through Graph with its own app id.
+void ServiceWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
+  const User& svc = b.tenant().users[u];
+  Rng& rng = b.rng();
+  static constexpr Client kCrm{"Client=REST;Client=RESTSystem;;",
+                               "6c4f1d2a-8b3e-4f5a-9c7d-2e1b0a9f8d31"};
+  for (int hour = 7; hour < 19; ++hour) {
+    const std::string session = rng.Guid();
+    out->push_back(b.Access(b.At(day, hour, static_cast<int>(rng.Below(10))), u, u, svc.office_ip,
+                            kCrm, session, {{"\\Inbox", static_cast<int>(rng.Range(0, 6))}}));
+    if (hour % 4 == 0) {
+      out->push_back(b.Send(b.At(day, hour, 30), u, u, svc.office_ip, kCrm, session,
+                            "Your support case has been updated"));
+    }
+  }
+}
+
+// Exchange's own provisioning: SYSTEM installs defaults at the start and
+// (re)grants Discovery Management access to the discovery mailbox.
+void SystemWork(Builder& b, int day, std::vector<Record>* out) {
+  const Tenant& t = b.tenant();
+  if (t.system < 0 || t.discovery < 0 || (day != 0 && day != t.days / 2)) return;
+  const User& discovery = t.users[t.discovery];
+  auto cmdlet = [&](int minute, std::string_view op,
+                    std::vector<std::pair<std::string, std::string>> params, std::string object) {
+    Record r = b.Cmdlet(b.At(day, 2, minute), op, t.system, "", std::move(params),
+                        std::move(object), b.rng().Guid());
+    r.ip.clear();
+    r.user_type = 3;
+    r.app_id = "";
+    out->push_back(std::move(r));
+  };
+  if (day == 0) {
+    cmdlet(0, "Install-DefaultSharingPolicy", {}, "Default Sharing Policy");
+    cmdlet(1, "Install-DataClassificationConfig", {}, "DataClassificationConfig");
+    cmdlet(2, "Install-ResourceConfig", {}, "Resource Schema");
+  }
+  cmdlet(5, "Add-MailboxPermission",
+         {{"Identity", discovery.alias},
+          {"User", "Discovery Management"},
+          {"AccessRights", "FullAccess"},
+          {"InheritanceType", "All"}},
+         b.MailboxDn(t.discovery));
 }
 
 void AssistantWorkday(Builder& b, int day, int u, std::vector<Record>* out) {
@@ -101,7 +226,7 @@ void AdminWorkday(Builder& b, int day, int admin, std::vector<Record>* out) {
   const User& me = t.users[admin];
   const int changes = static_cast<int>(rng.Range(0, 3));
   for (int i = 0; i < changes; ++i) {
-    const int target = static_cast<int>(rng.Below(t.users.size()));
+    const int target = static_cast<int>(rng.Below(static_cast<uint64_t>(t.persons)));
     const User& who = t.users[target];
     const int64_t when = AtMinute(b, day, Minute(rng, 10 * 60, 17 * 60), rng);
     const std::string session = rng.Guid();
@@ -256,20 +381,20 @@ void OrdinaryDay(const Tenant& tenant, int day, uint64_t seed, std::vector<Recor
   const int64_t epoch_day = (tenant.start_ms / kMsPerDay) + day;
   const int weekday = static_cast<int>((epoch_day + 3) % 7);  // 0 = Monday
   const bool weekend = weekday >= 5;
-  for (int u = 0; u < static_cast<int>(tenant.users.size()); ++u) {
+  for (int u = 0; u < tenant.persons; ++u) {
     const User& user = tenant.users[u];
     if (weekend) {
-      if ((u + day) % 2 == 0) {
-        out->push_back(b.Access(AtMinute(b, day, Minute(rng, 9 * 60, 21 * 60), rng), u, u,
-                                user.home_ip, kMobile, rng.Guid(),
-                                {{"\\Inbox", static_cast<int>(rng.Range(1, 3))}}));
-      }
+      if (user.phone && (u + day) % 2 == 0) PhoneSync(b, day, u, 9 * 60, 21 * 60, out);
       continue;
     }
     OwnerWorkday(b, day, u, out);
     if (user.assists >= 0) AssistantWorkday(b, day, u, out);
     if (user.admin) AdminWorkday(b, day, u, out);
   }
+  if (!weekend) {
+    for (int svc : tenant.services) ServiceWorkday(b, day, svc, out);
+  }
+  SystemWork(b, day, out);
 }
 
 }  // namespace tern::gen

@@ -46,10 +46,26 @@ class Rng {
 // shift the ordinary life of the tenant.
 uint64_t SubSeed(uint64_t seed, uint64_t stream);
 
-// An office (egress IP) and where its people live.
+// An office (egress IP shared by its people: the NAT), the home broadband
+// range its people live in (one ISP, so one ASN), the mobile carrier's IPv6
+// range their phones use, and where they stay when they travel there.
 struct Site {
   std::string name;
   std::vector<std::string> office_ips;
+  uint32_t home_base = 0;  // IPv4 range of the home ISP
+  uint32_t home_size = 0;
+  std::string carrier_v6;  // "2a00:23c5": first 32 bits of the phones' carrier prefix
+  std::string hotel_ip;    // a hotel's public IP in the site's city
+};
+
+// What an account is. People live the ordinary life; the others are the
+// tenant's furniture that a real export always holds.
+enum class Role : uint8_t {
+  kPerson,
+  kShared,     // shared mailbox, used only by its delegates
+  kService,    // service account: an app reading and sending mail on a schedule
+  kSystem,     // NT AUTHORITY\SYSTEM (S-1-5-18): Exchange's own provisioning
+  kDiscovery,  // DiscoverySearchMailbox{...}
 };
 
 struct User {
@@ -65,6 +81,24 @@ struct User {
   bool admin = false;
   int assists = -1;       // index of the manager whose mailbox this user works in
   bool attacked = false;  // chosen as a scenario victim: kept out of other roles
+  Role role = Role::kPerson;
+  // Home broadband: the ISP hands out a new IPv4 every `lease_days` (same
+  // ISP, so same ASN, mostly another /24); home_ip is the first lease.
+  std::vector<std::string> home_leases;
+  int lease_days = 30;
+  // Hybrid work: the first day this person works from the office (0 = from
+  // the start; > 0 = comes to the office first in the middle of the case;
+  // -1 = works from home only).
+  int office_from_day = 0;
+  bool phone = false;      // syncs mail from a phone on the carrier's IPv6
+  int phone_pool = 0;      // the carrier /48 pool the phone's addresses come from
+  bool owa = false;        // reads mail in the browser in the evening
+  bool owa_proxy = false;  // ... and OWA writes Client=OWA;Action=ViaProxy for it
+  // Business travel: days [trip_day, trip_day + trip_days) at another site.
+  int trip_day = -1;
+  int trip_days = 0;
+  int trip_site = -1;
+  std::vector<int> delegate_of;  // shared mailboxes this person works in
 };
 
 struct Tenant {
@@ -74,12 +108,20 @@ struct Tenant {
   std::vector<Site> sites;
   std::vector<User> users;
   std::vector<int> admins;  // user indices of the IT admins
-  int64_t start_ms = 0;     // midnight UTC of day 0
+  int persons = 0;          // users [0, persons) are people; the rest other roles
+  std::vector<int> shared;  // shared mailboxes
+  std::vector<int> services;
+  int system = -1;       // NT AUTHORITY\SYSTEM
+  int discovery = -1;    // DiscoverySearchMailbox
+  int64_t start_ms = 0;  // midnight UTC of day 0
   int days = 0;
 };
 
-// Builds a tenant of `users` mailboxes: names, GUIDs, sites and IPs,
-// long-standing delegations (assistant -> manager) and IT admins.
+// Builds a tenant of `users` people: names, GUIDs, sites and IPs,
+// long-standing delegations (assistant -> manager), IT admins, hybrid work,
+// phones, OWA habits and business trips; then appends the other accounts
+// (shared mailboxes and their delegates, service accounts, SYSTEM and the
+// discovery mailbox).
 Tenant MakeTenant(uint64_t seed, int users, int days, int64_t start_ms);
 
 // What a record is, which decides its AuditData schema.
@@ -129,6 +171,8 @@ struct Record {
   std::string object_id;
   std::vector<std::pair<std::string, std::string>> params;
   int target = -1;  // the mailbox a cmdlet changes (for mailbox-audit output only)
+  // SYSTEM's records name the process acting: "NT AUTHORITY\SYSTEM (w3wp)".
+  std::string_view system_process;
 };
 
 }  // namespace tern::gen

@@ -20,15 +20,18 @@ constexpr Client kScript{"Client=REST;Client=RESTSystem;python-requests/2.31.0;"
 // Accounts a scenario may use: ordinary owners, not yet used by another
 // scenario, not admins and not in a delegation (their routine access to
 // another mailbox would blur what the scenario shows).
-std::vector<int> Candidates(const Tenant& t, bool london_only) {
+std::vector<int> Candidates(const Tenant& t, bool london_only, bool relaxed = false) {
   std::vector<bool> assisted(t.users.size(), false);
   for (const User& u : t.users) {
     if (u.assists >= 0) assisted[u.assists] = true;
   }
   std::vector<int> out;
-  for (int i = 0; i < static_cast<int>(t.users.size()); ++i) {
+  for (int i = 0; i < t.persons; ++i) {
     const User& u = t.users[i];
     if (u.admin || u.attacked || u.assists >= 0 || assisted[i]) continue;
+    // Travellers and shared-mailbox delegates have a life of their own that
+    // would blur what the scenario shows (taken only in small tenants).
+    if (!relaxed && (u.trip_day >= 0 || !u.delegate_of.empty())) continue;
     if (london_only && u.site != 0) continue;
     out.push_back(i);
   }
@@ -38,6 +41,7 @@ std::vector<int> Candidates(const Tenant& t, bool london_only) {
 int Take(Tenant* t, Rng& rng, bool london_only) {
   std::vector<int> c = Candidates(*t, london_only);
   if (c.empty()) c = Candidates(*t, false);
+  if (c.empty()) c = Candidates(*t, false, /*relaxed=*/true);
   if (c.empty()) return -1;
   const int u = c[rng.Below(c.size())];
   t->users[u].attacked = true;
@@ -326,6 +330,7 @@ void PlantDay(const Tenant& tenant, const std::vector<Plant>& plants, int day, u
     PlantTruth t;
     t.rule = p.rule;
     t.mailbox = story.mailbox();
+    t.attacker_ip = p.attacker_ip;
     t.actor = story.actor();
     t.needs_geo = p.needs_geo;
     t.records = static_cast<int>(out->size() - first);

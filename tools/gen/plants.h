@@ -32,6 +32,7 @@ struct PlantTruth {
   std::string rule;
   std::string mailbox;  // UPN of the mailbox a finding should name; "" = any
   std::string actor;
+  std::string attacker_ip;  // the address the attacker's records come from
   int64_t first_ms = 0;
   int64_t last_ms = 0;
   int records = 0;

@@ -5,7 +5,7 @@
 //   tern-gen --out DIR [--seed N] [--users N | --records N] [--days D]
 //            [--start YYYY-MM-DD] [--formats purview-csv,sual-csv,json,jsonl]
 //            [--window-hours H] [--overlap-hours H] [--plant all|rule,rule,...]
-//            [--zip] [--quiet]
+//            [--benign-only] [--zip] [--quiet]
 //   tern-gen --list-plants
 #include <algorithm>
 #include <cerrno>
@@ -43,6 +43,8 @@ struct Options {
   int overlap_hours = 12;
   std::vector<std::string> plants;
   bool zip = false;  // evidence/evidence.zip instead of loose files
+  // The same tenant and life as with the --plant list, without the attacks.
+  bool benign_only = false;
   bool quiet = false;
   bool list_plants = false;
 };
@@ -52,8 +54,10 @@ constexpr char kZipName[] = "evidence.zip";
 constexpr char kUsage[] =
     "usage: tern-gen --out DIR [--seed N] [--users N | --records N] [--days D]\n"
     "                [--start YYYY-MM-DD] [--formats F,F,...] [--window-hours H]\n"
-    "                [--overlap-hours H] [--plant all|RULE,RULE,...] [--zip] [--quiet]\n"
+    "                [--overlap-hours H] [--plant all|RULE,RULE,...] [--benign-only]\n"
+    "                [--zip] [--quiet]\n"
     "       tern-gen --list-plants\n"
+    "--benign-only: the tenant and its life as with --plant, without the attacks\n"
     "formats: purview-csv sual-csv json jsonl mailbox-audit-csv (default: the first four)\n";
 
 std::vector<std::string> SplitList(std::string_view s) {
@@ -159,6 +163,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
       } else {
         for (std::string& r : SplitList(v)) o->plants.push_back(std::move(r));
       }
+    } else if (arg == "--benign-only") {
+      o->benign_only = true;
     } else if (arg == "--zip") {
       o->zip = true;
     } else if (arg == "--quiet") {
@@ -214,7 +220,9 @@ std::string TruthJson(const Options& o, const Tenant& t, const WindowedOutput& o
   w.Key("schema").String("tern.gen-truth/1");
   w.Key("generator").BeginObject();
   w.Key("seed").Uint(o.seed);
-  w.Key("users").Int(static_cast<int64_t>(t.users.size()));
+  w.Key("users").Int(t.persons);
+  // People plus shared mailboxes, service accounts, SYSTEM, discovery mailbox.
+  w.Key("accounts").Int(static_cast<int64_t>(t.users.size()));
   w.Key("days").Int(o.days);
   w.Key("start").String(o.start);
   w.Key("formats").BeginArray();
@@ -222,6 +230,7 @@ std::string TruthJson(const Options& o, const Tenant& t, const WindowedOutput& o
   w.EndArray();
   w.Key("window_hours").Int(o.window_hours);
   w.Key("overlap_hours").Int(o.overlap_hours);
+  w.Key("benign_only").Bool(o.benign_only);
   w.EndObject();
   w.Key("org_domains").BeginArray().String(t.domain).EndArray();
   w.Key("unique_records").Uint(out.unique());
@@ -250,6 +259,7 @@ std::string TruthJson(const Options& o, const Tenant& t, const WindowedOutput& o
     w.Key("rule").String(p.rule);
     w.Key("mailbox").String(p.mailbox);
     w.Key("actor").String(p.actor);
+    w.Key("attacker_ip").String(p.attacker_ip);
     w.Key("first_seen").String(Iso(p.first_ms));
     w.Key("last_seen").String(Iso(p.last_ms));
     w.Key("records").Int(p.records);
@@ -313,7 +323,7 @@ int Run(const Options& o) {
   for (int day = 0; day < o.days; ++day) {
     day_records.clear();
     OrdinaryDay(tenant, day, o.seed, &day_records);
-    PlantDay(tenant, plants, day, o.seed, &day_records, &planted);
+    if (!o.benign_only) PlantDay(tenant, plants, day, o.seed, &day_records, &planted);
     std::sort(day_records.begin(), day_records.end(), [](const Record& a, const Record& b) {
       return a.time_ms != b.time_ms ? a.time_ms < b.time_ms : a.id < b.id;
     });
