@@ -3,28 +3,36 @@
 #include <memory>
 
 #include "core/base/status_macros.h"
-#include "parsers/csv_parsers.h"
-#include "parsers/json_parsers.h"
-#include "parsers/mailbox_audit_xml.h"
+
+// Every built-in format, one line each: the factory defined in the format's
+// own file. The order does not matter: ParserRegistry::Detect ranks by each
+// format's Sniff() confidence, then by name.
+#define TERN_BUILTIN_PARSERS(X) \
+  X(MakeGraphJsonParser)        \
+  X(MakeMesJsonParser)          \
+  X(MakeSentinelJsonParser)     \
+  X(MakeUalJsonParser)          \
+  X(MakeMailboxAuditXmlParser)  \
+  X(MakePurviewCsvParser)       \
+  X(MakeSualCsvParser)          \
+  X(MakeSentinelCsvParser)      \
+  X(MakeMailboxAuditCsvParser)  \
+  X(MakeUalFlatCsvParser)       \
+  X(MakePartialCsvParser)
 
 namespace tern {
 
-// Each format's factory, declared in its own file.
-// (One line per format below; order breaks Sniff() ties: most specific first.)
+#define TERN_DECLARE_PARSER(factory) std::unique_ptr<Parser> factory();
+TERN_BUILTIN_PARSERS(TERN_DECLARE_PARSER)
+#undef TERN_DECLARE_PARSER
 
 absl::Status RegisterBuiltinParsers(ParserRegistry& registry) {
-  (void)registry;
-  TERN_RETURN_IF_ERROR(registry.Register(MakeGraphJsonParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeMesJsonParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeSentinelJsonParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeUalJsonParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeMailboxAuditXmlParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakePurviewCsvParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeSualCsvParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeSentinelCsvParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeMailboxAuditCsvParser()));
-  TERN_RETURN_IF_ERROR(registry.Register(MakeUalFlatCsvParser()));
+#define TERN_REGISTER_PARSER(factory) TERN_RETURN_IF_ERROR(registry.Register(factory()));
+  TERN_BUILTIN_PARSERS(TERN_REGISTER_PARSER)
+#undef TERN_REGISTER_PARSER
   return absl::OkStatus();
 }
 
 }  // namespace tern
+
+#undef TERN_BUILTIN_PARSERS

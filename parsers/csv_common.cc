@@ -63,6 +63,17 @@ int CsvHeader::Find(std::initializer_list<std::string_view> names) const {
   return -1;
 }
 
+int CsvHeader::FindAny(std::string_view alternatives) const {
+  while (!alternatives.empty()) {
+    const size_t bar = alternatives.find('|');
+    const int col = Find({alternatives.substr(0, bar)});
+    if (col >= 0) return col;
+    if (bar == std::string_view::npos) break;
+    alternatives.remove_prefix(bar + 1);
+  }
+  return -1;
+}
+
 std::optional<CsvHead> ReadCsvHead(std::string_view head) {
   // Cheap rejections first: JSON and XML never start a CSV export.
   std::string_view start = Trim(head.substr(0, 64));

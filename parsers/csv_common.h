@@ -40,6 +40,8 @@ class CsvHeader {
   // given (so earlier names win); -1 if none.
   int Find(std::initializer_list<std::string_view> names) const;
   bool Has(std::string_view name) const { return Find({name}) >= 0; }
+  // As Find, with the names given as one "A|B|C" string.
+  int FindAny(std::string_view alternatives) const;
   size_t size() const { return names_.size(); }
   const std::vector<std::string>& names() const { return names_; }
 

@@ -45,10 +45,11 @@ bool IsBlank(std::string_view v) {
   return true;
 }
 
-void AppendNameValueTokens(std::string_view text, std::string* out) {
+template <typename Pairs>
+void AppendNameValues(const Pairs& pairs, std::string* out) {
   out->push_back('[');
   bool first = true;
-  for (const auto& [name, value] : SplitNameValueTokens(text)) {
+  for (const auto& [name, value] : pairs) {
     if (!first) out->push_back(',');
     first = false;
     out->append("{\"Name\":");
@@ -60,7 +61,76 @@ void AppendNameValueTokens(std::string_view text, std::string* out) {
   out->push_back(']');
 }
 
+bool IsBlankChar(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The next word of a command line from text[*pos]: a quoted string (quotes
+// removed, a doubled quote kept once) or a run of non-blanks.
+std::string NextWord(std::string_view text, size_t* pos, bool* quoted) {
+  size_t i = *pos;
+  while (i < text.size() && IsBlankChar(text[i])) ++i;
+  std::string word;
+  *quoted = i < text.size() && (text[i] == '\'' || text[i] == '"');
+  if (*quoted) {
+    const char q = text[i++];
+    while (i < text.size()) {
+      if (text[i] == q && i + 1 < text.size() && text[i + 1] == q) {
+        word.push_back(q);
+        i += 2;
+      } else if (text[i] == q) {
+        ++i;
+        break;
+      } else {
+        word.push_back(text[i++]);
+      }
+    }
+  } else {
+    while (i < text.size() && !IsBlankChar(text[i])) word.push_back(text[i++]);
+  }
+  *pos = i;
+  return word;
+}
+
+void AppendNameValueList(std::string_view text, std::string* out) {
+  std::string_view start = text;
+  while (!start.empty() && IsBlankChar(start.front())) start.remove_prefix(1);
+  if (start.front() == '[' || start.front() == '{') {
+    AppendJsonString(text, out);  // JSON held as text: decoded by NormalizeAuditData
+  } else if (start.front() == '-') {
+    AppendNameValues(SplitCmdletParameters(start), out);
+  } else {
+    AppendNameValues(SplitNameValueTokens(text), out);
+  }
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> SplitCmdletParameters(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  bool open_switch = false;  // the last pair has no value yet
+  size_t pos = 0;
+  while (pos < text.size()) {
+    bool quoted = false;
+    std::string word = NextWord(text, &pos, &quoted);
+    if (word.empty() && !quoted) break;
+    if (!quoted && word.size() > 1 && word[0] == '-' &&
+        absl::ascii_isalpha(static_cast<unsigned char>(word[1]))) {
+      if (open_switch) out.back().second = "True";
+      const size_t colon = word.find(':');
+      out.emplace_back(word.substr(1, colon == std::string::npos ? colon : colon - 1),
+                       std::string());
+      open_switch = colon == std::string::npos || colon + 1 == word.size();
+      if (!open_switch) out.back().second = word.substr(colon + 1);
+      continue;
+    }
+    if (out.empty()) continue;  // text before the first -Name carries no name
+    std::string& value = out.back().second;
+    if (!open_switch) value.push_back(' ');
+    value += word;
+    open_switch = false;
+  }
+  if (open_switch) out.back().second = "True";
+  return out;
+}
 
 std::vector<std::pair<std::string_view, std::string_view>> SplitNameValueTokens(
     std::string_view text) {
@@ -122,7 +192,9 @@ bool FlatSchema::Emit(const std::vector<Node>& nodes, absl::Span<const std::stri
             static_cast<size_t>(col) < cells.size() ? cells[col] : std::string_view();
         if (IsBlank(v) || IsPlaceholder(v)) continue;
         if (node.kind == FlatKind::kNameValueTokens) {
-          AppendNameValueTokens(v, out);
+          AppendNameValues(SplitNameValueTokens(v), out);
+        } else if (node.kind == FlatKind::kNameValueList) {
+          AppendNameValueList(v, out);
         } else {
           AppendJsonString(v, out);
         }

@@ -37,6 +37,10 @@ enum class FlatKind : uint8_t {
   // "MailAccessType:Sync IsThrottled:True", turned into
   // [{"Name":"MailAccessType","Value":"Sync"},...].
   kNameValueTokens,
+  // A Name/Value list as analysts' exports hold it: JSON (passed on as
+  // kText), PowerShell command-line text ("-Identity 'x' -Force", see
+  // SplitCmdletParameters) or "Name:Value" words (as kNameValueTokens).
+  kNameValueList,
 };
 
 // One alias: the column `column` feeds the AuditData key `key`. A dotted key
@@ -90,6 +94,13 @@ absl::Status NormalizeFlatRecord(const FlatSchema& schema, absl::Span<const std:
 // {(Exists(ItemClass))}", "Url:https://x"). Separators: blanks, ',' ';'.
 std::vector<std::pair<std::string_view, std::string_view>> SplitNameValueTokens(
     std::string_view text);
+
+// Splits PowerShell parameters as a command line writes them,
+// "-Identity 'Jane Doe' -ForwardingSmtpAddress x@y.example -Force
+// -Enabled:$false", into (name, value) pairs. Values may be quoted ('...' or
+// "...", quotes removed) or span several words up to the next -Name; a switch
+// with no value gets "True", as Exchange's audit log records it.
+std::vector<std::pair<std::string, std::string>> SplitCmdletParameters(std::string_view text);
 
 }  // namespace tern
 

@@ -37,6 +37,22 @@ TEST(SplitNameValueTokensTest, ValuesWithSpacesColonsAndUrls) {
   EXPECT_TRUE(SplitNameValueTokens(":x").empty());
 }
 
+TEST(SplitCmdletParametersTest, PowerShellCommandLine) {
+  EXPECT_THAT(
+      SplitCmdletParameters("-Identity 'Jane Doe' -ForwardingSmtpAddress x@y.example "
+                            "-DeliverToMailboxAndForward:$true -Force"),
+      ElementsAre(Pair("Identity", "Jane Doe"), Pair("ForwardingSmtpAddress", "x@y.example"),
+                  Pair("DeliverToMailboxAndForward", "$true"), Pair("Force", "True")));
+  EXPECT_THAT(
+      SplitCmdletParameters("-Name \"say \"\"hi\"\"\" -From a@b  c d -Confirm:"),
+      ElementsAre(Pair("Name", "say \"hi\""), Pair("From", "a@b c d"), Pair("Confirm", "True")));
+  // A dash that starts a value ("-1") or text before the first name is not a name.
+  EXPECT_THAT(SplitCmdletParameters("stray -Priority -1 -Enabled"),
+              ElementsAre(Pair("Priority", "-1"), Pair("Enabled", "True")));
+  EXPECT_TRUE(SplitCmdletParameters("").empty());
+  EXPECT_TRUE(SplitCmdletParameters("   ").empty());
+}
+
 constexpr FlatColumn kColumns[] = {
     {"OfficeId", "Id"},
     {"SourceRecordId", "Id"},

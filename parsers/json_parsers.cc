@@ -146,22 +146,44 @@ bool Usable(const Event& e) {
   return !e.record_id.empty() || !e.operation.empty() || !(e.flags & kFlagNoTime);
 }
 
+// A JSON format's rule for its own files: the confidence (scale in
+// core/ingest/parser.h) that a file whose first record has the keys in `rec`
+// is this format; 0 when it is not.
+using JsonClaim = int (*)(const json::JsonHeadRecord& rec);
+
+// A JSON format: name, description and the format's own sniff rule; each
+// subclass parses.
 class JsonFormatParser : public Parser {
  public:
-  JsonFormatParser(std::string_view name, std::string_view description, json::JsonShape shape)
-      : name_(name), description_(description), shape_(shape) {}
+  JsonFormatParser(std::string_view name, std::string_view description, JsonClaim claim)
+      : name_(name), description_(description), claim_(claim) {}
   std::string_view name() const override { return name_; }
   std::string_view description() const override { return description_; }
   int Sniff(std::string_view head) const override {
-    json::JsonHeadClass c = json::ClassifyJsonHead(head);
-    return c.shape == shape_ ? c.confidence : 0;
+    const json::JsonHeadRecord rec = json::ReadJsonHead(head);
+    return rec.object ? claim_(rec) : 0;
   }
 
  private:
   std::string_view name_;
   std::string_view description_;
-  json::JsonShape shape_;
+  JsonClaim claim_;
 };
+
+// ual-json: the Management API's own keys at the top of the record. An
+// AuditData record never holds an AuditData key (that is a wrapper around
+// one) nor Log Analytics' TimeGenerated. One written as a JSON string
+// (PowerShell's ConvertTo-Json of the AuditData text) is less certain.
+int ClaimUal(const json::JsonHeadRecord& rec) {
+  if (rec.Count({"AuditData", "auditData", "TimeGenerated"}) > 0) return 0;
+  const int keys = rec.Count({"CreationTime", "Id", "Operation", "RecordType", "Workload", "UserId",
+                              "OrganizationId", "UserType", "UserKey"});
+  const bool anchor = rec.Count({"CreationTime", "Operation", "RecordType"}) > 0;
+  const bool second = rec.Count({"Workload", "Id"}) > 0;
+  if (!anchor || !second || keys < 3) return 0;
+  if (rec.string_wrapped) return 70;
+  return keys >= 4 ? 90 : 70;
+}
 
 class UalJsonParser : public JsonFormatParser {
  public:
@@ -169,7 +191,7 @@ class UalJsonParser : public JsonFormatParser {
       : JsonFormatParser("ual-json",
                          "Management Activity API records (AuditData objects): JSON Lines, "
                          "arrays, concatenated or single objects",
-                         json::JsonShape::kUal) {}
+                         ClaimUal) {}
 
   absl::Status Parse(ByteStream& text, ParseContext& ctx) const override {
     return RunRecords(text, ctx, {}, [](std::string_view record, uint64_t, Event* event) {
@@ -269,13 +291,25 @@ class DateOrderGuess {
   bool known_ = false;
 };
 
+// mes-json: Search-UnifiedAuditLog's wrapper properties (CreationDate,
+// UserIds, Operations, ResultIndex, ResultCount, Identity) around AuditData,
+// or enough of them to be sure when AuditData is missing.
+int ClaimMes(const json::JsonHeadRecord& rec) {
+  if (rec.string_wrapped) return 0;
+  const int wrapper = rec.Count(
+      {"CreationDate", "UserIds", "Operations", "ResultIndex", "ResultCount", "Identity"});
+  if (rec.Has("AuditData") && wrapper >= 1) return 95;
+  if (wrapper >= 3 && rec.Has("UserIds")) return 80;
+  return 0;
+}
+
 class MesJsonParser : public JsonFormatParser {
  public:
   MesJsonParser()
       : JsonFormatParser("mes-json",
                          "Search-UnifiedAuditLog objects as JSON (Microsoft-Extractor-Suite, "
                          "ConvertTo-Json): wrapper fields with AuditData string or object",
-                         json::JsonShape::kMes) {}
+                         ClaimMes) {}
 
   absl::Status Parse(ByteStream& text, ParseContext& ctx) const override {
     ResultIndexTracker tracker(ctx);
@@ -325,13 +359,24 @@ class MesJsonParser : public JsonFormatParser {
   }
 };
 
+// graph-json: Graph's camelCase wrapper: auditLogRecordType, or auditData
+// with createdDateTime, or an @odata.type naming an auditLogRecord.
+int ClaimGraph(const json::JsonHeadRecord& rec) {
+  if (rec.string_wrapped) return 0;
+  if (rec.Has("auditLogRecordType") || (rec.Has("auditData") && rec.Has("createdDateTime")) ||
+      rec.ValueOf("@odata.type").find("auditLogRecord") != std::string_view::npos) {
+    return 95;
+  }
+  return 0;
+}
+
 class GraphJsonParser : public JsonFormatParser {
  public:
   GraphJsonParser()
       : JsonFormatParser("graph-json",
                          "Microsoft Graph security auditLogRecord JSON ({\"value\":[...]} pages, "
                          "arrays or JSON Lines)",
-                         json::JsonShape::kGraph) {}
+                         ClaimGraph) {}
 
   absl::Status Parse(ByteStream& text, ParseContext& ctx) const override {
     json::JsonStreamOptions options;
@@ -388,11 +433,23 @@ class GraphJsonParser : public JsonFormatParser {
   }
 };
 
+// sentinel-json: Sentinel's own columns (OfficeWorkload, OfficeId,
+// SourceRecordId, or Type "OfficeActivity") beside TimeGenerated; a
+// projection without TimeGenerated still has OfficeWorkload with an id column.
+int ClaimSentinel(const json::JsonHeadRecord& rec) {
+  if (rec.string_wrapped) return 0;
+  const bool office = rec.Count({"OfficeWorkload", "OfficeId", "SourceRecordId"}) > 0 ||
+                      rec.ValueOf("Type") == "OfficeActivity";
+  if (rec.Has("TimeGenerated") && office) return 95;
+  if (rec.Has("OfficeWorkload") && rec.Count({"OfficeId", "SourceRecordId"}) > 0) return 85;
+  return 0;
+}
+
 class SentinelJsonParser : public JsonFormatParser {
  public:
   SentinelJsonParser()
       : JsonFormatParser("sentinel-json", "Microsoft Sentinel OfficeActivity rows exported as JSON",
-                         json::JsonShape::kSentinel) {}
+                         ClaimSentinel) {}
 
   absl::Status Parse(ByteStream& text, ParseContext& ctx) const override {
     DateOrderGuess dates;

@@ -1,9 +1,10 @@
 // The JSON export formats (FORMATS.md §2.3, §4, §5). Each reads any JSON
 // container (JSON Lines, arrays, concatenated arrays/objects, a bare object)
 // through json::JsonRecordReader and normalizes each record's AuditData.
-// Sniffing is by the key set of the first record and is exclusive between
-// the four shapes. Parsers are stateless and thread-safe; per-file state
-// (ResultIndex tracking, date order) lives in each Parse() call.
+// Each format sniffs by its own rule over the keys of the first record
+// (json::ReadJsonHead); on real exports only one rule claims a file, and the
+// registry ranks by confidence where two could. Parsers are stateless and thread-safe; per-file
+// state (ResultIndex tracking, date order) lives in each Parse() call.
 #ifndef TERN_PARSERS_JSON_PARSERS_H_
 #define TERN_PARSERS_JSON_PARSERS_H_
 

@@ -49,8 +49,8 @@ struct JsonItem {
   // was cut short (empty when it was not kept, e.g. over the size cap).
   // Valid until the next Next() call.
   std::string_view text;
-  bool cut = false;  // kBad: a record cut short, not garbage or oversize
-  std::string reason;     // kBad / kNote
+  bool cut = false;    // kBad: a record cut short, not garbage or oversize
+  std::string reason;  // kBad / kNote
 };
 
 class JsonRecordReader {
@@ -95,7 +95,7 @@ class JsonRecordReader {
   // The record being read.
   std::string record_;
   std::string cut_record_;  // what Cut() handed out
-  size_t span_start_ = 0;  // start of the not yet copied part in buf_
+  size_t span_start_ = 0;   // start of the not yet copied part in buf_
   bool recording_ = false;
   std::string bad_reason_;  // set when the record is being skipped
   uint64_t start_line_ = 0;

@@ -155,10 +155,11 @@ TEST(JsonStreamTest, CutRecordsHandOutWhatWasRead) {
       }
     }
     EXPECT_THAT(records, ::testing::ElementsAre("{\"a\":1}", "{\"f\":2}")) << chunk;
-    EXPECT_THAT(cuts, ::testing::ElementsAre(std::pair<uint64_t, std::string>(2, "{\"b\":\"xx"),
-                                             std::pair<uint64_t, std::string>(3, "{\"c\":[1,"),
-                                             std::pair<uint64_t, std::string>(4, "{\"d\":{\"e\":1}"),
-                                             std::pair<uint64_t, std::string>(6, "{\"g\":[3")))
+    EXPECT_THAT(cuts,
+                ::testing::ElementsAre(std::pair<uint64_t, std::string>(2, "{\"b\":\"xx"),
+                                       std::pair<uint64_t, std::string>(3, "{\"c\":[1,"),
+                                       std::pair<uint64_t, std::string>(4, "{\"d\":{\"e\":1}"),
+                                       std::pair<uint64_t, std::string>(6, "{\"g\":[3")))
         << chunk;
   }
 }

@@ -37,14 +37,6 @@ size_t SkipSpace(std::string_view s, size_t p) {
   return p;
 }
 
-// Keys (and short string values) of the outermost object of a record, read by
-// a forgiving scanner that stops quietly where the head is cut.
-struct HeadRecord {
-  std::vector<std::string> keys;
-  std::vector<std::string> values;              // string value per key, "" if not a string
-  size_t value_array = std::string_view::npos;  // offset of `[` after "value":
-};
-
 // Reads the JSON string starting at s[p] == '"'. Appends up to `max` decoded
 // characters to `out` (escapes resolved loosely) and returns the offset after
 // the closing quote, or s.size() if the head ends inside the string.
@@ -66,32 +58,34 @@ size_t ReadString(std::string_view s, size_t p, size_t max, std::string* out) {
   return s.size();
 }
 
-// Scans the object whose `{` is at s[p]. Collects its depth-1 keys.
-HeadRecord ScanHeadObject(std::string_view s, size_t p) {
-  HeadRecord rec;
+// Scans the object whose `{` is at s[p] into *rec (its depth-1 keys and their
+// short string values). Returns the offset of the `[` after a depth-1
+// "value": key (a Graph page), or npos.
+size_t ScanHeadObject(std::string_view s, size_t p, JsonHeadRecord* rec) {
+  size_t value_array = std::string_view::npos;
   int depth = 0;
   bool expect_key = false;
   bool after_colon = false;
-  while (p < s.size() && rec.keys.size() < 256) {
+  while (p < s.size() && rec->keys.size() < 256) {
     char c = s[p];
     if (c == '"') {
       std::string text;
       size_t end = ReadString(s, p, 128, &text);
       if (depth == 1 && expect_key) {
-        rec.keys.push_back(std::move(text));
-        rec.values.emplace_back();
+        rec->keys.push_back(std::move(text));
+        rec->values.emplace_back();
         expect_key = false;
-      } else if (depth == 1 && after_colon && !rec.values.empty()) {
-        rec.values.back() = std::move(text);
+      } else if (depth == 1 && after_colon && !rec->values.empty()) {
+        rec->values.back() = std::move(text);
       }
       after_colon = false;
       p = end;
       continue;
     }
     if (c == '{' || c == '[') {
-      if (depth == 1 && after_colon && c == '[' && !rec.keys.empty() &&
-          rec.keys.back() == "value") {
-        rec.value_array = p;
+      if (depth == 1 && after_colon && c == '[' && !rec->keys.empty() &&
+          rec->keys.back() == "value") {
+        value_array = p;
       }
       ++depth;
       expect_key = depth == 1;
@@ -107,74 +101,31 @@ HeadRecord ScanHeadObject(std::string_view s, size_t p) {
     if (!IsSpace(c)) after_colon = false;
     ++p;
   }
-  return rec;
+  return value_array;
 }
 
-bool Has(const HeadRecord& rec, std::string_view key) {
-  for (const std::string& k : rec.keys) {
-    if (k == key) return true;
-  }
-  return false;
-}
-
-std::string_view ValueOf(const HeadRecord& rec, std::string_view key) {
-  for (size_t i = 0; i < rec.keys.size(); ++i) {
-    if (rec.keys[i] == key) return rec.values[i];
-  }
-  return {};
-}
-
-JsonHeadClass ClassifyRecord(const HeadRecord& rec) {
-  // Wrapper shapes first: their markers never occur at the top of a bare
-  // AuditData object, which makes the decision exclusive.
-  if (Has(rec, "auditLogRecordType") || (Has(rec, "auditData") && Has(rec, "createdDateTime")) ||
-      ValueOf(rec, "@odata.type").find("auditLogRecord") != std::string_view::npos) {
-    return {JsonShape::kGraph, 95};
-  }
-  int mes = Has(rec, "CreationDate") + Has(rec, "UserIds") + Has(rec, "Operations") +
-            Has(rec, "ResultIndex") + Has(rec, "ResultCount") + Has(rec, "Identity");
-  if (Has(rec, "AuditData") && mes >= 1) return {JsonShape::kMes, 95};
-  if (mes >= 3 && Has(rec, "UserIds")) return {JsonShape::kMes, 80};
-  bool office_columns = Has(rec, "OfficeWorkload") || Has(rec, "OfficeId") ||
-                        Has(rec, "SourceRecordId") || ValueOf(rec, "Type") == "OfficeActivity";
-  if (Has(rec, "TimeGenerated") && office_columns) return {JsonShape::kSentinel, 95};
-  // A projection without TimeGenerated still has Sentinel's own columns.
-  if (Has(rec, "OfficeWorkload") && (Has(rec, "OfficeId") || Has(rec, "SourceRecordId"))) {
-    return {JsonShape::kSentinel, 85};
-  }
-  if (Has(rec, "AuditData") || Has(rec, "auditData") || Has(rec, "TimeGenerated")) {
-    return {};
-  }
-  int ual = Has(rec, "CreationTime") + Has(rec, "Id") + Has(rec, "Operation") +
-            Has(rec, "RecordType") + Has(rec, "Workload") + Has(rec, "UserId") +
-            Has(rec, "OrganizationId") + Has(rec, "UserType") + Has(rec, "UserKey");
-  bool anchor = Has(rec, "CreationTime") || Has(rec, "Operation") || Has(rec, "RecordType");
-  bool second = Has(rec, "Workload") || Has(rec, "Id");
-  if (anchor && second && ual >= 4) return {JsonShape::kUal, 90};
-  if (anchor && second && ual >= 3) return {JsonShape::kUal, 70};
-  return {};
-}
-
-JsonHeadClass ClassifyAt(std::string_view head, int nesting) {
+JsonHeadRecord ReadHeadAt(std::string_view head, int nesting) {
   size_t p = SkipSpace(head, 0);
   while (p < head.size() && (head[p] == '[' || IsSpace(head[p]))) ++p;
   if (p >= head.size()) return {};
   if (head[p] == '"' && nesting == 0) {
     // One record per line written as a JSON string (PowerShell's
-    // ConvertTo-Json of the AuditData string): classify what it holds.
+    // ConvertTo-Json of the AuditData string): read what it holds.
     std::string inner;
     ReadString(head, p, head.size(), &inner);
-    JsonHeadClass c = ClassifyAt(inner, nesting + 1);
-    if (c.shape != JsonShape::kUal) return {};
-    return {JsonShape::kUal, 70};
+    JsonHeadRecord rec = ReadHeadAt(inner, nesting + 1);
+    rec.string_wrapped = true;
+    return rec;
   }
   if (head[p] != '{') return {};
-  HeadRecord rec = ScanHeadObject(head, p);
-  if (rec.value_array != std::string_view::npos && nesting < 2) {
+  JsonHeadRecord rec;
+  const size_t value_array = ScanHeadObject(head, p, &rec);
+  if (value_array != std::string_view::npos && nesting < 2) {
     // A Graph page: {"@odata.context": ..., "value": [ records ]}.
-    return ClassifyAt(head.substr(rec.value_array + 1), nesting + 1);
+    return ReadHeadAt(head.substr(value_array + 1), nesting + 1);
   }
-  return ClassifyRecord(rec);
+  rec.object = true;
+  return rec;
 }
 
 }  // namespace
@@ -381,6 +332,26 @@ bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::ele
   return false;
 }
 
-JsonHeadClass ClassifyJsonHead(std::string_view head) { return ClassifyAt(head, 0); }
+bool JsonHeadRecord::Has(std::string_view key) const {
+  for (const std::string& k : keys) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
+int JsonHeadRecord::Count(std::initializer_list<std::string_view> names) const {
+  int n = 0;
+  for (std::string_view name : names) n += Has(name);
+  return n;
+}
+
+std::string_view JsonHeadRecord::ValueOf(std::string_view key) const {
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return values[i];
+  }
+  return {};
+}
+
+JsonHeadRecord ReadJsonHead(std::string_view head) { return ReadHeadAt(head, 0); }
 
 }  // namespace tern::json

@@ -1,7 +1,7 @@
 // Small helpers shared by the JSON parsers: a per-thread pool of simdjson DOM
 // parsers, tolerant accessors for values that arrive with the "wrong" JSON
-// type in real exports (numbers and booleans as strings), and a head sniffer
-// that tells the JSON export shapes apart by their key sets.
+// type in real exports (numbers and booleans as strings), and a reader of
+// the first record's keys that the JSON formats sniff with.
 //
 // simdjson is used in its error-code style only; nothing here throws.
 // Thread-safe: the parser pool is per thread, everything else is pure.
@@ -10,11 +10,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "simdjson.h"
+
+// parsers/ is built with SIMDJSON_EXCEPTIONS=0 (parsers/CMakeLists.txt): the
+// error-code API only, so no simdjson exception can cross a module boundary.
+static_assert(!SIMDJSON_EXCEPTIONS, "parsers/ must use simdjson without exceptions");
 
 namespace tern::json {
 
@@ -87,24 +93,28 @@ simdjson::error_code ParseRecovering(ParserLease& lease, std::string_view text,
                                      simdjson::dom::element* root, std::string* storage,
                                      std::string_view* text_used, bool* lossy);
 
-// The JSON export families told apart by content (see ClassifyJsonHead).
-enum class JsonShape {
-  kUnknown,
-  kUal,       // Management Activity API records (AuditData objects)
-  kMes,       // Search-UnifiedAuditLog objects: wrapper + AuditData
-  kGraph,     // Graph security auditLogRecord (camelCase wrapper + auditData)
-  kSentinel,  // Sentinel OfficeActivity rows
+// The first record of a JSON file as the start of the file shows it: the
+// keys of its outermost object, found through arrays, {"value":[...]} pages
+// and records written as JSON strings. It only reports what is there; each
+// JSON format's Sniff() decides from it whether the file is its own.
+struct JsonHeadRecord {
+  bool object = false;              // an object was found (maybe cut by the head's end)
+  bool string_wrapped = false;      // the record was a JSON string holding the object
+  std::vector<std::string> keys;    // depth-1 keys in order, exact spelling
+  std::vector<std::string> values;  // per key: its string value (cut to 128), or ""
+
+  // Exact (case-sensitive) key tests: producers differ in case on purpose
+  // (Graph's camelCase "auditData" vs "AuditData").
+  bool Has(std::string_view key) const;
+  int Count(std::initializer_list<std::string_view> names) const;  // how many are present
+  std::string_view ValueOf(std::string_view key) const;
 };
 
-struct JsonHeadClass {
-  JsonShape shape = JsonShape::kUnknown;
-  int confidence = 0;  // 0..100
-};
-
-// Classifies the first record found in `head` (the start of a file, maybe cut
-// mid-record) by the keys of its outermost object. Handles JSON Lines, arrays,
-// {"value":[...]} pages, and records that are JSON strings holding an object.
-JsonHeadClass ClassifyJsonHead(std::string_view head);
+// Reads the first record found in `head` (the start of a file, maybe cut
+// mid-record). Handles JSON Lines, arrays, {"value":[...]} pages, and records
+// that are JSON strings holding an object. Never fails: `object` is false
+// when nothing object-like starts the text.
+JsonHeadRecord ReadJsonHead(std::string_view head);
 
 }  // namespace tern::json
 

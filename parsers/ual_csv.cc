@@ -35,31 +35,28 @@
 namespace tern {
 namespace {
 
-enum class UalCsvKind { kNone, kPurview, kSual };
+enum class UalCsvKind { kPurview, kSual };
 
-struct UalCsvClass {
-  UalCsvKind kind = UalCsvKind::kNone;
-  int confidence = 0;
-};
+// Both shapes carry an AuditData column and tell themselves apart by who
+// wrote the file. PowerShell's Export-Csv leaves its own columns
+// (ResultIndex, RunspaceId, ...), a #TYPE line, or quotes around every
+// header cell; the Purview portal never quotes its header. Microsoft's own
+// 4-column recipe (CreationDate,UserIds,RecordType,AuditData) has only the
+// quoting to go by.
+bool WrittenByExportCsv(const CsvHead& csv) {
+  return csv.type_line || csv.all_quoted ||
+         csv.header.Find({"ResultIndex", "ResultCount", "Identity", "RunspaceId", "PSComputerName",
+                          "PSShowComputerName", "IsValid", "ObjectState"}) >= 0;
+}
 
-// Tells the two apart so that exactly one of them claims a file. Both carry
-// an AuditData column; Export-Csv output is recognized by its PowerShell
-// columns, by its #TYPE line, or by quotes around every header cell (the
-// portal never quotes its header). Microsoft's own 4-column recipe
-// (CreationDate,UserIds,RecordType,AuditData) has only the quoting to go by.
-UalCsvClass ClassifyUalCsv(std::string_view head) {
+// purview-csv claims an AuditData CSV the portal wrote, sual-csv one that
+// Export-Csv wrote: 90 with a date column, 60 without.
+int ClaimUalCsv(std::string_view head, UalCsvKind kind) {
   std::optional<CsvHead> csv = ReadCsvHead(head);
-  if (!csv || csv->header.Find({"AuditData"}) < 0) return {};
-  const CsvHeader& h = csv->header;
-  const bool has_date = h.Find({"CreationDate", "CreationTime", "createdDateTime"}) >= 0;
-  const bool powershell =
-      h.Find({"ResultIndex", "ResultCount", "Identity", "RunspaceId", "PSComputerName",
-              "PSShowComputerName", "IsValid", "ObjectState"}) >= 0;
-  UalCsvClass out;
-  out.kind =
-      powershell || csv->type_line || csv->all_quoted ? UalCsvKind::kSual : UalCsvKind::kPurview;
-  out.confidence = has_date ? 90 : 60;
-  return out;
+  if (!csv || csv->header.Find({"AuditData"}) < 0) return 0;
+  const UalCsvKind writer = WrittenByExportCsv(*csv) ? UalCsvKind::kSual : UalCsvKind::kPurview;
+  if (writer != kind) return 0;
+  return csv->header.Find({"CreationDate", "CreationTime", "createdDateTime"}) >= 0 ? 90 : 60;
 }
 
 // ResultIndex/ResultCount only diagnose the export (FORMATS.md §2.1): a page
@@ -137,10 +134,7 @@ class UalCsvParser : public Parser {
                ? "Microsoft Purview audit log search CSV export (AuditData column)"
                : "Search-UnifiedAuditLog / Graph audit records saved with Export-Csv";
   }
-  int Sniff(std::string_view head) const override {
-    UalCsvClass c = ClassifyUalCsv(head);
-    return c.kind == kind_ ? c.confidence : 0;
-  }
+  int Sniff(std::string_view head) const override { return ClaimUalCsv(head, kind_); }
   absl::Status Parse(ByteStream& text, ParseContext& ctx) const override;
 
  private:

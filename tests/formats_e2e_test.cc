@@ -148,6 +148,18 @@ const FormatCase kFormatCases[] = {
       "[time-from-wrapper]",
       "2021-04-26T07:17:10Z New-InboxRule 2a01:110:8068:7:9bf8:aa87:e00a:5f1f - "
       "[time-from-wrapper]"}},
+    // A KQL projection (TimeGenerated,UserId,ClientIP,Operation,Parameters)
+    // of msticpy's demo tenant: no Id, so content ids; one note names the
+    // fields the file has no column for.
+    {"formats/csv/msticpy_demo_exchange_data_excerpt.csv",
+     "partial-csv",
+     30,
+     30,
+     0,
+     {"partial-columns@1"},
+     {"2020-03-26T16:35:24Z Remove-UnifiedGroup - - [synthetic-id]",
+      "2020-05-22T11:34:15Z Set-User - - [synthetic-id]"},
+     30},
     {"formats/json/ual_records.jsonl",
      "ual-json",
      4,
@@ -252,6 +264,53 @@ INSTANTIATE_TEST_SUITE_P(Fixtures, EachFormatTest, ::testing::ValuesIn(kFormatCa
                            }
                            return name;
                          });
+
+// The partial KQL export: the columns it has reach the store as the fields
+// they name, those it lacks stay empty, and custody says which are missing.
+TEST(PartialCsvE2eTest, KqlColumnsBecomeEventFields) {
+  TempDir tmp;
+  const std::string dir = tmp / "case";
+  RunResult r = RunTern({"ingest", "--case", dir, "--quiet",
+                         Fixture("formats/csv/msticpy_demo_exchange_data_excerpt.csv")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the partial-columns note is a warning
+  JsonDoc custody = JsonDoc::File(dir + "/custody.json");
+  EXPECT_THAT(custody.Str("/evidence/0/warnings/0/detail"),
+              HasSubstr("no column for record Id, mailbox, logon type, client, session, "
+                        "workload, items and folders"));
+
+  const std::vector<std::string> lines = SearchLines(dir);
+  ASSERT_EQ(lines.size(), 30u);
+  size_t with_ip = 0, with_actor = 0;
+  for (const std::string& line : lines) {
+    JsonDoc e = JsonDoc::Text(line);
+    with_ip += !e.Str("/client_ip").empty();
+    with_actor += !e.Str("/actor").empty();
+    EXPECT_EQ(e.Str("/mailbox_upn"), "");
+    EXPECT_EQ(e.Str("/workload"), "");
+  }
+  EXPECT_EQ(with_ip, 6u);
+  EXPECT_EQ(with_actor, 12u);
+
+  auto op = [](const char* name, const char* ip) {
+    return [name, ip](const JsonDoc& e) {
+      return e.Str("/operation") == name && e.Str("/client_ip") == ip;
+    };
+  };
+  JsonDoc mailbox = JsonDoc::Text(EventLine(lines, op("New-Mailbox", "2603:1036:302:4091::5")));
+  EXPECT_EQ(mailbox.Str("/datetime"), "2020-05-12T09:06:31Z");
+  EXPECT_EQ(mailbox.Str("/actor"), "NT AUTHORITY\\SYSTEM (w3wp)");
+  EXPECT_EQ(mailbox.Str("/client_ip_raw"), "[2603:1036:302:4091::5]:51902");
+  EXPECT_EQ(mailbox.Str("/parameters/0/name"), "Arbitration");
+  EXPECT_EQ(mailbox.Str("/parameters/0/value"), "True");
+
+  JsonDoc set = JsonDoc::Text(EventLine(lines, op("Set-Mailbox", "52.225.129.38")));
+  EXPECT_EQ(set.Str("/datetime"), "2020-05-21T18:18:58Z");
+  EXPECT_EQ(set.Str("/actor"), "SpoolsProvisioning-ApplicationAccount@namprd06.prod.outlook.com");
+  EXPECT_EQ(set.Str("/parameters/0/name"), "Identity");
+  EXPECT_THAT(set.Str("/parameters/0/value"), ::testing::StartsWith("TkFNUFIwNkEwMDcuUFJPRC5P"));
+  EXPECT_EQ(set.Str("/parameters/1/name"), "ResourceEmailAddresses");
+  EXPECT_EQ(set.Str("/flags"), "synthetic-id");
+}
 
 // The export set of fixtures/formats/containers/set: one mailbox's day in
 // five files and five encodings. Search-MailboxAuditLog rows M1 (CSV) and

@@ -36,7 +36,7 @@ const Parser* ParserRegistry::Detect(std::string_view head) const {
   int best_score = 0;
   for (const auto& parser : parsers_) {
     const int score = parser->Sniff(head);
-    if (score > best_score) {
+    if (score > best_score || (score == best_score && score > 0 && parser->name() < best->name())) {
       best = parser.get();
       best_score = score;
     }

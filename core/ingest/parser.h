@@ -1,7 +1,9 @@
 // The parser interface and the explicit registry of formats.
 //
-// A format is one class implementing Parser plus one line in
-// parsers/builtin.cc. Parsers are stateless and const: one instance parses
+// A format is one class implementing Parser (or, for a flat CSV, one table
+// run by parsers/flat_csv.h) plus one line in parsers/builtin.cc. Each format
+// decides from content whether a stream is its own (Sniff); the registry picks
+// the most confident. Parsers are stateless and const: one instance parses
 // many streams, possibly on several threads at once.
 #ifndef TERN_CORE_INGEST_PARSER_H_
 #define TERN_CORE_INGEST_PARSER_H_
@@ -59,6 +61,15 @@ class Parser {
   virtual std::string_view description() const = 0;
   // Confidence (0 = not this format, 100 = certain) that a stream whose decoded
   // text starts with `head` (BOM removed; at most kSniffBytes) is this format.
+  // The format's own rule, from content only (never the file name). Scale:
+  //   95-100  a marker only this format writes (Graph's auditLogRecordType,
+  //           Sentinel's OfficeWorkload column);
+  //   80-94   the format's full set of keys or columns;
+  //   60-79   the format with something it usually has missing (no date
+  //           column, a record written as a JSON string);
+  //    1-59   generic shapes that take what no specific format claims (the
+  //           partial-column CSV of KQL/SIEM exports).
+  // Must be pure and cheap: it runs for every registered format on every file.
   virtual int Sniff(std::string_view head) const = 0;
   // Parses the whole decoded UTF-8 `text`, emitting events to ctx.events and
   // rejecting bad records through ctx.Reject(). Returns non-OK only when the
@@ -71,8 +82,9 @@ class ParserRegistry {
  public:
   // AlreadyExists if a parser with the same name is registered.
   absl::Status Register(std::unique_ptr<Parser> parser);
-  // The parser with the highest positive Sniff() score (ties: first
-  // registered), or nullptr when none recognizes `head`.
+  // The parser with the highest positive Sniff() score, or nullptr when none
+  // recognizes `head`. Equal scores go to the parser whose name sorts first,
+  // so the choice never depends on registration order.
   const Parser* Detect(std::string_view head) const;
   const Parser* Find(std::string_view name) const;
   const std::vector<std::unique_ptr<Parser>>& parsers() const { return parsers_; }

@@ -25,12 +25,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/base/status_macros.h"
-#include "core/base/strings.h"
 #include "core/ingest/parser.h"
-#include "parsers/csv_common.h"
+#include "core/model/event.h"
 #include "parsers/csv_parsers.h"
-#include "parsers/csv_reader.h"
+#include "parsers/flat_csv.h"
 #include "parsers/flat_record.h"
 
 namespace tern {
@@ -76,74 +74,39 @@ constexpr FlatColumn kMailboxAuditColumns[] = {
     {"ItemAttachments", "Item.Attachments"},
 };
 
-class MailboxAuditCsvParser : public Parser {
- public:
-  std::string_view name() const override { return "mailbox-audit-csv"; }
-  std::string_view description() const override {
-    return "Search-MailboxAuditLog -ShowDetails output saved with Export-Csv";
-  }
-  // LastAccessed is unique to this log; with the mailbox columns beside it
-  // and no AuditData/Sentinel columns it is decisive.
-  int Sniff(std::string_view head) const override {
-    std::optional<CsvHead> csv = ReadCsvHead(head);
-    if (!csv) return 0;
-    const CsvHeader& h = csv->header;
-    if (!h.Has("LastAccessed") || !h.Has("Operation")) return 0;
-    if (h.Has("AuditData") || h.Has("OfficeWorkload")) return 0;
-    if (h.Find({"MailboxOwnerUPN", "MailboxGuid", "LogonType", "MailboxResolvedOwnerName"}) < 0) {
-      return 0;
-    }
-    return 90;
-  }
-  absl::Status Parse(ByteStream& text, ParseContext& ctx) const override;
-};
+// LastAccessed is unique to this log; with the mailbox columns beside it
+// and no AuditData column it is decisive.
+constexpr std::string_view kRequired[] = {
+    "LastAccessed", "Operation", "MailboxOwnerUPN|MailboxGuid|LogonType|MailboxResolvedOwnerName"};
+constexpr std::string_view kAbsent[] = {"AuditData"};
 
-absl::Status MailboxAuditCsvParser::Parse(ByteStream& text, ParseContext& ctx) const {
-  CsvReader reader(&text, CsvOptionsFor(ctx));
-  TERN_ASSIGN_OR_RETURN(const bool has_header, reader.Next());
-  if (!has_header) return absl::OkStatus();
-  const CsvHeader header(reader.fields());
-  const FlatSchema schema(header, kMailboxAuditColumns);
-  const int time_col = header.Find({"LastAccessed"});
-  const int folder_col = header.Find({"FolderPathName"});
-
-  DatedEmitter out(ctx);
-  std::string scratch;
-  uint64_t index = 0;
-  for (;;) {
-    TERN_ASSIGN_OR_RETURN(const bool more, reader.Next());
-    if (!more) break;
-    ++index;
-    const uint64_t line = reader.line();
-    if (RejectMalformed(reader, ctx)) continue;
-    if (AllCellsEmpty(reader.fields())) continue;
-    Event event;
-    absl::Status status = NormalizeFlatRecord(schema, reader.fields(), &event, &scratch);
-    if (!status.ok()) {
-      ctx.Reject(line, ToStd(status.message()));
-      continue;
-    }
-    if (event.workload.empty()) event.workload = "Exchange";
-    if (event.actor_upn.empty() && event.logon_type == kLogonOwner) {
-      event.actor_upn = event.mailbox_upn;
-    }
-    // The item sits in the folder the operation names.
-    if (folder_col >= 0) {
-      for (MailItem& item : event.items) {
-        if (item.folder.empty()) item.folder = std::string(reader.field(folder_col));
-      }
-    }
-    const std::string_view date = time_col >= 0 ? reader.field(time_col) : std::string_view();
-    out.Observe(date, std::nullopt, line);
-    TERN_RETURN_IF_ERROR(out.EmitDated(std::move(event), reader.raw(), line, index, date, 0));
+// The legacy log's implicit facts: every record is Exchange's, an owner
+// logon is the mailbox owner acting, and the item sits in the folder the
+// operation names.
+void CompleteMailboxAudit(const FlatRow& row, Event* event) {
+  if (event->workload.empty()) event->workload = "Exchange";
+  if (event->actor_upn.empty() && event->logon_type == kLogonOwner) {
+    event->actor_upn = event->mailbox_upn;
   }
-  return out.Finish();
+  const std::string_view folder = row.Cell("FolderPathName");
+  for (MailItem& item : event->items) {
+    if (item.folder.empty()) item.folder = std::string(folder);
+  }
 }
+
+constexpr FlatCsvFormat kMailboxAuditCsv = {
+    .name = "mailbox-audit-csv",
+    .description = "Search-MailboxAuditLog -ShowDetails output saved with Export-Csv",
+    .required = kRequired,
+    .absent = kAbsent,
+    .confidence = 90,
+    .columns = kMailboxAuditColumns,
+    .time = "LastAccessed",
+    .complete = CompleteMailboxAudit,
+};
 
 }  // namespace
 
-std::unique_ptr<Parser> MakeMailboxAuditCsvParser() {
-  return std::make_unique<MailboxAuditCsvParser>();
-}
+std::unique_ptr<Parser> MakeMailboxAuditCsvParser() { return MakeFlatCsvParser(kMailboxAuditCsv); }
 
 }  // namespace tern

@@ -17,12 +17,10 @@
 #include <string>
 #include <string_view>
 
-#include "core/base/status_macros.h"
-#include "core/base/strings.h"
 #include "core/ingest/parser.h"
-#include "parsers/csv_common.h"
+#include "core/model/event.h"
 #include "parsers/csv_parsers.h"
-#include "parsers/csv_reader.h"
+#include "parsers/flat_csv.h"
 #include "parsers/flat_record.h"
 
 namespace tern {
@@ -81,60 +79,26 @@ constexpr FlatColumn kAuditDataColumns[] = {
     {"Version", "Version"},
 };
 
-class UalFlatCsvParser : public Parser {
- public:
-  std::string_view name() const override { return "ual-flat-csv"; }
-  std::string_view description() const override {
-    return "AuditData expanded into one column per key (Get-UAL -AuditDataOnly CSV, "
-           "spreadsheet-expanded exports)";
-  }
-  // CreationTime + Operation + the record identity keys, and none of the
-  // columns that mark the other CSV shapes.
-  int Sniff(std::string_view head) const override {
-    std::optional<CsvHead> csv = ReadCsvHead(head);
-    if (!csv) return 0;
-    const CsvHeader& h = csv->header;
-    if (h.Has("AuditData") || h.Has("OfficeWorkload") || h.Has("LastAccessed")) return 0;
-    if (!h.Has("CreationTime") || !h.Has("Operation")) return 0;
-    if (!h.Has("Id") || h.Find({"RecordType", "Workload", "UserId"}) < 0) return 0;
-    return 80;
-  }
-  absl::Status Parse(ByteStream& text, ParseContext& ctx) const override;
+// CreationTime + Operation + the record identity keys, and no AuditData
+// column (that would be a Purview or Export-Csv file).
+constexpr std::string_view kRequired[] = {"CreationTime", "Operation", "Id",
+                                          "RecordType|Workload|UserId"};
+constexpr std::string_view kAbsent[] = {"AuditData"};
+
+constexpr FlatCsvFormat kUalFlatCsv = {
+    .name = "ual-flat-csv",
+    .description =
+        "AuditData expanded into one column per key (Get-UAL -AuditDataOnly CSV, "
+        "spreadsheet-expanded exports)",
+    .required = kRequired,
+    .absent = kAbsent,
+    .confidence = 80,
+    .columns = kAuditDataColumns,
+    .time = "CreationTime|CreationDate",
 };
-
-absl::Status UalFlatCsvParser::Parse(ByteStream& text, ParseContext& ctx) const {
-  CsvReader reader(&text, CsvOptionsFor(ctx));
-  TERN_ASSIGN_OR_RETURN(const bool has_header, reader.Next());
-  if (!has_header) return absl::OkStatus();
-  const CsvHeader header(reader.fields());
-  const FlatSchema schema(header, kAuditDataColumns);
-  const int time_col = header.Find({"CreationTime", "CreationDate"});
-
-  DatedEmitter out(ctx);
-  std::string scratch;
-  uint64_t index = 0;
-  for (;;) {
-    TERN_ASSIGN_OR_RETURN(const bool more, reader.Next());
-    if (!more) break;
-    ++index;
-    const uint64_t line = reader.line();
-    if (RejectMalformed(reader, ctx)) continue;
-    if (AllCellsEmpty(reader.fields())) continue;
-    Event event;
-    absl::Status status = NormalizeFlatRecord(schema, reader.fields(), &event, &scratch);
-    if (!status.ok()) {
-      ctx.Reject(line, ToStd(status.message()));
-      continue;
-    }
-    const std::string_view date = time_col >= 0 ? reader.field(time_col) : std::string_view();
-    out.Observe(date, std::nullopt, line);
-    TERN_RETURN_IF_ERROR(out.EmitDated(std::move(event), reader.raw(), line, index, date, 0));
-  }
-  return out.Finish();
-}
 
 }  // namespace
 
-std::unique_ptr<Parser> MakeUalFlatCsvParser() { return std::make_unique<UalFlatCsvParser>(); }
+std::unique_ptr<Parser> MakeUalFlatCsvParser() { return MakeFlatCsvParser(kUalFlatCsv); }
 
 }  // namespace tern

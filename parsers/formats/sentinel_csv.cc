@@ -22,13 +22,10 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/str_cat.h"
-#include "core/base/status_macros.h"
-#include "core/base/strings.h"
 #include "core/ingest/parser.h"
-#include "parsers/csv_common.h"
+#include "core/model/event.h"
 #include "parsers/csv_parsers.h"
-#include "parsers/csv_reader.h"
+#include "parsers/flat_csv.h"
 #include "parsers/flat_record.h"
 
 namespace tern {
@@ -93,73 +90,28 @@ constexpr FlatColumn kSentinelColumns[] = {
     {"SendonBehalfOfUserMailboxGuid", "SendOnBehalfOfUserMailboxGuid"},
 };
 
-class SentinelCsvParser : public Parser {
- public:
-  std::string_view name() const override { return "sentinel-csv"; }
-  std::string_view description() const override {
-    return "Microsoft Sentinel OfficeActivity table exported from Log Analytics as CSV";
-  }
-  // OfficeWorkload is Sentinel's own rename of Workload; with the id or time
-  // columns beside it, and no AuditData column, the table is unmistakable.
-  int Sniff(std::string_view head) const override {
-    std::optional<CsvHead> csv = ReadCsvHead(head);
-    if (!csv) return 0;
-    const CsvHeader& h = csv->header;
-    if (h.Has("AuditData") || !h.Has("OfficeWorkload")) return 0;
-    if (h.Find({"OfficeId", "SourceRecordId", "TimeGenerated [UTC]", "TimeGenerated"}) < 0) {
-      return 0;
-    }
-    return 95;
-  }
-  absl::Status Parse(ByteStream& text, ParseContext& ctx) const override;
+// OfficeWorkload is Sentinel's own rename of Workload; with the id or time
+// columns beside it, and no AuditData column, the table is unmistakable.
+constexpr std::string_view kRequired[] = {
+    "OfficeWorkload", "OfficeId|SourceRecordId|TimeGenerated [UTC]|TimeGenerated"};
+constexpr std::string_view kAbsent[] = {"AuditData"};
+
+constexpr FlatCsvFormat kSentinelCsv = {
+    .name = "sentinel-csv",
+    .description = "Microsoft Sentinel OfficeActivity table exported from Log Analytics as CSV",
+    .required = kRequired,
+    .absent = kAbsent,
+    .confidence = 95,
+    .columns = kSentinelColumns,
+    .time = "TimeGenerated [UTC]|TimeGenerated",
+    .late_time = "Start_Time [UTC]|Start_Time|ElevationTime [UTC]|ElevationTime",
+    .late_time_warning =
+        "no TimeGenerated column; event times are taken from '{column}', "
+        "which Sentinel fills at collection (minutes after the event)",
 };
-
-absl::Status SentinelCsvParser::Parse(ByteStream& text, ParseContext& ctx) const {
-  CsvReader reader(&text, CsvOptionsFor(ctx));
-  TERN_ASSIGN_OR_RETURN(const bool has_header, reader.Next());
-  if (!has_header) return absl::OkStatus();
-  const CsvHeader header(reader.fields());
-  const FlatSchema schema(header, kSentinelColumns);
-  const int time_col = header.Find({"TimeGenerated [UTC]", "TimeGenerated"});
-  const int late_col =
-      header.Find({"Start_Time [UTC]", "Start_Time", "ElevationTime [UTC]", "ElevationTime"});
-  if (time_col < 0 && late_col >= 0) {
-    ctx.Warn("time-from-wrapper", reader.line(),
-             absl::StrCat("no TimeGenerated column; event times are taken from '",
-                          ToAbsl(header.names()[late_col]),
-                          "', which Sentinel fills at collection (minutes after the event)"));
-  }
-
-  DatedEmitter out(ctx);
-  std::string scratch;
-  uint64_t index = 0;
-  for (;;) {
-    TERN_ASSIGN_OR_RETURN(const bool more, reader.Next());
-    if (!more) break;
-    ++index;
-    const uint64_t line = reader.line();
-    if (RejectMalformed(reader, ctx)) continue;
-    if (AllCellsEmpty(reader.fields())) continue;
-    Event event;
-    absl::Status status = NormalizeFlatRecord(schema, reader.fields(), &event, &scratch);
-    if (!status.ok()) {
-      ctx.Reject(line, ToStd(status.message()));
-      continue;
-    }
-    std::string_view date = time_col >= 0 ? reader.field(time_col) : std::string_view();
-    uint32_t flags = 0;
-    if (AllCellsEmpty({date}) && late_col >= 0) {
-      date = reader.field(late_col);
-      flags = kFlagTimeFromWrapper;
-    }
-    out.Observe(date, std::nullopt, line);
-    TERN_RETURN_IF_ERROR(out.EmitDated(std::move(event), reader.raw(), line, index, date, flags));
-  }
-  return out.Finish();
-}
 
 }  // namespace
 
-std::unique_ptr<Parser> MakeSentinelCsvParser() { return std::make_unique<SentinelCsvParser>(); }
+std::unique_ptr<Parser> MakeSentinelCsvParser() { return MakeFlatCsvParser(kSentinelCsv); }
 
 }  // namespace tern
