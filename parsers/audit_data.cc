@@ -156,6 +156,28 @@ const KeySpec* LookupKey(std::string_view key) {
   return it == kIndex->end() ? nullptr : it->second;
 }
 
+// True when the winning key of `field` is fully kept by a typed Event field
+// (or already in extra under its canonical name), so flattening it again
+// would only grow the store. AppAccessContext, ExtendedProperties, Item,
+// Folder and DestFolder are only partly typed: they are flattened too.
+bool HeldInTypedField(Field field) {
+  switch (field) {
+    case kAppAccessContext:
+    case kExtendedProperties:
+    case kItem:
+    case kFolder:
+    case kDestFolder:
+      return false;
+    default:
+      return true;
+  }
+}
+
+// Item leaves that Event::items already holds (AddItem); the rest of Item
+// (ParentFolder.MemberRights, Attachments, ...) goes to extra.
+constexpr std::string_view kHeldItemPaths[] = {"Item.Id", "Item.Subject", "Item.InternetMessageId",
+                                               "Item.SizeInBytes", "Item.ParentFolder.Path"};
+
 std::string_view ExtraName(Field field) {
   for (const KeySpec& spec : kKeys) {
     if (spec.field == field) return spec.key;
@@ -495,6 +517,19 @@ absl::Status NormalizeAuditObject(object obj, Event* event) {
     }
     event->extra.push_back(NameValue{std::string(ExtraName(static_cast<Field>(f))), std::move(v)});
   }
+  // Every other field, by dotted path (audit_data_extra.cc), sorted so that
+  // the same content gives the same list whatever the key order of its
+  // producer; the typed fields above hold the rest.
+  const size_t flattened_from = event->extra.size();
+  for (simdjson::dom::key_value_pair field : obj) {
+    if (json::IsBlank(field.value)) continue;
+    const KeySpec* spec = LookupKey(field.key);
+    if (spec != nullptr && HeldInTypedField(spec->field) && spec->rank == rank[spec->field]) {
+      continue;
+    }
+    AppendFlattenedField(field.key, field.value, kHeldItemPaths, &event->extra);
+  }
+  SortFlattened(&event->extra, flattened_from);
   return absl::OkStatus();
 }
 

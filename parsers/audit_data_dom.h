@@ -4,7 +4,12 @@
 #ifndef TERN_PARSERS_AUDIT_DATA_DOM_H_
 #define TERN_PARSERS_AUDIT_DATA_DOM_H_
 
+#include <cstddef>
+#include <string_view>
+#include <vector>
+
 #include "absl/status/status.h"
+#include "absl/types/span.h"
 #include "core/model/event.h"
 #include "simdjson.h"
 
@@ -20,6 +25,20 @@ absl::Status NormalizeAuditObject(simdjson::dom::object obj, Event* event);
 // one (double-encoded AuditData); strings go through NormalizeAuditData, so a
 // truncated one is salvaged and flagged.
 absl::Status NormalizeAuditElement(simdjson::dom::element element, Event* event);
+
+// Appends AuditData field `key` = `value` to `out` as dotted-path entries:
+// objects by member ("AppAccessContext.IssuedAtTime"), Name/Value lists by
+// name ("ExtendedProperties.UserAgent", "ModifiedProperties.X.NewValue"; an
+// entry without Value keeps its name with has_value false), other arrays as
+// repeated entries under one path, JSON held in a string as the value it
+// holds. Null and empty values are skipped; depth and entry count are capped
+// (a hostile record cannot bloat the store). Paths in `held` are left out:
+// their values are already in a typed Event field.
+void AppendFlattenedField(std::string_view key, simdjson::dom::element value,
+                          absl::Span<const std::string_view> held, std::vector<NameValue>* out);
+
+// Sorts out[from..] by name, keeping the order of equal names.
+void SortFlattened(std::vector<NameValue>* out, size_t from);
 
 }  // namespace tern
 

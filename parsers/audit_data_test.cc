@@ -314,5 +314,69 @@ TEST(NormalizeAuditDataTest, ReusableAcrossCallsOnOneThread) {
   }
 }
 
+// Every field a typed member does not hold is in extra by dotted path, so a
+// Sigma rule can name any field of the record.
+TEST(NormalizeAuditDataTest, ExtraHoldsEveryOtherFieldByDottedPath) {
+  const std::string record =
+      R"({"CreationTime":"2024-05-01T10:00:00","Id":"A-1","Operation":"ModifyFolderPermissions",)"
+      R"("RecordType":2,"Workload":"Exchange","UserId":"eve@x.example","ClientIP":"198.51.100.7",)"
+      R"("ClientIPAddress":"198.51.100.8","OrganizationName":"x.onmicrosoft.com",)"
+      R"("AppAccessContext":{"IssuedAtTime":"2024-05-01T09:59:00","UniqueTokenId":"tok"},)"
+      R"("ExtendedProperties":[{"Name":"UserAgent","Value":"curl/8"},{"Name":"RequestType"}],)"
+      R"("ModifiedProperties":[{"Name":"Mode","NewValue":"on","OldValue":"off"}],)"
+      R"("Item":{"Id":"I1","ParentFolder":{"Path":"\\Inbox","MemberRights":"ReadAny, Create",)"
+      R"("MemberUpn":"Default"}},"Target":[{"Type":1,"ID":"a"},{"Type":2,"ID":"b"}],)"
+      R"("Tags":["x","y"],"Nested":"{\"Deep\":{\"Flag\":true}}","Empty":"","Nothing":null,)"
+      R"("Parameters":[{"Name":"Identity","Value":"p"}],"UserKey":"10032002F222981B"})";
+  Event e = Normalize(record);
+  EXPECT_EQ(e.client_ip, "198.51.100.7");
+  EXPECT_EQ(Extra(e, "UserKey"), "10032002F222981B");      // a canonical extra, as before
+  EXPECT_EQ(Extra(e, "ClientIPAddress"), "198.51.100.8");  // not the one kept as client_ip
+  EXPECT_EQ(Extra(e, "OrganizationName"), "x.onmicrosoft.com");
+  EXPECT_EQ(Extra(e, "AppAccessContext.IssuedAtTime"), "2024-05-01T09:59:00");
+  EXPECT_EQ(Extra(e, "ExtendedProperties.UserAgent"), "curl/8");
+  const NameValue* request = Event::Find(e.extra, "ExtendedProperties.RequestType");
+  ASSERT_NE(request, nullptr);
+  EXPECT_FALSE(request->has_value);
+  EXPECT_EQ(Extra(e, "ModifiedProperties.Mode.NewValue"), "on");
+  EXPECT_EQ(Extra(e, "ModifiedProperties.Mode.OldValue"), "off");
+  EXPECT_EQ(Extra(e, "Item.ParentFolder.MemberRights"), "ReadAny, Create");
+  EXPECT_EQ(Extra(e, "Item.ParentFolder.MemberUpn"), "Default");
+  EXPECT_EQ(Extra(e, "Nested.Deep.Flag"), "true");  // JSON held in a string
+  std::vector<std::string> ids, tags;
+  for (const NameValue& nv : e.extra) {
+    if (nv.name == "Target.ID") ids.push_back(nv.value);
+    if (nv.name == "Tags") tags.push_back(nv.value);
+  }
+  EXPECT_THAT(ids, ElementsAre("a", "b"));  // arrays: repeated names, in order
+  EXPECT_THAT(tags, ElementsAre("x", "y"));
+  // Typed fields are not repeated; blanks carry nothing.
+  for (const char* held : {"Id", "CreationTime", "Operation", "RecordType", "Workload", "UserId",
+                           "ClientIP", "Parameters", "Parameters.Identity", "Empty", "Nothing",
+                           "Item.Id", "Item.ParentFolder.Path"}) {
+    EXPECT_EQ(Event::Find(e.extra, held), nullptr) << held;
+  }
+}
+
+TEST(NormalizeAuditDataTest, ExtraDoesNotDependOnKeyOrder) {
+  Event a = Normalize(R"({"Id":"1","Operation":"Send","Zeta":"z","Alpha":{"B":"b","A":"a"}})");
+  Event b = Normalize(R"({"Alpha":{"A":"a","B":"b"},"Zeta":"z","Operation":"Send","Id":"1"})");
+  EXPECT_EQ(a.extra, b.extra);
+  ASSERT_EQ(a.extra.size(), 3u);
+  EXPECT_EQ(a.extra[0].name, "Alpha.A");
+  EXPECT_EQ(a.extra[2].name, "Zeta");
+}
+
+TEST(NormalizeAuditDataTest, ExtraIsBoundedForHostileRecords) {
+  std::string wide = R"({"Id":"1","Operation":"Send","List":[)";
+  for (int i = 0; i < 5000; ++i) wide += (i ? ",\"v" : "\"v") + std::to_string(i) + "\"";
+  wide += "]}";
+  EXPECT_LE(Normalize(wide).extra.size(), 256u);
+  std::string deep = R"({"Id":"1","Operation":"Send","D":)";
+  for (int i = 0; i < 100; ++i) deep += "{\"d\":";
+  deep += "1" + std::string(100, '}') + "}";
+  EXPECT_TRUE(Normalize(deep).extra.empty());  // deeper than the cap: not flattened
+}
+
 }  // namespace
 }  // namespace tern

@@ -48,9 +48,9 @@ enum LogonType : int32_t {
 // Where the record came from. The evidence ordinal is case-local; reports
 // translate it into the item's SHA-256 and archive member path.
 struct Provenance {
-  uint32_t evidence = 0;     // ordinal of the evidence item (file or archive member)
-  uint64_t line = 0;         // 1-based line where the record starts
-  uint64_t record_index = 0; // 1-based record number within the item
+  uint32_t evidence = 0;      // ordinal of the evidence item (file or archive member)
+  uint64_t line = 0;          // 1-based line where the record starts
+  uint64_t record_index = 0;  // 1-based record number within the item
 
   bool operator==(const Provenance&) const = default;
 };
@@ -85,24 +85,24 @@ struct Event {
   std::string mailbox_upn;   // MailboxOwnerUPN
 
   // From where, with what.
-  std::string client_ip;      // normalized (see core/base/ip.h)
-  std::string client_ip_raw;  // as recorded
-  std::string client_info;    // ClientInfoString (or user agent)
-  std::string session_id;     // SessionId
-  std::string aad_session_id; // AppAccessContext.AADSessionId
+  std::string client_ip;       // normalized (see core/base/ip.h)
+  std::string client_ip_raw;   // as recorded
+  std::string client_info;     // ClientInfoString (or user agent)
+  std::string session_id;      // SessionId
+  std::string aad_session_id;  // AppAccessContext.AADSessionId
   std::string app_id;
   std::string client_app_id;
   int8_t external_access = -1;  // -1 unknown, 0 false, 1 true
 
   // What.
-  std::string object_id;  // ObjectId (admin: the modified object)
+  std::string object_id;                        // ObjectId (admin: the modified object)
   std::vector<NameValue> parameters;            // ExchangeAdmin Parameters
   std::vector<NameValue> operation_properties;  // OperationProperties
   std::vector<MailItem> items;
   std::vector<std::string> folders;  // folder paths touched, in record order
-  // Further fields some detections need (SendAsUserSmtp, SendOnBehalfOfUserSmtp,
-  // ClientProcessName, DestFolder, DestMailboxOwnerUPN, OperationCount, ...),
-  // by their AuditData name.
+  // Every AuditData field the typed fields do not hold: detection fields by canonical name first
+  // (SendAsUserSmtp, OperationCount, ...), then the rest sorted by dotted path
+  // ("Item.ParentFolder.MemberRights", "ExtendedProperties.UserAgent"; parsers/audit_data_dom.h).
   std::vector<NameValue> extra;
 
   uint32_t flags = 0;
