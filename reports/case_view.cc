@@ -75,6 +75,8 @@ EvidenceNodeView BuildNode(const EvidenceRecord* record,
   return node;
 }
 
+}  // namespace
+
 absl::StatusOr<std::vector<ResolvedAnchor>> ResolveAnchors(const SourceResolver& resolver,
                                                            const Finding& finding) {
   std::vector<ResolvedAnchor> out;
@@ -86,8 +88,6 @@ absl::StatusOr<std::vector<ResolvedAnchor>> ResolveAnchors(const SourceResolver&
   }
   return out;
 }
-
-}  // namespace
 
 absl::StatusOr<SourceResolver> SourceResolver::Create(CaseStore& store) {
   TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> records, store.ListEvidence());

@@ -68,6 +68,10 @@ class SourceResolver {
   bool store_has_copies_;
 };
 
+// The anchors of `finding`, resolved in order.
+absl::StatusOr<std::vector<ResolvedAnchor>> ResolveAnchors(const SourceResolver& resolver,
+                                                           const Finding& finding);
+
 // The path of a top-level evidence file as opened: the command-line input,
 // or input folder + relative path for a file found by walking a folder.
 inline const std::string& TopLevelPath(const EvidenceRecord& r) {

@@ -181,6 +181,12 @@ class CaseStore {
   absl::Status ScanDerived(
       std::string_view kind,
       const std::function<bool(std::string_view key, std::string_view value)>& fn);
+  // The same from the first key >= `from_key` on, so a long scan can be
+  // read a chunk at a time alongside another scan (the exports read
+  // sessions this way while streaming the events).
+  absl::Status ScanDerivedFrom(
+      std::string_view kind, std::string_view from_key,
+      const std::function<bool(std::string_view key, std::string_view value)>& fn);
 
   // Runs RocksDB's checksum verification over every file of the store.
   absl::Status VerifyChecksums();

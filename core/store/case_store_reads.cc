@@ -157,6 +157,12 @@ absl::Status CaseStore::AppendDerived(
 
 absl::Status CaseStore::ScanDerived(
     std::string_view kind, const std::function<bool(std::string_view, std::string_view)>& fn) {
+  return ScanDerivedFrom(kind, "", fn);
+}
+
+absl::Status CaseStore::ScanDerivedFrom(
+    std::string_view kind, std::string_view from_key,
+    const std::function<bool(std::string_view, std::string_view)>& fn) {
   const std::string prefix = store_internal::DerivedPrefix(kind);
   std::string end(kind);
   end.push_back('\x01');
@@ -165,7 +171,7 @@ absl::Status CaseStore::ScanDerived(
   ro.iterate_upper_bound = &upper_slice;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(ro, impl_->H(store_internal::kDerived)));
-  for (it->Seek(prefix); it->Valid(); it->Next()) {
+  for (it->Seek(prefix + std::string(from_key)); it->Valid(); it->Next()) {
     if (!fn(Sv(it->key()).substr(prefix.size()), Sv(it->value()))) break;
   }
   return impl_->Err(it->status(), "scanning derived data");

@@ -401,6 +401,29 @@ TEST(CaseStoreTest, IndexValuesWithNulBytesDoNotCollide) {
   EXPECT_THAT(IndexIds(*store, StoreIndex::kOperation, b.operation), ElementsAre("b"));
 }
 
+TEST(CaseStoreTest, DerivedScanResumesFromAKey) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->ReplaceDerived("sessions", {{"a", "1"}, {"b", "2"}, {"c", "3"}}).ok());
+  ASSERT_TRUE(store->ReplaceDerived("sessions2", {{"a", "other kind"}}).ok());
+  auto from = [&](std::string_view key) {
+    std::vector<std::string> out;
+    EXPECT_TRUE(store
+                    ->ScanDerivedFrom("sessions", key,
+                                      [&out](std::string_view k, std::string_view) {
+                                        out.emplace_back(k);
+                                        return true;
+                                      })
+                    .ok());
+    return out;
+  };
+  EXPECT_THAT(from(""), ElementsAre("a", "b", "c"));
+  EXPECT_THAT(from("b"), ElementsAre("b", "c"));
+  EXPECT_THAT(from(std::string("b\0", 2)), ElementsAre("c"));
+  EXPECT_THAT(from("d"), IsEmpty());
+}
+
 TEST(CaseStoreTest, DerivedDataIsReplacedPerKind) {
   TempDir tmp;
   auto scan = [](CaseStore& store, std::string_view kind) {

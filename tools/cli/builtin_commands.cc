@@ -13,12 +13,14 @@ std::unique_ptr<Command> NewVerifyCommand();
 std::unique_ptr<Command> NewSearchCommand();
 std::unique_ptr<Command> NewRulesCommand();
 std::unique_ptr<Command> NewVersionCommand();
+std::unique_ptr<Command> NewExportCommand();
 
 absl::Span<const CommandFactory> BuiltinCommands() {
   // clang-format off: one line per command.
   static constexpr CommandFactory kCommands[] = {
       &NewRunCommand,    &NewIngestCommand, &NewAnalyzeCommand, &NewReportCommand,
       &NewVerifyCommand, &NewSearchCommand, &NewRulesCommand,   &NewVersionCommand,
+      &NewExportCommand,
   };
   // clang-format on
   return kCommands;

@@ -50,6 +50,11 @@ inline constexpr char kFromOption[] = "from";
 inline constexpr char kToOption[] = "to";
 inline constexpr char kFormatOption[] = "format";
 inline constexpr char kLimitOption[] = "limit";
+// `tern export` (issue 16).
+inline constexpr char kBulkOption[] = "bulk";
+inline constexpr char kIndexOption[] = "index";
+inline constexpr char kClickhouseOption[] = "clickhouse";
+inline constexpr char kTableOption[] = "table";
 
 // What a command accepts: titled groups of named options (shown by --help,
 // in order) and at most one list of positional arguments.

@@ -1,0 +1,311 @@
+#include "reports/export/ecs_writer.h"
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "core/base/ip.h"
+#include "core/base/json_writer.h"
+#include "core/base/status_macros.h"
+#include "core/base/strings.h"
+#include "core/correlate/sessionizer.h"
+#include "core/model/enums.h"
+#include "reports/event_format.h"
+
+namespace tern {
+namespace {
+
+// Filebeat's Microsoft 365 module names, so existing dashboards and rules
+// that select on them see tern's events too.
+constexpr char kModule[] = "o365";
+constexpr char kEventDataset[] = "o365.audit";
+constexpr char kFindingDataset[] = "tern.findings";
+// The ECS release whose field definitions the documents follow.
+constexpr char kEcsVersion[] = "8.11.0";
+
+void WriteEcsVersion(JsonWriter& json) {
+  json.Key("ecs").BeginObject().Key("version").String(kEcsVersion).EndObject();
+}
+
+// Empty strings are left out: an empty value is no value in Elasticsearch,
+// and an empty `ip` or `date` would be rejected.
+void OptString(JsonWriter& json, std::string_view key, std::string_view value) {
+  if (!value.empty()) json.Key(key).String(value);
+}
+
+// ECS event.category (an allowed value) for tern's activity category.
+std::string_view EcsCategory(Category c) {
+  switch (c) {
+    case Category::kRead:
+    case Category::kSend:
+    case Category::kDelete:
+      return "email";
+    case Category::kRulesPermissions:
+    case Category::kAdmin:
+      return "configuration";
+    case Category::kSignIn:
+      return "authentication";
+    case Category::kOther:
+      break;
+  }
+  return "";
+}
+
+void WriteGeo(JsonWriter& json, const GeoInfo& geo) {
+  if (!geo.known) return;
+  if (!geo.country_iso.empty() || !geo.country.empty() || !geo.city.empty() || geo.latitude != 0 ||
+      geo.longitude != 0) {
+    json.Key("geo").BeginObject();
+    OptString(json, "country_iso_code", geo.country_iso);
+    OptString(json, "country_name", geo.country);
+    OptString(json, "city_name", geo.city);
+    if (geo.latitude != 0 || geo.longitude != 0) {
+      json.Key("location").BeginObject();
+      json.Key("lat").Double(geo.latitude);
+      json.Key("lon").Double(geo.longitude);
+      json.EndObject();
+    }
+    json.EndObject();
+  }
+  if (geo.asn != 0) {
+    json.Key("as").BeginObject();
+    json.Key("number").Uint(geo.asn);
+    if (!geo.as_org.empty()) {
+      json.Key("organization").BeginObject().Key("name").String(geo.as_org).EndObject();
+    }
+    json.EndObject();
+  }
+}
+
+void WriteEvidence(JsonWriter& json, const ResolvedAnchor& a, bool with_record_id) {
+  json.BeginObject();
+  if (with_record_id) json.Key("record_id").String(a.record_id);
+  json.Key("sha256").String(a.sha256);
+  OptString(json, "member", a.member);
+  json.Key("line").Uint(a.line);
+  json.Key("copies").Uint(a.copies);
+  json.EndObject();
+}
+
+void WriteStrings(JsonWriter& json, std::string_view key, const std::vector<std::string>& values) {
+  if (values.empty()) return;
+  json.Key(key).BeginArray();
+  for (const std::string& v : values) json.String(v);
+  json.EndArray();
+}
+
+void WriteMailbox(JsonWriter& json, std::string_view guid, std::string_view upn) {
+  if (guid.empty() && upn.empty()) return;
+  json.Key("mailbox").BeginObject();
+  OptString(json, "guid", guid);
+  OptString(json, "upn", upn);
+  json.EndObject();
+}
+
+void WriteEventTern(JsonWriter& json, const Event& e, const EventEnrichment& x,
+                    const EcsOptions& options) {
+  json.Key("tern").BeginObject();
+  json.Key("doc_type").String("event");
+  OptString(json, "case_id", options.case_id);
+  json.Key("record_id").String(e.record_id);
+  if (x.session != nullptr) json.Key("session_id").String(x.session->id);
+  if (x.finding_ids != nullptr) WriteStrings(json, "finding_ids", *x.finding_ids);
+  json.Key("evidence");
+  WriteEvidence(json, x.source, /*with_record_id=*/false);
+  if (e.record_type >= 0) json.Key("record_type").Int(e.record_type);
+  OptString(json, "record_type_name", RecordTypeName(e.record_type));
+  json.Key("category").String(CategoryName(CategorizeEvent(e)));
+  OptString(json, "logon_type", LogonTypeText(e.logon_type));
+  OptString(json, "user_type", UserTypeName(e.user_type));
+  WriteMailbox(json, e.mailbox_guid, e.mailbox_upn);
+  OptString(json, "client_ip", e.client_ip);
+  OptString(json, "client_ip_raw", e.client_ip_raw);
+  OptString(json, "record_session_id", e.session_id);
+  OptString(json, "aad_session_id", e.aad_session_id);
+  OptString(json, "app_id", e.app_id);
+  OptString(json, "client_app_id", e.client_app_id);
+  if (e.external_access >= 0) json.Key("external_access").Bool(e.external_access == 1);
+  OptString(json, "object_id", e.object_id);
+  OptString(json, "object", DescribeObject(e, 0));
+  OptString(json, "flags", FlagsText(e.flags));
+  json.EndObject();
+}
+
+}  // namespace
+
+std::string EcsEventDocument(const Event& e, const EventEnrichment& x, const EcsOptions& options) {
+  JsonWriter json(0);
+  json.BeginObject();
+  json.Key("@timestamp").String(FormatRfc3339(e.time_ms));
+  json.Key("message").String(EventMessage(e));
+  WriteEcsVersion(json);
+  json.Key("event").BeginObject();
+  json.Key("kind").String("event");
+  json.Key("id").String(e.record_id);
+  OptString(json, "action", e.operation);
+  json.Key("outcome").String(EventOutcome(e.result_status));
+  if (std::string_view c = EcsCategory(CategorizeEvent(e)); !c.empty()) {
+    json.Key("category").BeginArray().String(c).EndArray();
+  }
+  json.Key("module").String(kModule);
+  json.Key("dataset").String(kEventDataset);
+  OptString(json, "provider", e.workload);
+  if (e.record_type >= 0) json.Key("code").String(absl::StrCat(e.record_type));
+  json.EndObject();
+  const std::string actor = e.actor_upn.empty() ? e.actor_sid : e.actor_upn;
+  if (!actor.empty() || !e.actor_display.empty()) {
+    json.Key("user").BeginObject();
+    OptString(json, "name", actor);
+    OptString(json, "id", e.actor_sid);
+    OptString(json, "full_name", e.actor_display);
+    json.EndObject();
+  }
+  if (IsIpLiteral(e.client_ip)) {
+    json.Key("source").BeginObject();
+    json.Key("ip").String(e.client_ip);
+    if (x.session != nullptr && x.session->client_ip == e.client_ip) WriteGeo(json, x.session->geo);
+    json.EndObject();
+  }
+  if (!e.client_info.empty()) {
+    json.Key("user_agent").BeginObject().Key("original").String(e.client_info).EndObject();
+  }
+  if (!e.organization_id.empty()) {
+    json.Key("organization").BeginObject().Key("id").String(e.organization_id).EndObject();
+  }
+  WriteEventTern(json, e, x, options);
+  json.EndObject();
+  return json.Take();
+}
+
+std::string EcsFindingDocumentId(const Finding& f) {
+  uint64_t h = correlate::kFnv1aOffset;
+  for (std::string_view part : {std::string_view(f.rule), std::string_view(f.mailbox_guid),
+                                std::string_view(f.mailbox_upn), std::string_view(f.actor)}) {
+    h = correlate::Fnv1a64(part, h);
+    h = correlate::Fnv1a64("\x1f", h);
+  }
+  h = correlate::Fnv1a64(absl::StrCat(f.first_seen), h);
+  for (const EvidenceAnchor& a : f.evidence) {
+    h = correlate::Fnv1a64("\x1f", h);
+    h = correlate::Fnv1a64(a.record_id, h);
+  }
+  return absl::StrFormat("finding-%016x", h);
+}
+
+std::string EcsFindingDocument(const ExportFinding& ef, const EcsOptions& options) {
+  const Finding& f = ef.finding;
+  JsonWriter json(0);
+  json.BeginObject();
+  json.Key("@timestamp").String(FormatRfc3339(f.first_seen));
+  json.Key("message").String(f.title);
+  WriteEcsVersion(json);
+  json.Key("event").BeginObject();
+  json.Key("kind").String("alert");
+  json.Key("id").String(EcsFindingDocumentId(f));
+  json.Key("action").String(f.rule);
+  json.Key("severity").Int(static_cast<int>(f.severity));
+  json.Key("module").String(kModule);
+  json.Key("dataset").String(kFindingDataset);
+  json.Key("start").String(FormatRfc3339(f.first_seen));
+  json.Key("end").String(FormatRfc3339(f.last_seen));
+  json.EndObject();
+  json.Key("rule").BeginObject();
+  json.Key("id").String(f.rule);
+  json.Key("name").String(f.rule);
+  json.EndObject();
+  if (!f.attack.empty()) {
+    json.Key("threat").BeginObject();
+    json.Key("framework").String("MITRE ATT&CK");
+    json.Key("technique").BeginObject();
+    WriteStrings(json, "id", f.attack);
+    json.EndObject();
+    json.EndObject();
+  }
+  if (!f.actor.empty()) json.Key("user").BeginObject().Key("name").String(f.actor).EndObject();
+  std::vector<std::string> ips;
+  for (const std::string& ip : f.client_ips) {
+    if (IsIpLiteral(ip)) ips.push_back(ip);
+  }
+  if (!ips.empty() || !f.actor.empty()) {
+    json.Key("related").BeginObject();
+    WriteStrings(json, "ip", ips);
+    if (!f.actor.empty()) json.Key("user").BeginArray().String(f.actor).EndArray();
+    json.EndObject();
+  }
+  json.Key("tern").BeginObject();
+  json.Key("doc_type").String("finding");
+  OptString(json, "case_id", options.case_id);
+  WriteStrings(json, "session_id", f.sessions);
+  json.Key("finding_ids").BeginArray().String(f.id).EndArray();
+  json.Key("evidence").BeginArray();
+  for (const ResolvedAnchor& a : ef.anchors) WriteEvidence(json, a, /*with_record_id=*/true);
+  json.EndArray();
+  WriteMailbox(json, f.mailbox_guid, f.mailbox_upn);
+  json.Key("finding").BeginObject();
+  json.Key("id").String(f.id);
+  json.Key("severity").String(SeverityName(f.severity));
+  json.Key("title").String(f.title);
+  json.Key("details").String(f.details_json);
+  WriteStrings(json, "client_ips", f.client_ips);
+  json.EndObject();
+  json.EndObject();
+  json.EndObject();
+  return json.Take();
+}
+
+EcsWriter::EcsWriter(EcsOptions options, std::FILE* out)
+    : options_(std::move(options)), out_(out) {}
+
+absl::Status EcsWriter::Write(std::string_view id, const std::string& document) {
+  std::string text;
+  if (options_.bulk) {
+    JsonWriter action(0);
+    action.BeginObject().Key("index").BeginObject();
+    action.Key("_index").String(options_.index);
+    action.Key("_id").String(id);
+    action.EndObject().EndObject();
+    text = action.Take();
+    text.push_back('\n');
+  }
+  text += document;
+  text.push_back('\n');
+  if (std::fwrite(text.data(), 1, text.size(), out_) != text.size()) {
+    return absl::UnavailableError("write error on the output stream");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EcsWriter::AddEvent(const Event& e, const EventEnrichment& x) {
+  ++events_;
+  return Write(e.record_id, EcsEventDocument(e, x, options_));
+}
+
+absl::Status EcsWriter::AddFinding(const ExportFinding& f) {
+  ++findings_;
+  return Write(EcsFindingDocumentId(f.finding), EcsFindingDocument(f, options_));
+}
+
+absl::Status EcsWriter::Finish() {
+  if (std::fflush(out_) != 0 || std::ferror(out_)) {
+    return absl::UnavailableError("write error on the output stream");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<EcsExportSummary> ExportEcs(CaseStore& store, EcsOptions options, std::FILE* out) {
+  TERN_ASSIGN_OR_RETURN(ExportCase kase, LoadExportCase(store));
+  options.case_id = kase.case_id;
+  EcsWriter writer(std::move(options), out);
+  TERN_RETURN_IF_ERROR(writer.Begin());
+  TERN_RETURN_IF_ERROR(ForEachEnrichedEvent(
+      store, kase,
+      [&](const Event& e, const EventEnrichment& x) { return writer.AddEvent(e, x); }));
+  for (const ExportFinding& f : kase.findings) TERN_RETURN_IF_ERROR(writer.AddFinding(f));
+  TERN_RETURN_IF_ERROR(writer.Finish());
+  return EcsExportSummary{writer.events(), writer.findings()};
+}
+
+}  // namespace tern
