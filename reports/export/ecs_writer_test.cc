@@ -188,7 +188,7 @@ TEST(EcsWriterTest, FindingDocumentNamesRuleEvidenceAndStableId) {
 TEST(EcsWriterTest, BulkBodyHasAnIndexActionBeforeEachDocument) {
   std::FILE* file = std::tmpfile();
   ASSERT_NE(file, nullptr);
-  EcsWriter writer({.bulk = true, .index = "case-\"7\""}, file);
+  EcsWriter writer({.bulk = true, .index = "case-\"7\"", .case_id = ""}, file);
   const Event e = FullEvent();
   ASSERT_TRUE(writer.Begin().ok());
   ASSERT_TRUE(writer.AddEvent(e, {}).ok());
