@@ -11,6 +11,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libabsl-dev librocksdb-dev libarchive-dev libssl-dev libboost-program-options-dev
   libsimdjson-dev libmaxminddb-dev libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
+  libcurl4-openssl-dev
 )
 
 bash "$ROOT/tools/apt_install.sh" "${PACKAGES[@]}"

@@ -41,6 +41,9 @@ stage_start "build"
 # The browser test of report.html (tests/report_browser_test.cc) loads it in
 # Debian's headless chromium; under CI=true it fails when chromium is missing.
 bash "$ROOT/tools/apt_install.sh" chromium
+# tests/export_clickhouse_e2e_test.cc starts a private Debian clickhouse-server
+# (18.16) on a loopback port; under CI=true it fails when the server is missing.
+bash "$ROOT/tools/apt_install.sh" clickhouse-server
 bash "$ROOT/tools/setup.sh" "$BUILD_DIR"
 stage_end "build (gcc, RelWithDebInfo)"
 

@@ -1,6 +1,8 @@
 // `tern export`: the case's events and findings for the engines analysts
 // already run: ECS NDJSON (or Elasticsearch _bulk bodies) to a file or
-// stdout. The case is opened read-only.
+// stdout, or the events into a ClickHouse table over HTTP. The case is
+// opened read-only. Exit codes: 0 done, 2 usage, 3 fatal (unreadable case,
+// write error, ClickHouse unreachable or refusing).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -9,6 +11,7 @@
 #include "core/base/escape.h"
 #include "core/base/strings.h"
 #include "core/ingest/custody.h"
+#include "reports/export/clickhouse_sink.h"
 #include "reports/export/ecs_writer.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
@@ -21,10 +24,11 @@ class ExportCommand : public Command {
  public:
   std::string_view name() const override { return "export"; }
   std::string_view summary() const override {
-    return "events and findings as ECS NDJSON / Elasticsearch _bulk";
+    return "events and findings as ECS NDJSON / _bulk, or events into ClickHouse";
   }
   std::string_view synopsis() const override {
-    return "--case DIR --format ecs [--out FILE] [--bulk [--index NAME]]";
+    return "--case DIR --format ecs [--out FILE] [--bulk [--index NAME]] | --clickhouse URL "
+           "[--table NAME]";
   }
 
   void DefineOptions(OptionSpec& spec) override {
@@ -40,9 +44,37 @@ class ExportCommand : public Command {
               "Elasticsearch _bulk body: an index action line before each document");
     AddOption(ecs, kIndexOption, po::value(&index_)->value_name("NAME"),
               "the _index of the action lines (default: tern)");
+    po::options_description& ch = spec.Group("ClickHouse options (docs/clickhouse.md)");
+    AddOption(ch, kClickhouseOption, po::value(&clickhouse_.url)->value_name("URL"),
+              "send the events to this ClickHouse HTTP interface, e.g. http://127.0.0.1:8123/");
+    AddOption(ch, kTableOption, po::value(&clickhouse_.table)->value_name("NAME"),
+              "[database.]table, created if missing (default: tern_events)");
+    AddOption(ch, kBatchRowsOption, po::value(&clickhouse_.batch_rows)->value_name("N"),
+              "rows per INSERT (default: 10000)");
   }
 
   absl::Status Validate() override {
+    const bool to_clickhouse = !clickhouse_.url.empty();
+    if (to_clickhouse == !format_.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("give either --", kFormatOption, " ecs or --", kClickhouseOption, " URL"));
+    }
+    if (to_clickhouse) {
+      if (bulk_ || !index_.empty() || !out_.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("--", kBulkOption, ", --", kIndexOption,
+                                                       " and --", kOutOption, " are for --",
+                                                       kFormatOption, " ecs"));
+      }
+      if (!IsValidClickHouseTable(clickhouse_.table)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--", kTableOption, " must be [database.]name of letters, digits and _, not '",
+            ToAbsl(TerminalSafe(clickhouse_.table)), "'"));
+      }
+      if (clickhouse_.batch_rows == 0) {
+        return absl::InvalidArgumentError(absl::StrCat("--", kBatchRowsOption, " must be > 0"));
+      }
+      return absl::OkStatus();
+    }
     if (format_ != "ecs") {
       return absl::InvalidArgumentError(absl::StrCat("--", kFormatOption, " must be ecs, not '",
                                                      ToAbsl(TerminalSafe(format_)), "'"));
@@ -57,15 +89,20 @@ class ExportCommand : public Command {
     absl::StatusOr<std::unique_ptr<CaseStore>> store =
         CaseStore::Open(StoreDir(case_dir_), StoreMode::kReadOnly);
     if (!store.ok()) return Fatal(context, store.status());
+    return clickhouse_.url.empty() ? RunEcs(context, **store) : RunClickHouse(context, **store);
+  }
+
+ private:
+  int RunEcs(const CommandContext& context, CaseStore& store) {
     EcsOptions options;
     options.bulk = bulk_;
     if (!index_.empty()) options.index = index_;
     absl::StatusOr<EcsExportSummary> summary;
     if (out_.empty()) {
-      summary = ExportEcs(**store, options, context.out);
+      summary = ExportEcs(store, options, context.out);
     } else {
       absl::Status written = WriteFileThrough(out_, [&](std::FILE* file) {
-        summary = ExportEcs(**store, options, file);
+        summary = ExportEcs(store, options, file);
         return summary.status();
       });
       if (!written.ok()) summary = written;
@@ -79,13 +116,26 @@ class ExportCommand : public Command {
     return kExitOk;
   }
 
- private:
+  int RunClickHouse(const CommandContext& context, CaseStore& store) {
+    absl::StatusOr<ClickHouseExportSummary> summary = ExportClickHouse(store, clickhouse_);
+    if (!summary.ok()) return Fatal(context, summary.status());
+    if (!quiet_) {
+      std::fprintf(context.err, "export    %llu rows into %s at %s (%llu requests, %llu retried)\n",
+                   static_cast<unsigned long long>(summary->rows), clickhouse_.table.c_str(),
+                   TerminalSafe(RedactUrl(clickhouse_.url)).c_str(),
+                   static_cast<unsigned long long>(summary->requests),
+                   static_cast<unsigned long long>(summary->retries));
+    }
+    return kExitOk;
+  }
+
   std::string case_dir_;
   bool quiet_ = false;
   std::string format_;
   std::string out_;
   bool bulk_ = false;
   std::string index_;
+  ClickHouseOptions clickhouse_;
 };
 
 }  // namespace

@@ -55,6 +55,7 @@ inline constexpr char kBulkOption[] = "bulk";
 inline constexpr char kIndexOption[] = "index";
 inline constexpr char kClickhouseOption[] = "clickhouse";
 inline constexpr char kTableOption[] = "table";
+inline constexpr char kBatchRowsOption[] = "batch-rows";
 
 // What a command accepts: titled groups of named options (shown by --help,
 // in order) and at most one list of positional arguments.
