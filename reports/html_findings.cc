@@ -1,6 +1,8 @@
 // report.html: the findings section, grouped by severity, each finding with
 // its facts, rule-specific details, ATT&CK ids and the events it rests on
 // (with their evidence anchors).
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -130,6 +132,60 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
   out->append("</article>\n");
 }
 
+// Low-level anomalies summarized per identity (issue 11): one row per actor
+// (else mailbox) with the low and info findings that name it, so a reader
+// sees who drifted from their baseline without reading each finding.
+void RenderAnomalySummary(const Context& ctx, std::string* out) {
+  struct Row {
+    std::set<std::string> rules;
+    std::vector<std::string> ids;
+    uint64_t events = 0;
+    TimeMs first = 0;
+    TimeMs last = 0;
+  };
+  std::map<std::string, Row> rows;
+  for (const Finding& f : ctx.view.findings) {
+    if (f.severity > Severity::kLow) continue;
+    const std::string& who = !f.actor.empty()        ? f.actor
+                             : f.mailbox_upn.empty() ? f.mailbox_guid
+                                                     : f.mailbox_upn;
+    if (who.empty()) continue;
+    Row& r = rows[who];
+    if (r.ids.empty() || f.first_seen < r.first) r.first = f.first_seen;
+    if (r.ids.empty() || f.last_seen > r.last) r.last = f.last_seen;
+    r.rules.insert(f.rule);
+    r.ids.push_back(f.id);
+    r.events += f.evidence.size();
+  }
+  if (rows.empty()) return;
+  absl::StrAppend(out, "<h3>Low-level anomalies per identity</h3>\n<p class=\"note\">",
+                  Count(rows.size()),
+                  " identities with low or informational findings only worth a glance: "
+                  "each finding's details say which signals it rests on and which baseline "
+                  "it was compared with.</p>\n");
+  BeginTable(
+      out, "anomalies",
+      {{"Identity"}, {"Rules"}, {"Findings"}, {"Events", Column::kNum}, {"Seen", Column::kTime}});
+  for (const auto& [who, r] : rows) {
+    out->append("<tr>");
+    Td(out, who, "wrap");
+    std::string rules;
+    for (const std::string& rule : r.rules)
+      absl::StrAppend(&rules, rules.empty() ? "" : ", ", rule);
+    Td(out, rules, "wrap");
+    std::string links;
+    for (const std::string& id : r.ids) {
+      absl::StrAppend(&links, links.empty() ? "" : " ", "<a class=\"mono\" href=\"#", Esc(id),
+                      "\">", Esc(id), "</a>");
+    }
+    TdHtml(out, links, "wrap");
+    TdNum(out, r.events);
+    TdSpan(out, r.first, r.last);
+    out->append("</tr>\n");
+  }
+  EndTable(out);
+}
+
 }  // namespace
 
 void RenderFindings(const Context& ctx, std::string* out) {
@@ -155,6 +211,7 @@ void RenderFindings(const Context& ctx, std::string* out) {
                     name, "\" checked> ", name, " (", it->second, ")</label>");
   }
   out->append("<span class=\"count\" id=\"finding-count\"></span></div>\n");
+  RenderAnomalySummary(ctx, out);
   for (Severity s : kSeverities) {
     std::vector<size_t> indexes;
     for (size_t i = 0; i < v.findings.size(); ++i) {

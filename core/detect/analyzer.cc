@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "core/base/codec.h"
 #include "core/base/status_macros.h"
+#include "core/correlate/baseline.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
 #include "core/correlate/pivots.h"
@@ -59,16 +60,33 @@ std::string SessionKey(TimeMs start, std::string_view id) {
 absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& options) {
   AnalysisSummary summary;
 
-  // Pass 1: who is who (mailboxes, aliases, owner domains) and the case span.
-  correlate::MailboxDirectory directory;
-  TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
-    directory.Observe(e);
-    return true;
-  }));
-  const correlate::OrgDomains org(options.org_domains.empty() ? directory.OwnerDomains()
-                                                              : options.org_domains);
   std::unique_ptr<correlate::GeoIpReader> geo = correlate::GeoIpReader::Open(
       options.geoip_city_path, options.geoip_asn_path, &summary.warnings);
+  absl::flat_hash_map<std::string, correlate::GeoResult> geo_cache;
+  const correlate::GeoResult no_geo;
+  const bool use_geo = geo->has_city() || geo->has_asn();
+  auto geo_of = [&](const std::string& ip) -> const correlate::GeoResult& {
+    if (!use_geo || ip.empty()) return no_geo;
+    auto it = geo_cache.find(ip);
+    if (it == geo_cache.end()) it = geo_cache.emplace(ip, geo->Resolve(ip)).first;
+    return it->second;
+  };
+
+  // Pass 1: who is who (mailboxes, aliases, owner domains), the case span and
+  // the organization's own networks.
+  correlate::MailboxDirectory directory;
+  correlate::OrgInfrastructure infrastructure(options.org_min_identities, options.org_min_days);
+  TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+    directory.Observe(e);
+    if (!e.client_ip.empty() && !correlate::IsSystemPrincipal(e)) {
+      infrastructure.Observe(correlate::ActorOf(e), e.client_ip, geo_of(e.client_ip).info.asn,
+                             e.time_ms);
+    }
+    return true;
+  }));
+  infrastructure.Finish();
+  const correlate::OrgDomains org(options.org_domains.empty() ? directory.OwnerDomains()
+                                                              : options.org_domains);
 
   detect::IncidentTable incidents(
       static_cast<size_t>(std::max<int64_t>(options.max_anchors_per_finding, 1)));
@@ -79,6 +97,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   env.directory = &directory;
   env.case_start = directory.first_event() == kNoTime ? 0 : directory.first_event();
   env.baseline_end = env.case_start + std::max<int64_t>(options.baseline_ms, 0);
+  correlate::IdentityBaselines baselines(env.baseline_end, &infrastructure);
+  env.infrastructure = &infrastructure;
+  env.baselines = &baselines;
   env.incidents = &incidents;
   env.facts = &facts;
   std::vector<std::unique_ptr<detect::Rule>> rules = detect::MakeRules(env);
@@ -86,11 +107,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // Pass 2: sessions, pivots and rules, streaming in time order.
   correlate::Sessionizer sessionizer(options.session_gap_ms);
   correlate::PivotBuilder pivots;
-  absl::flat_hash_map<std::string, correlate::GeoResult> geo_cache;
   absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
   absl::flat_hash_map<std::string, TimeMs> ip_first_seen;    // IP -> first event
-  const correlate::GeoResult no_geo;
-  const bool use_geo = geo->has_city() || geo->has_asn();
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
@@ -117,13 +135,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.event = &e;
     ctx.mailbox = directory.ForEvent(e);
     ctx.actor = correlate::ActorOf(e);
-    ctx.geo = &no_geo;
-    if (use_geo && !e.client_ip.empty()) {
-      auto it = geo_cache.find(e.client_ip);
-      if (it == geo_cache.end())
-        it = geo_cache.emplace(e.client_ip, geo->Resolve(e.client_ip)).first;
-      ctx.geo = &it->second;
-    }
+    ctx.geo = &geo_of(e.client_ip);
     const correlate::Sessionizer::Assignment a =
         sessionizer.Add(e, ctx.mailbox, ctx.actor, ctx.geo->info);
     ctx.session = a.id;
@@ -131,6 +143,10 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.session_first_seen_ip = a.session_first_seen_ip;
     ctx.ip_first_seen = a.ip_first_seen;
     ctx.system = correlate::IsSystemPrincipal(e);
+    if (!ctx.system) {
+      ctx.novelty =
+          baselines.Observe(ctx.actor.empty() ? ctx.mailbox.key() : ctx.actor, e, ctx.geo->info);
+    }
     ctx.owner = IsOwner(e, ctx.mailbox, ctx.actor);
     ctx.after_baseline = e.time_ms >= env.baseline_end;
     ctx.ip_new = a.ip_first_seen != kNoTime && a.ip_first_seen >= env.baseline_end;
@@ -154,6 +170,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return it != ip_first_seen.end() && it->second >= env.baseline_end;
   });
 
+  // Low-level anomalies: one finding per rule and identity for the case.
+  incidents.RollUp(Severity::kLow);
   std::vector<Finding> findings = incidents.TakeFindings();
   std::vector<std::pair<std::string, std::string>> finding_entries;
   finding_entries.reserve(findings.size());

@@ -91,6 +91,12 @@ struct AnalyzeOptions {
   // inbox-rule-forward-external: several mailboxes forwarding to one
   // destination from one IP within this window [#9, Sentinel]. Default: 7 days.
   int64_t same_destination_window_ms = 7LL * 24 * 60 * 60 * 1000;
+  // Organization infrastructure [issue 11]: a network prefix (IPv4 /24, IPv6
+  // /48) or ASN that at least `org_min_identities` identities use on at
+  // least `org_min_days` distinct days is the organization's (office NAT,
+  // VPN egress); novelty there is not a finding. Default: 5 identities, 3 days.
+  int64_t org_min_identities = 5;
+  int64_t org_min_days = 3;
   // Evidence anchors kept per finding; the number of events is always given
   // in details.event_count, and details.anchors_truncated marks the cut.
   // Default: 5000.

@@ -1,8 +1,8 @@
 // Analyze() as a whole: stored sessions and pivots, admin cmdlets attached to
 // their target mailbox, the summary, geo warnings, and determinism whatever
 // the order events were added in.
-#include <limits>
 #include <algorithm>
+#include <limits>
 #include <numeric>
 #include <string>
 #include <vector>

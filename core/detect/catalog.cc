@@ -128,11 +128,14 @@ const std::vector<RuleInfo>& RuleCatalog() {
        Severity::kHigh,
        {"T1114.002", "T1114", "T1119"},
        "MailItemsAccessed Sync (a whole folder downloaded) across sync_folders (default 10) or "
-       "more folders in one session [34]: low for the owner, high for a non-owner; any Sync from "
-       "an IP first seen for the mailbox after the baseline [36]: high; critical when that IP "
-       "carries other high findings (attacker context) [36]. One record with OperationCount >= "
+       "more folders in a day [34]: low for the owner from a known network, high for a "
+       "non-owner or from a network or country new for the identity; a Sync of a few folders "
+       "from a new place [36]: low (medium with a new client too), and a Sync from a known "
+       "network, ASN or the organization's infrastructure (a phone's daily IPv6, the first "
+       "office day) is not reported; critical when the IP carries other high findings (attacker "
+       "context) [36]. One finding per mailbox, actor and day. One record with OperationCount >= "
        "mia_record_items (default 100) or mia_daily_records (default 500) records per mailbox "
-       "and actor in 24 hours [34]: medium, high for a non-owner or a new IP. One application "
+       "and actor in 24 hours [34]: medium, high for a non-owner or a new network. One application "
        "(ClientAppId, ClientInfoString) reading more than api_mailboxes (default 5) mailboxes "
        "through Graph or EWS within api_window_ms (default 10 minutes) [40]: high."},
       {"ip-multiple-mailboxes",
@@ -144,49 +147,61 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "IP is new (first seen after the baseline) for at least ip_mailboxes of them; shared "
        "egress IPs (offices, VPNs) that that many mailboxes have used for longer than the window "
        "are not reported; medium when the IP is new for some of them; low inside the baseline, "
-       "where novelty is unknown. Mailbox records and sign-ins count, admin cmdlets and private "
-       "addresses do not."},
+       "where novelty is unknown. Mailbox records and sign-ins count; admin cmdlets, private "
+       "addresses and the organization's infrastructure (networks and ASNs used by "
+       "org_min_identities people on org_min_days days) do not."},
       {"session-ip-change",
        "Session used from different IPs or clients",
        Severity::kMedium,
        {"T1185", "T1550.001", "T1539", "T1078.004"},
        "One record SessionId (or AADSessionId) seen from several IPs or client families [69]: "
-       "high when the later IP is in another country or ASN (needs geo) or new for the mailbox "
-       "after the baseline; medium when a session that began at a known IP moved to one that "
-       "first appeared for the mailbox during the session; roaming between IPs the mailbox already "
-       "used, and IPv4/IPv6 switches, are not "
+       "high when it moved to a network or country new for the identity (two signals: the move "
+       "and the new place); low when it moved between countries or ASNs the identity already "
+       "uses, to a new IP inside a known network, or to an IP that first appeared during the "
+       "session; roaming between IPs the mailbox already used, and IPv4/IPv6 switches, are not "
        "reported; a client family change alone is low. Two SessionIds of the owner interleaved "
-       "on one mailbox from different IPs [70]: low, medium when one IP is new for the mailbox, "
-       "high when one of them carries other high findings."},
+       "on one mailbox from different IPs [70]: medium when one side is a network or country new "
+       "for the identity (a phone and a laptop on known networks are not reported), high when "
+       "one of them carries other high findings."},
       {"suspicious-client",
        "Scripted, legacy or unusual client",
        Severity::kMedium,
        {"T1078.004", "T1059", "T1110.003", "T1114.002"},
        "Offensive or scripting user agents and client strings [60]: AADInternals, azurehound, "
        "axios, fasthttp, BAV2ROPC (legacy-auth sign-in [59]), eM Client, blacklisted ClientAppIds "
-       "(rclone, PERFECTDATA, SigParser, ...) [41, 63]: high; PowerShell, python, curl, "
-       "PostmanRuntime, Exchange PowerShell mailbox logins [58] (high for regular users), "
-       "OWA ViaProxy [62]: medium. A POP/IMAP/EWS/ActiveSync/REST protocol [65] or a "
-       "non-first-party ClientAppId reading mail [41] first used by a user after the baseline: "
-       "medium."},
+       "(rclone, PERFECTDATA, SigParser, ...) [41, 63]: high; Exchange PowerShell mailbox "
+       "logins [58]: medium, high for regular users; PowerShell, python, curl, PostmanRuntime: "
+       "low when the identity used that kind of client in the baseline, medium when new, high "
+       "when new and from a network or country new for the identity. OWA's "
+       "Client=OWA;Action=ViaProxy [62] is what ordinary OWA writes and is not reported on its "
+       "own. A POP/IMAP/EWS/ActiveSync/REST protocol [65] or a non-first-party ClientAppId "
+       "reading mail [41] first used by a user after the baseline: low, medium from a new "
+       "network. Low findings are rolled up per identity."},
       {"first-seen-ip",
-       "Owner access from a new IP",
+       "Owner access from a new network or country",
        Severity::kLow,
        {"T1078.004"},
-       "Owner activity on a mailbox from an IP never seen for that mailbox before, after the "
-       "baseline period (baseline_ms, default 7 days) [66]: low, one finding per mailbox and IP "
-       "resting on the first session from it. Medium when the country or ASN is also new for the "
-       "mailbox (needs geo); high when the IP carries high-risk changes (forwarding, inbox rules, "
-       "permission grants, audit tampering) [66]. Private addresses are ignored."},
+       "Owner activity from a network (IPv4 /24, IPv6 /48, and its ASN with --geoip-asn) or "
+       "country the identity had not used in the baseline period (baseline_ms, default 7 days) "
+       "[66], resting on the first session from each new IP. A new IP inside a known network or "
+       "ASN (a phone's daily IPv6, a home line's new lease) or inside the organization's "
+       "infrastructure is not reported. Low for a new place reached with the identity's usual "
+       "client and device (travel, a new line), medium for a new place with a new client or "
+       "device, high for a new network, a new country and a new client together, or when the IP "
+       "carries high-risk changes (forwarding, inbox rules, permission grants, audit tampering) "
+       "[66]. One finding per mailbox, actor and day; low ones rolled up per identity. Private "
+       "addresses are ignored."},
       {"impossible-travel",
        "Impossible travel between sessions",
        Severity::kHigh,
        {"T1078", "T1078.004"},
        "Consecutive activity of one actor from two IPs whose distance over the elapsed time "
        "exceeds travel_kmh (default 900 km/h; haversine, earth radius 6372.795 km, at least "
-       "0.0001 h) [67]: high. Pairs closer than the sum of their accuracy radii and unknown "
-       "locations never trigger; needs --geoip-city. A country first seen for the actor after the "
-       "baseline [68]: medium."},
+       "0.0001 h) [67] when one end is a network or country new for the identity: high (speed "
+       "between known places is a VPN or a mobile egress). Pairs closer than the sum of their "
+       "accuracy radii and unknown locations never trigger; needs --geoip-city. A country first "
+       "seen for the actor after the baseline [68]: low with the identity's usual client and "
+       "device (travel), medium with a new one."},
       {"ediscovery-search-export",
        "eDiscovery search, export or mailbox search",
        Severity::kHigh,

@@ -42,15 +42,36 @@ TEST_F(ClientTest, LegacyAuthAndOffensiveAgentsAreHigh) {
   EXPECT_THAT(f[0].details_json, HasSubstr("BAV2ROPC"));
 }
 
-TEST_F(ClientTest, ScriptingAgentsAreMedium) {
-  Push(SignIn(kAfterBaseline, "python-requests/2.31.0"));
+TEST_F(ClientTest, NewScriptingAgentIsMediumFromANewNetworkHigh) {
+  Event known = SignIn(kAfterBaseline, "python-requests/2.31.0");
+  known.client_ip = kOfficeIp;
+  Push(known);
+  auto f = OfRule(Run(), kRule);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kMedium);
   Event mia = OwnerEvent(kAfterBaseline + kDay, "MailItemsAccessed", "a@contoso.com", kEvilIp);
   mia.client_info = "curl/8.4.0";
   Push(mia);
-  auto f = OfRule(Run(), kRule);
+  f = OfRule(Run(), kRule);
   ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].severity, Severity::kMedium);
-  EXPECT_EQ(f[1].severity, Severity::kMedium);
+  EXPECT_EQ(f[1].severity, Severity::kHigh);
+  EXPECT_THAT(f[1].details_json, HasSubstr("network 192.0.2.0/24 new for the identity"));
+}
+
+TEST_F(ClientTest, ScriptingAgentUsedSinceTheBaselineIsLow) {
+  for (int d = 0; d < 10; ++d) {
+    Event e = OwnerEvent(kDay0 + d * kDay, "MailItemsAccessed", "a@contoso.com", kOfficeIp);
+    e.client_info = "python-requests/2.31.0";
+    Push(e);
+  }
+  for (const Finding& f : OfRule(Run(), kRule)) EXPECT_EQ(f.severity, Severity::kLow);
+}
+
+TEST_F(ClientTest, OwaViaProxyAloneIsOrdinaryOwa) {
+  Event e = OwnerEvent(kAfterBaseline, "MailItemsAccessed", "a@contoso.com", kOfficeIp);
+  e.client_info = "Client=OWA;Action=ViaProxy";
+  Push(e);
+  EXPECT_THAT(OfRule(Run(), kRule), IsEmpty());
 }
 
 TEST_F(ClientTest, BlacklistedAppAndEmClientAreHigh) {
@@ -73,7 +94,7 @@ TEST_F(ClientTest, PowerShellMailboxLoginByRegularUserIsHigh) {
   EXPECT_EQ(f[0].severity, Severity::kHigh);
 }
 
-TEST_F(ClientTest, NewProtocolAndNewAppAfterTheBaselineAreMedium) {
+TEST_F(ClientTest, NewProtocolAndNewAppAreLowRolledUpFromANewNetworkMedium) {
   Event pop = OwnerEvent(kAfterBaseline, "MailItemsAccessed", "a@contoso.com", kOfficeIp);
   pop.client_info = "Client=POP3/IMAP4;Protocol=POP3";
   Push(pop);
@@ -81,11 +102,15 @@ TEST_F(ClientTest, NewProtocolAndNewAppAfterTheBaselineAreMedium) {
   app.client_app_id = "11111111-2222-3333-4444-555555555555";
   Push(app);
   auto f = OfRule(Run(), kRule);
-  ASSERT_EQ(f.size(), 2u);
-  EXPECT_EQ(f[0].severity, Severity::kMedium);
+  ASSERT_EQ(f.size(), 1u);  // two low days of one identity: one finding
+  EXPECT_EQ(f[0].severity, Severity::kLow);
   EXPECT_THAT(f[0].details_json, HasSubstr("protocol first used by the user: POP3"));
+  EXPECT_THAT(f[0].details_json, HasSubstr("unusual application"));
+  EXPECT_THAT(f[0].details_json, HasSubstr("\"rolled_up\":2"));
+  events_.back().client_ip = kEvilIp;
+  f = OfRule(Run(), kRule);
+  ASSERT_EQ(f.size(), 2u);
   EXPECT_EQ(f[1].severity, Severity::kMedium);
-  EXPECT_THAT(f[1].details_json, HasSubstr("unusual application"));
 }
 
 TEST_F(ClientTest, OrdinaryClientsAndBaselineProtocolsAreNotSuspicious) {

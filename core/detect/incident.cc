@@ -96,6 +96,43 @@ void Incident::Max(std::string_view key, int64_t value) {
 
 void Incident::Flag(std::string_view key) { details_[std::string(key)] = true; }
 
+void Incident::Absorb(const Incident& other) {
+  if (other.severity_ > severity_) severity_ = other.severity_;
+  for (const EvidenceAnchor& a : other.anchors_) {
+    if (anchored_ids_.contains(a.record_id)) continue;
+    if (anchors_.size() < max_anchors_) {
+      anchored_ids_.insert(a.record_id);
+      anchors_.push_back(a);
+    } else {
+      truncated_ = true;
+    }
+  }
+  if (other.events_ > 0) {
+    first_ = events_ == 0 ? other.first_ : std::min(first_, other.first_);
+    last_ = events_ == 0 ? other.last_ : std::max(last_, other.last_);
+  }
+  events_ += other.events_;
+  truncated_ = truncated_ || other.truncated_;
+  ips_.insert(other.ips_.begin(), other.ips_.end());
+  sessions_.insert(other.sessions_.begin(), other.sessions_.end());
+  for (const auto& [key, value] : other.details_) {
+    auto [it, inserted] = details_.try_emplace(key, value);
+    if (inserted) continue;
+    if (std::holds_alternative<std::set<std::string>>(it->second)) {
+      if (const auto* more = std::get_if<std::set<std::string>>(&value)) {
+        for (const std::string& v : *more) List(key, v);
+      }
+    } else if (auto* n = std::get_if<int64_t>(&it->second)) {
+      if (const auto* m = std::get_if<int64_t>(&value)) {
+        // Counters add up; maxima (max_*, *_in_window, *_count) keep the larger.
+        const bool is_max = key.starts_with("max_") || key.ends_with("_in_window") ||
+                            key.ends_with("_count") || key.ends_with("_in_24h");
+        *n = is_max ? std::max(*n, *m) : *n + *m;
+      }
+    }
+  }
+}
+
 Finding Incident::Build() const {
   Finding f;
   f.rule = info_->id;
@@ -152,6 +189,27 @@ Incident* IncidentTable::Find(std::string_view rule_id, std::string_view key) {
 
 void IncidentTable::ForEach(const std::function<void(Incident&)>& fn) {
   for (auto& [unused, incident] : incidents_) fn(incident);
+}
+
+size_t IncidentTable::RollUp(Severity max_severity) {
+  std::map<std::string, Incident*> survivors;  // rule + identity -> the first incident
+  std::vector<std::string> merged;
+  for (auto& [id, incident] : incidents_) {
+    if (incident.empty() || incident.severity() > max_severity) continue;
+    // One identity on one mailbox: a finding names a single mailbox.
+    const std::string identity = Cat(incident.actor(), '\x1f', incident.mailbox().key());
+    if (identity.size() == 1) continue;
+    auto [it, inserted] =
+        survivors.try_emplace(Cat(incident.info().id, '\x1f', identity), &incident);
+    if (inserted) continue;
+    Incident& into = *it->second;
+    if (!into.HasDetail("rolled_up")) into.Count("rolled_up", 1);
+    into.Absorb(incident);
+    into.Count("rolled_up", 1);
+    merged.push_back(id);
+  }
+  for (const std::string& id : merged) incidents_.erase(id);
+  return merged.size();
 }
 
 bool FindingLess(const Finding& a, const Finding& b) {

@@ -74,6 +74,11 @@ class Incident {
   void set_tag(std::string tag) { tag_ = std::move(tag); }
   const std::string& tag() const { return tag_; }
 
+  // Takes over `other`'s events, IPs, sessions and details (lists merge,
+  // counts add, maxima keep the larger, other values keep this one's) and
+  // the higher severity: one finding for what several incidents found.
+  void Absorb(const Incident& other);
+
   Finding Build() const;
 
  private:
@@ -109,6 +114,12 @@ class IncidentTable {
   Incident* Find(std::string_view rule_id, std::string_view key);
   // Visits every incident in (rule, key) order.
   void ForEach(const std::function<void(Incident&)>& fn);
+
+  // Roll-up (issue 11): the incidents of one rule that stayed at or below
+  // `max_severity` become one per identity (actor) and mailbox, with all
+  // their anchors and details.rolled_up = how many were merged. Incidents
+  // naming neither (IP pivots) stay. Returns the number merged away.
+  size_t RollUp(Severity max_severity);
 
   // Builds the findings, sorts them by (first_seen, rule, mailbox, first
   // record id, then the remaining fields) and numbers them F-0001...

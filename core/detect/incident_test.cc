@@ -134,5 +134,49 @@ TEST(CatalogTest, ListsTheNineteenContractIdsWithMetadata) {
   EXPECT_EQ(CatalogEntry("no-such-rule").id, "unknown-rule");
 }
 
+TEST(IncidentTest, RollUpMergesLowIncidentsOfOneRuleAndIdentity) {
+  IncidentTable table(/*max_anchors=*/10);
+  const Event day1 = MakeEvent("a", 1000, "192.0.2.1");
+  const Event day2 = MakeEvent("b", 2000, "192.0.2.2");
+  const Event day3 = MakeEvent("c", 3000, "192.0.2.3");
+  Incident& first = table.Open("first-seen-ip", "day1");
+  first.Add(Ctx(day1, "S-1"));
+  first.Raise(Severity::kLow, "new network");
+  first.List("networks", "192.0.2.0/24");
+  first.Count("n", 1);
+  first.Max("max_x", 4);
+  Incident& second = table.Open("first-seen-ip", "day2");
+  second.Add(Ctx(day2, "S-2"));
+  second.Raise(Severity::kInfo, "seen");
+  second.List("networks", "198.51.100.0/24");
+  second.Count("n", 2);
+  second.Max("max_x", 9);
+  // A medium incident of the same identity and a low one of another rule stay.
+  Incident& medium = table.Open("first-seen-ip", "day3");
+  medium.Add(Ctx(day3, "S-3"));
+  medium.Raise(Severity::kMedium, "new place and client");
+  Incident& other = table.Open("mailitemsaccessed-sync-bulk", "x");
+  other.Add(Ctx(day3, "S-3"));
+  other.Raise(Severity::kLow, "sync from a new place");
+
+  EXPECT_EQ(table.RollUp(Severity::kLow), 1u);
+  std::vector<Finding> findings = table.TakeFindings();
+  ASSERT_EQ(findings.size(), 3u);
+  const Finding& rolled = findings[0];
+  EXPECT_EQ(rolled.severity, Severity::kLow);
+  EXPECT_EQ(rolled.evidence.size(), 2u);
+  EXPECT_EQ(rolled.first_seen, 1000);
+  EXPECT_EQ(rolled.last_seen, 2000);
+  EXPECT_THAT(rolled.client_ips, ElementsAre("192.0.2.1", "192.0.2.2"));
+  EXPECT_THAT(rolled.details_json, ::testing::HasSubstr("\"n\":3"));
+  EXPECT_THAT(rolled.details_json, ::testing::HasSubstr("\"max_x\":9"));
+  EXPECT_THAT(rolled.details_json, ::testing::HasSubstr("\"rolled_up\":2"));
+  EXPECT_THAT(rolled.details_json,
+              ::testing::HasSubstr("\"networks\":[\"192.0.2.0/24\",\"198.51.100.0/24\"]"));
+  EXPECT_EQ(findings[1].rule, "first-seen-ip");
+  EXPECT_EQ(findings[1].severity, Severity::kMedium);
+  EXPECT_EQ(findings[2].rule, "mailitemsaccessed-sync-bulk");
+}
+
 }  // namespace
 }  // namespace tern::detect

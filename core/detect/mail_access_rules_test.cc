@@ -53,11 +53,20 @@ TEST_F(MailAccessTest, UnthrottledAccessIsNotThrottled) {
   EXPECT_THAT(OfRule(Run(), kThrottled), IsEmpty());
 }
 
-TEST_F(MailAccessTest, SyncFromANewIpIsHigh) {
-  const Event& e = Push(Access(kAfterBaseline, "Sync", kEvilIp, "\\Inbox"));
+TEST_F(MailAccessTest, SyncFromANewNetworkIsLowWithANewClientMedium) {
+  Event known = Access(kAfterBaseline, "Sync", kEvilIp, "\\Inbox");
+  known.client_info = "Client=OWA;Mozilla/5.0 (Windows NT 10.0; Win64; x64)";  // the owner's
+  Push(known);
   auto f = OfRule(Run(), kSync);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, Severity::kHigh);
+  EXPECT_EQ(f[0].severity, Severity::kLow);
+  EXPECT_THAT(f[0].details_json, HasSubstr("network 192.0.2.0/24 new for the identity"));
+  events_.clear();
+  Baseline("cfo@contoso.com", kOfficeIp);
+  const Event& e = Push(Access(kAfterBaseline, "Sync", kEvilIp, "\\Inbox"));
+  f = OfRule(Run(), kSync);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kMedium);
   EXPECT_THAT(AnchorIds(f[0]), ElementsAre(e.record_id));
   EXPECT_EQ(f[0].sessions.size(), 1u);
   EXPECT_THAT(f[0].details_json, HasSubstr("\"synced_folders\":[\"\\\\Inbox\"]"));

@@ -61,19 +61,30 @@ TEST_F(NetworkTest, AdminCmdletsFromHomeOnSeveralMailboxesAreNotReported) {
   for (const Finding& x : OfRule(Run(), kIpRule)) EXPECT_LT(x.first_seen, kAfterBaseline);
 }
 
-TEST_F(NetworkTest, SharedOfficeIpIsNotReportedAfterTheBaseline) {
+TEST_F(NetworkTest, SharedOfficeIpIsNotReported) {
   for (const char* u : {"a@contoso.com", "b@contoso.com", "c@contoso.com"}) {
     Baseline(u, kOfficeIp, 12);
     Baseline(u, "10.0.0.5", 12);  // private: never counted
   }
-  std::vector<Finding> f = OfRule(Run(), kIpRule);
-  ASSERT_FALSE(f.empty());
-  for (const Finding& x : f) {
-    EXPECT_EQ(x.severity, Severity::kLow);  // novelty unknown inside the baseline
-    // From the third day on the office IP is a recurring shared egress.
-    EXPECT_LT(x.first_seen, kDay0 + 2 * kDay);
-    EXPECT_THAT(x.client_ips, ElementsAre(kOfficeIp));
+  EXPECT_THAT(OfRule(Run(), kIpRule), IsEmpty());
+}
+
+TEST_F(NetworkTest, HomeLineOfADelegateOnThreeMailboxesIsNotReported) {
+  // A delegate of two shared mailboxes at home after a new lease inside the
+  // same ISP (Comcast, AS7922): a known network for the identity.
+  Baseline("a@contoso.com", "73.12.34.56");
+  for (const char* box : {"a@contoso.com", "shared1@contoso.com", "shared2@contoso.com"}) {
+    for (int d = 0; d < 9; ++d) {
+      Push(MailboxEvent(kDay0 + d * kDay + 10 * kHour, "MailItemsAccessed", box, "a@contoso.com",
+                        "73.12.34.56", kLogonDelegate));
+    }
+    Push(MailboxEvent(kAfterBaseline + kDay, "MailItemsAccessed", box, "a@contoso.com",
+                      "73.200.1.9", kLogonDelegate));
   }
+  AnalyzeOptions o;
+  o.geoip_city_path = GeoCity();
+  o.geoip_asn_path = GeoAsn();
+  EXPECT_THAT(OfRule(Run(o), kIpRule), IsEmpty());
 }
 
 TEST_F(NetworkTest, SessionIdFromANewIpIsHigh) {
@@ -90,7 +101,7 @@ TEST_F(NetworkTest, SessionIdFromANewIpIsHigh) {
   EXPECT_THAT(f[0].details_json, HasSubstr("\"record_session_id\":\"sess-1\""));
 }
 
-TEST_F(NetworkTest, SessionIdAcrossCountriesIsHighRoamingBetweenKnownIpsIsNot) {
+TEST_F(NetworkTest, SessionIdAcrossKnownCountriesIsLowRoamingBetweenKnownIpsIsNothing) {
   Baseline("a@contoso.com", kLondonIp);
   Baseline("a@contoso.com", kSwedenIp);
   Baseline("a@contoso.com", kOfficeIp);
@@ -103,19 +114,31 @@ TEST_F(NetworkTest, SessionIdAcrossCountriesIsHighRoamingBetweenKnownIpsIsNot) {
   Push(Read(kAfterBaseline + kDay + kHour, "a@contoso.com", kHomeIp, "sess-plain"));
   auto f = OfRule(Run(WithGeo()), kSessionRule);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, Severity::kHigh);
-  EXPECT_THAT(f[0].details_json, HasSubstr("another country"));
+  // Both countries are the identity's own: one signal, low.
+  EXPECT_EQ(f[0].severity, Severity::kLow);
+  EXPECT_THAT(f[0].details_json, HasSubstr("another country or ASN the identity already uses"));
   EXPECT_EQ(AnchorIds(f[0]).back(), sweden.record_id);
   EXPECT_THAT(OfRule(Run(), kSessionRule), IsEmpty());  // without geo: known IPs only
 }
 
-TEST_F(NetworkTest, IpAppearingDuringTheSessionInsideTheBaselineIsMedium) {
+TEST_F(NetworkTest, SessionIdMovingToANewCountryIsHigh) {
+  Baseline("a@contoso.com", kLondonIp);
+  Push(Read(kAfterBaseline, "a@contoso.com", kLondonIp, "sess-geo"));
+  Push(Read(kAfterBaseline + 10 * kMinute, "a@contoso.com", kSwedenIp, "sess-geo"));
+  auto f = OfRule(Run(WithGeo()), kSessionRule);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kHigh);
+  EXPECT_THAT(f[0].details_json, HasSubstr("another country, new for the identity"));
+  EXPECT_THAT(f[0].details_json, HasSubstr("country SE new for the identity"));
+}
+
+TEST_F(NetworkTest, IpAppearingDuringTheSessionInsideTheBaselineIsLow) {
   Baseline("a@contoso.com", kOfficeIp);
   Push(Read(kDay0 + 2 * kDay + 12 * kHour, "a@contoso.com", kOfficeIp, "sess-b"));
   Push(Read(kDay0 + 2 * kDay + 13 * kHour, "a@contoso.com", kEvilIp, "sess-b"));
   auto f = OfRule(Run(), kSessionRule);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, Severity::kMedium);
+  EXPECT_EQ(f[0].severity, Severity::kLow);
 }
 
 TEST_F(NetworkTest, ClientChangeIsLowDualStackIsNothing) {
@@ -133,15 +156,23 @@ TEST_F(NetworkTest, ClientChangeIsLowDualStackIsNothing) {
   EXPECT_THAT(f[0].details_json, HasSubstr("\"client_families\":[\"client=owa\",\"client=rest\"]"));
 }
 
-TEST_F(NetworkTest, ParallelSessionFromANewIpIsMedium) {
+TEST_F(NetworkTest, ParallelSessionFromANewPlaceIsLowWithANewClientMedium) {
   Baseline("a@contoso.com", kOfficeIp);
   Push(Read(kAfterBaseline, "a@contoso.com", kOfficeIp, "sess-user"));
   Push(Read(kAfterBaseline + 5 * kMinute, "a@contoso.com", kEvilIp, "sess-other"));
   Push(Read(kAfterBaseline + 6 * kMinute, "a@contoso.com", kOfficeIp, "sess-user"));
-  std::vector<Finding> f;
-  for (const Finding& x : OfRule(Run(), kSessionRule)) {
-    if (x.title.find("Parallel") != std::string::npos) f.push_back(x);
-  }
+  auto parallel = [&] {
+    std::vector<Finding> f;
+    for (const Finding& x : OfRule(Run(), kSessionRule)) {
+      if (x.title.find("Parallel") != std::string::npos) f.push_back(x);
+    }
+    return f;
+  };
+  std::vector<Finding> f = parallel();
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kLow);  // the owner's usual client: a traveller's phone
+  events_[events_.size() - 2].client_info = "Client=REST;Client=RESTSystem;;";
+  f = parallel();
   ASSERT_EQ(f.size(), 1u);
   EXPECT_EQ(f[0].severity, Severity::kMedium);
   EXPECT_THAT(f[0].details_json,
@@ -172,12 +203,13 @@ TEST_F(NetworkTest, OwnerFromANewIpAfterTheBaselineIsLow) {
   EXPECT_THAT(f[0].client_ips, ElementsAre(kHomeIp));
 }
 
-TEST_F(NetworkTest, NewCountryIsMediumHighRiskChangesHigh) {
+TEST_F(NetworkTest, NewCountryWithTheUsualClientIsLowHighRiskChangesHigh) {
   Baseline("a@contoso.com", kLondonIp);
   Push(Read(kAfterBaseline, "a@contoso.com", kSwedenIp));
   auto f = OfRule(Run(WithGeo()), kFirstSeen);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, Severity::kMedium);
+  EXPECT_EQ(f[0].severity, Severity::kLow);  // what travel looks like
+  EXPECT_THAT(f[0].details_json, HasSubstr("network 89.160.20.0/24 (AS29518 Bredband2 AB)"));
   EXPECT_THAT(f[0].details_json, HasSubstr("\"country\":\"SE\""));
   EXPECT_THAT(f[0].details_json, HasSubstr("\"as_org\":\"Bredband2 AB\""));
   // The same IP then creates a forwarding rule: high-risk change from it.
@@ -229,13 +261,28 @@ TEST_F(NetworkTest, PlausibleTravelUnknownPlacesAndNoGeoNeverTrigger) {
   EXPECT_THAT(OfRule(Run(), kTravel), IsEmpty());
 }
 
-TEST_F(NetworkTest, CountryNewForTheActorAfterTheBaselineIsMedium) {
+TEST_F(NetworkTest, CountryNewForTheActorIsLowWithTheUsualClientMediumWithANewOne) {
   Baseline("a@contoso.com", kLondonIp);
   Push(Read(kAfterBaseline, "a@contoso.com", kSwedenIp));
   auto f = OfRule(Run(WithGeo()), kTravel);
   ASSERT_EQ(f.size(), 1u);
-  EXPECT_EQ(f[0].severity, Severity::kMedium);
+  EXPECT_EQ(f[0].severity, Severity::kLow);
   EXPECT_THAT(f[0].details_json, HasSubstr("\"country\":\"SE\""));
+  events_.back().client_info = "Client=REST;Client=RESTSystem;;";
+  f = OfRule(Run(WithGeo()), kTravel);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kMedium);
+}
+
+TEST_F(NetworkTest, NewIpInsideTheIdentitysAsnIsNotFirstSeen) {
+  // A home line's new lease: another /24 of the same ISP (Comcast, AS7922).
+  Baseline("a@contoso.com", "73.12.34.56");
+  Push(Read(kAfterBaseline, "a@contoso.com", "73.200.1.9"));
+  EXPECT_THAT(OfRule(Run(WithGeo()), kFirstSeen), IsEmpty());
+  // Without the ASN database the new /24 is a new network: low.
+  auto f = OfRule(Run(), kFirstSeen);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].severity, Severity::kLow);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "core/correlate/baseline.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
 #include "core/detect/analyzer.h"
@@ -56,6 +57,9 @@ struct EventContext {
   // was after the baseline (a new actor-mailbox pair).
   TimeMs pair_first_seen = kNoTime;
   bool pair_new = false;
+  // What the event brings that its identity (actor, else mailbox) had not
+  // used in the baseline period: network, ASN, country, client, device.
+  correlate::Novelty novelty;
 
   const Event& e() const { return *event; }
   EvidenceAnchor anchor() const {
@@ -71,6 +75,8 @@ struct RuleEnv {
   const correlate::MailboxDirectory* directory = nullptr;
   TimeMs case_start = 0;
   TimeMs baseline_end = 0;  // case_start + options->baseline_ms
+  const correlate::OrgInfrastructure* infrastructure = nullptr;
+  const correlate::IdentityBaselines* baselines = nullptr;
   IncidentTable* incidents = nullptr;
   SharedFacts* facts = nullptr;
 };

@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "core/detect/fields.h"
+#include "core/detect/novelty.h"
 #include "core/detect/rules.h"
 
 namespace tern::detect {
@@ -91,15 +92,19 @@ class SuspiciousClientRule : public Rule {
     if (std::string_view red = FindIn(agent, kRedAgents); !red.empty()) {
       Report(ctx, Severity::kHigh, Cat("offensive or legacy-auth client: ", red));
     } else if (std::string_view yellow = FindIn(agent, kYellowAgents); !yellow.empty()) {
-      Report(ctx, Severity::kMedium, Cat("scripting client: ", yellow));
+      // A script the identity already ran in the baseline is its routine; a
+      // new one is medium, and from a new place too, high (two anomalies).
+      Severity s = ctx.novelty.family_new ? Severity::kMedium : Severity::kLow;
+      if (ctx.novelty.family_new && ctx.novelty.place_new()) s = Severity::kHigh;
+      Report(ctx, s, Cat("scripting client: ", yellow));
     }
     if (ContainsIgnoreCase(e.client_info, "Client=WebServices;eM Client") ||
         IsOneOf(e.client_app_id, kBadApps) || IsOneOf(e.app_id, kBadApps)) {
       Report(ctx, Severity::kHigh, "third-party mail sync client or blacklisted app");
     }
-    if (ContainsIgnoreCase(e.client_info, "Client=OWA;Action=ViaProxy")) {
-      Report(ctx, Severity::kMedium, "OWA accessed through a proxy (possible AiTM)");
-    }
+    // "Client=OWA;Action=ViaProxy" is what ordinary OWA use writes (issue 11):
+    // not a signal on its own; a stolen session shows as a new place and
+    // client in first-seen-ip and session-ip-change instead.
     const bool powershell_login =
         (OpIs(e, "MailboxLogin") && ContainsIgnoreCase(e.client_info, "Powershell")) ||
         (e.record_type == kRecordAadStsLogon &&
@@ -116,7 +121,8 @@ class SuspiciousClientRule : public Rule {
     // [65] (user, protocol) first used after the baseline.
     if (std::string_view proto = Protocol(e.client_info); !proto.empty()) {
       if (seen_.insert(Cat(ctx.actor, "|proto|", proto)).second && ctx.after_baseline) {
-        Report(ctx, Severity::kMedium, Cat("protocol first used by the user: ", proto));
+        Report(ctx, ctx.novelty.place_new() ? Severity::kMedium : Severity::kLow,
+               Cat("protocol first used by the user: ", proto));
       }
     }
     // [41] a non-first-party app reading mail, new for the user.
@@ -126,7 +132,8 @@ class SuspiciousClientRule : public Rule {
          e.logon_type == kLogonDelegatedAdmin || e.logon_type == kLogonUnknown)) {
       if (seen_.insert(Cat(ctx.actor, "|app|", Lower(e.client_app_id))).second &&
           ctx.after_baseline) {
-        Report(ctx, Severity::kMedium, Cat("unusual application reading mail: ", e.client_app_id));
+        Report(ctx, ctx.novelty.place_new() ? Severity::kMedium : Severity::kLow,
+               Cat("unusual application reading mail: ", e.client_app_id));
       }
     }
   }
@@ -140,6 +147,7 @@ class SuspiciousClientRule : public Rule {
     inc.Add(ctx);
     inc.List("client_strings", Trim(Cat(e.client_info, ' ', Extra(e, "UserAgent"))));
     inc.List("client_app_ids", e.client_app_id);
+    NoteNovelty(env_, ctx, inc);
     inc.Raise(s, reason);
   }
 

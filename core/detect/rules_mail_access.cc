@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "core/base/time.h"
 #include "core/detect/fields.h"
+#include "core/detect/novelty.h"
 #include "core/detect/rules.h"
 
 namespace tern::detect {
@@ -77,28 +78,40 @@ class SyncBulkRule : public Rule {
       if (!item.folder.empty() && s.folders.size() < cap) s.folders.insert(item.folder);
     }
     const bool many = static_cast<int64_t>(s.folders.size()) >= env_.options->sync_folders;
-    if (!ctx.ip_new && !many) {
+    // A phone or a new Outlook profile syncs a folder or two from wherever
+    // its owner is: only a network or country new for the identity, or
+    // many folders, is worth a look.
+    const bool place_new = ctx.novelty.place_new();
+    if (!place_new && !many) {
       if (s.pending.size() < static_cast<size_t>(env_.options->sync_folders)) {
         s.pending.push_back(Remembered::Of(ctx));
       }
       return;
     }
-    Incident& inc = env_.incidents->Open(kSyncRule, Cat("sync|", ctx.session));
+    Incident& inc = env_.incidents->Open(
+        kSyncRule, Cat("sync|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
     inc.set_tag("sync");
     inc.SetTitle(Cat("Mail folders synchronized from ", MailboxName(ctx.mailbox)));
     for (const Remembered& r : s.pending) r.AddTo(inc);
     s.pending.clear();
     inc.Add(ctx);
+    NoteNovelty(env_, ctx, inc);
     for (const std::string& f : s.folders) inc.List("synced_folders", f);
     inc.Max("synced_folder_count", static_cast<int64_t>(s.folders.size()));
-    if (ctx.ip_new) {
-      inc.Raise(Severity::kHigh, "Sync from an IP first seen for the mailbox");
+    if (place_new) {
+      // One weak signal: a sync from a new place (travel, a new line).
+      inc.Raise(Severity::kLow, "Sync from a network or country new for the identity");
+      if (NoveltySeverity(ctx.novelty) >= Severity::kMedium) {
+        inc.Raise(Severity::kMedium, "Sync from a new place with a new client or device");
+      }
     }
     if (many) {
-      if (ctx.owner) {
-        inc.Raise(Severity::kLow, "many folders synchronized by the owner");
-      } else {
+      if (!ctx.owner) {
         inc.Raise(Severity::kHigh, "many folders synchronized by a non-owner");
+      } else if (place_new) {
+        inc.Raise(Severity::kHigh, "many folders synchronized from a place new for the identity");
+      } else {
+        inc.Raise(Severity::kLow, "many folders synchronized by the owner from a known network");
       }
     }
   }
@@ -138,7 +151,9 @@ class SyncBulkRule : public Rule {
   static void RaiseVolume(const EventContext& ctx, Incident& inc, std::string_view reason) {
     inc.Raise(Severity::kMedium, reason);
     if (!ctx.owner) inc.Raise(Severity::kHigh, "excessive mail access by a non-owner");
-    if (ctx.ip_new) inc.Raise(Severity::kHigh, "excessive mail access from a new IP");
+    if (ctx.novelty.place_new()) {
+      inc.Raise(Severity::kHigh, "excessive mail access from a network new for the identity");
+    }
   }
 
   // [40] Splunk: Graph or EWS reads with AppId and ClientAppId, one app

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "core/base/ip.h"
 #include "core/detect/fields.h"
+#include "core/detect/novelty.h"
 #include "core/detect/rules.h"
 
 namespace tern::detect {
@@ -36,20 +37,22 @@ class IpMultipleMailboxesRule : public Rule {
     const Event& e = ctx.e();
     // Admin cmdlets are not mailbox access: an admin working from home on
     // several mailboxes is ordinary (their targets are still on the pivots).
+    // The organization's own networks (office NAT, VPN egress) carry many
+    // mailboxes every day by nature.
     if (ctx.system || ctx.mailbox.empty() || e.record_type == kRecordExchangeAdmin ||
-        !IsPublicIp(e.client_ip)) {
+        !IsPublicIp(e.client_ip) || ctx.novelty.org_network) {
       return;
     }
     const TimeMs t = e.time_ms;
     const int64_t w = env_.options->ip_mailboxes_window_ms;
     State& s = ips_[e.client_ip];
     s.touches.Expire(t - w, [&](const Touch& gone) { s.Count(gone, -1); });
-    // Each mailbox knows the IP as new (first seen after the baseline),
-    // recurring (first seen more than one window before its latest use: a
-    // shared egress such as an office or VPN) or recent inside the baseline.
-    Touch touch{ctx.ip_new,
-                !ctx.ip_new && ctx.ip_first_seen != kNoTime && ctx.ip_first_seen < t - w,
-                MailboxName(ctx.mailbox), Remembered::Of(ctx)};
+    // Each mailbox knows the IP as new (first seen after the baseline, in a
+    // place new for the identity),
+    // or known (a network the identity used in the baseline or the
+    // organization's: a home line's new lease, a shared egress).
+    const bool place_new = ctx.novelty.place_new();
+    Touch touch{ctx.ip_new && place_new, !place_new, MailboxName(ctx.mailbox), Remembered::Of(ctx)};
     auto [current, inserted] = s.touches.Touch(ctx.mailbox.key(), t, touch);
     if (!inserted) {
       s.Count(*current, -1);
@@ -62,7 +65,9 @@ class IpMultipleMailboxesRule : public Rule {
     const int64_t unknown = size - s.fresh - s.recurring;
     Severity severity;
     std::string_view reason;
-    if (s.fresh >= env_.options->ip_mailboxes) {
+    if (s.recurring >= size) {
+      return;  // every mailbox knows the place
+    } else if (s.fresh >= env_.options->ip_mailboxes) {
       severity = Severity::kHigh;
       reason = "IP new for several mailboxes";
     } else if (s.recurring >= env_.options->ip_mailboxes) {
@@ -92,6 +97,7 @@ class IpMultipleMailboxesRule : public Rule {
     inc.List("actors", ctx.actor);
     inc.Max("mailboxes_in_window", size);
     inc.Max("mailboxes_new_to_ip", s.fresh);
+    NoteNovelty(env_, ctx, inc);
     inc.Raise(severity, reason);
   }
 
@@ -154,6 +160,7 @@ class SessionIpChangeRule : public Rule {
     TimeMs ip_first_seen = kNoTime;  // when the first IP was first seen for the mailbox
     std::set<std::string> ips;       // IPs seen with the session id (capped)
     std::set<std::string> families;  // client families seen (capped)
+    bool strong = false;             // from a new place with a new client
   };
 
   // [69] one SessionId, several IPs or client families. Roaming between IPs
@@ -193,20 +200,29 @@ class SessionIpChangeRule : public Rule {
           !g.country_iso.empty() && !first.country.empty() && g.country_iso != first.country;
       const bool cross_asn = g.asn != 0 && first.asn != 0 && g.asn != first.asn;
       const TimeMs session_start = first.first.anchor.time_ms;
-      if (cross_country || cross_asn) {
+      // A session moving is one signal; it earns high only together with a
+      // second one: the place it moved to is new for the identity.
+      const bool place_new = ctx.novelty.place_new();
+      if ((cross_country || cross_asn) && place_new) {
         severity = Severity::kHigh;
-        reason = cross_country ? "session used from another country"
-                               : "session used from another network (ASN)";
+        reason = cross_country ? "session used from another country, new for the identity"
+                               : "session used from another network (ASN), new for the identity";
+      } else if (cross_country || cross_asn) {
+        severity = Severity::kLow;
+        reason = "session used from another country or ASN the identity already uses";
+      } else if (place_new) {
+        severity = Severity::kHigh;
+        reason = "session moved to a network new for the identity";
       } else if (ctx.ip_new) {
-        severity = Severity::kHigh;
-        reason = "session used from an IP new for the mailbox";
+        severity = Severity::kLow;
+        reason = "session used from an IP new for the mailbox inside a known network";
       } else if (ctx.ip_first_seen != kNoTime && ctx.ip_first_seen >= session_start &&
                  first.ip_first_seen < session_start && SameAddressFamily(e.client_ip, first.ip)) {
         // The session began at a place the mailbox knew and moved to one it
         // had never seen (at the start of a case every IP is new, which says
         // nothing). Dual-stack clients switch between IPv4 and IPv6 (section
         // 2 refinement), so only a same-family IP counts here.
-        severity = Severity::kMedium;
+        severity = Severity::kLow;
         reason = "session used from an IP that appeared during the session";
       }
     }
@@ -222,6 +238,7 @@ class SessionIpChangeRule : public Rule {
     }
     inc.Add(ctx);
     inc.Set("record_session_id", sid);
+    NoteNovelty(env_, ctx, inc);
     inc.List("client_families", first.family);
     inc.List("client_families", family);
     inc.Raise(severity, reason);
@@ -236,12 +253,19 @@ class SessionIpChangeRule : public Rule {
     for (auto it = open.begin(); it != open.end();) {
       it = it->second.last < t - env_.options->session_gap_ms ? open.erase(it) : std::next(it);
     }
+    // A phone and a laptop in parallel from known networks are ordinary;
+    // only a side from a place new for the identity is a signal.
+    const bool place_new = ctx.novelty.place_new();
     auto [it, inserted] = open.try_emplace(
-        sid, Seen{e.client_ip, "", "", 0, ctx.ip_new, t, Remembered::Of(ctx), kNoTime, {}, {}});
+        sid, Seen{e.client_ip, "", "", 0, place_new, t, Remembered::Of(ctx), kNoTime, {}, {}});
     it->second.last = t;
+    // A new place with a new client too (not a traveller's own phone and
+    // laptop) makes the parallel session a second signal.
+    if (NoveltySeverity(ctx.novelty) >= Severity::kMedium) it->second.strong = true;
     const TimeMs started = it->second.first.anchor.time_ms;
     for (const auto& [other_sid, other] : open) {
       if (other_sid == sid || other.ip == e.client_ip || other.last < started) continue;
+      if (!other.ip_new && !place_new) continue;
       Incident& inc =
           env_.incidents->Open(kSessionRule, Cat("concurrent|", ctx.mailbox.key(), '|', DayOf(t)));
       if (inc.empty()) {
@@ -253,9 +277,10 @@ class SessionIpChangeRule : public Rule {
       inc.List("record_session_ids", other_sid);
       inc.List("record_session_ids", sid);
       inc.set_tag("concurrent");
-      inc.Raise(Severity::kLow, "parallel sessions from different IPs");
-      if (other.ip_new || ctx.ip_new) {
-        inc.Raise(Severity::kMedium, "parallel session from an IP new for the mailbox");
+      NoteNovelty(env_, ctx, inc);
+      inc.Raise(Severity::kLow, "parallel session from a place new for the identity");
+      if (other.strong || it->second.strong) {
+        inc.Raise(Severity::kMedium, "parallel session from a new place with a new client");
       }
     }
   }
@@ -285,39 +310,38 @@ class FirstSeenIpRule : public Rule {
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
     if (ctx.mailbox.empty() || !IsPublicIp(e.client_ip)) return;
-    Known& known = known_[ctx.mailbox.key()];
-    const GeoInfo& g = ctx.geo->info;
-    const bool new_country = !g.country_iso.empty() && !known.countries.empty() &&
-                             !known.countries.contains(g.country_iso);
-    const bool new_asn = g.asn != 0 && !known.asns.empty() && !known.asns.contains(g.asn);
-    if (!g.country_iso.empty()) known.countries.insert(g.country_iso);
-    if (g.asn != 0) known.asns.insert(g.asn);
-
     // The session that brought the IP to the mailbox, after the baseline.
     if (!ctx.owner || ctx.system || !ctx.session_first_seen_ip ||
         ctx.session_start < env_.baseline_end) {
       return;
     }
-    Incident& inc = env_.incidents->Open(kFirstSeenRule, Cat(ctx.mailbox.key(), '|', e.client_ip));
+    // A new IP inside a network, ASN or country the identity already uses
+    // (a phone's daily IPv6, a home router's new lease) or inside the
+    // organization's infrastructure is ordinary.
+    const correlate::Novelty& n = ctx.novelty;
+    if (!n.place_new()) return;
+    const GeoInfo& g = ctx.geo->info;
+    Incident& inc = env_.incidents->Open(
+        kFirstSeenRule, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
     if (inc.empty()) {
-      inc.SetTitle(Cat("New IP ", e.client_ip, " for ", MailboxName(ctx.mailbox)));
+      inc.SetTitle(Cat("New network ", n.network, " for ", MailboxName(ctx.mailbox)));
       if (!g.country_iso.empty()) inc.Set("country", g.country_iso);
       if (g.asn != 0) inc.Set("asn", Cat(g.asn));
       if (!g.as_org.empty()) inc.Set("as_org", g.as_org);
     }
     inc.Add(ctx);
-    inc.Raise(Severity::kLow, "IP never seen for the mailbox before");
-    if (new_country) inc.Raise(Severity::kMedium, "country new for the mailbox");
-    if (new_asn) inc.Raise(Severity::kMedium, "network (ASN) new for the mailbox");
+    inc.List("networks", n.network);
+    NoteNovelty(env_, ctx, inc);
+    const Severity s = NoveltySeverity(n);
+    inc.Raise(Severity::kLow, "network or country never used by the identity before");
+    if (s >= Severity::kMedium) {
+      inc.Raise(s, s == Severity::kHigh ? "new network, new country and new client together"
+                                        : "new place reached with a new client");
+    }
   }
 
  private:
-  struct Known {
-    std::set<std::string> countries;
-    std::set<uint32_t> asns;
-  };
   RuleEnv env_;
-  absl::flat_hash_map<std::string, Known> known_;
 };
 
 // ------------------------------------------------------------------ [67, 68]
@@ -340,7 +364,7 @@ class ImpossibleTravelRule : public Rule {
       if (km > last.accuracy + g.accuracy_km) {
         const double hours = std::max((t - last.time) / 3.6e6, 0.0001);
         const double kmh = km / hours;
-        if (kmh > env_.options->travel_kmh) {
+        if (kmh > env_.options->travel_kmh && (ctx.novelty.place_new() || last.place_new)) {
           Incident& inc =
               env_.incidents->Open(kTravelRule, Cat("travel|", ctx.actor, '|', DayOf(t)));
           if (inc.empty()) {
@@ -353,25 +377,35 @@ class ImpossibleTravelRule : public Rule {
           inc.List("places", Where(g));
           inc.Max("max_speed_kmh", static_cast<int64_t>(std::llround(kmh)));
           inc.Max("max_distance_km", static_cast<int64_t>(std::llround(km)));
-          inc.Raise(Severity::kHigh, "travel speed above the threshold");
+          NoteNovelty(env_, ctx, inc);
+          // Speed alone is often a VPN or a mobile egress: high only when one
+          // end is a place new for the identity.
+          inc.Raise(Severity::kHigh,
+                    "travel speed above the threshold to a place new for the identity");
         }
       }
     }
-    last = Place{e.client_ip, g.latitude, g.longitude,        g.accuracy_km,
-                 t,           Where(g),   Remembered::Of(ctx)};
+    last = Place{e.client_ip, g.latitude, g.longitude,         g.accuracy_km,
+                 t,           Where(g),   Remembered::Of(ctx), ctx.novelty.place_new()};
 
     // [68] a country new for the actor after the baseline (Elastic's
     // atypical-travel rule keys on country and region; GeoLite2 regions are
     // not carried, so country only).
     std::set<std::string>& countries = countries_[ctx.actor];
     if (!g.country_iso.empty() && !countries.contains(g.country_iso)) {
-      if (!countries.empty() && ctx.after_baseline) {
+      if (!countries.empty() && ctx.after_baseline && ctx.novelty.country_new) {
         Incident& inc =
             env_.incidents->Open(kTravelRule, Cat("country|", ctx.actor, '|', g.country_iso));
         inc.SetTitle(Cat("New country ", g.country_iso, " for ", ctx.actor));
         inc.Add(ctx);
         inc.Set("country", g.country_iso);
-        inc.Raise(Severity::kMedium, "country first seen for the actor after the baseline");
+        NoteNovelty(env_, ctx, inc);
+        inc.Raise(Severity::kLow, "country first seen for the actor after the baseline");
+        // With the usual client and device this is travel; with a new
+        // client it is a second anomaly.
+        if (ctx.novelty.client_new()) {
+          inc.Raise(Severity::kMedium, "new country reached with a new client or device");
+        }
       }
       countries.insert(g.country_iso);
     }
@@ -389,6 +423,7 @@ class ImpossibleTravelRule : public Rule {
     TimeMs time = 0;
     std::string place;
     Remembered event;
+    bool place_new = false;
   };
   RuleEnv env_;
   absl::flat_hash_map<std::string, Place> places_;

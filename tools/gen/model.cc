@@ -184,22 +184,23 @@ Tenant MakeTenant(uint64_t seed, int users, int days, int64_t start_ms) {
   // Offices in the GeoIP test ranges: London, Linkoping, San Diego, Milton;
   // each with its home ISP's range and the carrier of its phones, chosen in
   // the ASN test database (BTnet, Bredband2, Comcast, BT / TELE2 / AT&T
-  // IPv6), and a hotel in the city for visitors.
+  // IPv6), and a hotel for visitors: in the site's country, outside the
+  // office's and the ISPs' networks (Boxford GB; SE and San Diego IPv6).
   t.sites = {
       {"London",
        {"81.2.69.142", "81.2.69.143"},
        Ip(81, 128, 0, 0),
        1u << 21,
        "2a00:2012",
-       "81.2.69.150"},
-      {"Linkoping", {"89.160.20.114"}, Ip(89, 160, 21, 0), 0x6b00, "2a00:801", "89.160.20.120"},
+       "2.125.160.218"},
+      {"Linkoping", {"89.160.20.114"}, Ip(89, 160, 21, 0), 0x6b00, "2a00:801", "2a02:d040::120"},
       {"San Diego",
        {"214.78.0.10", "214.78.0.11"},
        Ip(76, 96, 0, 0),
        1u << 21,
        "2602:306",
-       "214.78.0.200"},
-      {"Milton", {"216.160.83.57"}, Ip(73, 0, 0, 0), 1u << 24, "2602:307", "216.160.83.60"}};
+       "2001:480::200"},
+      {"Milton", {"216.160.83.57"}, Ip(73, 0, 0, 0), 1u << 24, "2602:307", "2001:480::201"}};
   const HomeRange geo_homes[] = {{Ip(81, 2, 69, 160), 32},
                                  {Ip(89, 160, 20, 128), 128},
                                  {Ip(214, 78, 1, 0), 7936},

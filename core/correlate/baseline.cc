@@ -1,0 +1,218 @@
+#include "core/correlate/baseline.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+#include "core/base/ip.h"
+#include "core/correlate/text.h"
+
+namespace tern::correlate {
+namespace {
+
+// Values remembered per identity and kind: an identity that uses more
+// distinct networks than this is anything but quiet, and the cap bounds memory.
+constexpr size_t kMaxPerIdentity = 512;
+constexpr size_t kMaxDevice = 160;
+// Identities followed per network or ASN in the first pass.
+constexpr size_t kMaxTracked = 256;
+constexpr int64_t kRegular = INT64_MIN;
+constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
+
+int64_t DayOfMs(TimeMs t) { return t >= 0 ? t / kDayMs : (t - kDayMs + 1) / kDayMs; }
+
+bool Has(std::string_view text, std::string_view needle) {
+  return ContainsIgnoreCase(text, needle);
+}
+
+std::string_view UserAgentOf(const Event& e) {
+  const NameValue* ua = Event::Find(e.extra, "UserAgent");
+  return ua != nullptr ? std::string_view(ua->value) : std::string_view();
+}
+
+// Inserts `key` first seen at `t` unless known or the map is full; returns
+// when the key was first seen (kNoTime when it could not be remembered).
+template <typename Map, typename Key>
+TimeMs FirstSeen(Map& map, const Key& key, TimeMs t) {
+  auto it = map.find(key);
+  if (it != map.end()) return it->second;
+  if (map.size() >= kMaxPerIdentity) return kNoTime;
+  map.emplace(key, t);
+  return t;
+}
+
+}  // namespace
+
+std::string NetworkOf(std::string_view ip) {
+  if (ip.empty() || !IsIpLiteral(ip) || IsPrivateOrLocalIp(ip)) return "";
+  const std::string text(ip);
+  char out[INET6_ADDRSTRLEN + 8];
+  if (ip.find(':') == std::string_view::npos) {
+    in_addr a;
+    if (inet_pton(AF_INET, text.c_str(), &a) != 1) return "";
+    a.s_addr = htonl(ntohl(a.s_addr) & 0xffffff00u);
+    if (inet_ntop(AF_INET, &a, out, sizeof(out)) == nullptr) return "";
+    return std::string(out) + "/24";
+  }
+  in6_addr a;
+  if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return "";
+  std::memset(a.s6_addr + 6, 0, 10);
+  if (inet_ntop(AF_INET6, &a, out, sizeof(out)) == nullptr) return "";
+  return std::string(out) + "/48";
+}
+
+ClientFamily ClassifyClient(const Event& e) {
+  const std::string_view info = e.client_info;
+  const std::string_view ua = UserAgentOf(e);
+  for (std::string_view s : {info, ua}) {
+    for (std::string_view script :
+         {"python", "curl/", "axios", "aadinternals", "azurehound", "postmanruntime",
+          "go-http-client", "fasthttp", "bav2ropc", "okhttp", "powershell/", "winhttp"}) {
+      if (Has(s, script)) return ClientFamily::kScript;
+    }
+  }
+  if (Has(info, "POP3") || Has(info, "IMAP4") || Has(info, "SMTP")) return ClientFamily::kLegacy;
+  if (Has(info, "Powershell") || Has(ua, "WinRM")) return ClientFamily::kPowerShell;
+  if (StartsWithIgnoreCase(info, "Client=OWA")) return ClientFamily::kOwa;
+  if (StartsWithIgnoreCase(info, "Client=OutlookService") ||
+      StartsWithIgnoreCase(info, "Client=ActiveSync") ||
+      StartsWithIgnoreCase(info, "Client=AirSync") || Has(info, "Outlook-iOS") ||
+      Has(info, "Outlook-Android") || Has(ua, "iPhone") || Has(ua, "Android")) {
+    return ClientFamily::kMobile;
+  }
+  if (StartsWithIgnoreCase(info, "Client=MSExchangeRPC") || Has(info, "Outlook")) {
+    return ClientFamily::kOutlook;
+  }
+  if (StartsWithIgnoreCase(info, "Client=REST") ||
+      StartsWithIgnoreCase(info, "Client=WebServices")) {
+    return ClientFamily::kRest;
+  }
+  if (Has(ua, "Mozilla/")) return ClientFamily::kBrowser;
+  return ClientFamily::kUnknown;
+}
+
+std::string_view ClientFamilyName(ClientFamily family) {
+  switch (family) {
+    case ClientFamily::kOutlook:
+      return "Outlook desktop";
+    case ClientFamily::kOwa:
+      return "Outlook on the web";
+    case ClientFamily::kMobile:
+      return "mobile mail app";
+    case ClientFamily::kRest:
+      return "REST/Graph/EWS application";
+    case ClientFamily::kPowerShell:
+      return "PowerShell";
+    case ClientFamily::kLegacy:
+      return "POP/IMAP/SMTP client";
+    case ClientFamily::kScript:
+      return "scripted client";
+    case ClientFamily::kBrowser:
+      return "web browser";
+    case ClientFamily::kUnknown:
+      break;
+  }
+  return "unknown client";
+}
+
+std::string DeviceOf(const Event& e) {
+  std::string_view text = Trim(e.client_info);
+  if (text.empty()) text = Trim(UserAgentOf(e));
+  // OWA's ViaProxy records carry no browser: they say nothing of the device.
+  if (text.empty() || Has(text, "Action=ViaProxy")) return "";
+  std::string device = Lower(text.substr(0, kMaxDevice));
+  if (!e.client_app_id.empty()) device.append("|").append(Lower(e.client_app_id));
+  return device;
+}
+
+OrgInfrastructure::OrgInfrastructure(int64_t min_identities, int64_t min_days)
+    : min_identities_(std::max<int64_t>(min_identities, 1)),
+      min_days_(std::max<int64_t>(min_days, 1)) {}
+
+void OrgInfrastructure::Count(Use& use, std::string_view identity, TimeMs t) const {
+  const int64_t day = DayOfMs(t);
+  if (static_cast<int64_t>(use.days.size()) < min_days_) use.days.insert(day);
+  if (use.regulars >= min_identities_) return;
+  auto it = use.identities.find(std::string(identity));
+  if (it == use.identities.end()) {
+    if (use.identities.size() < kMaxTracked) use.identities.emplace(std::string(identity), day);
+  } else if (it->second != kRegular && it->second != day) {
+    it->second = kRegular;
+    ++use.regulars;
+  }
+}
+
+bool OrgInfrastructure::Qualifies(const Use& use) const {
+  return use.regulars >= min_identities_ && static_cast<int64_t>(use.days.size()) >= min_days_;
+}
+
+void OrgInfrastructure::Observe(std::string_view identity, std::string_view ip, uint32_t asn,
+                                TimeMs t) {
+  if (identity.empty()) return;
+  const std::string network = NetworkOf(ip);
+  if (network.empty()) return;
+  Count(networks_[network], identity, t);
+  if (asn != 0) Count(asns_[asn], identity, t);
+}
+
+void OrgInfrastructure::Finish() {
+  for (const auto& [network, use] : networks_) {
+    if (Qualifies(use)) org_networks_.insert(network);
+  }
+  for (const auto& [asn, use] : asns_) {
+    if (Qualifies(use)) org_asns_.insert(asn);
+  }
+  networks_.clear();
+  asns_.clear();
+}
+
+IdentityBaselines::IdentityBaselines(TimeMs baseline_end, const OrgInfrastructure* org)
+    : baseline_end_(baseline_end), org_(org) {}
+
+Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, const GeoInfo& geo) {
+  Novelty n;
+  n.family = ClassifyClient(e);
+  if (identity.empty()) return n;
+  Known& k = identities_[std::string(identity)];
+  const TimeMs t = e.time_ms;
+  auto is_new = [&](TimeMs first) { return first != kNoTime && first >= baseline_end_; };
+
+  n.network = NetworkOf(e.client_ip);
+  if (!n.network.empty()) {
+    const bool prefix_new = is_new(FirstSeen(k.networks, n.network, t));
+    bool asn_known = false;
+    if (geo.asn != 0) {
+      n.asn_new = is_new(FirstSeen(k.asns, geo.asn, t));
+      asn_known = !n.asn_new;
+    }
+    n.org_network = org_ != nullptr && (org_->IsOrgNetwork(n.network) || org_->IsOrgAsn(geo.asn));
+    n.network_new = prefix_new && !asn_known && !n.org_network;
+  }
+  const std::string device = DeviceOf(e);
+  const bool device_known = !device.empty() && !is_new(FirstSeen(k.devices, device, t));
+  if (!device.empty()) n.device_new = !device_known;
+  if (n.family != ClientFamily::kUnknown) {
+    n.family_new = is_new(FirstSeen(k.families, static_cast<uint8_t>(n.family), t));
+  }
+  if (!geo.country_iso.empty()) {
+    // The organization's own networks are known wherever they are.
+    n.country_new = is_new(FirstSeen(k.countries, geo.country_iso, t)) && !n.org_network;
+    if (device_known) {
+      auto& days = k.country_days[geo.country_iso];
+      if (days.size() < 31) days.insert(DayOfMs(t));
+    }
+  }
+  return n;
+}
+
+int64_t IdentityBaselines::DaysInCountryWithKnownDevice(std::string_view identity,
+                                                        std::string_view country) const {
+  auto it = identities_.find(std::string(identity));
+  if (it == identities_.end()) return 0;
+  auto days = it->second.country_days.find(std::string(country));
+  return days == it->second.country_days.end() ? 0 : static_cast<int64_t>(days->second.size());
+}
+
+}  // namespace tern::correlate

@@ -1,0 +1,110 @@
+#include "core/correlate/baseline.h"
+
+#include "gtest/gtest.h"
+
+namespace tern::correlate {
+namespace {
+
+constexpr TimeMs kDay = 24LL * 60 * 60 * 1000;
+
+Event At(TimeMs t, std::string ip, std::string client) {
+  Event e;
+  e.time_ms = t;
+  e.client_ip = std::move(ip);
+  e.client_info = std::move(client);
+  return e;
+}
+
+GeoInfo Geo(std::string country, uint32_t asn) {
+  GeoInfo g;
+  g.country_iso = std::move(country);
+  g.asn = asn;
+  return g;
+}
+
+TEST(NetworkOfTest, PrefixesNotAddresses) {
+  EXPECT_EQ(NetworkOf("81.2.69.142"), "81.2.69.0/24");
+  EXPECT_EQ(NetworkOf("2a00:2012:4a10:1:2:3:4:5"), "2a00:2012:4a10::/48");
+  EXPECT_EQ(NetworkOf("2a00:2012:4a10:ffff::1"), NetworkOf("2a00:2012:4a10:1::9"));
+  EXPECT_EQ(NetworkOf("10.1.2.3"), "");
+  EXPECT_EQ(NetworkOf("host.example"), "");
+  EXPECT_EQ(NetworkOf(""), "");
+}
+
+TEST(ClassifyClientTest, Families) {
+  EXPECT_EQ(ClassifyClient(At(0, "", "Client=MSExchangeRPC")), ClientFamily::kOutlook);
+  EXPECT_EQ(ClassifyClient(At(0, "", "Client=OWA;Action=ViaProxy")), ClientFamily::kOwa);
+  EXPECT_EQ(ClassifyClient(At(0, "", "Client=OutlookService;Outlook-iOS/2.0;")),
+            ClientFamily::kMobile);
+  EXPECT_EQ(ClassifyClient(At(0, "", "Client=REST;Client=RESTSystem;;")), ClientFamily::kRest);
+  EXPECT_EQ(ClassifyClient(At(0, "", "Client=REST;Client=RESTSystem;python-requests/2.31.0;")),
+            ClientFamily::kScript);
+}
+
+TEST(DeviceOfTest, ViaProxyTellsNoDevice) {
+  EXPECT_EQ(DeviceOf(At(0, "", "Client=OWA;Action=ViaProxy")), "");
+  EXPECT_EQ(DeviceOf(At(0, "", "Client=MSExchangeRPC")), "client=msexchangerpc");
+}
+
+TEST(OrgInfrastructureTest, SharedOnSeveralDaysByManyIsTheOrganizations) {
+  OrgInfrastructure org(3, 2);
+  for (int user = 0; user < 4; ++user) {
+    for (int day = 0; day < 3; ++day) {
+      org.Observe("u" + std::to_string(user), "81.2.69.142", 2856, day * kDay);
+    }
+  }
+  // An attacker's network touching each of many victims once, over several
+  // days, is not infrastructure.
+  for (int user = 0; user < 9; ++user) {
+    org.Observe("v" + std::to_string(user), "175.16.199." + std::to_string(20 + user), 0,
+                (10 + user) * kDay);
+  }
+  org.Finish();
+  EXPECT_TRUE(org.IsOrgNetwork("81.2.69.0/24"));
+  EXPECT_TRUE(org.IsOrgAsn(2856));
+  EXPECT_FALSE(org.IsOrgNetwork("175.16.199.0/24"));
+  EXPECT_FALSE(org.IsOrgAsn(0));
+}
+
+TEST(IdentityBaselinesTest, PhoneAddressesChangingInsideTheCarrierAreNotNew) {
+  OrgInfrastructure org(5, 3);
+  org.Finish();
+  IdentityBaselines b(7 * kDay, &org);
+  const std::string phone = "Client=OutlookService;Outlook-iOS/2.0;";
+  b.Observe("ada", At(kDay, "2a00:2012:4a10:1::1", phone), Geo("", 5400));
+  // Another /48 of the same carrier after the baseline: ASN known.
+  Novelty n = b.Observe("ada", At(9 * kDay, "2a00:2012:4a11:7::9", phone), Geo("", 5400));
+  EXPECT_FALSE(n.network_new);
+  EXPECT_FALSE(n.client_new());
+  EXPECT_EQ(n.anomalies(), 0);
+}
+
+TEST(IdentityBaselinesTest, NewPlaceAndNewClientAreTwoAnomalies) {
+  IdentityBaselines b(7 * kDay, nullptr);
+  b.Observe("ada", At(kDay, "81.2.69.160", "Client=MSExchangeRPC"), Geo("GB", 0));
+  Novelty travel =
+      b.Observe("ada", At(9 * kDay, "89.160.20.120", "Client=MSExchangeRPC"), Geo("SE", 29518));
+  EXPECT_TRUE(travel.network_new);
+  EXPECT_TRUE(travel.country_new);
+  EXPECT_FALSE(travel.client_new());
+  Novelty attacker =
+      b.Observe("ada", At(10 * kDay, "175.16.199.20", "python-requests/2.31"), Geo("CN", 0));
+  EXPECT_TRUE(attacker.network_new);
+  EXPECT_TRUE(attacker.country_new);
+  EXPECT_TRUE(attacker.family_new);
+  EXPECT_EQ(attacker.anomalies(), 3);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("ada", "SE"), 1);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("ada", "CN"), 0);
+}
+
+TEST(IdentityBaselinesTest, UsedDuringTheBaselineIsNeverNew) {
+  IdentityBaselines b(7 * kDay, nullptr);
+  Novelty first = b.Observe("ada", At(kDay, "175.16.199.20", "Client=OWA;x"), Geo("CN", 0));
+  EXPECT_FALSE(first.network_new);
+  EXPECT_FALSE(first.country_new);
+  Novelty later = b.Observe("ada", At(20 * kDay, "175.16.199.21", "Client=OWA;x"), Geo("CN", 0));
+  EXPECT_EQ(later.anomalies(), 0);
+}
+
+}  // namespace
+}  // namespace tern::correlate
