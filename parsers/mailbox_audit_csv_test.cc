@@ -117,5 +117,20 @@ TEST_F(MailboxAuditCsvTest, AmbiguousFileIsMonthFirstWithWarning) {
   EXPECT_EQ(Event::Find(r.events[0].operation_properties, "IsThrottled")->value, "True");
 }
 
+TEST_F(MailboxAuditCsvTest, FolderPermissionMembersReachExtra) {
+  const std::string text =
+      "MailboxOwnerUPN,LogonType,Operation,LastAccessed,FolderPathName,MemberRights,MemberUpn\n"
+      "a@x.example,Owner,ModifyFolderPermissions,1/24/2019 3:04:05 PM,\\Inbox,"
+      "\"ReadItems, FolderVisible\",Default\n";
+  ParseResult r = RunParser(*parser_, text);
+  ASSERT_EQ(r.events.size(), 1u);
+  const Event& e = r.events[0];
+  ASSERT_NE(Event::Find(e.extra, "MemberRights"), nullptr);
+  EXPECT_EQ(Event::Find(e.extra, "MemberRights")->value, "ReadItems, FolderVisible");
+  EXPECT_EQ(Event::Find(e.extra, "MemberUpn")->value, "Default");
+  EXPECT_EQ(Event::Find(e.extra, "MemberSid"), nullptr);  // no such column
+  EXPECT_TRUE(e.items.empty());
+}
+
 }  // namespace
 }  // namespace tern

@@ -72,6 +72,11 @@ constexpr FlatColumn kMailboxAuditColumns[] = {
     {"ItemSubject", "Item.Subject"},
     {"ItemInternetMessageId", "Item.InternetMessageId"},
     {"ItemAttachments", "Item.Attachments"},
+    // ModifyFolderPermissions / AddFolderPermissions: who got which rights
+    // (kept in Event::extra, where the permission rule reads them).
+    {"MemberRights", "MemberRights"},
+    {"MemberUpn", "MemberUpn"},
+    {"MemberSid", "MemberSid"},
 };
 
 // LastAccessed is unique to this log; with the mailbox columns beside it
