@@ -1,4 +1,5 @@
-// Streaming SHA-256 + SHA-1 + MD5 for chain of custody. The only OpenSSL user.
+// Streaming SHA-256 + SHA-1 + MD5 for chain of custody. With signature.h
+// (Ed25519), the only OpenSSL user.
 //
 // SHA-256 is the custody hash; SHA-1 and MD5 are for older case-management
 // systems. Thread-compatible: one hasher per stream.

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -246,6 +247,15 @@ absl::Status WriteCustodyJson(CaseStore& store, const std::string& path) {
   std::string text = json.Take();
   text.push_back('\n');
   return WriteFileAtomically(path, text);
+}
+
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return absl::UnavailableError(absl::StrCat("error reading ", path));
+  return text.str();
 }
 
 }  // namespace tern

@@ -51,6 +51,9 @@ absl::Status WriteCustodyJson(CaseStore& store, const std::string& path);
 absl::Status WriteFileThrough(const std::string& path,
                               const std::function<absl::Status(std::FILE*)>& fill);
 absl::Status WriteFileAtomically(const std::string& path, std::string_view contents);
+// The whole of `path` (a case file tern wrote: manifest, findings.json, ...).
+// NotFound naming it when it cannot be opened.
+absl::StatusOr<std::string> ReadWholeFile(const std::string& path);
 
 // A warning as a JSON object ({kind, source, line if any, detail}), the form
 // custody.json and findings.json share.

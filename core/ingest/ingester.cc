@@ -179,6 +179,7 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       pipeline_.reset();
       if (parsed.ok()) parsed = stored;
     }
+    ReportConflicts(node.display);
     record.records_rejected += ctx.rejected;
     record.records_parsed += ctx.rejected;
     summary_->records_rejected += ctx.rejected;
@@ -244,7 +245,8 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       event.record_id = SyntheticRecordId(event);
       event.flags |= kFlagSyntheticId;
     }
-    absl::StatusOr<CaseStore::AddOutcome> outcome = store_->AddEvent(event, raw);
+    CaseStore::IdConflict conflict;
+    absl::StatusOr<CaseStore::AddOutcome> outcome = store_->AddEvent(event, raw, &conflict);
     if (!outcome.ok()) {
       store_status_ = outcome.status();
       return store_status_;
@@ -252,7 +254,10 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
     TakeCountChanges();
     ++record.records_parsed;
     ++summary_->records_parsed;
-    if (*outcome == CaseStore::AddOutcome::kStored) {
+    if (*outcome == CaseStore::AddOutcome::kConflict) {
+      conflicts_.push_back({event.record_id, event.provenance.line, std::move(conflict)});
+    }
+    if (*outcome != CaseStore::AddOutcome::kDuplicate) {
       ++record.records_stored;
       ++summary_->records_stored;
     } else {
@@ -314,6 +319,40 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
       absl::MutexLock lock(&observer_mu_);
       observer_->OnWarning(warning);
     }
+  }
+
+  // Raises an id-conflict warning for each record of the item that reused
+  // the Id of a different record (collected by Store(), which may run on
+  // the pipeline's thread; the item's records are all stored by now).
+  void ReportConflicts(const std::string& display) {
+    for (const PendingConflict& c : conflicts_) {
+      Report(Warning{"id-conflict", display, c.line,
+                     absl::StrCat("record Id ", c.id, " is also the Id of a record with ",
+                                  "different content at ", DisplayOf(c.conflict.first.evidence),
+                                  " line ", c.conflict.first.line, "; both are kept, this one as ",
+                                  c.conflict.stored_as)});
+    }
+    conflicts_.clear();
+  }
+
+  // The display name of evidence `ordinal`: an item of this walk, or one
+  // already in the case.
+  std::string DisplayOf(uint32_t ordinal) {
+    for (const auto& [id, record] : records_) {
+      if (record.ordinal == ordinal) return record.display;
+    }
+    for (const EvidenceRecord& record : finished_) {
+      if (record.ordinal == ordinal) return record.display;
+    }
+    if (!known_loaded_) {
+      known_loaded_ = true;
+      absl::StatusOr<std::vector<EvidenceRecord>> known = store_->ListEvidence();
+      if (known.ok()) {
+        for (EvidenceRecord& r : *known) known_displays_[r.ordinal] = std::move(r.display);
+      }
+    }
+    auto it = known_displays_.find(ordinal);
+    return it != known_displays_.end() ? it->second : absl::StrCat("evidence #", ordinal);
   }
 
   int Threads() const {
@@ -415,6 +454,17 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
   // the parsing and the storing thread.
   absl::Mutex observer_mu_;
   uint64_t bytes_since_commit_ = 0;
+  // Records of the current item that reused another record's Id.
+  struct PendingConflict {
+    std::string id;
+    uint64_t line = 0;
+    CaseStore::IdConflict conflict;
+  };
+  std::vector<PendingConflict> conflicts_;
+  // Display names of the evidence in the case before this walk, loaded on
+  // the first conflict that names one.
+  bool known_loaded_ = false;
+  std::unordered_map<uint32_t, std::string> known_displays_;
 };
 
 void AppendField(std::string_view value, std::string* out) {
@@ -487,8 +537,8 @@ absl::StatusOr<IngestSummary> Ingester::Ingest(const std::vector<std::string>& i
     if (!walked.ok()) {
       ++summary_.items_failed;
       ++summary_.warnings;
-      summary_.failed_inputs.push_back(Warning{"unreadable-input", input, 0,
-                                               std::string(walked.message())});
+      summary_.failed_inputs.push_back(
+          Warning{"unreadable-input", input, 0, std::string(walked.message())});
       if (observer_ != nullptr) observer_->OnWarning(summary_.failed_inputs.back());
     }
   }

@@ -112,6 +112,18 @@ struct Event {
   static const NameValue* Find(const std::vector<NameValue>& list, std::string_view name);
 };
 
+// Whether two records that carry the same Id describe the same audited
+// action: every field both of them carry agrees (names and addresses compared
+// ignoring ASCII case, times to the second). A field one export shape leaves
+// out (a flat CSV without Parameters, a cut-short AuditData) does not count
+// against it, so one record in any export shape stays one event.
+bool SameRecordContent(const Event& a, const Event& b);
+
+// 16 hex digits (FNV-1a 64) over the identifying fields of `e`, stable across
+// versions: the record key suffix of a second, different record that reuses
+// an Id already in the case ("<id>~<tag>").
+std::string ContentTag(const Event& e);
+
 }  // namespace tern
 
 #endif  // TERN_CORE_MODEL_EVENT_H_

@@ -519,9 +519,9 @@ absl::StatusOr<uint32_t> CaseStore::FindIngestedBySha256(std::string_view sha256
   return 0;
 }
 
-absl::StatusOr<CaseStore::AddOutcome> CaseStore::AddEvent(const Event& event,
-                                                          std::string_view raw) {
-  return impl_->AddEvent(event, raw);
+absl::StatusOr<CaseStore::AddOutcome> CaseStore::AddEvent(const Event& event, std::string_view raw,
+                                                          IdConflict* conflict) {
+  return impl_->AddEvent(event, raw, conflict);
 }
 
 absl::Status CaseStore::RollbackEvidence(uint32_t ordinal) {

@@ -114,12 +114,23 @@ class CaseStore {
   absl::StatusOr<uint32_t> FindIngestedBySha256(std::string_view sha256);
 
   // --- events
-  enum class AddOutcome { kStored, kDuplicate };
+  enum class AddOutcome { kStored, kDuplicate, kConflict };
+  // A record that reuses the Id of a different record already in the case.
+  struct IdConflict {
+    std::string stored_as;  // its record key: "<id>~<ContentTag>"
+    Provenance first;       // where the record holding the plain Id came from
+  };
   // Stores `event` and its verbatim `raw` bytes unless an event with the same
   // record_id is already in the case (committed or pending); a duplicate is
   // recorded as a copy (its provenance; its raw bytes only if they differ).
+  // A record with the same Id but different content (SameRecordContent) is
+  // no duplicate: it is stored as its own event under "<id>~<ContentTag>"
+  // and the outcome is kConflict, described in `conflict` if not null (a
+  // later copy of that same content is a duplicate of it). Which of two
+  // conflicting records keeps the plain Id depends on ingest order.
   // REQUIRES: event.record_id is not empty.
-  absl::StatusOr<AddOutcome> AddEvent(const Event& event, std::string_view raw);
+  absl::StatusOr<AddOutcome> AddEvent(const Event& event, std::string_view raw,
+                                      IdConflict* conflict = nullptr);
   // Deletes every event stored from evidence `ordinal` and every copy
   // recorded from it (an item found to be already ingested, or interrupted).
   // A deleted event that other items hold copies of is replaced by the copy

@@ -89,7 +89,8 @@ absl::Status CaseStore::Impl::MaybeWritePending() {
 }
 
 absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
-                                                                std::string_view raw) {
+                                                                std::string_view raw,
+                                                                IdConflict* conflict) {
   TERN_RETURN_IF_ERROR(RequireWritable());
   const std::string& id = e.record_id;
   if (id.empty()) {
@@ -148,9 +149,62 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
     return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
                                             " is indexed but its raw bytes are missing"));
   }
+  if (raw != *stored_raw && !synthetic) {
+    // Other bytes under the same Id: another export shape of the same
+    // record, or a different record reusing the Id (anonymized test data,
+    // broken exports), which must not be merged away.
+    TERN_ASSIGN_OR_RETURN(std::optional<Event> first, GetEvent(id));
+    if (!first.has_value()) {
+      return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
+                                              " is indexed but its event is missing"));
+    }
+    if (!SameRecordContent(*first, e)) return AddConflicting(e, raw, *first, conflict);
+  }
   TERN_RETURN_IF_ERROR(BatchCopy(e, raw, id, /*with_content=*/raw != *stored_raw));
   TERN_RETURN_IF_ERROR(MaybeWritePending());
   return AddOutcome::kDuplicate;
+}
+
+absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddConflicting(const Event& e,
+                                                                      std::string_view raw,
+                                                                      const Event& first,
+                                                                      IdConflict* conflict) {
+  // A third record with the same Id and tag but still other content (a
+  // partial export shape agreeing with neither) takes the next free suffix.
+  constexpr int kMaxVariants = 1000;
+  const std::string base = absl::StrCat(e.record_id, "~", ContentTag(e));
+  Event variant = e;
+  for (int n = 1;; ++n) {
+    variant.record_id = n == 1 ? base : absl::StrCat(base, "-", n);
+    if (pending_ids.contains(Av(variant.record_id))) TERN_RETURN_IF_ERROR(WritePending());
+    TERN_ASSIGN_OR_RETURN(std::optional<Event> there, GetEvent(variant.record_id));
+    if (!there.has_value()) break;
+    if (SameRecordContent(*there, e)) {
+      TERN_ASSIGN_OR_RETURN(std::optional<std::string> there_raw,
+                            Get(store_internal::kRaw, variant.record_id));
+      TERN_RETURN_IF_ERROR(BatchCopy(variant, raw, variant.record_id,
+                                     /*with_content=*/!there_raw.has_value() || raw != *there_raw));
+      TERN_RETURN_IF_ERROR(MaybeWritePending());
+      return AddOutcome::kDuplicate;
+    }
+    if (n == kMaxVariants) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "more than ", kMaxVariants, " different records share the Id ", Av(e.record_id)));
+    }
+  }
+  TERN_RETURN_IF_ERROR(PutStored(variant, raw, &pending));
+  ++event_count;
+  ++pending_records;
+  pending_ids.insert(variant.record_id);
+  if (synthetic_seen) {
+    for (const std::string& p : store_internal::FingerprintPrefixes(variant)) pending_fps.insert(p);
+  }
+  if (conflict != nullptr) {
+    conflict->stored_as = variant.record_id;
+    conflict->first = first.provenance;
+  }
+  TERN_RETURN_IF_ERROR(MaybeWritePending());
+  return AddOutcome::kConflict;
 }
 
 absl::Status CaseStore::Impl::BatchCopy(const Event& e, std::string_view raw,

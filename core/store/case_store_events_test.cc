@@ -59,6 +59,71 @@ Event Stored(CaseStore& store, std::string_view id) {
   return e.ok() && e->has_value() ? **e : Event();
 }
 
+TEST(CaseStoreEventsTest, SameIdDifferentContentIsKeptAsASecondEvent) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
+  ASSERT_NE(store, nullptr);
+  Event first = MakeEvent("a", 10000, 1, 2);
+  first.operation = "MailItemsAccessed";
+  first.client_ip = "192.0.2.1";
+  Event other = first;
+  other.provenance = {2, 7, 1};
+  other.client_ip = "198.51.100.9";  // same Id, another action
+  EXPECT_EQ(Add(*store, first, "first bytes"), Outcome::kStored);
+  CaseStore::IdConflict conflict;
+  absl::StatusOr<Outcome> got = store->AddEvent(other, "other bytes", &conflict);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, Outcome::kConflict);
+  EXPECT_EQ(conflict.stored_as, "a~" + ContentTag(other));
+  EXPECT_EQ(conflict.first, first.provenance);
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(Events(*store), 2u);
+  EXPECT_EQ(Copies(*store), 0u);
+  // Both resolve to their own exact bytes and provenance.
+  EXPECT_EQ(RawOf(*store, "a"), "first bytes");
+  EXPECT_EQ(RawOf(*store, conflict.stored_as), "other bytes");
+  EXPECT_EQ(Stored(*store, conflict.stored_as).provenance, other.provenance);
+  EXPECT_EQ(Stored(*store, conflict.stored_as).client_ip, "198.51.100.9");
+
+  // The second record seen again (other bytes, same content) is a duplicate
+  // of it, and the first one's content in another shape a duplicate of "a".
+  Event again = other;
+  again.provenance = {3, 1, 1};
+  EXPECT_EQ(Add(*store, again, "other bytes, pretty-printed"), Outcome::kDuplicate);
+  Event first_again = first;
+  first_again.provenance = {3, 2, 2};
+  first_again.parameters.clear();  // a shape without the field does not conflict
+  EXPECT_EQ(Add(*store, first_again, "first bytes as CSV"), Outcome::kDuplicate);
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_EQ(Events(*store), 2u);
+  EXPECT_EQ(Copies(*store), 2u);
+  EXPECT_THAT(CopyList(*store, conflict.stored_as),
+              ElementsAre("3:1:1:other bytes, pretty-printed"));
+  EXPECT_THAT(CopyList(*store, "a"), ElementsAre("3:2:2:first bytes as CSV"));
+}
+
+TEST(SameRecordContentTest, FieldsOnlyOneSideCarriesDoNotConflict) {
+  Event a = MakeEvent("a", 10500, 1, 1);
+  a.operation = "Send";
+  a.mailbox_upn = "Erin@Fabrikam.example";
+  Event b = a;
+  b.time_ms = 10900;  // same second
+  b.mailbox_upn = "erin@fabrikam.example";
+  b.parameters.push_back({"Identity", "x", true});
+  EXPECT_TRUE(SameRecordContent(a, b));
+  b.operation = "SendAs";
+  EXPECT_FALSE(SameRecordContent(a, b));
+  b = a;
+  b.time_ms = 12000;
+  EXPECT_FALSE(SameRecordContent(a, b));
+  a.parameters.push_back({"Identity", "y", true});
+  b = a;
+  b.parameters[0].value = "z";
+  EXPECT_FALSE(SameRecordContent(a, b));
+  EXPECT_NE(ContentTag(a), ContentTag(b));
+  EXPECT_EQ(ContentTag(a).size(), 16u);
+}
+
 TEST(CaseStoreEventsTest, EmptyRecordIdIsInvalidArgument) {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
@@ -180,16 +245,22 @@ TEST(CaseStoreEventsTest, RollbackPromotesTheLowestCopyWithItsOwnBytes) {
   auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
   ASSERT_NE(store, nullptr);
   Event original = MakeEvent("r", 500, 3, 10);
+  original.client_ip.clear();  // this export shape lacks the field
   ASSERT_EQ(Add(*store, original, "csv bytes"), Outcome::kStored);
-  // The same record from a JSON export: other bytes, a finer time, another
-  // normalized IP. Lowest (ordinal, line) of the surviving copies.
+  // The same record from a JSON export: other bytes, a finer time, a client
+  // IP. Lowest (ordinal, line) of the surviving copies.
   Event json = MakeEvent("r", 499, 1, 3);
   json.client_ip = "192.0.2.44";
   json.provenance.record_index = 33;
   ASSERT_EQ(Add(*store, json, "json bytes"), Outcome::kDuplicate);
-  ASSERT_EQ(Add(*store, MakeEvent("r", 500, 1, 7), "csv bytes"), Outcome::kDuplicate);
-  ASSERT_EQ(Add(*store, MakeEvent("r", 500, 2, 5), "csv bytes"), Outcome::kDuplicate);
-  ASSERT_EQ(Add(*store, MakeEvent("r", 500, 3, 11), "csv bytes"), Outcome::kDuplicate);
+  auto csv = [&original](uint32_t ordinal, uint64_t line) {
+    Event e = original;
+    e.provenance = {ordinal, line, line};
+    return e;
+  };
+  ASSERT_EQ(Add(*store, csv(1, 7), "csv bytes"), Outcome::kDuplicate);
+  ASSERT_EQ(Add(*store, csv(2, 5), "csv bytes"), Outcome::kDuplicate);
+  ASSERT_EQ(Add(*store, csv(3, 11), "csv bytes"), Outcome::kDuplicate);
   ASSERT_TRUE(store->Commit().ok());
   EXPECT_EQ(Events(*store), 1u);
   EXPECT_EQ(Copies(*store), 4u);
@@ -218,10 +289,10 @@ TEST(CaseStoreEventsTest, RollbackPromotesTheLowestCopyWithItsOwnBytes) {
   now = Stored(*store, "r");
   EXPECT_EQ(now.provenance, (Provenance{2, 5, 5}));
   EXPECT_EQ(now.time_ms, 500);
-  EXPECT_EQ(now.client_ip, "203.0.113.5");
+  EXPECT_EQ(now.client_ip, "");
   EXPECT_EQ(RawOf(*store, "r"), "csv bytes");
   EXPECT_THAT(IndexIds(*store, StoreIndex::kIp, "192.0.2.44"), IsEmpty());
-  EXPECT_THAT(IndexIds(*store, StoreIndex::kIp, "203.0.113.5"), ElementsAre("r"));
+  EXPECT_THAT(IndexIds(*store, StoreIndex::kMailbox, "bob@contoso.example"), ElementsAre("r"));
 
   ASSERT_TRUE(store->RollbackEvidence(2).ok());
   EXPECT_EQ(Events(*store), 0u);

@@ -46,27 +46,30 @@ absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
   return impl_->Err(it->status(), "scanning events");
 }
 
-absl::StatusOr<std::optional<Event>> CaseStore::GetEvent(std::string_view record_id) {
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time,
-                        impl_->Get(store_internal::kIds, record_id));
+absl::StatusOr<std::optional<Event>> CaseStore::Impl::GetEvent(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, record_id));
   if (!time.has_value()) return std::optional<Event>();
   if (time->size() != 8) {
     return absl::DataLossError(
-        absl::StrCat("case store at ", impl_->dir, ": malformed ids entry for ", Av(record_id)));
+        absl::StrCat("case store at ", dir, ": malformed ids entry for ", Av(record_id)));
   }
   std::string key = *time;
   key.append(record_id);
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> value, impl_->Get(store_internal::kEvents, key));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> value, Get(store_internal::kEvents, key));
   if (!value.has_value()) {
-    return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": record ",
-                                            Av(record_id), " is indexed but its event is missing"));
+    return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(record_id),
+                                            " is indexed but its event is missing"));
   }
   absl::StatusOr<Event> e = DecodeEvent(*value);
   if (!e.ok()) {
-    return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": event ", Av(record_id),
-                                            ": ", e.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": ", e.status().message()));
   }
   return std::optional<Event>(*std::move(e));
+}
+
+absl::StatusOr<std::optional<Event>> CaseStore::GetEvent(std::string_view record_id) {
+  return impl_->GetEvent(record_id);
 }
 
 absl::StatusOr<std::string> CaseStore::GetRaw(std::string_view record_id) {

@@ -199,6 +199,8 @@ struct CaseStore::Impl {
 
   // Point read; nullopt when absent.
   absl::StatusOr<std::optional<std::string>> Get(Cf c, std::string_view key);
+  // The stored event `record_id` (committed data), nullopt when absent.
+  absl::StatusOr<std::optional<Event>> GetEvent(std::string_view record_id);
 
   // Hands `batch` to RocksDB without the WAL, together with the current
   // counters, so data and counts always persist together.
@@ -227,7 +229,12 @@ struct CaseStore::Impl {
   absl::Status BatchCopy(const Event& e, std::string_view raw, const std::string& owner,
                          bool with_content);
   absl::Status DeleteStored(const Event& e, rocksdb::WriteBatch* b);
-  absl::StatusOr<AddOutcome> AddEvent(const Event& e, std::string_view raw);
+  absl::StatusOr<AddOutcome> AddEvent(const Event& e, std::string_view raw, IdConflict* conflict);
+  // `e` reuses the Id of `first`, a stored record with different content:
+  // stores it as its own event under "<id>~<ContentTag>" (or records it as a
+  // copy of the variant already stored there with the same content).
+  absl::StatusOr<AddOutcome> AddConflicting(const Event& e, std::string_view raw,
+                                            const Event& first, IdConflict* conflict);
   absl::StatusOr<std::vector<store_internal::CopyEntry>> ReadCopies(std::string_view record_id);
   absl::Status RollbackRecord(std::string_view record_id, uint32_t ordinal, rocksdb::WriteBatch* b);
   // Makes remaining.front() the stored event in place of `stored` (which

@@ -14,6 +14,7 @@ std::unique_ptr<Command> NewSearchCommand();
 std::unique_ptr<Command> NewRulesCommand();
 std::unique_ptr<Command> NewVersionCommand();
 std::unique_ptr<Command> NewExportCommand();
+std::unique_ptr<Command> NewDiffCommand();
 
 absl::Span<const CommandFactory> BuiltinCommands() {
   // clang-format off: one line per command.
@@ -21,6 +22,7 @@ absl::Span<const CommandFactory> BuiltinCommands() {
       &NewRunCommand,    &NewIngestCommand, &NewAnalyzeCommand, &NewReportCommand,
       &NewVerifyCommand, &NewSearchCommand, &NewRulesCommand,   &NewVersionCommand,
       &NewExportCommand,
+      &NewDiffCommand,
   };
   // clang-format on
   return kCommands;

@@ -177,7 +177,7 @@ void PrintAnalysisSummary(std::FILE* out, const AnalysisSummary& s) {
 
 absl::Status DoReport(CaseStore& store, const std::string& case_dir, const ReportArgs& report,
                       RunLog* log, std::FILE* out) {
-  const std::string out_dir = report.out_dir.empty() ? case_dir : report.out_dir;
+  const std::string out_dir = ReportDir(case_dir, report);
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec)

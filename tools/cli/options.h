@@ -56,6 +56,11 @@ inline constexpr char kIndexOption[] = "index";
 inline constexpr char kClickhouseOption[] = "clickhouse";
 inline constexpr char kTableOption[] = "table";
 inline constexpr char kBatchRowsOption[] = "batch-rows";
+// Legal hold and CI regression (issue 15).
+inline constexpr char kSignKeyOption[] = "sign-key";
+inline constexpr char kVerifyKeyOption[] = "verify-key";
+inline constexpr char kEvidenceOption[] = "evidence";
+inline constexpr char kExpectOption[] = "expect";
 
 // What a command accepts: titled groups of named options (shown by --help,
 // in order) and at most one list of positional arguments.
@@ -114,6 +119,10 @@ struct ReportArgs {
   std::string out_dir;   // "" = the case directory
   std::string timeline;  // "", "csv" or "jsonl"
 };
+// Where the reports of `case_dir` go: --out, or the case directory.
+inline std::string ReportDir(const std::string& case_dir, const ReportArgs& args) {
+  return args.out_dir.empty() ? case_dir : args.out_dir;
+}
 void AddReportOptions(OptionSpec& spec, ReportArgs* args);
 
 // The evidence limits as typed; sizes take binary suffixes (64G, 512M, 4K).

@@ -3,9 +3,12 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/status_macros.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
+#include "tools/cli/regression_steps.h"
+#include "tools/cli/seal_step.h"
 
 namespace tern::cli {
 namespace {
@@ -19,6 +22,13 @@ class ReportCommand : public Command {
   void DefineOptions(OptionSpec& spec) override {
     AddCaseOption(spec.Group("case options"), &case_dir_, CaseAccess::kReadOnly);
     AddReportOptions(spec, &report_);
+    AddSealOptions(spec, &seal_);
+    AddExpectOption(spec, &expect_);
+  }
+
+  absl::Status Validate() override {
+    TERN_RETURN_IF_ERROR(LoadExpect(&expect_));
+    return LoadSealKey(&seal_);
   }
 
   int Run(const CommandContext& context) override {
@@ -30,12 +40,21 @@ class ReportCommand : public Command {
     if (absl::Status s = DoReport(**store, case_dir_, report_, &log, context.out); !s.ok()) {
       return Fatal(context, s, &log);
     }
-    return kExitOk;
+    if (absl::Status s =
+            SealOutputs(**store, ReportDir(case_dir_, report_), seal_, &log, context.out);
+        !s.ok()) {
+      return Fatal(context, s, &log);
+    }
+    absl::StatusOr<bool> met = CheckExpect(expect_, ReportDir(case_dir_, report_), context.out);
+    if (!met.ok()) return Fatal(context, met.status(), &log);
+    return *met ? kExitOk : kExitWarnings;
   }
 
  private:
   std::string case_dir_;
   ReportArgs report_;
+  SealArgs seal_;
+  ExpectArgs expect_;
 };
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
+#include "tools/cli/regression_steps.h"
+#include "tools/cli/seal_step.h"
 
 namespace tern::cli {
 namespace {
@@ -26,13 +28,16 @@ class RunCommand : public Command {
     AddStrictOption(c, &case_.strict);
     AddAnalyzeOptions(spec, &analyze_);
     AddReportOptions(spec, &report_);
+    AddSealOptions(spec, &seal_);
+    AddExpectOption(spec, &expect_);
     AddLimitOptions(spec, &limits_);
     spec.Positionals(&inputs_, /*required=*/true, "INPUT (file, folder or archive)");
   }
 
   absl::Status Validate() override {
     TERN_ASSIGN_OR_RETURN(case_.limits, ParseLimits(limits_));
-    return absl::OkStatus();
+    TERN_RETURN_IF_ERROR(LoadExpect(&expect_));
+    return LoadSealKey(&seal_);
   }
 
   int Run(const CommandContext& context) override {
@@ -55,6 +60,15 @@ class RunCommand : public Command {
       return Fatal(context, s, c->log.get());
     }
     PrintCustodyPath(context.out, case_.case_dir);
+    if (absl::Status s = SealOutputs(*c->store, ReportDir(case_.case_dir, report_), seal_,
+                                     c->log.get(), context.out);
+        !s.ok()) {
+      return Fatal(context, s, c->log.get());
+    }
+    absl::StatusOr<bool> met =
+        CheckExpect(expect_, ReportDir(case_.case_dir, report_), context.out);
+    if (!met.ok()) return Fatal(context, met.status(), c->log.get());
+    if (!*met && code == kExitOk) code = kExitWarnings;
     return code;
   }
 
@@ -62,6 +76,8 @@ class RunCommand : public Command {
   CaseOptions case_;
   AnalyzeArgs analyze_;
   ReportArgs report_;
+  SealArgs seal_;
+  ExpectArgs expect_;
   LimitArgs limits_;
   std::vector<std::string> inputs_;
 };
