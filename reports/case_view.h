@@ -87,6 +87,9 @@ struct CaseView {
   std::string tool_version;
   std::string case_id;
   std::string examiner;
+  // The IANA zone report.html shows times in ("" = UTC); findings.json and
+  // the exports always use UTC.
+  std::string display_timezone;
   std::vector<EvidenceRecord> evidence_records;  // owned storage for the tree
   std::vector<EvidenceNodeView> evidence;        // top-level items, sorted
   uint64_t events = 0;

@@ -171,7 +171,7 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
     for (size_t i : indexes) {
       const Finding& f = v.findings[i];
       absl::StrAppend(&tip, tip.empty() ? "" : "\n", f.id, " [", ToAbsl(SeverityName(f.severity)),
-                      "] ", FormatRfc3339(f.first_seen), " ", f.title);
+                      "] ", DisplayTime(f.first_seen), " ", f.title);
     }
     const int64_t cy = kLaneTop + kLaneHeight / 2;
     const int64_t half = indexes.size() >= 10 ? 11 : 8;  // room for two digits

@@ -36,8 +36,22 @@ struct Context {
 std::string MailboxKey(std::string_view guid, std::string_view upn);
 
 // --- text
-std::string Esc(std::string_view raw);    // HtmlEscape
-std::string TimeText(TimeMs t);           // RFC 3339, "" for kNoTime
+std::string Esc(std::string_view raw);  // HtmlEscape
+std::string TimeText(TimeMs t);         // DisplayTime, "" for kNoTime
+// Times in the page: RFC 3339 UTC ("...Z"), or in the zone a ScopedDisplayZone
+// set on this thread, with its offset ("2024-05-02T12:01:00+02:00").
+std::string DisplayTime(TimeMs t);
+// Sets the display zone (an IANA name; "" = UTC) for this thread until
+// destroyed. RenderReportHtml holds one while it renders.
+class ScopedDisplayZone {
+ public:
+  explicit ScopedDisplayZone(const std::string& name);
+  ~ScopedDisplayZone();
+  ScopedDisplayZone(const ScopedDisplayZone&) = delete;
+  ScopedDisplayZone& operator=(const ScopedDisplayZone&) = delete;
+  // The zone's name for the page ("UTC" when none).
+  static std::string Name();
+};
 std::string Count(uint64_t n);            // 12,345
 std::string GeoText(const GeoInfo& geo);  // "DE · Berlin · AS3320 Example", "" if unknown
 std::string SeverityBadge(Severity s);

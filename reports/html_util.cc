@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "core/base/escape.h"
 #include "core/base/strings.h"
 #include "reports/html_internal.h"
@@ -57,7 +58,44 @@ Context::Context(const CaseView& v) : view(v) {
 
 std::string Esc(std::string_view raw) { return HtmlEscape(raw); }
 
-std::string TimeText(TimeMs t) { return t == kNoTime ? "" : FormatRfc3339(t); }
+namespace {
+
+// The display zone of the page being rendered on this thread.
+struct DisplayZone {
+  bool set = false;
+  std::string name;
+  absl::TimeZone zone;
+};
+thread_local DisplayZone* display_zone = nullptr;
+
+}  // namespace
+
+ScopedDisplayZone::ScopedDisplayZone(const std::string& name) {
+  if (name.empty()) return;
+  auto* zone = new DisplayZone;
+  // Validated by the command line (--timezone); an unknown name stays UTC.
+  zone->set = absl::LoadTimeZone(name, &zone->zone);
+  zone->name = name;
+  display_zone = zone;
+}
+
+ScopedDisplayZone::~ScopedDisplayZone() {
+  delete display_zone;
+  display_zone = nullptr;
+}
+
+std::string ScopedDisplayZone::Name() {
+  return display_zone != nullptr && display_zone->set ? display_zone->name : "UTC";
+}
+
+std::string DisplayTime(TimeMs t) {
+  if (t == kNoTime) return "";
+  if (display_zone == nullptr || !display_zone->set) return FormatRfc3339(t);
+  return absl::FormatTime(t % 1000 == 0 ? "%Y-%m-%dT%H:%M:%S%Ez" : "%Y-%m-%dT%H:%M:%E3S%Ez",
+                          absl::FromUnixMillis(t), display_zone->zone);
+}
+
+std::string TimeText(TimeMs t) { return DisplayTime(t); }
 
 std::string Count(uint64_t n) {
   std::string digits = absl::StrCat(n);
@@ -218,7 +256,7 @@ void TdTime(std::string* out, TimeMs t) {
     out->append("<td data-v=\"\"></td>");
     return;
   }
-  absl::StrAppend(out, "<td class=\"time\" data-v=\"", t, "\">", FormatRfc3339(t), "</td>");
+  absl::StrAppend(out, "<td class=\"time\" data-v=\"", t, "\">", DisplayTime(t), "</td>");
 }
 
 void TdSpan(std::string* out, TimeMs first, TimeMs last) {
@@ -226,8 +264,8 @@ void TdSpan(std::string* out, TimeMs first, TimeMs last) {
     out->append("<td data-v=\"\"></td>");
     return;
   }
-  absl::StrAppend(out, "<td class=\"time\" data-v=\"", first, "\">", FormatRfc3339(first), "<div>",
-                  last == kNoTime ? "" : FormatRfc3339(last), "</div></td>");
+  absl::StrAppend(out, "<td class=\"time\" data-v=\"", first, "\">", DisplayTime(first), "<div>",
+                  DisplayTime(last), "</div></td>");
 }
 
 }  // namespace tern::html

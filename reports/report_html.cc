@@ -61,13 +61,22 @@ void EvidenceRows(const Context& ctx, const EvidenceNodeView& node, int depth, s
   for (const EvidenceNodeView& m : node.members) EvidenceRows(ctx, m, depth + 1, out);
 }
 
+// "All times are UTC." or the zone the page shows (--timezone).
+std::string TimeZoneNote() {
+  const std::string zone = ScopedDisplayZone::Name();
+  if (zone == "UTC") return "All times are UTC (RFC 3339).";
+  return absl::StrCat("Times are shown in ", Esc(zone),
+                      " with their UTC offset (RFC 3339); the timeline chart, findings.json and "
+                      "the exports are in UTC.");
+}
+
 }  // namespace
 
 void RenderHeader(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
   absl::StrAppend(out, "<header class=\"top\"><h1>Mailbox audit investigation report</h1>",
-                  "<div class=\"sub\">Exchange / Microsoft 365 audit evidence processed by tern. "
-                  "All times are UTC.</div><dl>");
+                  "<div class=\"sub\">Exchange / Microsoft 365 audit evidence processed by tern. ",
+                  TimeZoneNote(), "</div><dl>");
   absl::StrAppend(out, "<div><dt>Case</dt><dd id=\"case-id\">",
                   Esc(v.case_id.empty() ? "(not set)" : v.case_id), "</dd></div>");
   absl::StrAppend(out, "<div><dt>Examiner</dt><dd>",
@@ -257,7 +266,7 @@ void RenderMethodology(const Context& ctx, std::string* out) {
     }
     out->append("</dd>");
   }
-  out->append("<dt>Time zone</dt><dd>UTC throughout (RFC 3339)</dd></dl>\n");
+  absl::StrAppend(out, "<dt>Time zone</dt><dd>", TimeZoneNote(), "</dd></dl>\n");
   out->append(
       "<p>Every input file and archive member is opened read-only and hashed (SHA-256, SHA-1, "
       "MD5) while it is read; the hashes and per-item record counts form the chain of custody "
@@ -311,6 +320,7 @@ void RenderMethodology(const Context& ctx, std::string* out) {
 }  // namespace html
 
 std::string RenderReportHtml(const CaseView& view) {
+  const html::ScopedDisplayZone zone(view.display_timezone);
   const html::Context ctx(view);
   std::string out;
   absl::StrAppend(&out,

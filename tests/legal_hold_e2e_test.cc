@@ -137,3 +137,66 @@ TEST(LegalHoldEvidenceTest, MovedEvidenceIsFoundUnderEvidenceFoldersAndInArchive
 
 }  // namespace
 }  // namespace tern::testing
+
+namespace tern::testing {
+namespace {
+
+// A case written by an earlier tern (fixtures/cases/schema-1) opens with this
+// one: report regenerates its outputs, verify finds its evidence.
+TEST(OldCaseTest, ASchemaOneCaseReportsAndVerifies) {
+  TempDir tmp;
+  const std::string case_dir = tmp / "case";
+  fs::copy(Fixture("cases/schema-1"), case_dir, fs::copy_options::recursive);
+  const RunResult first = RunTern({"report", "--case", case_dir, "--out", tmp / "r1"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const RunResult second = RunTern({"report", "--case", case_dir, "--out", tmp / "r2"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  // Byte-identical from the store, whatever the run.
+  EXPECT_EQ(ReadFile(tmp / "r1/findings.json"), ReadFile(tmp / "r2/findings.json"));
+  EXPECT_EQ(ReadFile(tmp / "r1/report.html"), ReadFile(tmp / "r2/report.html"));
+  // What the old case holds comes back as it was written: case, evidence, counts.
+  const std::string now = ReadFile(tmp / "r1/findings.json");
+  const std::string then = ReadFile(case_dir + "/findings.json");
+  auto section = [](const std::string& doc, const std::string& from, const std::string& to) {
+    const size_t begin = doc.find(from);
+    return begin == std::string::npos ? std::string() : doc.substr(begin, doc.find(to) - begin);
+  };
+  EXPECT_EQ(section(now, "\"case\"", "\"summary\""), section(then, "\"case\"", "\"summary\""));
+  EXPECT_THAT(now, HasSubstr("\"id\": \"SCHEMA-1\""));
+  EXPECT_EQ(section(now, "\"events\"", "\"first_event\""),
+            section(then, "\"events\"", "\"first_event\""));
+  // A read-only command leaves the old case as it was.
+  EXPECT_EQ(ReadFile(case_dir + "/findings.json"),
+            ReadFile(Fixture("cases/schema-1/findings.json")));
+
+  // Its evidence is not where it was ingested; the fixture folder has it.
+  const RunResult verify = RunTern({"verify", "--case", case_dir, "--evidence", Fixture("e2e")});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_THAT(verify.out,
+              ::testing::AnyOf(HasSubstr("FOUND     /tmp/tern-fixture-evidence/export_b.jsonl"),
+                               HasSubstr("all 1 files verified")));
+  EXPECT_THAT(verify.out, HasSubstr("outputs match manifest.json"));
+}
+
+TEST(TimezoneTest, ReportHtmlShowsTheZoneFindingsJsonStaysUtc) {
+  TempDir tmp;
+  const std::string case_dir = tmp / "case";
+  ASSERT_EQ(
+      RunTern({"run", "--case", case_dir, "--quiet", Fixture("e2e/export_b.jsonl")}).exit_code, 0);
+  const RunResult berlin = RunTern(
+      {"report", "--case", case_dir, "--out", tmp / "berlin", "--timezone", "Europe/Berlin"});
+  ASSERT_EQ(berlin.exit_code, 0) << berlin.err;
+  const std::string html = ReadFile(tmp / "berlin/report.html");
+  EXPECT_THAT(html, HasSubstr("Times are shown in Europe/Berlin"));
+  // 2024-05-02T10:04:00Z is 12:04 in Berlin (summer time).
+  EXPECT_THAT(html, HasSubstr("2024-05-02T12:04:00+02:00"));
+  EXPECT_THAT(ReadFile(case_dir + "/report.html"), HasSubstr("All times are UTC"));
+  EXPECT_EQ(ReadFile(tmp / "berlin/findings.json"), ReadFile(case_dir + "/findings.json"));
+
+  const RunResult bad = RunTern({"report", "--case", case_dir, "--timezone", "Mars/Olympus_Mons"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("not a known time zone"));
+}
+
+}  // namespace
+}  // namespace tern::testing

@@ -187,6 +187,7 @@ absl::Status DoReport(CaseStore& store, const std::string& case_dir, const Repor
     TERN_ASSIGN_OR_RETURN(timeline, ParseTimelineFormat(report.timeline));
   }
   TERN_ASSIGN_OR_RETURN(CaseView view, LoadCaseView(store, ToolVersion()));
+  view.display_timezone = report.timezone;
   const std::string findings_path = out_dir + "/findings.json";
   const std::string report_path = out_dir + "/report.html";
   TERN_RETURN_IF_ERROR(WriteFindingsJson(view, store, findings_path));

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "core/base/status_macros.h"
 
 namespace tern::cli {
@@ -78,6 +79,19 @@ void AddReportOptions(OptionSpec& spec, ReportArgs* args) {
             "where to write the reports (default: the case directory)");
   AddOption(group, kTimelineOption, po::value(&args->timeline)->value_name("csv|jsonl"),
             "also write the full event timeline");
+  AddOption(group, kTimezoneOption, po::value(&args->timezone)->value_name("ZONE"),
+            "show report.html's times in this IANA zone, e.g. Europe/Berlin (findings.json and "
+            "exports stay UTC)");
+}
+
+absl::Status CheckReportArgs(const ReportArgs& args) {
+  absl::TimeZone zone;
+  if (!args.timezone.empty() && !absl::LoadTimeZone(args.timezone, &zone)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--", kTimezoneOption, " '", args.timezone,
+        "' is not a known time zone (an IANA name such as Europe/Berlin; Debian package tzdata)"));
+  }
+  return absl::OkStatus();
 }
 
 void AddLimitOptions(OptionSpec& spec, LimitArgs* args) {

@@ -61,6 +61,7 @@ inline constexpr char kSignKeyOption[] = "sign-key";
 inline constexpr char kVerifyKeyOption[] = "verify-key";
 inline constexpr char kEvidenceOption[] = "evidence";
 inline constexpr char kExpectOption[] = "expect";
+inline constexpr char kTimezoneOption[] = "timezone";
 
 // What a command accepts: titled groups of named options (shown by --help,
 // in order) and at most one list of positional arguments.
@@ -118,7 +119,10 @@ void AddAnalyzeOptions(OptionSpec& spec, AnalyzeArgs* args);
 struct ReportArgs {
   std::string out_dir;   // "" = the case directory
   std::string timeline;  // "", "csv" or "jsonl"
+  std::string timezone;  // IANA zone for report.html's times; "" = UTC
 };
+// InvalidArgument for a --timezone the system's tzdata does not know.
+absl::Status CheckReportArgs(const ReportArgs& args);
 // Where the reports of `case_dir` go: --out, or the case directory.
 inline std::string ReportDir(const std::string& case_dir, const ReportArgs& args) {
   return args.out_dir.empty() ? case_dir : args.out_dir;

@@ -27,6 +27,7 @@ class ReportCommand : public Command {
   }
 
   absl::Status Validate() override {
+    TERN_RETURN_IF_ERROR(CheckReportArgs(report_));
     TERN_RETURN_IF_ERROR(LoadExpect(&expect_));
     return LoadSealKey(&seal_);
   }

@@ -36,6 +36,7 @@ class RunCommand : public Command {
 
   absl::Status Validate() override {
     TERN_ASSIGN_OR_RETURN(case_.limits, ParseLimits(limits_));
+    TERN_RETURN_IF_ERROR(CheckReportArgs(report_));
     TERN_RETURN_IF_ERROR(LoadExpect(&expect_));
     return LoadSealKey(&seal_);
   }
