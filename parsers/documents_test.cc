@@ -42,17 +42,31 @@ TEST(DocumentsTest, ManifestRoundTrips) {
 }
 
 TEST(DocumentsTest, ReadsAGoldenFindingsDocument) {
-  const std::string text = ReadFixture("golden/e2e/findings.json");
-  ASSERT_TRUE(IsFindingsDocument(text));
-  absl::StatusOr<FindingsDocument> doc = ParseFindingsDocument(text);
+  const std::string golden = ReadFixture("golden/e2e/findings.json");
+  ASSERT_TRUE(IsFindingsDocument(golden));
+  absl::StatusOr<FindingsDocument> doc = ParseFindingsDocument(golden);
   ASSERT_TRUE(doc.ok()) << doc.status();
   EXPECT_EQ(doc->counts.at("events"), 9u);
   EXPECT_EQ(doc->counts.at("duplicates"), 3u);
-  EXPECT_EQ(doc->findings_by_severity.at("medium"), 3u);
-  ASSERT_EQ(doc->findings.size(), 3u);
+  EXPECT_EQ(doc->findings_by_severity.count("high"), 1u);
+
+  const std::string text = R"({"schema": "tern.findings/2",
+    "summary": {"events": 4, "findings_by_severity": {"high": 1}},
+    "findings": [{"id": "F-0001", "rule": "suspicious-client", "severity": "high",
+      "mailbox": {"guid": "g", "upn": "erin@fabrikam.example"}, "actor": "erin",
+      "client_ips": ["2001:db8::6", "81.2.69.142"], "first_seen": "T1", "last_seen": "T2",
+      "evidence": [{"record_id": "r"}]}],
+    "incidents": [{"id": "I-001", "severity": "high", "identities": ["erin"],
+      "attacker_ips": ["81.2.69.142"], "findings": ["F-0001"]}]})";
+  doc = ParseFindingsDocument(text);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  ASSERT_EQ(doc->findings.size(), 1u);
   EXPECT_EQ(doc->findings[0].rule, "suspicious-client");
   EXPECT_EQ(doc->findings[0].mailbox_upn, "erin@fabrikam.example");
   EXPECT_EQ(doc->findings[0].client_ips.size(), 2u);
+  EXPECT_EQ(doc->findings[0].evidence, 1u);
+  ASSERT_EQ(doc->incidents.size(), 1u);
+  EXPECT_EQ(doc->incidents[0].rules, std::vector<std::string>{"suspicious-client"});
   EXPECT_FALSE(IsFindingsDocument("findings: []"));
   EXPECT_FALSE(ParseFindingsDocument("{\"schema\": \"tern.manifest/1\"}").ok());
 }
