@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/types/span.h"
+#include "core/base/strings.h"
 #include "parsers/audit_data_dom.h"
 #include "parsers/json_util.h"
 
@@ -90,8 +91,8 @@ class Flattener {
       const std::string entry = Join(path, *json::AsString(name_element));
       bool valued = false;
       for (simdjson::dom::key_value_pair field : obj) {
-        if (json::EqualsNoCase(field.key, "Name")) continue;
-        if (json::EqualsNoCase(field.key, "Value")) {
+        if (EqualsIgnoreCase(field.key, "Name")) continue;
+        if (EqualsIgnoreCase(field.key, "Value")) {
           if (field.value.is_null()) continue;
           valued = true;
           Add(entry, field.value, depth + 1, nesting);

@@ -14,16 +14,6 @@
 namespace tern {
 namespace {
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.front()))) {
-    s.remove_prefix(1);
-  }
-  while (!s.empty() && absl::ascii_isspace(static_cast<unsigned char>(s.back()))) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
-
 // Two readings of an ambiguous date agree with a trusted time if they fall
 // in the same second (wrapper dates carry no fraction, CreationTime neither).
 bool SameSecond(TimeMs a, TimeMs b) { return a / 1000 == b / 1000; }
@@ -38,26 +28,15 @@ bool IsSlashDate(std::string_view s) {
 
 }  // namespace
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
-        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 CsvHeader::CsvHeader(absl::Span<const std::string_view> names) {
   names_.reserve(names.size());
-  for (std::string_view n : names) names_.emplace_back(Trim(n));
+  for (std::string_view n : names) names_.emplace_back(TrimAsciiWhitespace(n));
 }
 
 int CsvHeader::Find(std::initializer_list<std::string_view> names) const {
   for (std::string_view want : names) {
     for (size_t i = 0; i < names_.size(); ++i) {
-      if (EqualsNoCase(names_[i], want)) return static_cast<int>(i);
+      if (EqualsIgnoreCase(names_[i], want)) return static_cast<int>(i);
     }
   }
   return -1;
@@ -76,7 +55,7 @@ int CsvHeader::FindAny(std::string_view alternatives) const {
 
 std::optional<CsvHead> ReadCsvHead(std::string_view head) {
   // Cheap rejections first: JSON and XML never start a CSV export.
-  std::string_view start = Trim(head.substr(0, 64));
+  std::string_view start = TrimAsciiWhitespace(head.substr(0, 64));
   if (start.empty() || start.front() == '{' || start.front() == '[' || start.front() == '<') {
     return std::nullopt;
   }
@@ -111,7 +90,7 @@ CsvReaderOptions CsvOptionsFor(const ParseContext& ctx) {
 
 bool AllCellsEmpty(absl::Span<const std::string_view> cells) {
   for (std::string_view c : cells) {
-    if (!Trim(c).empty()) return false;
+    if (!TrimAsciiWhitespace(c).empty()) return false;
   }
   return true;
 }
@@ -135,7 +114,7 @@ bool RejectMalformed(const CsvReader& reader, ParseContext& ctx) {
 }
 
 std::optional<int64_t> ParseIntCell(std::string_view text) {
-  text = Trim(text);
+  text = TrimAsciiWhitespace(text);
   if (!text.empty() && text.front() == '+') text.remove_prefix(1);
   int64_t v = 0;
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -219,7 +198,7 @@ absl::Status DatedEmitter::EmitDated(Event event, std::string_view raw, uint64_t
                                      uint64_t index, std::string_view date, uint32_t flags) {
   event.provenance.line = line;
   event.provenance.record_index = index;
-  date = Trim(date);
+  date = TrimAsciiWhitespace(date);
   if (order_ && !pending_.empty()) TERN_RETURN_IF_ERROR(Flush());
   if (order_ || !IsSlashDate(date)) return SendDated(std::move(event), raw, date, flags);
   Pending p{std::move(event), std::string(raw), std::string(date), flags};

@@ -25,9 +25,6 @@
 
 namespace tern {
 
-// ASCII case-insensitive equality (column names, enum words).
-bool EqualsNoCase(std::string_view a, std::string_view b);
-
 // Column positions by header name, compared case-insensitively and ignoring
 // surrounding blanks. Producers disagree on case ("AuditData"/"auditData")
 // and column order, so formats never address a column by position.

@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/string_view.h"
 #include "core/base/escape.h"
+#include "core/base/strings.h"
 
 namespace tern::json {
 namespace {
@@ -143,17 +144,6 @@ std::string_view StripSpace(std::string_view s) {
   return s.substr(0, n);
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
-        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
 std::string Lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
@@ -239,8 +229,8 @@ std::optional<bool> AsBool(simdjson::dom::element e) {
   std::optional<std::string_view> s = AsString(e);
   if (!s) return std::nullopt;
   std::string_view t = StripSpace(*s);
-  if (EqualsNoCase(t, "true") || t == "1") return true;
-  if (EqualsNoCase(t, "false") || t == "0") return false;
+  if (EqualsIgnoreCase(t, "true") || t == "1") return true;
+  if (EqualsIgnoreCase(t, "false") || t == "0") return false;
   return std::nullopt;
 }
 
@@ -324,7 +314,7 @@ simdjson::error_code ParseRecovering(ParserLease& lease, std::string_view text,
 
 bool FindKey(simdjson::dom::object obj, std::string_view key, simdjson::dom::element* out) {
   for (simdjson::dom::key_value_pair field : obj) {
-    if (EqualsNoCase(field.key, key)) {
+    if (EqualsIgnoreCase(field.key, key)) {
       *out = field.value;
       return true;
     }

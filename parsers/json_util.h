@@ -51,7 +51,6 @@ class ParserLease {
 // absl::string_view type, so its strings/ helpers do not take std ones).
 std::string_view StripSpace(std::string_view s);
 std::string_view StripLeadingSpace(std::string_view s);
-bool EqualsNoCase(std::string_view a, std::string_view b);
 std::string Lower(std::string_view s);
 
 // The string value of `e`, or nullopt when `e` is not a string.

@@ -137,7 +137,7 @@ std::string ParseTag(std::string_view tag, Attributes* attrs) {
 
 std::string_view Attr(const Attributes& attrs, std::string_view name) {
   for (const auto& [k, v] : attrs) {
-    if (json::EqualsNoCase(k, name)) return v;
+    if (EqualsIgnoreCase(k, name)) return v;
   }
   return {};
 }
@@ -220,7 +220,7 @@ class EventScanner {
     bool end_tag = tag[0] == '/';
     Attributes attrs;
     std::string element = ParseTag(end_tag ? tag.substr(1) : tag, &attrs);
-    bool is_event = json::EqualsNoCase(element, "Event");
+    bool is_event = EqualsIgnoreCase(element, "Event");
     if (end_tag) {
       if (is_event && in_record_) return EmitRecord();
       return absl::OkStatus();
@@ -303,8 +303,8 @@ class EventScanner {
     e->app_id = Attr(a, "AppId");
     e->client_app_id = Attr(a, "ClientAppId");
     std::string_view external = json::StripSpace(Attr(a, "ExternalAccess"));
-    if (json::EqualsNoCase(external, "true")) e->external_access = 1;
-    if (json::EqualsNoCase(external, "false")) e->external_access = 0;
+    if (EqualsIgnoreCase(external, "true")) e->external_access = 1;
+    if (EqualsIgnoreCase(external, "false")) e->external_access = 0;
     std::string folder(Attr(a, "FolderPathName"));
     if (!folder.empty()) e->folders.push_back(folder);
     std::string dest(Attr(a, "DestFolderPathName"));

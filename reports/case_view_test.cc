@@ -4,8 +4,6 @@
 // whole view), and a case whose analysis did not finish is refused.
 #include "reports/case_view.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -16,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reports/findings_json.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern {
 namespace {
@@ -28,9 +27,6 @@ constexpr TimeMs kHour = 3600000;
 class CaseViewTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "tern_view.XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
     auto store = CaseStore::Open(dir_ + "/store", StoreMode::kReadWrite);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
@@ -41,11 +37,7 @@ class CaseViewTest : public ::testing::Test {
     file.status = "ingested";
     ASSERT_TRUE(store_->PutEvidence(file).ok());
   }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  void TearDown() override { store_.reset(); }
 
   // `n` reads of alice's mailbox an hour apart: one session each.
   void AddSparseReads(int n) {
@@ -73,7 +65,8 @@ class CaseViewTest : public ::testing::Test {
     return text.str();
   }
 
-  std::string dir_;
+  testing::TempDir tmp_;
+  std::string dir_ = tmp_.path();
   std::unique_ptr<CaseStore> store_;
 };
 

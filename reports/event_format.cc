@@ -14,25 +14,9 @@ namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
-
-bool IContains(std::string_view hay, std::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (IEquals(hay.substr(i, needle.size()), needle)) return true;
-  }
-  return false;
-}
-
 bool IsOneOf(std::string_view op, std::initializer_list<std::string_view> names) {
   for (std::string_view n : names) {
-    if (IEquals(op, n)) return true;
+    if (EqualsIgnoreCase(op, n)) return true;
   }
   return false;
 }
@@ -42,8 +26,8 @@ bool IsOneOf(std::string_view op, std::initializer_list<std::string_view> names)
 // the rules and permissions.
 bool ChangesForwardingOrDelegation(const Event& e) {
   for (const NameValue& p : e.parameters) {
-    if (IContains(p.name, "forwarding") || IContains(p.name, "sendonbehalf") ||
-        IContains(p.name, "delivertomailbox")) {
+    if (ContainsIgnoreCase(p.name, "forwarding") || ContainsIgnoreCase(p.name, "sendonbehalf") ||
+        ContainsIgnoreCase(p.name, "delivertomailbox")) {
       return true;
     }
   }
@@ -123,15 +107,15 @@ Category CategorizeEvent(const Event& e) {
       IsOneOf(op, {"UserLoggedIn", "UserLoginFailed", "UserLoggedOut", "MailboxLogin"})) {
     return Category::kSignIn;
   }
-  if (IContains(op, "inboxrule") || IContains(op, "permission") || IContains(op, "transportrule") ||
-      IContains(op, "roleassignment") || IContains(op, "delegate") ||
-      ChangesForwardingOrDelegation(e)) {
+  if (ContainsIgnoreCase(op, "inboxrule") || ContainsIgnoreCase(op, "permission") ||
+      ContainsIgnoreCase(op, "transportrule") || ContainsIgnoreCase(op, "roleassignment") ||
+      ContainsIgnoreCase(op, "delegate") || ChangesForwardingOrDelegation(e)) {
     return Category::kRulesPermissions;
   }
   if (IsOneOf(op, {"SoftDelete", "HardDelete", "MoveToDeletedItems"})) return Category::kDelete;
   if (IsOneOf(op, {"Send", "SendAs", "SendOnBehalf"})) return Category::kSend;
   if (IsOneOf(op, {"MailItemsAccessed", "FolderBind", "MessageBind", "PreviewItem"}) ||
-      IContains(op, "searchquery")) {
+      ContainsIgnoreCase(op, "searchquery")) {
     return Category::kRead;
   }
   // 1 ExchangeAdmin, 18 SCC cmdlets, 24 Discovery; "Verb-Noun" is a cmdlet.
@@ -183,7 +167,7 @@ std::string EventMessage(const Event& e) {
   std::string out = e.operation.empty() ? "(no operation)" : e.operation;
   if (!e.actor_upn.empty()) absl::StrAppend(&out, " by ", e.actor_upn);
   const std::string& mailbox = e.mailbox_upn.empty() ? e.mailbox_guid : e.mailbox_upn;
-  if (!mailbox.empty() && !IEquals(mailbox, e.actor_upn)) {
+  if (!mailbox.empty() && !EqualsIgnoreCase(mailbox, e.actor_upn)) {
     absl::StrAppend(&out, " on mailbox ", mailbox);
   }
   if (!e.client_ip.empty()) absl::StrAppend(&out, " from ", e.client_ip);

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/base/files.h"
 #include "core/base/json_writer.h"
 #include "core/ingest/custody.h"
 #include "reports/event_format.h"

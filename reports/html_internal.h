@@ -6,6 +6,10 @@
 #ifndef TERN_REPORTS_HTML_INTERNAL_H_
 #define TERN_REPORTS_HTML_INTERNAL_H_
 
+#ifndef TERN_REPORTS_INTERNALS
+#error "reports/html_internal.h is internal to tern_reports: include reports/report_html.h"
+#endif
+
 #include <cstdint>
 #include <initializer_list>
 #include <map>

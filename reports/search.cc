@@ -17,18 +17,6 @@
 namespace tern {
 namespace {
 
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 TimeMs Lower(const SearchQuery& q) {
   return q.from == kNoTime ? std::numeric_limits<TimeMs>::min() : q.from;
 }
@@ -86,15 +74,16 @@ absl::StatusOr<SearchPlan> PlanSearch(CaseStore& store, const SearchQuery& query
 bool MatchesQuery(const SearchQuery& q, const Event& e) {
   if (q.from != kNoTime && e.time_ms < q.from) return false;
   if (q.to != kNoTime && e.time_ms >= q.to) return false;
-  if (!q.mailbox.empty() && !IEquals(e.mailbox_guid, q.mailbox) &&
-      !IEquals(e.mailbox_upn, q.mailbox)) {
+  if (!q.mailbox.empty() && !EqualsIgnoreCase(e.mailbox_guid, q.mailbox) &&
+      !EqualsIgnoreCase(e.mailbox_upn, q.mailbox)) {
     return false;
   }
-  if (!q.ip.empty() && !IEquals(e.client_ip, NormalizeClientIp(q.ip))) return false;
-  if (!q.actor.empty() && !IEquals(e.actor_upn, q.actor) && !IEquals(e.actor_sid, q.actor)) {
+  if (!q.ip.empty() && !EqualsIgnoreCase(e.client_ip, NormalizeClientIp(q.ip))) return false;
+  if (!q.actor.empty() && !EqualsIgnoreCase(e.actor_upn, q.actor) &&
+      !EqualsIgnoreCase(e.actor_sid, q.actor)) {
     return false;
   }
-  if (!q.operation.empty() && !IEquals(e.operation, q.operation)) return false;
+  if (!q.operation.empty() && !EqualsIgnoreCase(e.operation, q.operation)) return false;
   return true;
 }
 

@@ -2,8 +2,6 @@
 // combination, the time window, the limit, and the outputs of SearchCase.
 #include "reports/search.h"
 
-#include <stdlib.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -13,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reports/timeline.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern {
 namespace {
@@ -27,9 +26,6 @@ constexpr TimeMs kMinute = 60000;
 class SearchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "tern_search.XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
     auto store = CaseStore::Open(dir_ + "/store", StoreMode::kReadWrite);
     ASSERT_TRUE(store.ok()) << store.status();
     EvidenceRecord file;
@@ -47,11 +43,7 @@ class SearchTest : public ::testing::Test {
     ASSERT_TRUE((*store)->Commit().ok());
     store_ = std::move(*store);
   }
-  void TearDown() override {
-    store_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
+  void TearDown() override { store_.reset(); }
 
   static void Add(CaseStore& store, const std::string& id, int minute, const std::string& op,
                   const std::string& ip, const std::string& mailbox = "alice@contoso.example") {
@@ -80,7 +72,8 @@ class SearchTest : public ::testing::Test {
     return ids;
   }
 
-  std::string dir_;
+  testing::TempDir tmp_;
+  std::string dir_ = tmp_.path();
   std::unique_ptr<CaseStore> store_;
 };
 

@@ -4,9 +4,9 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/files.h"
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
-#include "core/ingest/custody.h"
 #include "reports/case_view.h"
 
 namespace tern {

@@ -223,7 +223,7 @@ TEST(NestedContainerTest, DepthLimitIsReportedEverywhere) {
 // with a warning, never opened.
 TEST(FolderTest, WalkedRecursivelySkippingNonRegularFiles) {
   TempDir tmp;
-  const fs::path in = tmp.path() / "evidence";
+  const fs::path in = fs::path(tmp.path()) / "evidence";
   fs::create_directories(in / "day1" / "mail");
   fs::copy_file(ContainersFixture("set/ual_lf.jsonl"), in / "day1" / "mail" / "ual_lf.jsonl");
   fs::copy_file(ContainersFixture("sual.tar"), in / "sual.tar");

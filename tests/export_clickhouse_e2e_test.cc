@@ -55,7 +55,8 @@ class ExportClickHouseTest : public ::testing::Test {
                       "clickhouse-server)";
     }
     std::string error;
-    server_ = ClickHouseServer::Start(binary, dir_.path() / "clickhouse", &error);
+    server_ =
+        ClickHouseServer::Start(binary, std::filesystem::path(dir_.path()) / "clickhouse", &error);
     ASSERT_NE(server_, nullptr) << error;
   }
 

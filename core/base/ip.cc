@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "absl/strings/ascii.h"
+#include "core/base/strings.h"
 
 namespace tern {
 namespace {
@@ -134,27 +135,6 @@ std::optional<std::string> CanonicalIp(std::string_view host) {
     return FormatIpv6(*v6);
   }
   return std::nullopt;
-}
-
-std::string_view TrimAsciiWhitespace(std::string_view text) {
-  while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
-        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
 }
 
 bool IsPort(std::string_view text) {

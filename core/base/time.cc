@@ -12,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "core/base/strings.h"
 
 namespace tern {
 namespace {
@@ -96,20 +97,6 @@ int CountDigits(uint64_t value) {
     ++digits;
   }
   return digits;
-}
-
-// Debian's Abseil is built with its own absl::string_view, a type distinct
-// from std::string_view, so views are converted explicitly at the boundary.
-absl::string_view ToAbsl(std::string_view text) { return {text.data(), text.size()}; }
-
-std::string_view TrimAsciiWhitespace(std::string_view text) {
-  while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 absl::Status InvalidTime(std::string_view what, std::string_view text) {

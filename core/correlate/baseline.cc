@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/base/ip.h"
+#include "core/base/strings.h"
 #include "core/correlate/text.h"
 
 namespace tern::correlate {

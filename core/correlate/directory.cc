@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "core/base/strings.h"
 #include "core/correlate/text.h"
 
 namespace tern::correlate {

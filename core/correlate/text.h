@@ -1,4 +1,5 @@
-// Small ASCII text helpers over std::string_view for the analysis code.
+// Small ASCII text helpers over std::string_view for the analysis code (the
+// case-insensitive comparisons are core/base/strings.h).
 //
 // Debian 12's Abseil is built with its own absl::string_view (a type distinct
 // from std::string_view), so absl::StrCat / StrContains do not accept
@@ -16,10 +17,6 @@ namespace tern::correlate {
 
 std::string Lower(std::string_view s);
 std::string_view Trim(std::string_view s);
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
-bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix);
-bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 
 namespace text_internal {
 inline void Append(std::string& out, std::string_view s) { out.append(s.data(), s.size()); }

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/files.h"
 #include "core/base/json_writer.h"
 #include "core/base/status_macros.h"
 #include "core/evidence/hasher.h"

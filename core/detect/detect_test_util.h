@@ -22,8 +22,11 @@
 #include "core/store/case_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern::detect::testing {
+
+using ::tern::testing::TempDir;
 
 inline constexpr TimeMs kMinute = 60 * 1000;
 inline constexpr TimeMs kHour = 60 * kMinute;
@@ -89,26 +92,6 @@ inline Event Cmdlet(TimeMs t, std::string op, std::string actor, std::string ip,
   e.object_id = std::move(object_id);
   return e;
 }
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "tern_detect_test.XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 class AnalyzerTest : public ::testing::Test {
  protected:

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/base/strings.h"
 #include "core/base/time.h"
 #include "core/correlate/text.h"
 #include "core/model/event.h"
@@ -18,10 +19,7 @@
 namespace tern::detect {
 
 using correlate::Cat;
-using correlate::ContainsIgnoreCase;
-using correlate::EqualsIgnoreCase;
 using correlate::Lower;
-using correlate::StartsWithIgnoreCase;
 using correlate::Trim;
 
 // RecordType numbers used by the rules (DETECTIONS.md section 0.1).

@@ -36,7 +36,7 @@ bool IsInboxOrTop(std::string_view folder) {
 // name Item.ParentFolder.MemberRights either way).
 std::string_view ExtraSuffix(const Event& e, std::string_view suffix) {
   for (const NameValue& nv : e.extra) {
-    if (correlate::EndsWithIgnoreCase(nv.name, suffix)) return nv.value;
+    if (EndsWithIgnoreCase(nv.name, suffix)) return nv.value;
   }
   return {};
 }

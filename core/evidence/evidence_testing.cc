@@ -106,32 +106,6 @@ std::string Incompressible(size_t n, uint32_t seed) {
   return out;
 }
 
-TempDir::TempDir() {
-  const char* tmp = getenv("TMPDIR");
-  std::string pattern =
-      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/tern-evidence-test-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) {
-    ADD_FAILURE() << "mkdtemp failed";
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-std::string TempDir::Write(std::string_view rel, std::string_view data) const {
-  const std::filesystem::path p = std::filesystem::path(path_) / std::string(rel);
-  std::error_code ec;
-  std::filesystem::create_directories(p.parent_path(), ec);
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out.write(data.data(), static_cast<std::streamsize>(data.size()));
-  out.close();
-  if (!out) ADD_FAILURE() << "cannot write " << p;
-  return p.string();
-}
-
 void RecordingVisitor::OnNodeBegin(const EvidenceNode& node) {
   events.push_back("begin " + node.display);
   // Ids are handed out in visit order, parents before children.

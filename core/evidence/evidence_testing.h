@@ -1,6 +1,6 @@
 // Test helpers for core/evidence: archives built in memory with libarchive's
-// writer, temporary folders, and a visitor that records what the walker did.
-// Test-only; thread-compatible.
+// writer (temporary folders are tests/testing/temp_dir.h), and a visitor that records what the
+// walker did. Test-only; thread-compatible.
 #ifndef TERN_CORE_EVIDENCE_EVIDENCE_TESTING_H_
 #define TERN_CORE_EVIDENCE_EVIDENCE_TESTING_H_
 
@@ -14,6 +14,7 @@
 #include "core/evidence/hasher.h"
 #include "core/evidence/walker.h"
 #include "core/model/warning.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern::testing {
 
@@ -41,22 +42,6 @@ std::string Sha256(std::string_view data);
 
 // `n` deterministic bytes that do not compress.
 std::string Incompressible(size_t n, uint32_t seed);
-
-// A fresh directory under $TMPDIR (or /tmp), removed with its contents.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  // Writes `data` to path()/`rel` (creating folders) and returns the path.
-  std::string Write(std::string_view rel, std::string_view data) const;
-
- private:
-  std::string path_;
-};
 
 // What the walker told the visitor about one node.
 struct VisitedNode {

@@ -1,54 +1,18 @@
 #include "core/ingest/custody.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <functional>
 #include <map>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
-#include "core/base/codec.h"
+#include "core/base/files.h"
 #include "core/base/json_writer.h"
 #include "core/base/status_macros.h"
 #include "core/ingest/coverage.h"
+#include "core/store/run_records.h"
 
 namespace tern {
 namespace {
-
-constexpr char kRunCountKey[] = "run_count";
-
-std::string RunKey(uint32_t number) { return absl::StrFormat("run/%06u", number); }
-
-std::string EncodeRun(const RunRecord& run) {
-  std::string out;
-  PutVarint64(run.number, &out);
-  for (const std::string* field :
-       {&run.tool_version, &run.command_line, &run.started_at, &run.finished_at, &run.host,
-        &run.examiner, &run.case_id, &run.outcome}) {
-    PutLengthPrefixed(*field, &out);
-  }
-  return out;
-}
-
-absl::StatusOr<RunRecord> DecodeRun(std::string_view bytes) {
-  RunRecord run;
-  Decoder in(bytes);
-  uint64_t number = 0;
-  bool ok = in.GetVarint64(&number);
-  for (std::string* field :
-       {&run.tool_version, &run.command_line, &run.started_at, &run.finished_at, &run.host,
-        &run.examiner, &run.case_id, &run.outcome}) {
-    ok = ok && in.GetString(field);
-  }
-  if (!ok) return absl::DataLossError("corrupt run record in the case store");
-  run.number = static_cast<uint32_t>(number);
-  return run;
-}
 
 void WriteTime(JsonWriter& json, std::string_view key, TimeMs t) {
   json.Key(key);
@@ -138,35 +102,6 @@ void WriteCoverage(JsonWriter& json, const Coverage& coverage) {
 
 }  // namespace
 
-absl::StatusOr<uint32_t> BeginRun(CaseStore& store) {
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> count, store.GetMeta(kRunCountKey));
-  uint32_t number = 0;
-  if (count.has_value() && !absl::SimpleAtoi(*count, &number)) {
-    return absl::DataLossError("corrupt run counter in the case store");
-  }
-  ++number;
-  TERN_RETURN_IF_ERROR(store.PutMeta(kRunCountKey, absl::StrCat(number)));
-  return number;
-}
-
-absl::Status PutRun(CaseStore& store, const RunRecord& run) {
-  return store.PutMeta(RunKey(run.number), EncodeRun(run));
-}
-
-absl::StatusOr<std::vector<RunRecord>> ListRuns(CaseStore& store) {
-  std::vector<RunRecord> runs;
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> count, store.GetMeta(kRunCountKey));
-  uint32_t n = 0;
-  if (!count.has_value() || !absl::SimpleAtoi(*count, &n)) return runs;
-  for (uint32_t i = 1; i <= n; ++i) {
-    TERN_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.GetMeta(RunKey(i)));
-    if (!bytes.has_value()) continue;
-    TERN_ASSIGN_OR_RETURN(RunRecord run, DecodeRun(*bytes));
-    runs.push_back(std::move(run));
-  }
-  return runs;
-}
-
 void WriteWarningJson(JsonWriter& json, const Warning& w) {
   json.BeginObject();
   json.Key("kind").String(w.kind);
@@ -174,36 +109,6 @@ void WriteWarningJson(JsonWriter& json, const Warning& w) {
   if (w.line != 0) json.Key("line").Uint(w.line);
   json.Key("detail").String(w.detail);
   json.EndObject();
-}
-
-absl::Status WriteFileThrough(const std::string& path,
-                              const std::function<absl::Status(std::FILE*)>& fill) {
-  const std::string temp = path + ".tmp";
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) {
-    return absl::UnavailableError(absl::StrCat("cannot create ", temp, ": ", std::strerror(errno)));
-  }
-  absl::Status status = fill(file);
-  if (std::fclose(file) != 0 && status.ok()) {
-    status =
-        absl::UnavailableError(absl::StrCat("cannot write ", temp, ": ", std::strerror(errno)));
-  }
-  if (status.ok() && std::rename(temp.c_str(), path.c_str()) != 0) {
-    status = absl::UnavailableError(
-        absl::StrCat("cannot rename ", temp, " into place: ", std::strerror(errno)));
-  }
-  if (!status.ok()) std::remove(temp.c_str());
-  return status;
-}
-
-absl::Status WriteFileAtomically(const std::string& path, std::string_view contents) {
-  return WriteFileThrough(path, [&](std::FILE* file) {
-    if (std::fwrite(contents.data(), 1, contents.size(), file) != contents.size()) {
-      return absl::UnavailableError(
-          absl::StrCat("cannot write ", path, ".tmp: ", std::strerror(errno)));
-    }
-    return absl::OkStatus();
-  });
 }
 
 absl::Status WriteCustodyJson(CaseStore& store, const std::string& path) {

@@ -3,14 +3,15 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <random>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "core/evidence/hasher.h"
 #include "core/ingest/custody.h"
+#include "core/store/run_records.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern {
 namespace {
@@ -46,7 +47,8 @@ class LinesParser : public Parser {
       e.operation = f[2];
       if (f.size() == 4) e.mailbox_upn = f[3];
       e.provenance.line = line_no;
-      absl::Status accepted = ctx.events->Accept(std::move(e), std::string_view(line.data(), line.size()));
+      absl::Status accepted =
+          ctx.events->Accept(std::move(e), std::string_view(line.data(), line.size()));
       if (!accepted.ok()) return accepted;
     }
     return absl::OkStatus();
@@ -64,18 +66,12 @@ class CollectingObserver : public IngestObserver {
 class IngesterTest : public ::testing::Test {
  protected:
   IngesterTest() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("tern-ingest-test-" + std::to_string(rd()));
-    fs::create_directories(dir_);
     EXPECT_TRUE(registry_.Register(std::make_unique<LinesParser>()).ok());
     auto store = CaseStore::Open((dir_ / "store").string(), StoreMode::kReadWrite);
     EXPECT_TRUE(store.ok()) << store.status();
     store_ = std::move(*store);
   }
-  ~IngesterTest() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  ~IngesterTest() override { store_.reset(); }
   std::string Write(const std::string& name, const std::string& content) {
     const fs::path p = dir_ / name;
     fs::create_directories(p.parent_path());
@@ -97,7 +93,8 @@ class IngesterTest : public ::testing::Test {
     return records.ok() ? *records : std::vector<EvidenceRecord>{};
   }
 
-  fs::path dir_;
+  testing::TempDir tmp_;
+  fs::path dir_ = tmp_.path();
   ParserRegistry registry_;
   std::unique_ptr<CaseStore> store_;
   CollectingObserver observer_;

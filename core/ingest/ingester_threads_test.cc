@@ -3,7 +3,6 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -11,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "core/ingest/ingester.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern {
 namespace {
@@ -62,8 +62,6 @@ struct Outcome {
 class IngesterThreadsTest : public ::testing::Test {
  protected:
   IngesterThreadsTest() {
-    std::random_device rd;
-    dir_ = fs::temp_directory_path() / ("tern-ingest-threads-" + std::to_string(rd()));
     fs::create_directories(dir_ / "in");
     EXPECT_TRUE(registry_.Register(std::make_unique<RowsParser>()).ok());
     // Three files with duplicates inside each and across them (overlapping
@@ -80,8 +78,6 @@ class IngesterThreadsTest : public ::testing::Test {
       }
     }
   }
-  ~IngesterThreadsTest() override { fs::remove_all(dir_); }
-
   Outcome Ingest(int threads) {
     Outcome out;
     const std::string store_dir = (dir_ / ("store" + std::to_string(threads))).string();
@@ -108,7 +104,8 @@ class IngesterThreadsTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
+  testing::TempDir tmp_;
+  fs::path dir_ = tmp_.path();
   ParserRegistry registry_;
 };
 

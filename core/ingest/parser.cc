@@ -2,7 +2,6 @@
 
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/strings.h"
 
@@ -46,7 +45,7 @@ const Parser* ParserRegistry::Detect(std::string_view head) const {
 
 const Parser* ParserRegistry::Find(std::string_view name) const {
   for (const auto& parser : parsers_) {
-    if (absl::EqualsIgnoreCase(ToAbsl(parser->name()), ToAbsl(name))) return parser.get();
+    if (EqualsIgnoreCase(parser->name(), name)) return parser.get();
   }
   return nullptr;
 }

@@ -8,6 +8,10 @@
 #ifndef TERN_CORE_MODEL_CODEC_INTERNAL_H_
 #define TERN_CORE_MODEL_CODEC_INTERNAL_H_
 
+#ifndef TERN_MODEL_INTERNALS
+#error "core/model/codec_internal.h is internal to tern_model: include core/model/codec.h"
+#endif
+
 #include <cstdint>
 #include <cstring>
 #include <limits>

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "absl/strings/ascii.h"
+#include "core/base/strings.h"
 
 namespace tern {
 namespace {
@@ -196,27 +197,6 @@ std::string_view NameOf(const EnumName (&table)[N], int32_t value) {
                        [](const EnumName& entry, int32_t wanted) { return entry.value < wanted; });
   if (it == std::end(table) || it->value != value) return "";
   return it->name;
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
-        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-std::string_view TrimAsciiWhitespace(std::string_view text) {
-  while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.front()))) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.back()))) {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 template <size_t N>

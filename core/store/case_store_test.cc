@@ -74,7 +74,7 @@ std::set<std::string> FileNames(const std::string& dir) {
 
 TEST(CaseStoreTest, CreatesDirectoryAndPersistsAcrossReopen) {
   TempDir tmp;
-  const std::string dir = tmp.Sub("case/store");
+  const std::string dir = (tmp / "case/store");
   {
     auto store = OpenOrDie(dir, StoreMode::kReadWrite);
     ASSERT_NE(store, nullptr);
@@ -128,7 +128,7 @@ TEST(CaseStoreTest, SchemaVersionIsWrittenOnCreation) {
 
 TEST(CaseStoreTest, ReadOnlyOpenOfMissingStoreIsNotFoundAndCreatesNothing) {
   TempDir tmp;
-  const std::string dir = tmp.Sub("nothing-here");
+  const std::string dir = (tmp / "nothing-here");
   auto store = CaseStore::Open(dir, StoreMode::kReadOnly);
   ExpectError(store.status(), absl::StatusCode::kNotFound, dir);
   EXPECT_FALSE(fs::exists(dir));
@@ -253,25 +253,25 @@ TEST(CaseStoreTest, SecondWriterProcessGetsClearError) {
   envp.push_back(nullptr);
   pid_t pid = 0;
   ASSERT_EQ(posix_spawn(&pid, self.c_str(), nullptr, nullptr, argv, envp.data()), 0);
-  for (int i = 0; i < 600 && !fs::exists(tmp.Sub("ready")); ++i) {
+  for (int i = 0; i < 600 && !fs::exists((tmp / "ready")); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  ASSERT_TRUE(fs::exists(tmp.Sub("ready"))) << "helper process did not open the store";
-  auto second = CaseStore::Open(tmp.Sub("store"), StoreMode::kReadWrite);
+  ASSERT_TRUE(fs::exists((tmp / "ready"))) << "helper process did not open the store";
+  auto second = CaseStore::Open((tmp / "store"), StoreMode::kReadWrite);
   ExpectError(second.status(), absl::StatusCode::kFailedPrecondition,
               "case is in use by another tern process");
-  std::ofstream(tmp.Sub("release")).put('1');
+  std::ofstream((tmp / "release")).put('1');
   int wstatus = 0;
   ASSERT_EQ(waitpid(pid, &wstatus, 0), pid);
   EXPECT_TRUE(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0);
-  EXPECT_NE(OpenOrDie(tmp.Sub("store"), StoreMode::kReadWrite), nullptr);
+  EXPECT_NE(OpenOrDie((tmp / "store"), StoreMode::kReadWrite), nullptr);
 }
 
 // Copying the directory of a live store captures what a crash at that moment
 // would leave on disk: with the WAL off, only flushed data.
 TEST(CaseStoreTest, CommittedDataSurvivesACrashAndUncommittedDataVanishesWhole) {
   TempDir tmp;
-  const std::string dir = tmp.Sub("live");
+  const std::string dir = (tmp / "live");
   auto store = OpenOrDie(dir, StoreMode::kReadWrite);
   ASSERT_NE(store, nullptr);
   for (int i = 0; i < 100; ++i) {
@@ -282,10 +282,10 @@ TEST(CaseStoreTest, CommittedDataSurvivesACrashAndUncommittedDataVanishesWhole) 
   for (int i = 0; i < 50; ++i) {
     ASSERT_TRUE(store->AddEvent(MakeEvent("u" + std::to_string(i), i, 2, i + 1), "r").ok());
   }
-  fs::copy(dir, tmp.Sub("crashed"), fs::copy_options::recursive);
+  fs::copy(dir, (tmp / "crashed"), fs::copy_options::recursive);
   store.reset();
 
-  auto crashed = OpenOrDie(tmp.Sub("crashed"), StoreMode::kReadOnly);
+  auto crashed = OpenOrDie((tmp / "crashed"), StoreMode::kReadOnly);
   ASSERT_NE(crashed, nullptr);
   EXPECT_EQ(*crashed->CountEvents(), 100u);
   EXPECT_EQ(*crashed->CountCopies(), 1u);

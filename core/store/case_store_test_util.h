@@ -1,5 +1,5 @@
-// Test helpers for the case store tests: a self-deleting temporary
-// directory, an event factory and status assertions. Test-only.
+// Test helpers for the case store tests: an event factory, scans and
+// status assertions. Test-only.
 #ifndef TERN_CORE_STORE_CASE_STORE_TEST_UTIL_H_
 #define TERN_CORE_STORE_CASE_STORE_TEST_UTIL_H_
 
@@ -18,30 +18,11 @@
 #include "core/store/case_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern::testing_util {
 
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "tern_store_test.XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) ADD_FAILURE() << "mkdtemp failed";
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string Sub(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
+using ::tern::testing::TempDir;
 
 inline Event MakeEvent(std::string id, TimeMs time, uint32_t evidence, uint64_t line) {
   Event e;

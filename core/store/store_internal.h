@@ -4,6 +4,10 @@
 #ifndef TERN_CORE_STORE_STORE_INTERNAL_H_
 #define TERN_CORE_STORE_STORE_INTERNAL_H_
 
+#ifndef TERN_STORE_INTERNALS
+#error "core/store/store_internal.h is internal to tern_store: include core/store/case_store.h"
+#endif
+
 #include <atomic>
 #include <cstdint>
 #include <functional>

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "core/base/files.h"
 #include "core/base/status_macros.h"
 #include "core/base/time.h"
 #include "parsers/builtin.h"

@@ -16,6 +16,7 @@
 #include "core/ingest/custody.h"
 #include "core/ingest/ingester.h"
 #include "core/store/case_store.h"
+#include "core/store/run_records.h"
 #include "tools/cli/command.h"
 #include "tools/cli/console.h"
 #include "tools/cli/options.h"

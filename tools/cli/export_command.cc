@@ -9,8 +9,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "core/base/escape.h"
+#include "core/base/files.h"
 #include "core/base/strings.h"
-#include "core/ingest/custody.h"
 #include "reports/export/clickhouse_sink.h"
 #include "reports/export/ecs_writer.h"
 #include "tools/cli/case_steps.h"
