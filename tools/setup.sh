@@ -12,7 +12,7 @@ PACKAGES=(
   libabsl-dev librocksdb-dev libarchive-dev libssl-dev libboost-program-options-dev
   libsimdjson-dev libmaxminddb-dev libgtest-dev libgmock-dev libbenchmark-dev libmimalloc-dev
   libcurl4-openssl-dev
-  libyaml-cpp-dev tzdata
+  libyaml-cpp-dev tzdata libre2-dev
 )
 
 bash "$ROOT/tools/apt_install.sh" "${PACKAGES[@]}"
