@@ -12,8 +12,6 @@
 namespace tern::sigma {
 namespace {
 
-using correlate::EqualsIgnoreCase;
-
 // Identifier patterns use '*' (and '?') as in search identifiers' names.
 bool NameMatches(std::string_view pattern, std::string_view name) {
   size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;

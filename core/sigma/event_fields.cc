@@ -5,15 +5,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "core/base/strings.h"
 #include "core/base/time.h"
 #include "core/correlate/text.h"
 #include "core/model/enums.h"
 
 namespace tern::sigma {
 
-using correlate::EqualsIgnoreCase;
 using correlate::Lower;
-using correlate::StartsWithIgnoreCase;
 
 enum class FieldRef::Source : uint8_t {
   kId,

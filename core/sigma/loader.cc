@@ -19,7 +19,6 @@
 namespace tern::sigma {
 namespace {
 
-using correlate::EqualsIgnoreCase;
 using correlate::Lower;
 
 int LineOf(const YAML::Node& n) {
