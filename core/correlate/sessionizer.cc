@@ -60,6 +60,16 @@ void Sessionizer::Advance(TimeMs now, const ClosedFn& closed) {
   }
 }
 
+const std::string& RecordSessionId(const Event& e) {
+  return !e.session_id.empty() ? e.session_id : e.aad_session_id;
+}
+
+std::string SessionGroupKey(std::string_view mailbox_key, std::string_view ip,
+                            std::string_view actor, std::string_view record_session) {
+  const std::string_view sep(&kSep, 1);
+  return Cat(mailbox_key, sep, ip, sep, actor, sep, record_session);
+}
+
 void Sessionizer::Close(const std::string& key, const ClosedFn& closed) {
   auto it = open_.find(key);
   if (it == open_.end()) return;
@@ -77,9 +87,8 @@ void Sessionizer::Close(const std::string& key, const ClosedFn& closed) {
 
 Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailbox,
                                          std::string_view actor, const GeoInfo& geo) {
-  const std::string& record_session = !e.session_id.empty() ? e.session_id : e.aad_session_id;
-  const std::string_view sep(&kSep, 1);
-  const std::string key = Cat(mailbox.key(), sep, e.client_ip, sep, actor, sep, record_session);
+  const std::string& record_session = RecordSessionId(e);
+  const std::string key = SessionGroupKey(mailbox.key(), e.client_ip, actor, record_session);
 
   Assignment out;
   if (!e.client_ip.empty()) {

@@ -38,6 +38,17 @@ uint64_t Fnv1a64(std::string_view data, uint64_t h = kFnv1aOffset);
 std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip, std::string_view actor,
                           std::string_view record_session, TimeMs start, int salt = 0);
 
+// The session id a record carries: SessionId, else AppAccessContext's
+// AADSessionId (empty when it has neither).
+const std::string& RecordSessionId(const Event& e);
+
+// The key events are grouped by before the gap splits them: mailbox key,
+// client IP, actor and record session id, 0x1f-separated. Sessions of one
+// key never overlap in time. Readers of stored sessions (the export) match
+// events to sessions with it.
+std::string SessionGroupKey(std::string_view mailbox_key, std::string_view ip,
+                            std::string_view actor, std::string_view record_session);
+
 // Caps on the per-session lists (sorted; the smallest values are kept, so the
 // result does not depend on event order within the session).
 inline constexpr size_t kMaxSessionClientInfos = 16;

@@ -13,6 +13,7 @@
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
 #include "core/correlate/directory.h"
+#include "core/correlate/sessionizer.h"
 #include "core/correlate/text.h"
 #include "core/detect/analyzer.h"
 
@@ -23,14 +24,6 @@ constexpr TimeMs kAllFrom = std::numeric_limits<TimeMs>::min();
 constexpr TimeMs kAllTo = std::numeric_limits<TimeMs>::max();
 // Stored sessions decoded per read of the derived family.
 constexpr size_t kSessionChunk = 1024;
-
-// The sessionizer's grouping key (core/correlate/sessionizer.cc): mailbox key,
-// client IP, actor, record session id. Sessions of one key never overlap in
-// time (the gap splits them).
-std::string GroupKey(std::string_view mailbox_key, std::string_view ip, std::string_view actor,
-                     std::string_view record_session) {
-  return correlate::Cat(mailbox_key, '\x1f', ip, '\x1f', actor, '\x1f', record_session);
-}
 
 // Finds the stored session of each event while the events stream in time
 // order: stored sessions are read in (start, id) order a chunk at a time and
@@ -55,8 +48,9 @@ class SessionMatcher {
       if (pending_.empty() || pending_.front().start > t) break;
       Session s = std::move(pending_.front());
       pending_.pop_front();
-      const std::string key = GroupKey(s.mailbox_guid.empty() ? s.mailbox_upn : s.mailbox_guid,
-                                       s.client_ip, s.actor, s.session_id);
+      const std::string key =
+          correlate::SessionGroupKey(s.mailbox_guid.empty() ? s.mailbox_upn : s.mailbox_guid,
+                                     s.client_ip, s.actor, s.session_id);
       auto [it, inserted] = open_.try_emplace(key);
       if (!inserted) by_end_.erase({it->second.end, key});
       it->second = std::move(s);
@@ -168,9 +162,9 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
     }
     x.source = *std::move(source);
     if (kase.analyzed) {
-      const std::string& record_session = !e.session_id.empty() ? e.session_id : e.aad_session_id;
       absl::StatusOr<const Session*> s = sessions.Find(
-          GroupKey(directory.ForEvent(e).key(), e.client_ip, correlate::ActorOf(e), record_session),
+          correlate::SessionGroupKey(directory.ForEvent(e).key(), e.client_ip,
+                                     correlate::ActorOf(e), correlate::RecordSessionId(e)),
           e.time_ms);
       if (!s.ok()) {
         inner = s.status();
