@@ -8,29 +8,16 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/strings.h"
 #include "core/correlate/text.h"
+#include "core/sigma/pattern.h"
 
 namespace tern::sigma {
 namespace {
 
-// Identifier patterns use '*' (and '?') as in search identifiers' names.
+// Identifier patterns use '*' and '?' as Sigma values do; identifiers are
+// case-sensitive.
 bool NameMatches(std::string_view pattern, std::string_view name) {
-  size_t p = 0, s = 0, star = std::string_view::npos, mark = 0;
-  while (s < name.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[s])) {
-      ++p;
-      ++s;
-    } else if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = s;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      s = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return Pattern::Text(pattern, /*cased=*/true, /*wrap_start=*/false, /*wrap_end=*/false)
+      .Matches(name);
 }
 
 class Parser {
