@@ -20,7 +20,11 @@ class ReportCommand : public Command {
   std::string_view synopsis() const override { return "--case DIR [--out DIR]"; }
 
   void DefineOptions(OptionSpec& spec) override {
-    AddCaseOption(spec.Group("case options"), &case_dir_, CaseAccess::kReadOnly);
+    po::options_description& c = spec.Group("case options");
+    AddCaseOption(c, &case_dir_, CaseAccess::kReadOnly);
+    // Every case command takes --quiet (scripts pass it to all of them);
+    // report has no progress to silence, its result lines stay on stdout.
+    AddQuietOption(c, &quiet_);
     AddReportOptions(spec, &report_);
     AddSealOptions(spec, &seal_);
     AddExpectOption(spec, &expect_);
@@ -53,6 +57,7 @@ class ReportCommand : public Command {
 
  private:
   std::string case_dir_;
+  bool quiet_ = false;
   ReportArgs report_;
   SealArgs seal_;
   ExpectArgs expect_;
