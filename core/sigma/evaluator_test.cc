@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <memory>
+
 #include "core/sigma/sigma_test_util.h"
 
 namespace tern::sigma {
@@ -236,17 +238,19 @@ TEST(SigmaMatchTest, ListOfMapsIsAnyMap) {
 
 // --- the evaluator and correlations
 
+// Hits point at rules, so the load that owns them lives as long as the hits.
 struct Collected {
+  std::unique_ptr<RuleLoad> load = std::make_unique<RuleLoad>();
   std::vector<std::string> matches;
   std::vector<CorrelationHit> hits;
 };
 
 Collected RunRules(const std::string& yaml, const std::vector<Event>& events) {
-  RuleLoad load;
+  Collected out;
+  RuleLoad& load = *out.load;
   LoadText(yaml, "corr.yml", load);
   Link(load);
   for (const std::string& m : Messages(load)) ADD_FAILURE() << m;
-  Collected out;
   Evaluator ev(load.rules);
   auto corr = [&](const CorrelationHit& h) { out.hits.push_back(h); };
   for (const Event& e : events) {
