@@ -240,6 +240,13 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   });
   TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings, geo_by_ip));
   view.rules = RuleCatalog();
+  // Rules given to the analysis (Sigma --rules) after the built-in ones.
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> loaded, store.GetMeta(kLoadedRulesKey));
+  if (loaded) {
+    TERN_ASSIGN_OR_RETURN(std::vector<RuleInfo> extra, DecodeRuleInfos(*loaded));
+    view.rules.insert(view.rules.end(), extra.begin(), extra.end());
+  }
+  TERN_ASSIGN_OR_RETURN(view.inputs, GetAnalysisInputs(store));
   view.library_versions = {StorageEngineVersion(), ArchiveLibraryVersion(), CryptoLibraryVersion()};
   return view;
 }

@@ -21,6 +21,7 @@
 #include "core/detect/analyzer.h"
 #include "core/model/evidence_record.h"
 #include "core/model/finding.h"
+#include "core/store/analysis_inputs.h"
 #include "core/store/case_store.h"
 #include "reports/activity.h"
 
@@ -114,6 +115,8 @@ struct CaseView {
   Activity activity;                          // histogram, per-mailbox/IP views, finding events
   std::vector<RuleInfo> rules;                // the detection catalog, for the methodology
   std::vector<std::string> library_versions;  // storage, archive, crypto libraries
+  // The rule files (--rules) and tuning file (--config) of the analysis.
+  std::vector<AnalysisInput> inputs;
 };
 
 // Loads the view. `tool_version` is recorded in the reports. One ScanEvents

@@ -314,6 +314,15 @@ void RenderMethodology(const Context& ctx, std::string* out) {
     out->append("</tr>\n");
   }
   EndTable(out);
+  // The rule files and the tuning file, whole: the report says exactly which
+  // rules ran and how it was tuned.
+  if (!v.inputs.empty()) out->append("<h3>Rule and tuning files</h3>\n");
+  for (const AnalysisInput& in : v.inputs) {
+    absl::StrAppend(
+        out, "<details><summary>", in.role == kInputRoleConfig ? "Tuning file" : "Sigma rule file",
+        " <span class=\"mono\">", Esc(in.name), "</span>, SHA-256 <span class=\"mono\">",
+        Esc(in.sha256), "</span></summary>\n<pre>", Esc(in.content), "</pre></details>\n");
+  }
   out->append("</section>\n");
 }
 

@@ -20,6 +20,9 @@
 #include "core/detect/incident.h"
 #include "core/detect/rule.h"
 #include "core/detect/rules.h"
+#include "core/detect/sigma_rules.h"
+#include "core/detect/tuning_pass.h"
+#include "core/sigma/rule.h"
 
 namespace tern {
 namespace {
@@ -85,8 +88,12 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return true;
   }));
   infrastructure.Finish();
-  const correlate::OrgDomains org(options.org_domains.empty() ? directory.OwnerDomains()
-                                                              : options.org_domains);
+  // Partner domains (tuning file) are where forwarding may go: not external.
+  std::vector<std::string> org_domains =
+      options.org_domains.empty() ? directory.OwnerDomains() : options.org_domains;
+  org_domains.insert(org_domains.end(), options.tuning.partner_domains.begin(),
+                     options.tuning.partner_domains.end());
+  const correlate::OrgDomains org(org_domains);
 
   detect::IncidentTable incidents(
       static_cast<size_t>(std::max<int64_t>(options.max_anchors_per_finding, 1)));
@@ -170,6 +177,11 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return it != ip_first_seen.end() && it->second >= env.baseline_end;
   });
 
+  detect::ApplyTuningPolicy(options.tuning, incidents, [&](const std::string& ip) -> uint32_t {
+    auto it = geo_cache.find(ip);
+    return it == geo_cache.end() ? 0 : it->second.info.asn;
+  });
+
   // Low-level anomalies: one finding per rule and identity for the case.
   incidents.RollUp(Severity::kLow);
   std::vector<Finding> findings = incidents.TakeFindings();
@@ -185,6 +197,13 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kIpPivotKind, ip_pivots));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kActorPivotKind, actor_pivots));
+
+  std::vector<RuleInfo> loaded;
+  if (options.sigma_rules) {
+    for (const sigma::Rule& r : *options.sigma_rules) loaded.push_back(detect::SigmaRuleInfo(r));
+  }
+  TERN_RETURN_IF_ERROR(store.PutMeta(kLoadedRulesKey, EncodeRuleInfos(loaded)));
+  TERN_RETURN_IF_ERROR(PutAnalysisInputs(store, options.inputs));
 
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisComplete));
 

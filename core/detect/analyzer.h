@@ -17,15 +17,22 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "core/detect/tuning_policy.h"
 #include "core/model/finding.h"
 #include "core/model/warning.h"
+#include "core/store/analysis_inputs.h"
 #include "core/store/case_store.h"
 
 namespace tern {
+
+namespace sigma {
+struct Rule;
+}  // namespace sigma
 
 // Meta key: kAnalysisRunning while an analysis replaces the derived data,
 // kAnalysisComplete once it has all been written. Reports refuse a case whose
@@ -33,6 +40,11 @@ namespace tern {
 inline constexpr char kAnalysisStateKey[] = "analysis_state";
 inline constexpr char kAnalysisRunning[] = "running";
 inline constexpr char kAnalysisComplete[] = "complete";
+
+// Meta key: the rules of the last analysis that are not built in (Sigma
+// rules from --rules) as EncodeRuleInfos; reports list them with the
+// catalog in their methodology.
+inline constexpr char kLoadedRulesKey[] = "loaded_rules";
 
 // Derived key of a session: its start, big-endian with the sign bit flipped
 // (so byte order is time order), then its id.
@@ -101,6 +113,15 @@ struct AnalyzeOptions {
   // in details.event_count, and details.anchors_truncated marks the cut.
   // Default: 5000.
   int64_t max_anchors_per_finding = 5000;
+
+  // User Sigma rules (--rules), linked (core/sigma/loader.h); run after the
+  // built-in rules. Null = none.
+  std::shared_ptr<const std::vector<sigma::Rule>> sigma_rules;
+  // The tuning file's policy (core/detect/tuning_pass.h); empty = none.
+  TuningPolicy tuning;
+  // The rule files and tuning file read for this analysis, recorded in the
+  // case (core/store/analysis_inputs.h).
+  std::vector<AnalysisInput> inputs;
 };
 
 struct AnalysisSummary {
@@ -128,6 +149,10 @@ struct RuleInfo {
 
 // The catalog in a fixed order.
 const std::vector<RuleInfo>& RuleCatalog();
+
+// RuleInfo lists as stored under kLoadedRulesKey.
+std::string EncodeRuleInfos(const std::vector<RuleInfo>& rules);
+absl::StatusOr<std::vector<RuleInfo>> DecodeRuleInfos(std::string_view bytes);
 
 }  // namespace tern
 

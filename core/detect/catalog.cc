@@ -2,9 +2,13 @@
 // issue 4), titles, default severities, ATT&CK ids and descriptions. The
 // logic behind each entry is in the rules_*.cc files; DETECTIONS.md entry
 // numbers are given in brackets.
+#include <algorithm>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/status/statusor.h"
+#include "core/base/codec.h"
 #include "core/detect/analyzer.h"
 #include "core/detect/rule.h"
 
@@ -223,6 +227,41 @@ const std::vector<RuleInfo>& RuleCatalog() {
        "[15]: medium."},
   };
   return *kCatalog;
+}
+
+std::string EncodeRuleInfos(const std::vector<RuleInfo>& rules) {
+  std::string out;
+  PutVarint64(rules.size(), &out);
+  for (const RuleInfo& r : rules) {
+    PutLengthPrefixed(r.id, &out);
+    PutLengthPrefixed(r.title, &out);
+    PutVarint64(static_cast<uint64_t>(r.severity), &out);
+    PutVarint64(r.attack.size(), &out);
+    for (const std::string& a : r.attack) PutLengthPrefixed(a, &out);
+    PutLengthPrefixed(r.description, &out);
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<RuleInfo>> DecodeRuleInfos(std::string_view bytes) {
+  Decoder d(bytes);
+  uint64_t n = 0;
+  std::vector<RuleInfo> rules;
+  if (!d.GetVarint64(&n)) return absl::DataLossError("bad loaded-rules record");
+  for (uint64_t i = 0; i < n && d.ok(); ++i) {
+    RuleInfo r;
+    uint64_t severity = 0, attacks = 0;
+    d.GetString(&r.id);
+    d.GetString(&r.title);
+    d.GetVarint64(&severity);
+    r.severity = static_cast<Severity>(std::min<uint64_t>(severity, 4));
+    d.GetVarint64(&attacks);
+    for (uint64_t a = 0; a < attacks && d.ok(); ++a) d.GetString(&r.attack.emplace_back());
+    d.GetString(&r.description);
+    rules.push_back(std::move(r));
+  }
+  if (!d.ok() || !d.done()) return absl::DataLossError("bad loaded-rules record");
+  return rules;
 }
 
 namespace detect {

@@ -63,6 +63,12 @@ void Incident::Raise(Severity s, std::string_view reason) {
   if (!reason.empty()) List("reasons", reason);
 }
 
+void Incident::SetSeverity(Severity s, std::string_view reason) {
+  if (s == severity_) return;
+  severity_ = s;
+  if (!reason.empty()) List("reasons", reason);
+}
+
 void Incident::Set(std::string_view key, std::string value) {
   details_[std::string(key)] = std::move(value);
 }
@@ -174,10 +180,14 @@ Finding Incident::Build() const {
 }
 
 Incident& IncidentTable::Open(std::string_view rule_id, std::string_view key) {
-  std::string id = Cat(rule_id, '\x1f', key);
+  return Open(CatalogEntry(rule_id), key);
+}
+
+Incident& IncidentTable::Open(const RuleInfo& info, std::string_view key) {
+  std::string id = Cat(info.id, '\x1f', key);
   auto it = incidents_.find(id);
   if (it == incidents_.end()) {
-    it = incidents_.emplace(std::move(id), Incident(&CatalogEntry(rule_id), max_anchors_)).first;
+    it = incidents_.emplace(std::move(id), Incident(&info, max_anchors_)).first;
   }
   return it->second;
 }
@@ -210,6 +220,12 @@ size_t IncidentTable::RollUp(Severity max_severity) {
   }
   for (const std::string& id : merged) incidents_.erase(id);
   return merged.size();
+}
+
+void IncidentTable::EraseIf(const std::function<bool(Incident&)>& drop) {
+  for (auto it = incidents_.begin(); it != incidents_.end();) {
+    it = drop(it->second) ? incidents_.erase(it) : std::next(it);
+  }
 }
 
 bool FindingLess(const Finding& a, const Finding& b) {

@@ -52,6 +52,8 @@ class Incident {
   // Raises the severity to at least `s`; `reason` (if any) is listed in
   // details.reasons so that readers see why the severity was earned.
   void Raise(Severity s, std::string_view reason = "");
+  // Sets the severity to `s`, up or down (the tuning file), listing `reason`.
+  void SetSeverity(Severity s, std::string_view reason);
 
   // Details (written in key order into details_json).
   void Set(std::string_view key, std::string value);  // last write wins
@@ -110,10 +112,15 @@ class IncidentTable {
 
   // The incident (rule_id, key), created on first use.
   Incident& Open(std::string_view rule_id, std::string_view key);
+  // Likewise for a rule outside the catalog (a Sigma rule); `info` must
+  // outlive the table's findings.
+  Incident& Open(const RuleInfo& info, std::string_view key);
   // The incident or nullptr.
   Incident* Find(std::string_view rule_id, std::string_view key);
   // Visits every incident in (rule, key) order.
   void ForEach(const std::function<void(Incident&)>& fn);
+  // Removes the incidents for which `drop` holds.
+  void EraseIf(const std::function<bool(Incident&)>& drop);
 
   // Roll-up (issue 11): the incidents of one rule that stayed at or below
   // `max_severity` become one per identity (actor) and mailbox, with all

@@ -7,6 +7,8 @@
 #include "core/base/ip.h"
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
+#include "core/detect/sigma_rules.h"
+#include "core/sigma/rule.h"
 
 namespace tern::detect {
 namespace {
@@ -44,6 +46,9 @@ std::vector<std::unique_ptr<Rule>> MakeRules(const RuleEnv& env) {
   rules.push_back(NewImpossibleTravelRule(env));
   rules.push_back(NewEDiscoveryRule(env));
   rules.push_back(NewTransportRuleRedirectRule(env));
+  if (env.options->sigma_rules && !env.options->sigma_rules->empty()) {
+    rules.push_back(NewSigmaRuleSet(env, *env.options->sigma_rules));
+  }
   return rules;
 }
 

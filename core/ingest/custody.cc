@@ -9,6 +9,7 @@
 #include "core/base/json_writer.h"
 #include "core/base/status_macros.h"
 #include "core/ingest/coverage.h"
+#include "core/store/analysis_inputs.h"
 #include "core/store/run_records.h"
 
 namespace tern {
@@ -142,6 +143,21 @@ absl::Status WriteCustodyJson(CaseStore& store, const std::string& path) {
     json.EndObject();
   }
   json.EndArray();
+  // The rule files and tuning file of the last analysis, whole: which rules
+  // ran and how it was tuned.
+  TERN_ASSIGN_OR_RETURN(std::vector<AnalysisInput> inputs, GetAnalysisInputs(store));
+  if (!inputs.empty()) {
+    json.Key("analysis_inputs").BeginArray();
+    for (const AnalysisInput& in : inputs) {
+      json.BeginObject();
+      json.Key("role").String(in.role);
+      json.Key("file").String(in.name);
+      json.Key("sha256").String(in.sha256);
+      json.Key("content").String(in.content);
+      json.EndObject();
+    }
+    json.EndArray();
+  }
   json.Key("evidence").BeginArray();
   for (const EvidenceRecord& r : evidence) {
     if (r.parent == 0) WriteEvidence(json, r, children);

@@ -81,8 +81,9 @@ struct Rule {
   std::vector<std::string> tags;
   std::vector<std::string> attack;  // ATT&CK technique ids from the tags, e.g. "T1114.003"
   std::vector<std::string> falsepositives;
-  std::string source;  // file the rule came from (or "builtin:NAME")
-  int line = 1;        // line where its YAML document starts
+  std::string source;         // file the rule came from (or "builtin:NAME")
+  std::string source_sha256;  // of that file, when the caller hashed it
+  int line = 1;               // line where its YAML document starts
 
   std::vector<Selection> selections;
   Condition condition;  // detection rules

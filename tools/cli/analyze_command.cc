@@ -5,6 +5,7 @@
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
+#include "tools/cli/rule_files.h"
 
 namespace tern::cli {
 namespace {
@@ -25,7 +26,10 @@ class AnalyzeCommand : public Command {
     AddAnalyzeOptions(spec, &analyze_);
   }
 
+  absl::Status Validate() override { return analyze_.Load(); }
+
   int Run(const CommandContext& context) override {
+    PrintNotes(context.err, analyze_.notes);
     absl::StatusOr<WritableCase> c = OpenForWriting(case_, context.command_line);
     if (!c.ok()) return Fatal(context, c.status());
     absl::StatusOr<AnalysisSummary> summary =

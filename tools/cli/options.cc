@@ -1,10 +1,13 @@
 #include "tools/cli/options.h"
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/base/status_macros.h"
+#include "core/sigma/rule.h"
+#include "tools/cli/rule_files.h"
 
 namespace tern::cli {
 
@@ -55,7 +58,9 @@ void AddStrictOption(po::options_description& group, bool* strict) {
 
 AnalyzeOptions AnalyzeArgs::ToOptions() const {
   AnalyzeOptions converted = options;
-  converted.session_gap_ms = static_cast<int64_t>(session_gap_minutes * 60 * 1000);
+  if (session_gap_minutes >= 0) {
+    converted.session_gap_ms = static_cast<int64_t>(session_gap_minutes * 60 * 1000);
+  }
   return converted;
 }
 
@@ -71,6 +76,44 @@ void AddAnalyzeOptions(OptionSpec& spec, AnalyzeArgs* args) {
   AddOption(group, kSessionGapOption,
             po::value(&args->session_gap_minutes)->default_value(30)->value_name("MINUTES"),
             "inactivity gap that splits sessions");
+  AddOption(group, kRulesOption, po::value(&args->rule_paths)->composing()->value_name("PATH"),
+            "Sigma rules to run besides the built-in ones: a .yml file or a folder of them "
+            "(repeatable)");
+  AddOption(group, kConfigOption, po::value(&args->config_path)->value_name("FILE"),
+            "tuning file (YAML): organization and partner domains, trusted IPs/ASNs, service "
+            "and admin accounts, VIP mailboxes, rules disabled, severity overrides, thresholds");
+}
+
+absl::Status AnalyzeArgs::Load() {
+  if (!rule_paths.empty()) TERN_RETURN_IF_ERROR(LoadRules());
+  if (config_path.empty()) return absl::OkStatus();
+  std::vector<std::string> known;
+  for (const RuleInfo& r : RuleCatalog()) known.push_back(r.id);
+  if (options.sigma_rules) {
+    for (const sigma::Rule& r : *options.sigma_rules) known.push_back(r.id);
+  }
+  TERN_ASSIGN_OR_RETURN(Tuning tuning, LoadTuningFile(config_path, known));
+  // The gap is typed in minutes on the command line; the file's wins.
+  if (tuning.thresholds.contains("session_gap") || tuning.thresholds.contains("session_gap_ms")) {
+    session_gap_minutes = -1;
+  }
+  return ApplyTuning(tuning, &options);
+}
+
+absl::Status AnalyzeArgs::LoadRules() {
+  sigma::RuleLoad load = LoadRuleFiles(rule_paths, &options.inputs);
+  rule_files = load.files;
+  std::string errors;
+  for (const sigma::Diagnostic& d : load.diagnostics) {
+    if (d.level == sigma::Diagnostic::Level::kError) {
+      absl::StrAppend(&errors, "\n", d.ToString());
+    } else {
+      notes.push_back(d.ToString());
+    }
+  }
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrCat("bad --rules:", errors));
+  options.sigma_rules = std::make_shared<const std::vector<sigma::Rule>>(std::move(load.rules));
+  return absl::OkStatus();
 }
 
 void AddReportOptions(OptionSpec& spec, ReportArgs* args) {

@@ -62,6 +62,9 @@ inline constexpr char kVerifyKeyOption[] = "verify-key";
 inline constexpr char kEvidenceOption[] = "evidence";
 inline constexpr char kExpectOption[] = "expect";
 inline constexpr char kTimezoneOption[] = "timezone";
+// Sigma rules and the tuning file (issue 12).
+inline constexpr char kRulesOption[] = "rules";
+inline constexpr char kConfigOption[] = "config";
 
 // What a command accepts: titled groups of named options (shown by --help,
 // in order) and at most one list of positional arguments.
@@ -111,8 +114,19 @@ void AddStrictOption(po::options_description& group, bool* strict);
 struct AnalyzeArgs {
   AnalyzeOptions options;
   double session_gap_minutes = 30;
+  std::vector<std::string> rule_paths;  // --rules (files or folders)
+  std::string config_path;              // --config (tuning file)
+  std::vector<std::string> rule_files;  // the files --rules named, as loaded
   // The options with the gap converted.
   AnalyzeOptions ToOptions() const;
+  // Loads --rules into options.sigma_rules, then --config into the options
+  // (its thresholds override --session-gap). InvalidArgument listing every
+  // error (file:line: problem); rule warnings and notes go to `notes`.
+  absl::Status Load();
+  std::vector<std::string> notes;
+
+ private:
+  absl::Status LoadRules();
 };
 void AddAnalyzeOptions(OptionSpec& spec, AnalyzeArgs* args);
 

@@ -8,6 +8,7 @@
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
 #include "tools/cli/regression_steps.h"
+#include "tools/cli/rule_files.h"
 #include "tools/cli/seal_step.h"
 
 namespace tern::cli {
@@ -38,10 +39,16 @@ class RunCommand : public Command {
     TERN_ASSIGN_OR_RETURN(case_.limits, ParseLimits(limits_));
     TERN_RETURN_IF_ERROR(CheckReportArgs(report_));
     TERN_RETURN_IF_ERROR(LoadExpect(&expect_));
-    return LoadSealKey(&seal_);
+    TERN_RETURN_IF_ERROR(LoadSealKey(&seal_));
+    TERN_RETURN_IF_ERROR(analyze_.Load());
+    // The manifest hashes the rule and tuning files the run read.
+    for (const std::string& f : analyze_.rule_files) seal_.inputs.push_back({kRoleRules, f});
+    if (!analyze_.config_path.empty()) seal_.inputs.push_back({kRoleConfig, analyze_.config_path});
+    return absl::OkStatus();
   }
 
   int Run(const CommandContext& context) override {
+    PrintNotes(context.err, analyze_.notes);
     absl::StatusOr<WritableCase> c = OpenForWriting(case_, context.command_line);
     if (!c.ok()) return Fatal(context, c.status());
     absl::StatusOr<IngestSummary> ingest = DoIngest(*c, case_, inputs_, context.err);

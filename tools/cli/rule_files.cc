@@ -1,0 +1,66 @@
+#include "tools/cli/rule_files.h"
+
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "core/base/escape.h"
+#include "core/base/status_macros.h"
+#include "core/evidence/hasher.h"
+#include "core/ingest/custody.h"
+
+namespace tern::cli {
+namespace {
+
+std::string Sha256Of(std::string_view text) {
+  MultiHasher hasher;
+  hasher.Update(text);
+  return hasher.Finish().sha256;
+}
+
+// Recorded under the file's name: outputs must not depend on where it was kept.
+std::string BaseName(const std::string& path) {
+  const size_t slash = path.find_last_of("/\\");
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+sigma::RuleLoad LoadRuleFiles(const std::vector<std::string>& paths,
+                              std::vector<AnalysisInput>* inputs) {
+  sigma::RuleLoad load;
+  for (const std::string& path : paths) sigma::LoadPath(path, load);
+  sigma::Link(load);
+  std::map<std::string, std::string> sha256;
+  for (const std::string& file : load.files) {
+    absl::StatusOr<std::string> text = ReadWholeFile(file);
+    if (!text.ok()) continue;  // the loader has reported it
+    sha256[file] = Sha256Of(*text);
+    if (inputs != nullptr) {
+      inputs->push_back(AnalysisInput{kInputRoleRules, BaseName(file), sha256[file], *text});
+    }
+  }
+  for (sigma::Rule& rule : load.rules) {
+    auto it = sha256.find(rule.source);
+    if (it != sha256.end()) rule.source_sha256 = it->second;
+  }
+  return load;
+}
+
+absl::StatusOr<Tuning> LoadTuningFile(const std::string& path,
+                                      const std::vector<std::string>& known_rules) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read the tuning file ", path));
+  }
+  TERN_ASSIGN_OR_RETURN(Tuning tuning, ParseTuning(*text, path, known_rules));
+  tuning.sha256 = Sha256Of(*text);
+  tuning.source = BaseName(path);
+  tuning.content = *text;
+  return tuning;
+}
+
+void PrintNotes(std::FILE* err, const std::vector<std::string>& notes) {
+  for (const std::string& n : notes) std::fprintf(err, "tern: %s\n", TerminalSafe(n).c_str());
+}
+
+}  // namespace tern::cli
