@@ -1,11 +1,16 @@
 #include "parsers/documents.h"
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/status_macros.h"
+#include "core/base/strings.h"
+#include "core/ingest/custody.h"
 #include "parsers/json_util.h"
 #include "simdjson.h"
 
@@ -174,6 +179,40 @@ absl::StatusOr<Manifest> ParseManifest(std::string_view text) {
     m.files.push_back(std::move(file));
   }
   return m;
+}
+
+absl::StatusOr<FindingsDocument> ReadFindingsDocument(const std::string& path) {
+  const std::string file = CaseDir::IsDirectory(path) ? CaseDir(path).findings() : path;
+  TERN_ASSIGN_OR_RETURN(std::string text, ReadWholeFile(file));
+  absl::StatusOr<FindingsDocument> doc = ParseFindingsDocument(text);
+  if (!doc.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", doc.status().message()));
+  }
+  return doc;
+}
+
+namespace {
+
+std::optional<std::string> ReadIfPresent(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  return text.ok() ? std::optional<std::string>(*std::move(text)) : std::nullopt;
+}
+
+}  // namespace
+
+ManifestOnDisk ReadManifestOnDisk(const CaseDir& dir) {
+  ManifestOnDisk on_disk;
+  on_disk.text = ReadIfPresent(dir.manifest());
+  on_disk.signature = ReadIfPresent(dir.manifest_signature());
+  if (on_disk.text.has_value()) {
+    absl::StatusOr<Manifest> parsed = ParseManifest(*on_disk.text);
+    if (parsed.ok()) {
+      on_disk.manifest = *std::move(parsed);
+    } else {
+      on_disk.parse_error = ToStd(parsed.status().message());
+    }
+  }
+  return on_disk;
 }
 
 }  // namespace tern

@@ -3,8 +3,11 @@
 #include <exception>
 #include <set>
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/ingest/custody.h"
+#include "parsers/documents.h"
 #include "yaml-cpp/yaml.h"
 
 namespace tern {
@@ -80,6 +83,27 @@ absl::StatusOr<std::vector<FindingExpectation>> ParseExpectationFile(std::string
     // yaml-cpp reports syntax and conversion errors by throwing.
     return Bad(e.what());
   }
+}
+
+absl::StatusOr<Expectation> ReadExpectation(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadWholeFile(path);
+  if (!text.ok()) return text.status();
+  Expectation expectation;
+  expectation.path = path;
+  if (IsFindingsDocument(*text)) {
+    absl::StatusOr<FindingsDocument> doc = ParseFindingsDocument(*text);
+    if (!doc.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": ", doc.status().message()));
+    }
+    expectation.baseline = *std::move(doc);
+    return expectation;
+  }
+  absl::StatusOr<std::vector<FindingExpectation>> expectations = ParseExpectationFile(*text);
+  if (!expectations.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", expectations.status().message()));
+  }
+  expectation.expectations = *std::move(expectations);
+  return expectation;
 }
 
 }  // namespace tern

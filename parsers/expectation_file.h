@@ -14,6 +14,7 @@
 #ifndef TERN_PARSERS_EXPECTATION_FILE_H_
 #define TERN_PARSERS_EXPECTATION_FILE_H_
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,11 @@ namespace tern {
 
 // InvalidArgument naming the entry and what is wrong.
 absl::StatusOr<std::vector<FindingExpectation>> ParseExpectationFile(std::string_view text);
+
+// Reads `--expect`'s file: a findings.json (the baseline) or an expectation
+// file. The read error as is (NotFound, ...), or InvalidArgument "PATH: what
+// is wrong" when it is neither a findings.json nor a valid expectation file.
+absl::StatusOr<Expectation> ReadExpectation(const std::string& path);
 
 }  // namespace tern
 

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "core/base/escape.h"
 #include "reports/diff.h"
 
 namespace tern {
@@ -68,6 +69,27 @@ std::vector<std::string> CheckExpectations(const std::vector<FindingExpectation>
     }
   }
   return failures;
+}
+
+ExpectOutcome CheckExpectation(const Expectation& expectation, const FindingsDocument& actual) {
+  ExpectOutcome outcome;
+  const std::string path = TerminalSafe(expectation.path);
+  if (expectation.baseline.has_value()) {
+    const FindingsDiff diff = DiffFindings(*expectation.baseline, actual);
+    outcome.met = diff.equal();
+    outcome.text = outcome.met ? absl::StrCat("expect    findings equal ", path, "\n")
+                               : absl::StrCat("expect    findings differ from ", path, ":\n",
+                                              TerminalSafe(RenderDiffText(diff)));
+    return outcome;
+  }
+  const std::vector<std::string> failures = CheckExpectations(expectation.expectations, actual);
+  for (const std::string& f : failures) {
+    absl::StrAppend(&outcome.text, "expect    FAILED ", TerminalSafe(f), "\n");
+  }
+  absl::StrAppend(&outcome.text, "expect    ", expectation.expectations.size() - failures.size(),
+                  " of ", expectation.expectations.size(), " expectations met (", path, ")\n");
+  outcome.met = failures.empty();
+  return outcome;
 }
 
 }  // namespace tern

@@ -20,6 +20,17 @@ std::vector<std::string> CheckExpectations(const std::vector<FindingExpectation>
 // The expectation in words: "rule inbox-rule-forward-external on erin@x from 1.2.3.4: at least 1".
 std::string DescribeExpectation(const FindingExpectation& e);
 
+struct ExpectOutcome {
+  bool met = true;
+  // What the console shows: "expect    ..." lines, terminal-safe.
+  std::string text;
+};
+
+// Checks `actual` against `expectation`: equal to its baseline (the
+// differences listed otherwise), or every expectation held (each failure
+// listed, then "N of M expectations met").
+ExpectOutcome CheckExpectation(const Expectation& expectation, const FindingsDocument& actual);
+
 }  // namespace tern
 
 #endif  // TERN_REPORTS_EXPECT_H_

@@ -11,6 +11,7 @@
 #include "core/base/ip.h"
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
+#include "core/case/case_dir.h"
 #include "reports/case_view.h"
 #include "reports/event_export.h"
 
@@ -160,7 +161,7 @@ absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const Searc
   }
   TERN_ASSIGN_OR_RETURN(EventFormat format, ParseEventFormat(request.format));
   TERN_ASSIGN_OR_RETURN(std::unique_ptr<CaseStore> store,
-                        CaseStore::Open(case_dir + "/store", StoreMode::kReadOnly));
+                        CaseStore::Open(CaseDir(case_dir).store(), StoreMode::kReadOnly));
   TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(*store));
   EventWriter writer(format, out);
   absl::Status inner;

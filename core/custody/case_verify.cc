@@ -152,7 +152,7 @@ absl::StatusOr<VerifyReport> VerifyCase(CaseStore& store, const std::string& cas
   if (on_disk.manifest.has_value()) {
     for (const ManifestFile& f : on_disk.manifest->files) {
       if (f.role == kRoleEvidence) continue;  // re-hashed above, from custody
-      const std::string path = f.role == kRoleOutput ? absl::StrCat(case_dir, "/", f.path) : f.path;
+      const std::string path = f.role == kRoleOutput ? CaseDir(case_dir).File(f.path) : f.path;
       report.files.push_back(CheckAt(f.role, f.path, path, f.sha256, f.size));
     }
   }

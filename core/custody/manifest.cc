@@ -43,7 +43,7 @@ absl::StatusOr<Manifest> BuildManifest(const std::string& dir,
   m.examiner = options.examiner;
   if (options.signing_key != nullptr) m.signer_public_key = options.signing_key->public_key_hex();
   for (const char* name : kSealedOutputs) {
-    const std::string path = absl::StrCat(dir, "/", name);
+    const std::string path = CaseDir(dir).File(name);
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) continue;
     TERN_ASSIGN_OR_RETURN(ManifestFile f, HashListed(kRoleOutput, path, name));
@@ -104,14 +104,14 @@ absl::StatusOr<Manifest> WriteManifest(const std::string& dir,
                                        const ManifestOptions& options) {
   TERN_ASSIGN_OR_RETURN(Manifest m, BuildManifest(dir, evidence, options));
   const std::string text = RenderManifest(m);
-  const std::string sig_path = absl::StrCat(dir, "/", kManifestSignatureFile);
+  const std::string sig_path = CaseDir(dir).manifest_signature();
   // The old signature goes first: a crash in between leaves an unsigned
   // manifest, never a signature over other bytes.
   std::error_code ec;
   fs::remove(sig_path, ec);
   if (ec)
     return absl::UnavailableError(absl::StrCat("cannot remove ", sig_path, ": ", ec.message()));
-  TERN_RETURN_IF_ERROR(WriteFileAtomically(absl::StrCat(dir, "/", kManifestFile), text));
+  TERN_RETURN_IF_ERROR(WriteFileAtomically(CaseDir(dir).manifest(), text));
   if (options.signing_key != nullptr) {
     TERN_ASSIGN_OR_RETURN(std::string signature, options.signing_key->Sign(text));
     TERN_RETURN_IF_ERROR(WriteFileAtomically(sig_path, signature + "\n"));

@@ -18,13 +18,13 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/case/case_dir.h"
 #include "core/evidence/signature.h"
 #include "core/model/evidence_record.h"
 
 namespace tern {
 
-inline constexpr char kManifestFile[] = "manifest.json";
-inline constexpr char kManifestSignatureFile[] = "manifest.sig";
+// kManifestFile and kManifestSignatureFile are in core/case/case_dir.h.
 inline constexpr char kManifestSchema[] = "tern.manifest/1";
 
 // What a listed file is to the case.
@@ -36,8 +36,8 @@ inline constexpr char kRoleConfig[] = "config";      // the tuning file (--confi
 // Files of a case directory the manifest seals when present. An output a
 // new command writes into the case directory belongs here.
 inline constexpr const char* kSealedOutputs[] = {
-    "custody.json", "findings.json", "report.html",    "sessions.jsonl",
-    "exposure.csv", "timeline.csv",  "timeline.jsonl", "events.ndjson",
+    kCustodyFile,   kFindingsFile,  kReportFile,      "sessions.jsonl",
+    "exposure.csv", "timeline.csv", "timeline.jsonl", "events.ndjson",
 };
 
 struct ManifestFile {

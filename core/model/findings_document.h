@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,14 @@ struct FindingExpectation {
   int64_t max_count = -1;  // -1: no maximum
   // Set by "no_high": no finding of severity high or critical on `mailbox`.
   bool no_high = false;
+};
+
+// What `--expect FILE` holds: a stored findings document the findings must
+// equal, or expectations they must satisfy.
+struct Expectation {
+  std::string path;  // the file, as given
+  std::optional<FindingsDocument> baseline;
+  std::vector<FindingExpectation> expectations;
 };
 
 }  // namespace tern

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "core/base/escape.h"
-#include "core/base/time.h"
+#include "core/base/human_bytes.h"
 
 namespace tern::cli {
 namespace {
@@ -15,41 +15,7 @@ namespace {
 // Only the first warnings are echoed to the terminal; all go to tern.log.
 constexpr uint64_t kMaxWarningsPrinted = 20;
 
-std::string NowText() {
-  const auto now = std::chrono::system_clock::now();
-  return FormatRfc3339(
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count());
-}
-
-std::string WarningText(const Warning& w) {
-  std::string text = absl::StrCat(w.kind, ": ", w.source);
-  if (w.line != 0) absl::StrAppend(&text, " line ", w.line);
-  absl::StrAppend(&text, ": ", w.detail);
-  return text;
-}
-
 }  // namespace
-
-std::string HumanBytes(uint64_t bytes) {
-  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1000 && unit < 4) {
-    value /= 1000;
-    ++unit;
-  }
-  return unit == 0 ? absl::StrCat(bytes, " B") : absl::StrFormat("%.1f %s", value, units[unit]);
-}
-
-RunLog::RunLog(const std::string& path) : out_(path, std::ios::app) {}
-
-void RunLog::Line(std::string_view level, std::string_view text) {
-  if (!out_) return;
-  out_ << NowText() << ' ' << level << ' ' << SanitizeUtf8(text) << '\n';
-  out_.flush();
-}
-
-void RunLog::Warn(const Warning& warning) { Line("WARN", WarningText(warning)); }
 
 ConsoleObserver::ConsoleObserver(RunLog* log, bool quiet, std::FILE* err)
     : log_(log),

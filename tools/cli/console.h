@@ -1,8 +1,8 @@
-// Console output and the run log for the `tern` CLI.
+// Console output of the `tern` CLI.
 //
 // Results go to stdout, progress and warnings to stderr (a redrawn progress
 // line on a terminal, plain lines otherwise), and every warning to the case's
-// tern.log. Evidence text is passed through TerminalSafe() before it reaches
+// tern.log (core/case/run_log.h). Evidence text is passed through TerminalSafe() before it reaches
 // a terminal. Thread-compatible.
 #ifndef TERN_TOOLS_CLI_CONSOLE_H_
 #define TERN_TOOLS_CLI_CONSOLE_H_
@@ -10,24 +10,12 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <string>
 
+#include "core/case/run_log.h"
 #include "core/ingest/ingester.h"
 
 namespace tern::cli {
-
-// Appends timestamped lines to CASE/tern.log.
-class RunLog {
- public:
-  // Opens (creating) `path` for appending; logging is a no-op if that fails.
-  explicit RunLog(const std::string& path);
-  void Line(std::string_view level, std::string_view text);
-  void Warn(const Warning& warning);
-
- private:
-  std::ofstream out_;
-};
 
 // Prints ingest progress and warnings to stderr, and logs warnings.
 class ConsoleObserver : public IngestObserver {
@@ -59,9 +47,6 @@ class ConsoleObserver : public IngestObserver {
   std::chrono::steady_clock::time_point last_draw_;
   bool line_open_ = false;
 };
-
-// Formats 1234567 bytes as "1.2 MB" (decimal units).
-std::string HumanBytes(uint64_t bytes);
 
 }  // namespace tern::cli
 

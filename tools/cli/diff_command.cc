@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "core/base/escape.h"
+#include "parsers/documents.h"
 #include "reports/diff.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
-#include "tools/cli/regression_steps.h"
 
 namespace tern::cli {
 namespace {
@@ -41,9 +41,9 @@ class DiffCommand : public Command {
   }
 
   int Run(const CommandContext& context) override {
-    absl::StatusOr<FindingsDocument> a = LoadFindingsDocument(paths_[0]);
+    absl::StatusOr<FindingsDocument> a = ReadFindingsDocument(paths_[0]);
     if (!a.ok()) return Fatal(context, a.status());
-    absl::StatusOr<FindingsDocument> b = LoadFindingsDocument(paths_[1]);
+    absl::StatusOr<FindingsDocument> b = ReadFindingsDocument(paths_[1]);
     if (!b.ok()) return Fatal(context, b.status());
     const FindingsDiff diff = DiffFindings(*a, *b);
     const std::string text = format_ == "json" ? RenderDiffJson(diff) : RenderDiffText(diff);

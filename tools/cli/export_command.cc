@@ -87,7 +87,7 @@ class ExportCommand : public Command {
 
   int Run(const CommandContext& context) override {
     absl::StatusOr<std::unique_ptr<CaseStore>> store =
-        CaseStore::Open(StoreDir(case_dir_), StoreMode::kReadOnly);
+        CaseStore::Open(CaseDir(case_dir_).store(), StoreMode::kReadOnly);
     if (!store.ok()) return Fatal(context, store.status());
     return clickhouse_.url.empty() ? RunEcs(context, **store) : RunClickHouse(context, **store);
   }

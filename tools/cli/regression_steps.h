@@ -1,14 +1,12 @@
-// CI regression helpers the commands share: reading a findings document from
-// a case or a findings.json, and `--expect FILE` on run and report (a stored
-// findings.json to equal, or an expectation file to satisfy).
+// `--expect FILE` on run and report (CI regression): the option, loading its
+// file before the run (parsers/expectation_file.h) and checking the written
+// findings against it afterwards (reports/expect.h).
 // Thread-compatible.
 #ifndef TERN_TOOLS_CLI_REGRESSION_STEPS_H_
 #define TERN_TOOLS_CLI_REGRESSION_STEPS_H_
 
 #include <cstdio>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -17,21 +15,15 @@
 
 namespace tern::cli {
 
-// `path` is a case directory (its findings.json is read) or a findings.json.
-// NotFound / InvalidArgument naming the file.
-absl::StatusOr<FindingsDocument> LoadFindingsDocument(const std::string& path);
-
 struct ExpectArgs {
-  std::string path;  // --expect FILE; "" = none
-  // Loaded by LoadExpect: one of them.
-  std::optional<FindingsDocument> baseline;
-  std::vector<FindingExpectation> expectations;
+  std::string path;    // --expect FILE; "" = none
+  Expectation loaded;  // by LoadExpect
 };
 
 // Declares --expect FILE.
 void AddExpectOption(OptionSpec& spec, ExpectArgs* args);
 // Reads and parses --expect's file (InvalidArgument, a usage error, if it is
-// neither a findings.json nor a valid expectation file).
+// unreadable or neither a findings.json nor a valid expectation file).
 absl::Status LoadExpect(ExpectArgs* args);
 // Compares `report_dir`/findings.json with the expectation, prints each
 // difference or failed expectation to `out`, and returns whether it held.

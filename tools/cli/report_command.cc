@@ -3,7 +3,9 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/escape.h"
 #include "core/base/status_macros.h"
+#include "core/base/strings.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
@@ -37,21 +39,35 @@ class ReportCommand : public Command {
   }
 
   int Run(const CommandContext& context) override {
+    const CaseDir dir(case_dir_);
     absl::StatusOr<std::unique_ptr<CaseStore>> store =
-        CaseStore::Open(StoreDir(case_dir_), StoreMode::kReadOnly);
+        CaseStore::Open(dir.store(), StoreMode::kReadOnly);
     if (!store.ok()) return Fatal(context, store.status());
-    RunLog log(case_dir_ + "/tern.log");
-    log.Line("INFO", absl::StrCat("tern ", ToolVersion(), ": ", context.command_line));
-    if (absl::Status s = DoReport(**store, case_dir_, report_, &log, context.out); !s.ok()) {
-      return Fatal(context, s, &log);
+    // The case is only read: a tern.log that cannot be written (read-only
+    // media, --out elsewhere) is said on stderr, and the reports still made.
+    absl::StatusOr<std::unique_ptr<RunLog>> opened = RunLog::Open(dir.log());
+    if (!opened.ok()) {
+      std::fprintf(context.err, "tern: warning: %s\n",
+                   TerminalSafe(ToStd(opened.status().message())).c_str());
+    }
+    RunLog* log = opened.ok() ? opened->get() : nullptr;
+    if (log != nullptr) {
+      log->Line("INFO", absl::StrCat("tern ", ToolVersion(), ": ", context.command_line));
+    }
+    if (absl::Status s = DoReport(**store, case_dir_, report_, log, context.out); !s.ok()) {
+      return Fatal(context, s, log);
     }
     if (absl::Status s =
-            SealOutputs(**store, ReportDir(case_dir_, report_), seal_, &log, context.out);
+            SealOutputs(**store, ReportDir(case_dir_, report_), seal_, log, context.out);
         !s.ok()) {
-      return Fatal(context, s, &log);
+      return Fatal(context, s, log);
     }
     absl::StatusOr<bool> met = CheckExpect(expect_, ReportDir(case_dir_, report_), context.out);
-    if (!met.ok()) return Fatal(context, met.status(), &log);
+    if (!met.ok()) return Fatal(context, met.status(), log);
+    if (log != nullptr && !log->status().ok()) {
+      std::fprintf(context.err, "tern: warning: %s\n",
+                   TerminalSafe(ToStd(log->status().message())).c_str());
+    }
     return *met ? kExitOk : kExitWarnings;
   }
 

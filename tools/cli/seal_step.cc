@@ -1,12 +1,8 @@
 #include "tools/cli/seal_step.h"
 
-#include <filesystem>
-#include <optional>
-#include <vector>
-
 #include "absl/strings/str_cat.h"
 #include "core/base/status_macros.h"
-#include "tools/cli/case_steps.h"
+#include "core/custody/seal.h"
 
 namespace tern::cli {
 
@@ -30,26 +26,13 @@ absl::Status LoadSealKey(SealArgs* args) {
 
 absl::Status SealOutputs(CaseStore& store, const std::string& dir, const SealArgs& args,
                          RunLog* log, std::FILE* out) {
-  TERN_ASSIGN_OR_RETURN(std::vector<EvidenceRecord> evidence, store.ListEvidence());
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> case_id, store.GetMeta("case_id"));
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> examiner, store.GetMeta("examiner"));
-  ManifestOptions options;
-  options.tool_version = ToolVersion();
-  options.store_schema = kStoreSchemaVersion;
-  options.case_id = case_id.value_or("");
-  options.examiner = examiner.value_or("");
+  SealOptions options;
+  options.key = args.key.get();
   options.inputs = args.inputs;
-  options.signing_key = args.key.get();
-  TERN_ASSIGN_OR_RETURN(Manifest manifest, WriteManifest(dir, evidence, options));
-  const std::string path =
-      std::filesystem::absolute(dir + "/" + kManifestFile).lexically_normal().string();
-  const std::string signed_by =
-      args.key != nullptr ? absl::StrCat(" (signed by ", manifest.signer_public_key, ")") : "";
-  if (log != nullptr) {
-    log->Line("INFO",
-              absl::StrCat("wrote ", path, ": ", manifest.files.size(), " files", signed_by));
-  }
-  std::fprintf(out, "manifest  %s%s\n", path.c_str(), signed_by.c_str());
+  const CaseDir sealed(dir);
+  TERN_ASSIGN_OR_RETURN(Manifest manifest, SealCase(store, sealed, options, log));
+  std::fprintf(out, "manifest  %s%s\n", DisplayPath(sealed.manifest()).c_str(),
+               SignedBy(manifest).c_str());
   return absl::OkStatus();
 }
 

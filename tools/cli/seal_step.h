@@ -1,5 +1,5 @@
 // The legal-hold seal of `run` and `report`: --sign-key, and manifest.json
-// (+ manifest.sig) written after the outputs (core/custody/manifest.h).
+// (+ manifest.sig) written after the outputs (core/custody/seal.h).
 // Thread-compatible.
 #ifndef TERN_TOOLS_CLI_SEAL_STEP_H_
 #define TERN_TOOLS_CLI_SEAL_STEP_H_
@@ -9,10 +9,10 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "core/case/run_log.h"
 #include "core/custody/manifest.h"
 #include "core/evidence/signature.h"
 #include "core/store/case_store.h"
-#include "tools/cli/console.h"
 #include "tools/cli/options.h"
 
 namespace tern::cli {

@@ -3,12 +3,12 @@
 #include <memory>
 #include <string>
 
+#include "core/base/version.h"
 #include "core/evidence/library_versions.h"
 #include "core/store/case_store.h"
 #include "core/store/store_info.h"
 #include "parsers/builtin.h"
 #include "parsers/parser_info.h"
-#include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 
 namespace tern::cli {

@@ -1,0 +1,40 @@
+// `tern report` (and the report step of `tern run`) as a library: writes a
+// case's findings.json and report.html (and a timeline when asked) into a
+// report directory laid out like the case directory, and says what it wrote.
+// Thread-compatible.
+#ifndef TERN_REPORTS_CASE_REPORT_H_
+#define TERN_REPORTS_CASE_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "core/case/case_dir.h"
+#include "core/case/run_log.h"
+#include "core/store/case_store.h"
+
+namespace tern {
+
+struct CaseReportOptions {
+  std::string timeline;  // "" = none, else "csv" or "jsonl"
+  std::string timezone;  // IANA zone for report.html's times; "" = UTC
+};
+
+// One file a report step wrote: what it is ("report", "findings",
+// "timeline") and where (absolute, normalized).
+struct WrittenOutput {
+  std::string label;
+  std::string path;
+};
+
+// Creates `out` if missing and writes the outputs there from `store`,
+// logging each to `log` (may be null). Returns them in the order the
+// commands print them. InvalidArgument for an unknown timeline format;
+// Unavailable naming a file or folder that cannot be written.
+absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, const CaseDir& out,
+                                                            const CaseReportOptions& options,
+                                                            RunLog* log);
+
+}  // namespace tern
+
+#endif  // TERN_REPORTS_CASE_REPORT_H_

@@ -1,0 +1,107 @@
+// WriteCaseReports over a real, analyzed case store: the outputs land in the
+// report directory (created), are listed in the order the commands print
+// them, match what the renderers make, and a bad timeline name writes nothing.
+#include "reports/case_report.h"
+
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "core/base/version.h"
+#include "core/detect/analyzer.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "reports/case_view.h"
+#include "reports/report_html.h"
+#include "tests/testing/temp_dir.h"
+
+namespace tern {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class CaseReportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = CaseStore::Open(CaseDir(tmp_.path()).store(), StoreMode::kReadWrite);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = std::move(*store);
+    EvidenceRecord file;
+    file.ordinal = 1;
+    file.given_path = "export.jsonl";
+    file.sha256 = std::string(64, 'a');
+    file.status = "ingested";
+    ASSERT_TRUE(store_->PutEvidence(file).ok());
+    for (int i = 0; i < 3; ++i) {
+      Event e;
+      e.record_id = "r" + std::to_string(i);
+      e.time_ms = 1709690400000 + i * 60000;
+      e.operation = "MailItemsAccessed";
+      e.client_ip = "10.0.0.1";
+      e.mailbox_upn = "alice@contoso.example";
+      e.mailbox_guid = "aaaa-guid";
+      e.actor_upn = "alice@contoso.example";
+      e.logon_type = kLogonOwner;
+      e.provenance = {1, static_cast<uint64_t>(i + 1), static_cast<uint64_t>(i + 1)};
+      ASSERT_TRUE(store_->AddEvent(e, "{}").ok());
+    }
+    ASSERT_TRUE(store_->Commit().ok());
+    ASSERT_TRUE(Analyze(*store_, AnalyzeOptions{}).ok());
+  }
+  void TearDown() override { store_.reset(); }
+
+  testing::TempDir tmp_;
+  std::unique_ptr<CaseStore> store_;
+};
+
+TEST_F(CaseReportTest, WritesTheOutputsIntoTheReportDirectory) {
+  const CaseDir out(tmp_ / "reports/today");
+  CaseReportOptions options;
+  options.timeline = "csv";
+  absl::StatusOr<std::vector<WrittenOutput>> written =
+      WriteCaseReports(*store_, out, options, nullptr);
+  ASSERT_TRUE(written.ok()) << written.status();
+  ASSERT_EQ(written->size(), 3u);
+  EXPECT_EQ((*written)[0].label, "timeline");
+  EXPECT_EQ((*written)[0].path, DisplayPath(out.File("timeline.csv")));
+  EXPECT_EQ((*written)[1].label, "report");
+  EXPECT_EQ((*written)[1].path, DisplayPath(out.report()));
+  EXPECT_EQ((*written)[2].label, "findings");
+  EXPECT_EQ((*written)[2].path, DisplayPath(out.findings()));
+
+  absl::StatusOr<CaseView> view = LoadCaseView(*store_, ToolVersion());
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(Read(out.report()), RenderReportHtml(*view));
+  EXPECT_THAT(Read(out.findings()), HasSubstr("\"events\": 3"));
+  EXPECT_THAT(Read(out.File("timeline.csv")), HasSubstr("MailItemsAccessed"));
+}
+
+TEST_F(CaseReportTest, LogsWhatItWrote) {
+  const CaseDir out(tmp_ / "out");
+  ASSERT_TRUE(out.Create().ok());
+  absl::StatusOr<std::unique_ptr<RunLog>> log = RunLog::Open(out.log());
+  ASSERT_TRUE(log.ok());
+  ASSERT_TRUE(WriteCaseReports(*store_, out, CaseReportOptions{}, log->get()).ok());
+  EXPECT_THAT(Read(out.log()), HasSubstr("INFO wrote " + out.findings() + " and " + out.report()));
+}
+
+TEST_F(CaseReportTest, AnUnknownTimelineWritesNothing) {
+  const CaseDir out(tmp_ / "never");
+  CaseReportOptions options;
+  options.timeline = "xml";
+  absl::StatusOr<std::vector<WrittenOutput>> written =
+      WriteCaseReports(*store_, out, options, nullptr);
+  EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(CaseDir::IsDirectory(out.root()));
+}
+
+}  // namespace
+}  // namespace tern
