@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Quick start, command 1: installs what is missing, builds tern, and runs the
-# main job on the bundled demo evidence (fixtures/demo/) into ./demo-case.
+# Quick start, command 1: installs what is missing, builds the `tern` binary
+# only (the tests are tools/test.sh's), and runs the main job on the bundled
+# demo evidence (fixtures/demo/) into ./demo-case.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$ROOT/tools/setup.sh" "$ROOT/build"
+bash "$ROOT/tools/setup.sh" "$ROOT/build" tern
 
 CASE_DIR="${TERN_DEMO_CASE:-$ROOT/demo-case}"
 rm -rf "$CASE_DIR"

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs tern's build dependencies (Debian 12 packages only) and builds it.
-# Usage: bash tools/setup.sh [BUILD_DIR]     (default BUILD_DIR: build)
+# Usage: bash tools/setup.sh [BUILD_DIR [TARGET...]]   (default BUILD_DIR: build)
+#   With TARGETs only those are built (tools/demo.sh builds just `tern`);
+#   without, everything: the binaries and every test (tools/test.sh, CI).
 # Environment: TERN_BUILD_TYPE (default RelWithDebInfo), TERN_CMAKE_ARGS (extra).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${1:-$ROOT/build}"
+TARGETS=("${@:2}")
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
@@ -19,4 +22,8 @@ bash "$ROOT/tools/apt_install.sh" "${PACKAGES[@]}"
 
 cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja \
   -DCMAKE_BUILD_TYPE="${TERN_BUILD_TYPE:-RelWithDebInfo}" ${TERN_CMAKE_ARGS:-} >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)"
+if [ ${#TARGETS[@]} -gt 0 ]; then
+  cmake --build "$BUILD_DIR" -j "$(nproc)" --target "${TARGETS[@]}"
+else
+  cmake --build "$BUILD_DIR" -j "$(nproc)"
+fi
