@@ -104,6 +104,52 @@ TEST_F(SigmaE2eTest, WithoutRulesNoSigmaFindings) {
   EXPECT_THAT(json, Not(HasSubstr("e2e-")));
 }
 
+// tern's own rule pack (rules/*.yml) runs without --rules, like the C++ rules.
+TEST_F(SigmaE2eTest, ThePackRunsWithoutRules) {
+  RunResult run = RunWithRules({});
+  ASSERT_LE(run.exit_code, 1) << run.err;
+  auto findings = LoadFindings(tmp_ / "case/findings.json");
+  ASSERT_EQ(findings.count("casmailbox-protocol-enabled"), 1u);
+  const FoundFinding& cas = findings.find("casmailbox-protocol-enabled")->second;
+  EXPECT_EQ(cas.severity, "high");
+  EXPECT_EQ(cas.anchors, 1u);  // bob's IMAP/POP on, not carol's IMAP off
+  EXPECT_THAT(cas.attack, ::testing::Contains("T1114.002"));
+  // tern's own rules carry no Sigma attribution.
+  EXPECT_THAT(cas.details, Not(HasSubstr("sigma_author")));
+  ASSERT_EQ(findings.count("mfa-disabled"), 1u);
+  EXPECT_EQ(findings.find("mfa-disabled")->second.severity, "high");
+  ASSERT_EQ(findings.count("password-spray"), 1u);
+  EXPECT_THAT(findings.find("password-spray")->second.ips, ::testing::ElementsAre("203.0.113.66"));
+  // Correlation inputs never report alone; one user's three typos are no burst.
+  EXPECT_EQ(findings.count("sign-in-failed"), 0u);
+  EXPECT_EQ(findings.count("failed-login-burst"), 0u);
+  // The methodology names the pack file and its SHA-256.
+  EXPECT_THAT(ReadFile(tmp_ / "case/report.html"),
+              HasSubstr("(tern&#39;s rule pack, rules/password-spray.yml, SHA-256 "));
+}
+
+TEST_F(SigmaE2eTest, TheTuningFileCanTurnOffAPackRule) {
+  const std::string tuning = tmp_ / "tuning.yml";
+  WriteFile(tuning,
+            "rules_disabled: [password-spray]\nseverity_overrides: {mfa-disabled: critical}\n");
+  RunResult run = RunWithRules({"--config", tuning});
+  ASSERT_LE(run.exit_code, 1) << run.err;
+  auto findings = LoadFindings(tmp_ / "case/findings.json");
+  EXPECT_EQ(findings.count("password-spray"), 0u);
+  ASSERT_EQ(findings.count("mfa-disabled"), 1u);
+  EXPECT_EQ(findings.find("mfa-disabled")->second.severity, "critical");
+}
+
+TEST_F(SigmaE2eTest, AUserRuleMayNotTakeABuiltInId) {
+  const std::string rule = tmp_ / "dup.yml";
+  WriteFile(rule,
+            "title: t\nid: send-as\nlogsource: {product: m365, service: exchange}\n"
+            "detection:\n  s:\n    Operation: SendAs\n  condition: s\nlevel: low\n");
+  RunResult run = RunWithRules({"--rules", rule});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr("id is the id of a built-in rule"));
+}
+
 TEST_F(SigmaE2eTest, AFolderOfRulesLoadsEveryFile) {
   RunResult run = RunWithRules({"--rules", Fixture("sigma_e2e/rules")});
   ASSERT_LE(run.exit_code, 1) << run.err;
@@ -184,6 +230,8 @@ TEST(SigmaRulesCommandTest, ListsBuiltInAndLoadedRules) {
   RunResult run = RunTern({"rules", "--rules", Fixture("sigma_e2e/rules")});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("mailbox-forwarding-external"));
+  EXPECT_THAT(run.out, HasSubstr("password-spray"));  // tern's pack
+  EXPECT_THAT(run.out, HasSubstr("casmailbox-protocol-enabled"));
   EXPECT_THAT(run.out, HasSubstr("e2e-password-spray"));
   EXPECT_THAT(run.out, HasSubstr("password_spray.yml"));
 }
@@ -195,6 +243,12 @@ TEST(SigmaRulesCommandTest, LintNamesFileLineAndProblem) {
   RunResult good = RunTern({"rules", "lint", Fixture("sigma_e2e/rules")});
   EXPECT_EQ(good.exit_code, 0) << good.out;
   EXPECT_THAT(good.out, HasSubstr("3 rules loaded from 2 files: 0 errors"));
+}
+
+TEST(SigmaRulesCommandTest, ThePackLintsClean) {
+  RunResult run = RunTern({"rules", "lint", std::string(TERN_SOURCE_DIR) + "/rules"});
+  EXPECT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_THAT(run.out, HasSubstr(" 0 errors, 0 warnings"));
 }
 
 TEST(SigmaRulesCommandTest, EverySharedSampleLints) {

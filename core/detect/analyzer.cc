@@ -17,6 +17,7 @@
 #include "core/correlate/pivots.h"
 #include "core/correlate/sessionizer.h"
 #include "core/correlate/text.h"
+#include "core/detect/builtin_rules.h"
 #include "core/detect/incident.h"
 #include "core/detect/rule.h"
 #include "core/detect/rules.h"
@@ -200,7 +201,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
 
   std::vector<RuleInfo> loaded;
   if (options.sigma_rules) {
-    for (const sigma::Rule& r : *options.sigma_rules) loaded.push_back(detect::SigmaRuleInfo(r));
+    for (const sigma::Rule& r : *options.sigma_rules) {
+      if (!detect::IsBuiltinSigmaRule(r)) loaded.push_back(detect::SigmaRuleInfo(r));
+    }
   }
   TERN_RETURN_IF_ERROR(store.PutMeta(kLoadedRulesKey, EncodeRuleInfos(loaded)));
   TERN_RETURN_IF_ERROR(PutAnalysisInputs(store, options.inputs));

@@ -42,8 +42,8 @@ inline constexpr char kAnalysisRunning[] = "running";
 inline constexpr char kAnalysisComplete[] = "complete";
 
 // Meta key: the rules of the last analysis that are not built in (Sigma
-// rules from --rules) as EncodeRuleInfos; reports list them with the
-// catalog in their methodology.
+// rules from --rules; RuleCatalog() has the C++ rules and tern's pack) as EncodeRuleInfos; reports
+// list them with the catalog in their methodology.
 inline constexpr char kLoadedRulesKey[] = "loaded_rules";
 
 // Derived key of a session: its start, big-endian with the sign bit flipped
@@ -147,7 +147,8 @@ struct RuleInfo {
   std::string description;  // one paragraph incl. thresholds and their option names
 };
 
-// The catalog in a fixed order.
+// The catalog in a fixed order: the C++ rules (detect::CppRules()), then
+// tern's Sigma rule pack (rules/*.yml, detect::BuiltinSigmaRules()).
 const std::vector<RuleInfo>& RuleCatalog();
 
 // RuleInfo lists as stored under kLoadedRulesKey.

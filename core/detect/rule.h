@@ -92,10 +92,23 @@ class Rule {
   virtual void Finish() {}
 };
 
-// The rule set in catalog order (see rules.h for the individual factories).
+// A C++ rule of the registry (catalog.cc): its catalog entry (metadata and
+// thresholds in words) and the factory of its logic (rules.h). Every rule
+// is defined by exactly one row; the ids it reports under are its own.
+struct CppRule {
+  RuleInfo info;
+  std::unique_ptr<Rule> (*make)(const RuleEnv& env);
+};
+
+// The registry in catalog order (catalog.cc).
+const std::vector<CppRule>& CppRules();
+
+// The rule set: the registry's rules in catalog order, then the Sigma rules
+// (tern's pack, or the linked pack + --rules set of the options).
 std::vector<std::unique_ptr<Rule>> MakeRules(const RuleEnv& env);
 
-// The catalog entry for `id`. REQUIRES: `id` is in RuleCatalog().
+// The catalog entry for `id` (a C++ rule or one of tern's pack). An id
+// outside the catalog is a defect: the process aborts naming it.
 const RuleInfo& CatalogEntry(std::string_view id);
 
 }  // namespace tern::detect

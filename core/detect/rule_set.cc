@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/base/ip.h"
+#include "core/detect/builtin_rules.h"
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
 #include "core/detect/sigma_rules.h"
@@ -26,29 +27,11 @@ std::vector<std::unique_ptr<Rule>> MakeRules(const RuleEnv& env) {
   std::vector<std::unique_ptr<Rule>> rules;
   // Order matters only where one rule's facts feed another's: grants are
   // recorded by mailbox-permission-grant before delegate-access and send-as
-  // look at the same event stream.
-  rules.push_back(NewMailboxForwardingRule(env));
-  rules.push_back(NewInboxRuleForwardRule(env));
-  rules.push_back(NewInboxRuleSuspiciousRule(env));
-  rules.push_back(NewPermissionGrantRule(env));
-  rules.push_back(NewDelegateAccessRule(env));
-  rules.push_back(NewSendAsRule(env));
-  rules.push_back(NewMassDeletionRule(env));
-  rules.push_back(NewSentThenDeletedRule(env));
-  rules.push_back(NewAuditTamperingRule(env));
-  rules.push_back(NewImpersonationRoleRule(env));
-  rules.push_back(NewThrottledRule(env));
-  rules.push_back(NewSyncBulkRule(env));
-  rules.push_back(NewIpMultipleMailboxesRule(env));
-  rules.push_back(NewSessionIpChangeRule(env));
-  rules.push_back(NewSuspiciousClientRule(env));
-  rules.push_back(NewFirstSeenIpRule(env));
-  rules.push_back(NewImpossibleTravelRule(env));
-  rules.push_back(NewEDiscoveryRule(env));
-  rules.push_back(NewTransportRuleRedirectRule(env));
-  if (env.options->sigma_rules && !env.options->sigma_rules->empty()) {
-    rules.push_back(NewSigmaRuleSet(env, *env.options->sigma_rules));
-  }
+  // look at the same event stream (the registry's order).
+  for (const CppRule& r : CppRules()) rules.push_back(r.make(env));
+  const std::vector<sigma::Rule>& sigma_rules =
+      env.options->sigma_rules ? *env.options->sigma_rules : BuiltinSigmaRules();
+  if (!sigma_rules.empty()) rules.push_back(NewSigmaRuleSet(env, sigma_rules));
   return rules;
 }
 

@@ -1,10 +1,12 @@
 #include "core/detect/sigma_rules.h"
 
+#include <cstring>
 #include <string>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "core/detect/builtin_rules.h"
 #include "core/detect/fields.h"
 #include "core/detect/incident.h"
 #include "core/sigma/evaluator.h"
@@ -40,8 +42,10 @@ class SigmaRuleSet : public Rule {
   Incident& Open(const sigma::Rule& rule, std::string_view key) {
     Incident& inc = env_.incidents->Open(infos_.at(&rule), key);
     inc.Raise(rule.level);
-    inc.SetIfEmpty("sigma_source", SourceName(rule));
-    if (!rule.author.empty()) inc.SetIfEmpty("sigma_author", rule.author);
+    if (!IsBuiltinSigmaRule(rule)) {
+      inc.SetIfEmpty("sigma_source", SourceName(rule));
+      if (!rule.author.empty()) inc.SetIfEmpty("sigma_author", rule.author);
+    }
     return inc;
   }
 
@@ -73,11 +77,16 @@ RuleInfo SigmaRuleInfo(const sigma::Rule& rule) {
   info.severity = rule.level;
   info.attack = rule.attack;
   info.description = rule.description;
-  absl::StrAppend(&info.description, info.description.empty() ? "" : " ", "(Sigma rule, ",
-                  SourceName(rule));
+  const bool builtin = IsBuiltinSigmaRule(rule);
+  absl::StrAppend(
+      &info.description, info.description.empty() ? "" : " ",
+      builtin ? "(tern's rule pack, " : "(Sigma rule, ",
+      builtin ? rule.source.substr(std::strlen(kBuiltinSourcePrefix)) : SourceName(rule));
   if (!rule.source_sha256.empty())
     absl::StrAppend(&info.description, ", SHA-256 ", rule.source_sha256);
-  if (!rule.author.empty()) absl::StrAppend(&info.description, "; author: ", rule.author);
+  if (!rule.author.empty() && !builtin) {
+    absl::StrAppend(&info.description, "; author: ", rule.author);
+  }
   info.description += ")";
   return info;
 }

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/base/status_macros.h"
+#include "core/detect/builtin_rules.h"
 #include "core/sigma/rule.h"
 #include "tools/cli/rule_files.h"
 
@@ -90,7 +91,9 @@ absl::Status AnalyzeArgs::Load() {
   std::vector<std::string> known;
   for (const RuleInfo& r : RuleCatalog()) known.push_back(r.id);
   if (options.sigma_rules) {
-    for (const sigma::Rule& r : *options.sigma_rules) known.push_back(r.id);
+    for (const sigma::Rule& r : *options.sigma_rules) {
+      if (!detect::IsBuiltinSigmaRule(r)) known.push_back(r.id);
+    }
   }
   TERN_ASSIGN_OR_RETURN(Tuning tuning, LoadTuningFile(config_path, known));
   // The gap is typed in minutes on the command line; the file's wins.

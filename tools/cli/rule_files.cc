@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/escape.h"
 #include "core/base/status_macros.h"
+#include "core/detect/builtin_rules.h"
+#include "core/detect/rule.h"
 #include "core/evidence/hasher.h"
 #include "core/ingest/custody.h"
 
@@ -26,9 +28,32 @@ std::string BaseName(const std::string& path) {
 }  // namespace
 
 sigma::RuleLoad LoadRuleFiles(const std::vector<std::string>& paths,
-                              std::vector<AnalysisInput>* inputs) {
+                              std::vector<AnalysisInput>* inputs, bool lint) {
+  sigma::RuleLoad given;
+  for (const std::string& path : paths) sigma::LoadPath(path, given);
+  // tern's pack first: user rules may name its rules in correlations, and
+  // an id may not be used twice. When linting, a given rules/NAME.yml is the
+  // working copy of a pack file and stands in for the embedded one.
   sigma::RuleLoad load;
-  for (const std::string& path : paths) sigma::LoadPath(path, load);
+  detect::LoadBuiltinRules(load, [&](const detect::EmbeddedRuleFile& f) {
+    if (!lint) return false;
+    for (const std::string& file : given.files) {
+      if (file == f.path || file.ends_with("/" + f.path)) return true;
+    }
+    return false;
+  });
+  for (sigma::Rule& r : given.rules) load.rules.push_back(std::move(r));
+  for (sigma::Diagnostic& d : given.diagnostics) load.diagnostics.push_back(std::move(d));
+  load.files = std::move(given.files);
+  for (const sigma::Rule& r : load.rules) {
+    for (const detect::CppRule& c : detect::CppRules()) {
+      if (c.info.id == r.id) {
+        load.diagnostics.push_back(sigma::Diagnostic{sigma::Diagnostic::Level::kError, r.source,
+                                                     r.line, r.id,
+                                                     "id is the id of a built-in rule"});
+      }
+    }
+  }
   sigma::Link(load);
   std::map<std::string, std::string> sha256;
   for (const std::string& file : load.files) {

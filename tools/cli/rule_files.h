@@ -15,11 +15,14 @@
 
 namespace tern::cli {
 
-// Loads every path in order, then links the whole set (ids unique across
-// files, correlations resolved). Problems are in the result's diagnostics.
-// Each file read is appended to `inputs` (if given) for the case's record.
+// Loads tern's pack (rules/*.yml) and every path in order, then links the
+// whole set (ids unique across files, the pack and the C++ rules;
+// correlations resolved); `files` lists only the paths' files. With `lint`,
+// a given file at rules/NAME.yml replaces the pack's copy of it, so that
+// `tern rules lint rules/` checks the working copy of the pack. Problems are in the result's
+// diagnostics. Each file read is appended to `inputs` (if given) for the case's record.
 sigma::RuleLoad LoadRuleFiles(const std::vector<std::string>& paths,
-                              std::vector<AnalysisInput>* inputs = nullptr);
+                              std::vector<AnalysisInput>* inputs = nullptr, bool lint = false);
 
 // Reads, hashes and parses a tuning file (--config); `known_rules` are the
 // rule ids it may name. InvalidArgument naming file, line and problem.

@@ -1,5 +1,6 @@
-// `tern rules`: the detection catalog, one rule per line — the built-in
-// rules, then the Sigma rules given with --rules (with their file).
+// `tern rules`: the detection catalog, one rule per line — the C++ rules and
+// tern's rule pack (rules/*.yml), then the Sigma rules given with --rules
+// (with their file).
 // `tern rules lint PATH...`: checks Sigma rule files and names file, line and
 // problem; exit 1 when any rule has an error (warnings and notes do not fail).
 #include <cstdio>
@@ -11,6 +12,7 @@
 #include "core/base/escape.h"
 #include "core/base/strings.h"
 #include "core/detect/analyzer.h"
+#include "core/detect/builtin_rules.h"
 #include "core/detect/sigma_rules.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
@@ -59,6 +61,7 @@ class RulesCommand : public Command {
     sigma::RuleLoad load = LoadRuleFiles(rule_paths_);
     for (const RuleInfo& rule : RuleCatalog()) PrintRule(context.out, rule, "");
     for (const sigma::Rule& rule : load.rules) {
+      if (detect::IsBuiltinSigmaRule(rule)) continue;  // listed with the catalog
       PrintRule(context.out, detect::SigmaRuleInfo(rule), rule.source);
     }
     bool errors = false;
@@ -71,16 +74,18 @@ class RulesCommand : public Command {
 
  private:
   int Lint(const CommandContext& context) {
-    sigma::RuleLoad load =
-        LoadRuleFiles(std::vector<std::string>(words_.begin() + 1, words_.end()));
+    sigma::RuleLoad load = LoadRuleFiles(std::vector<std::string>(words_.begin() + 1, words_.end()),
+                                         nullptr, /*lint=*/true);
     int errors = 0, warnings = 0;
     for (const sigma::Diagnostic& d : load.diagnostics) {
       errors += d.level == sigma::Diagnostic::Level::kError;
       warnings += d.level == sigma::Diagnostic::Level::kWarning;
       std::fprintf(context.out, "%s\n", TerminalSafe(d.ToString()).c_str());
     }
-    std::fprintf(context.out, "%zu rules loaded from %zu files: %d errors, %d warnings\n",
-                 load.rules.size(), load.files.size(), errors, warnings);
+    size_t rules = 0;
+    for (const sigma::Rule& r : load.rules) rules += !detect::IsBuiltinSigmaRule(r);
+    std::fprintf(context.out, "%zu rules loaded from %zu files: %d errors, %d warnings\n", rules,
+                 load.files.size(), errors, warnings);
     return errors > 0 ? kExitWarnings : kExitOk;
   }
 
