@@ -101,6 +101,7 @@ void MailboxDirectory::AddName(absl::flat_hash_map<std::string, std::string>& ma
 
 void MailboxDirectory::Observe(const Event& e) {
   ++events_;
+  identities_.Observe(e);
   if (e.time_ms != kNoTime && !(e.flags & kFlagNoTime)) {
     if (first_ == kNoTime || e.time_ms < first_) first_ = e.time_ms;
     if (last_ == kNoTime || e.time_ms > last_) last_ = e.time_ms;
@@ -123,14 +124,17 @@ void MailboxDirectory::Observe(const Event& e) {
     upn_only_.emplace(upn, true);
   }
   const std::string& key = guid.empty() ? upn : guid;
+  const std::string tenant = TenantOf(e);
   if (const size_t at = upn.find('@'); at != std::string::npos) {
-    AddName(alias_, upn.substr(0, at), key);
+    AddName(alias_, Cat(tenant, '\x1f', upn.substr(0, at)), key);
+    AddName(alias_, Cat("*\x1f", upn.substr(0, at)), key);
     owner_domains_.emplace(upn.substr(at + 1), true);
   }
   // The owner's display name is only known from the owner's own records.
   if (e.logon_type == kLogonOwner && !e.actor_display.empty() &&
       (e.actor_upn.empty() || Lower(e.actor_upn) == upn)) {
-    AddName(display_, Lower(e.actor_display), key);
+    AddName(display_, Cat(tenant, '\x1f', Lower(e.actor_display)), key);
+    AddName(display_, Cat("*\x1f", Lower(e.actor_display)), key);
   }
 }
 
@@ -147,45 +151,77 @@ MailboxRef MailboxDirectory::FromGuidOrUpn(std::string_view guid_view,
   return ref;
 }
 
-MailboxRef MailboxDirectory::Resolve(std::string_view identity) const {
+MailboxRef MailboxDirectory::Resolve(std::string_view identity, std::string_view tenant_view,
+                                     std::string* raw) const {
   const std::string part = MailboxPart(identity);
   if (part.empty()) return {};
   if (guid_to_upn_.contains(part)) return FromGuidOrUpn(part, "");
   if (upn_to_guid_.contains(part) || upn_only_.contains(part)) return FromGuidOrUpn("", part);
+  const std::string tenant = Lower(tenant_view);
+  // A record's tenant first, then records that name no tenant; without a
+  // tenant, only a name no two mailboxes of any tenant share.
+  std::vector<std::string> scopes;
+  if (tenant.empty()) {
+    scopes.push_back(Cat("*\x1f", part));
+  } else {
+    scopes.push_back(Cat(tenant, '\x1f', part));
+    scopes.push_back(Cat('\x1f', part));
+  }
   for (const auto* names : {&alias_, &display_}) {
-    auto it = names->find(part);
-    if (it != names->end() && !it->second.empty()) {
+    for (const std::string& scoped : scopes) {
+      auto it = names->find(scoped);
+      if (it == names->end()) continue;
+      if (it->second.empty()) break;  // ambiguous in this scope
       if (guid_to_upn_.contains(it->second)) return FromGuidOrUpn(it->second, "");
       return FromGuidOrUpn("", it->second);
     }
   }
+  if (std::string upn = identities_.UpnOf(tenant, part); !upn.empty()) {
+    if (raw != nullptr && upn != part) *raw = part;
+    return FromGuidOrUpn("", upn);
+  }
   return MailboxRef{"", part};
 }
 
-MailboxRef MailboxDirectory::ForEvent(const Event& e) const {
+MailboxRef MailboxDirectory::ForEvent(const Event& e, std::string* raw) const {
   if (!e.mailbox_guid.empty() || !e.mailbox_upn.empty()) {
     return FromGuidOrUpn(e.mailbox_guid, e.mailbox_upn);
   }
+  const std::string tenant = TenantOf(e);
   if (IsMailboxScopedCmdlet(e.operation)) {
     for (std::string_view name : {"Identity", "Mailbox"}) {
       const NameValue* p = Event::Find(e.parameters, name);
-      if (p != nullptr && !p->value.empty()) return Resolve(p->value);
+      if (p != nullptr && !p->value.empty()) return Resolve(p->value, tenant, raw);
     }
     if (!e.object_id.empty()) {
-      MailboxRef ref = Resolve(e.object_id);
+      MailboxRef ref = Resolve(e.object_id, tenant, raw);
       // "…/Rule name" without a mailbox part does not name a mailbox.
       if (!IsInboxRuleCmdlet(e.operation) || e.object_id.find('\\') != std::string::npos)
         return ref;
+      if (raw != nullptr) raw->clear();
     }
-    if (IsInboxRuleCmdlet(e.operation) && !e.actor_upn.empty()) return Resolve(e.actor_upn);
+    if (IsInboxRuleCmdlet(e.operation) && !e.actor_upn.empty()) {
+      return Resolve(e.actor_upn, tenant, raw);
+    }
     return {};
   }
   if (e.record_type == kRecordExchangeAdmin) return {};  // tenant-wide cmdlet
   if (e.record_type == kRecordAadStsLogon && !e.actor_upn.empty()) {
-    MailboxRef ref = Resolve(e.actor_upn);
+    MailboxRef ref = Resolve(e.actor_upn, tenant);
     if (!ref.guid.empty()) return ref;  // only the actor's own, known mailbox
   }
   return {};
+}
+
+std::string MailboxDirectory::ActorFor(const Event& e) const {
+  std::string actor = ActorOf(e);
+  if (actor.empty()) return actor;
+  const std::string tenant = TenantOf(e);
+  std::string upn = identities_.UpnOf(tenant, actor);
+  if (upn.empty() && !e.actor_sid.empty() && e.actor_upn.find('@') == std::string::npos) {
+    upn = identities_.UpnOf(tenant, e.actor_sid);
+  }
+  return upn.empty() ? actor : upn;
 }
 
 std::vector<std::string> MailboxDirectory::OwnerDomains() const {

@@ -13,6 +13,10 @@
 //    *-InboxRule without a target belongs to the actor's own mailbox;
 //  - sign-in records (RecordType 15) belong to the actor's own mailbox;
 //  - everything else (tenant-wide cmdlets, eDiscovery) belongs to no mailbox.
+// A name that is no known mailbox (a directory object id, a PUID, a SID) is
+// resolved through the identity directory (identity_directory.h) to the UPN
+// a record links it to. Aliases and display names are looked up in the
+// record's tenant (OrganizationId) only: two tenants' "AdeleV" stay apart.
 //
 // Thread-compatible: Observe() from one thread; const methods are then safe
 // from any thread.
@@ -26,6 +30,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "core/base/time.h"
+#include "core/correlate/identity_directory.h"
 #include "core/model/event.h"
 
 namespace tern::correlate {
@@ -77,13 +82,23 @@ class MailboxDirectory {
   void Observe(const Event& e);
 
   // The mailbox `identity` names (UPN, alias, GUID, owner display name,
-  // "org/…/alias" DN, "mailbox\rule", "mailbox:\folder"): the known mailbox,
-  // else {"", identity lower-cased} when it looks like an address or a name,
-  // else empty. Ambiguous aliases/names do not resolve.
-  MailboxRef Resolve(std::string_view identity) const;
+  // "org/…/alias" DN, "mailbox\rule", "mailbox:\folder", or an object id /
+  // PUID / SID the identity directory links to a UPN) in `tenant` (see
+  // TenantOf; "" = unknown): the known mailbox, else {"", identity
+  // lower-cased} when it looks like an address or a name, else empty.
+  // Ambiguous aliases/names do not resolve. When the result came through the
+  // identity directory, `*raw` (if given) receives the name as recorded.
+  MailboxRef Resolve(std::string_view identity, std::string_view tenant = "",
+                     std::string* raw = nullptr) const;
 
-  // The mailbox `e` concerns (see the file comment).
-  MailboxRef ForEvent(const Event& e) const;
+  // The mailbox `e` concerns (see the file comment); `*raw` as for Resolve.
+  MailboxRef ForEvent(const Event& e, std::string* raw = nullptr) const;
+
+  // The actor of `e` by UPN when any record links its UserId / SID / name to
+  // one (ActorOf otherwise).
+  std::string ActorFor(const Event& e) const;
+
+  const IdentityDirectory& identities() const { return identities_; }
 
   // Owner UPN domains seen in mailbox records, sorted.
   std::vector<std::string> OwnerDomains() const;
@@ -101,11 +116,13 @@ class MailboxDirectory {
   absl::flat_hash_map<std::string, std::string> guid_to_upn_;  // first UPN seen
   absl::flat_hash_map<std::string, std::string> upn_to_guid_;
   absl::flat_hash_map<std::string, bool> upn_only_;  // UPNs never seen with a GUID
-  // Alias (UPN local part) and owner display name -> mailbox key; "" when
-  // two mailboxes share it (ambiguous).
+  // tenant + '\x1f' + alias (UPN local part) or owner display name ->
+  // mailbox key, and the same under tenant "*" for lookups without a tenant;
+  // "" when two mailboxes share it (ambiguous).
   absl::flat_hash_map<std::string, std::string> alias_;
   absl::flat_hash_map<std::string, std::string> display_;
   absl::flat_hash_map<std::string, bool> owner_domains_;
+  IdentityDirectory identities_;
   uint64_t events_ = 0;
   TimeMs first_ = kNoTime;
   TimeMs last_ = kNoTime;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "core/base/codec.h"
 #include "core/base/status_macros.h"
 #include "core/correlate/baseline.h"
@@ -117,6 +118,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   correlate::PivotBuilder pivots;
   absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
   absl::flat_hash_map<std::string, TimeMs> ip_first_seen;    // IP -> first event
+  // Mailboxes events are attributed to: counted as the reports count them
+  // (distinct session mailboxes), so stdout and findings.json agree.
+  absl::flat_hash_set<std::string> mailboxes;
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
@@ -141,8 +145,10 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     sessionizer.Advance(e.time_ms, on_closed);
     detect::EventContext ctx;
     ctx.event = &e;
-    ctx.mailbox = directory.ForEvent(e);
-    ctx.actor = correlate::ActorOf(e);
+    ctx.mailbox = directory.ForEvent(e, &ctx.mailbox_raw);
+    ctx.actor = directory.ActorFor(e);
+    if (std::string raw = correlate::ActorOf(e); raw != ctx.actor) ctx.actor_raw = std::move(raw);
+    if (!ctx.mailbox.empty()) mailboxes.insert(ctx.mailbox.key());
     ctx.geo = &geo_of(e.client_ip);
     const correlate::Sessionizer::Assignment a =
         sessionizer.Add(e, ctx.mailbox, ctx.actor, ctx.geo->info);
@@ -213,7 +219,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   summary.events = directory.events();
   summary.sessions = session_count;
   summary.findings = findings.size();
-  summary.mailboxes = directory.mailbox_count();
+  summary.mailboxes = mailboxes.size();
   summary.ip_pivots = ip_pivots.size();
   summary.actor_pivots = actor_pivots.size();
   return summary;

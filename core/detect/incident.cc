@@ -55,6 +55,10 @@ void Incident::Add(const EventContext& ctx) {
   // even after anchors remembered from a window.
   if (!mailbox_set_) SetMailbox(ctx.mailbox);
   if (!actor_set_) SetActor(ctx.actor);
+  // Shown by UPN; the names the records used stay in the details.
+  if (!ctx.mailbox_raw.empty() && ctx.mailbox == mailbox_)
+    List("mailbox_recorded_as", ctx.mailbox_raw);
+  if (!ctx.actor_raw.empty() && ctx.actor == actor_) List("actor_recorded_as", ctx.actor_raw);
   AddAnchor(ctx.anchor(), ctx.e().client_ip, ctx.session);
 }
 

@@ -42,8 +42,12 @@ struct SharedFacts {
 struct EventContext {
   const Event* event = nullptr;
   correlate::MailboxRef mailbox;  // the mailbox the event concerns (may be empty)
-  std::string actor;              // correlate::ActorOf(event)
-  std::string session;            // "S-..." id of the event's session
+  std::string actor;              // MailboxDirectory::ActorFor(event): by UPN when known
+  // The names as recorded when the directory resolved them to a UPN (an
+  // object id, PUID or SID); "" when the record already used the UPN.
+  std::string actor_raw;
+  std::string mailbox_raw;
+  std::string session;  // "S-..." id of the event's session
   TimeMs session_start = 0;
   bool session_first_seen_ip = false;         // the session introduced its IP for the mailbox
   TimeMs ip_first_seen = kNoTime;             // first event of (mailbox, IP) in the case

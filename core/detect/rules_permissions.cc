@@ -100,7 +100,8 @@ class PermissionGrantRule : public Rule {
 
   // [18, 19]
   void Grant(const EventContext& ctx, std::string_view grantee_text, std::string_view right) {
-    const correlate::MailboxRef grantee = env_.directory->Resolve(grantee_text);
+    const correlate::MailboxRef grantee =
+        env_.directory->Resolve(grantee_text, correlate::TenantOf(ctx.e()));
     const std::string grantee_id = grantee.upn.empty() ? Lower(Trim(grantee_text)) : grantee.upn;
     env_.facts->grants.insert(SharedFacts::GrantKey(grantee_id, ctx.mailbox.key()));
     Incident& inc = Open(ctx, Cat("grant|", grantee_id));

@@ -17,10 +17,15 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "core/base/codec.h"
+
+namespace tern {
+struct GeoInfo;
+}  // namespace tern
 
 namespace tern::codec_internal {
 
@@ -126,6 +131,14 @@ class FieldReader {
   const char* failed_ = nullptr;
   std::string version_detail_;
 };
+
+class FieldReader;
+// String lists and geo facts, as sessions, findings and incidents store them
+// (defined in finding.cc).
+void PutStrings(const std::vector<std::string>& list, std::string* out);
+void GetStrings(FieldReader& r, std::vector<std::string>* list, const char* field);
+void PutGeo(const GeoInfo& g, std::string* out);
+void GetGeo(FieldReader& r, GeoInfo* g);
 
 }  // namespace tern::codec_internal
 

@@ -20,6 +20,11 @@ using codec_internal::PutDouble;
 constexpr uint64_t kSessionFormat = 1;
 constexpr uint64_t kFindingFormat = 1;
 
+}  // namespace
+
+// Shared with case_incident.cc (declared in codec_internal.h).
+namespace codec_internal {
+
 void PutStrings(const std::vector<std::string>& list, std::string* out) {
   PutVarint64(list.size(), out);
   for (const std::string& s : list) PutLengthPrefixed(s, out);
@@ -59,6 +64,15 @@ void GetGeo(FieldReader& r, GeoInfo* g) {
   r.U32(&g->asn, "geo.asn");
   r.Str(&g->as_org, "geo.as_org");
 }
+
+}  // namespace codec_internal
+
+namespace {
+
+using codec_internal::GetGeo;
+using codec_internal::GetStrings;
+using codec_internal::PutGeo;
+using codec_internal::PutStrings;
 
 }  // namespace
 

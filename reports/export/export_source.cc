@@ -164,7 +164,7 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
     if (kase.analyzed) {
       absl::StatusOr<const Session*> s = sessions.Find(
           correlate::SessionGroupKey(directory.ForEvent(e).key(), e.client_ip,
-                                     correlate::ActorOf(e), correlate::RecordSessionId(e)),
+                                     directory.ActorFor(e), correlate::RecordSessionId(e)),
           e.time_ms);
       if (!s.ok()) {
         inner = s.status();

@@ -1,0 +1,265 @@
+#include "core/correlate/identity_directory.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "core/base/strings.h"
+#include "core/correlate/text.h"
+
+namespace tern::correlate {
+namespace {
+
+constexpr std::string_view kAmbiguous = "\x1f";
+// Identities kept per alias / display name: two already make it ambiguous.
+constexpr size_t kMaxNameOwners = 4;
+
+bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+bool IsGuid(std::string_view s) {
+  if (s.size() != 36) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !IsHex(s[i])) return false;
+  }
+  return true;
+}
+
+// A PUID as Entra ID and Exchange write it: 16 hex digits.
+bool IsPuid(std::string_view s) { return s.size() == 16 && std::all_of(s.begin(), s.end(), IsHex); }
+
+bool IsUpn(std::string_view s) {
+  const size_t at = s.find('@');
+  return at != std::string_view::npos && at > 0 && at + 1 < s.size() &&
+         s.find_first_of(" |\\/:") == std::string_view::npos;
+}
+
+bool IsSystemName(std::string_view lower_id) {
+  return lower_id.starts_with("nt authority") || lower_id == "s-1-5-18" ||
+         lower_id.starts_with("devilfish-applicationaccount");
+}
+
+// Every value of the extra field `path` (repeated for arrays), in order.
+std::vector<std::string_view> ExtraValues(const Event& e, std::string_view path) {
+  std::vector<std::string_view> out;
+  for (const NameValue& nv : e.extra) {
+    if (nv.has_value && EqualsIgnoreCase(nv.name, path)) out.push_back(nv.value);
+  }
+  return out;
+}
+
+std::string_view ExtraValue(const Event& e, std::string_view path) {
+  const NameValue* nv = Event::Find(e.extra, path);
+  return nv == nullptr ? std::string_view() : std::string_view(nv->value);
+}
+
+}  // namespace
+
+std::string NormalIdentifier(std::string_view id);
+
+namespace {
+
+// UserKey as an identifier of the actor: Entra ID writes the PUID as
+// "<puid>@tenant.onmicrosoft.com", which is no UPN; other addresses that
+// are not the actor's own are dropped.
+std::string UserKeyId(std::string_view user_key, const std::string& actor) {
+  std::string key = NormalIdentifier(user_key);
+  if (!IsUpn(key) || key == actor) return key;
+  const std::string local = key.substr(0, key.find('@'));
+  return IsPuid(local) ? local : "";
+}
+
+}  // namespace
+
+std::string TenantOf(const Event& e) { return Lower(Trim(e.organization_id)); }
+
+std::string NormalIdentifier(std::string_view id) {
+  std::string_view s = Trim(id);
+  if (s.size() >= 2 && s.front() == '{' && s.back() == '}') s = s.substr(1, s.size() - 2);
+  if (StartsWithIgnoreCase(s, "User_")) s.remove_prefix(5);
+  return Lower(s);
+}
+
+uint32_t IdentityDirectory::Tenant::Node(const std::string& id) {
+  auto [it, inserted] = node.try_emplace(id, static_cast<uint32_t>(parent.size()));
+  if (inserted) {
+    parent.push_back(it->second);
+    name.push_back(id);
+    best_upn.emplace_back();
+    best_is_owner.push_back(false);
+  }
+  return it->second;
+}
+
+uint32_t IdentityDirectory::Tenant::Root(uint32_t n) const {
+  while (parent[n] != n) n = parent[n];
+  return n;
+}
+
+void IdentityDirectory::Tenant::OfferUpn(uint32_t n, const std::string& upn, bool owner) {
+  const uint32_t r = Root(n);
+  std::string& best = best_upn[r];
+  const bool better =
+      best.empty() || (owner && !best_is_owner[r]) || (owner == best_is_owner[r] && upn < best);
+  if (better) {
+    best = upn;
+    best_is_owner[r] = owner;
+  }
+}
+
+void IdentityDirectory::Tenant::Union(uint32_t a, uint32_t b) {
+  uint32_t ra = Root(a);
+  uint32_t rb = Root(b);
+  if (ra == rb) return;
+  // Two people (two different UPNs) are never merged, even when a record
+  // seems to link them (a shared SID or key): the first link stands.
+  if (!best_upn[ra].empty() && !best_upn[rb].empty() && best_upn[ra] != best_upn[rb]) return;
+  if (rb < ra) std::swap(ra, rb);  // the older identity stays the root
+  parent[rb] = ra;
+  // Shorten the path from b for later lookups.
+  for (uint32_t n = b; parent[n] != ra;) {
+    const uint32_t next = parent[n];
+    parent[n] = ra;
+    n = next;
+  }
+  if (!best_upn[rb].empty()) OfferUpn(ra, best_upn[rb], best_is_owner[rb]);
+}
+
+std::string IdentityDirectory::Tenant::Lookup(const std::string& id) const {
+  if (auto it = node.find(id); it != node.end()) return best_upn[Root(it->second)];
+  auto it = names.find(id);
+  if (it == names.end()) return "";
+  std::set<uint32_t> roots;
+  for (uint32_t n : it->second) roots.insert(Root(n));
+  if (roots.size() != 1) return std::string(kAmbiguous);
+  return best_upn[*roots.begin()];
+}
+
+void IdentityDirectory::Link(Tenant& t, const std::vector<std::string>& ids) {
+  uint32_t first = 0;
+  bool have = false;
+  for (const std::string& id : ids) {
+    if (id.empty() || IsSystemName(id)) continue;
+    const uint32_t n = t.Node(id);
+    if (IsUpn(id)) {
+      t.OfferUpn(n, id, false);
+      if (const size_t at = id.find('@'); at != std::string::npos) {
+        AddName(t, id.substr(0, at), id);
+      }
+    }
+    if (have) {
+      t.Union(first, n);
+    } else {
+      first = n;
+      have = true;
+    }
+  }
+}
+
+void IdentityDirectory::AddName(Tenant& t, std::string name, const std::string& id) {
+  if (name.empty() || t.node.contains(name)) return;
+  std::vector<uint32_t>& owners = t.names[std::move(name)];
+  const uint32_t n = t.Node(id);
+  for (uint32_t o : owners) {
+    if (t.Root(o) == t.Root(n)) return;
+  }
+  if (owners.size() < kMaxNameOwners) owners.push_back(n);
+}
+
+void IdentityDirectory::ObserveArray(Tenant& t, const Event& e, std::string_view id_path,
+                                     std::string_view type_path, bool target) {
+  const std::vector<std::string_view> ids = ExtraValues(e, id_path);
+  if (ids.empty()) return;
+  const std::vector<std::string_view> types = ExtraValues(e, type_path);
+  const bool typed = types.size() == ids.size();
+  std::set<std::string> upns, user_guids, bare_guids, puids;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const std::string_view raw = Trim(ids[i]);
+    const std::string id = NormalIdentifier(raw);
+    const std::string_view type = typed ? Trim(types[i]) : std::string_view();
+    if (IsUpn(id)) {
+      upns.insert(id);
+    } else if (IsGuid(id)) {
+      (StartsWithIgnoreCase(raw, "User_") ? user_guids : bare_guids).insert(id);
+    } else if (type == "3" || (!typed && IsPuid(id))) {
+      puids.insert(id);
+    }
+  }
+  // Only an array that names one person is a link; role, group and
+  // application targets carry no UPN and are left alone.
+  if (upns.size() != 1) return;
+  std::vector<std::string> link(upns.begin(), upns.end());
+  link.insert(link.end(), user_guids.begin(), user_guids.end());
+  for (const std::string& g : bare_guids) {
+    // A bare GUID is the person's object id when it repeats the User_ form,
+    // or (sign-in actors: object id + UPN) when it is the only one.
+    if (user_guids.contains(g) || (user_guids.empty() && bare_guids.size() == 1 && !target)) {
+      link.push_back(g);
+    }
+  }
+  if (puids.size() == 1) link.push_back(*puids.begin());
+  Link(t, link);
+}
+
+void IdentityDirectory::Observe(const Event& e) {
+  Tenant& t = tenants_[TenantOf(e)];
+  const std::string owner = NormalIdentifier(e.mailbox_upn);
+  const std::string guid = NormalIdentifier(e.mailbox_guid);
+  const std::string owner_sid = NormalIdentifier(ExtraValue(e, "MailboxOwnerSid"));
+  if (IsUpn(owner)) {
+    Link(t, {owner, guid, owner_sid});
+    t.OfferUpn(t.Node(owner), owner, true);
+  }
+  const std::string actor = NormalIdentifier(e.actor_upn);
+  if (IsUpn(actor) && e.user_type != 3 && e.user_type != 4) {
+    Link(t, {actor, UserKeyId(ExtraValue(e, "UserKey"), actor), NormalIdentifier(e.actor_sid)});
+    // The owner's display name is only known from the owner's own records.
+    if (!e.actor_display.empty() && actor == owner && e.logon_type == kLogonOwner) {
+      AddName(t, Lower(Trim(e.actor_display)), actor);
+    }
+  }
+  ObserveArray(t, e, "Actor.ID", "Actor.Type", /*target=*/false);
+  ObserveArray(t, e, "Target.ID", "Target.Type", /*target=*/true);
+}
+
+std::string IdentityDirectory::UpnOf(std::string_view tenant_view,
+                                     std::string_view identifier) const {
+  const std::string id = NormalIdentifier(identifier);
+  if (id.empty()) return "";
+  const std::string tenant = Lower(tenant_view);
+  auto in = [&](const std::string& key) -> std::string {
+    auto it = tenants_.find(key);
+    return it == tenants_.end() ? "" : it->second.Lookup(id);
+  };
+  if (!tenant.empty()) {
+    std::string upn = in(tenant);
+    if (upn.empty()) upn = in("");
+    return upn == kAmbiguous ? "" : upn;
+  }
+  std::string found;
+  for (const auto& [key, t] : tenants_) {
+    const std::string upn = t.Lookup(id);
+    if (upn.empty()) continue;
+    if (upn == kAmbiguous || (!found.empty() && found != upn)) return "";
+    found = upn;
+  }
+  return found;
+}
+
+std::vector<std::string> IdentityDirectory::IdentifiersOf(std::string_view tenant,
+                                                          std::string_view upn) const {
+  std::vector<std::string> out;
+  auto it = tenants_.find(Lower(tenant));
+  if (it == tenants_.end()) return out;
+  const Tenant& t = it->second;
+  auto n = t.node.find(NormalIdentifier(upn));
+  if (n == t.node.end()) return out;
+  const uint32_t root = t.Root(n->second);
+  for (uint32_t i = 0; i < t.parent.size(); ++i) {
+    if (t.Root(i) == root) out.push_back(t.name[i]);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace tern::correlate

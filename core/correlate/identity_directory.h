@@ -1,0 +1,91 @@
+// Who an identifier names, per tenant: the identity directory built from
+// every record of a case, Exchange and Entra ID alike (issue 13). A person
+// appears in audit records under many names: UPN (UserId, MailboxOwnerUPN),
+// directory object id (bare or as "User_<guid>"), PUID (UserKey), mailbox
+// GUID, SID (LogonUserSid, MailboxOwnerSid), alias (UPN local part) and
+// display name. Records that carry two of them at once link them:
+//  - mailbox records: MailboxGuid, MailboxOwnerUPN, MailboxOwnerSid;
+//  - any record whose UserId is a UPN: UserKey and LogonUserSid (the actor's);
+//  - Entra ID records: the Actor and Target arrays (Actor.ID / Target.ID with
+//    their Type), when they name exactly one UPN ("Reset user password."
+//    links the target's object id, UPN and PUID).
+// Strong identifiers (UPN, object id, PUID, GUID, SID) are joined into one
+// identity, but two identities that each have a UPN are never merged (the
+// first link stands); aliases and display names only look up, and not when
+// two identities share them.
+//
+// Tenant scope: everything is keyed by the record's OrganizationId; nothing
+// is ever joined across tenants. Records without an OrganizationId form the
+// "" tenant; a lookup from a tenant falls back to it, and a lookup without a
+// tenant succeeds only when exactly one tenant knows the name.
+//
+// Thread-compatible: Observe() from one thread; const methods are then safe
+// from any thread.
+#ifndef TERN_CORE_CORRELATE_IDENTITY_DIRECTORY_H_
+#define TERN_CORE_CORRELATE_IDENTITY_DIRECTORY_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "core/model/event.h"
+
+namespace tern::correlate {
+
+// The tenant key of a record: its OrganizationId, lower-cased ("" if none).
+std::string TenantOf(const Event& e);
+
+// An identifier in the directory's normal form: trimmed, lower-cased, braces
+// and a "User_" prefix dropped ("User_F757…" and "{f757…}" -> "f757…").
+std::string NormalIdentifier(std::string_view id);
+
+class IdentityDirectory {
+ public:
+  // Learns the links one record carries.
+  void Observe(const Event& e);
+
+  // The UPN (lower-case) that `identifier` names in `tenant` (see the file
+  // comment for the tenant fallbacks); "" when no record links it to one or
+  // the name is ambiguous.
+  std::string UpnOf(std::string_view tenant, std::string_view identifier) const;
+
+  // Every identifier joined with `upn`'s identity in `tenant`, sorted (for
+  // reports' details and tests).
+  std::vector<std::string> IdentifiersOf(std::string_view tenant, std::string_view upn) const;
+
+  size_t tenant_count() const { return tenants_.size(); }
+
+ private:
+  // One tenant's union-find over strong identifiers.
+  struct Tenant {
+    absl::flat_hash_map<std::string, uint32_t> node;  // identifier -> node
+    std::vector<uint32_t> parent;
+    std::vector<std::string> name;
+    // Per root: its preferred UPN ("" none) and whether that is an owner's.
+    std::vector<std::string> best_upn;
+    std::vector<bool> best_is_owner;
+    // Alias / display name -> nodes of the identities that use it (a few).
+    absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
+
+    uint32_t Node(const std::string& id);
+    uint32_t Root(uint32_t n) const;
+    void Union(uint32_t a, uint32_t b);
+    void OfferUpn(uint32_t n, const std::string& upn, bool owner);
+    // The preferred UPN of `id`'s identity; "" unknown, "\x1f" ambiguous.
+    std::string Lookup(const std::string& id) const;
+  };
+
+  void Link(Tenant& t, const std::vector<std::string>& ids);
+  void AddName(Tenant& t, std::string name, const std::string& id);
+  void ObserveArray(Tenant& t, const Event& e, std::string_view id_path, std::string_view type_path,
+                    bool target);
+
+  std::map<std::string, Tenant> tenants_;
+};
+
+}  // namespace tern::correlate
+
+#endif  // TERN_CORE_CORRELATE_IDENTITY_DIRECTORY_H_
