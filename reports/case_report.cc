@@ -8,6 +8,7 @@
 #include "core/base/version.h"
 #include "reports/case_view.h"
 #include "reports/findings_json.h"
+#include "reports/incident_report.h"
 #include "reports/report_html.h"
 #include "reports/timeline.h"
 
@@ -26,6 +27,11 @@ absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, co
   TERN_RETURN_IF_ERROR(WriteFindingsJson(view, store, out.findings()));
   TERN_RETURN_IF_ERROR(WriteFileAtomically(out.report(), RenderReportHtml(view)));
   std::vector<WrittenOutput> written;
+  if (!view.incidents.empty()) {  // exposure.csv: what the attacker touched (issue 13)
+    const std::string exposure_path = out.File(kExposureFileName);
+    TERN_RETURN_IF_ERROR(WriteFileAtomically(exposure_path, RenderExposureCsv(view)));
+    written.push_back({"exposure", DisplayPath(exposure_path)});
+  }
   if (timeline.has_value()) {
     const std::string timeline_path = out.File(TimelineFileName(*timeline));
     TERN_ASSIGN_OR_RETURN(uint64_t events, WriteTimeline(store, *timeline, timeline_path));

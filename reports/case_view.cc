@@ -12,6 +12,7 @@
 #include "core/evidence/library_versions.h"
 #include "core/ingest/coverage.h"
 #include "core/store/store_info.h"
+#include "reports/incident_report.h"
 
 namespace tern {
 namespace {
@@ -205,6 +206,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     TERN_ASSIGN_OR_RETURN(std::vector<ResolvedAnchor> anchors, ResolveAnchors(resolver, f));
     view.anchors.push_back(std::move(anchors));
   }
+  TERN_RETURN_IF_ERROR(LoadIncidents(store, resolver, &view));
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> state, store.GetMeta(kAnalysisStateKey));
   if (state.has_value() && *state != kAnalysisComplete) {
     return absl::FailedPreconditionError(

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "core/detect/analyzer.h"
+#include "core/model/case_incident.h"
 #include "core/model/evidence_record.h"
 #include "core/model/finding.h"
 #include "core/store/analysis_inputs.h"
@@ -84,6 +85,14 @@ struct EvidenceNodeView {
   std::vector<EvidenceNodeView> members;  // sorted by member path, then SHA-256
 };
 
+// An incident with its timeline and exposure anchors resolved (parallel to
+// incident.timeline and incident.exposure).
+struct IncidentView {
+  CaseIncident incident;
+  std::vector<ResolvedAnchor> timeline;
+  std::vector<ResolvedAnchor> exposure;
+};
+
 struct CaseView {
   std::string tool_version;
   std::string case_id;
@@ -101,6 +110,7 @@ struct CaseView {
   std::vector<Warning> warnings;  // case-level completeness/integrity warnings, sorted
   std::vector<Finding> findings;  // in F-id order
   std::vector<std::vector<ResolvedAnchor>> anchors;  // parallel to findings
+  std::vector<IncidentView> incidents;               // in I-id order (reports/incident_report.h)
   // Sorted by (start, id). Built by hand (tests) it holds every session.
   // LoadCaseView keeps only what the HTML report shows: every session a
   // finding names and the first kSessionsKept others; the rest stay in the

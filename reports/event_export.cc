@@ -51,6 +51,8 @@ std::string TableCell(std::string_view raw, size_t cap) {
   return TruncateUtf8(safe, cap);
 }
 
+}  // namespace
+
 // A CSV cell: control characters (other than tab and line breaks, which
 // quoting handles) become visible text ("\x1b", "\u009b" for C1), so the
 // file is safe to print on a terminal and the analyst still sees which
@@ -73,8 +75,6 @@ std::string CsvSafeCell(std::string_view raw) {
   }
   return CsvCell(text);
 }
-
-}  // namespace
 
 absl::StatusOr<EventFormat> ParseEventFormat(std::string_view name) {
   if (name == "table") return EventFormat::kTable;

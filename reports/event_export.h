@@ -32,6 +32,9 @@ absl::StatusOr<EventFormat> ParseEventFormat(std::string_view name);
 
 // Appends one JSON object and '\n'.
 void AppendEventJsonl(const Event& e, const ResolvedAnchor& source, std::string* out);
+// One CSV cell: control characters made visible, then quoted and
+// formula-neutralized (core/base/escape.h CsvCell).
+std::string CsvSafeCell(std::string_view raw);
 // The CSV header line and one row (RFC 4180, CRLF line ends).
 std::string EventCsvHeader();
 void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* out);

@@ -8,6 +8,7 @@
 #include "core/base/json_writer.h"
 #include "core/ingest/custody.h"
 #include "reports/event_format.h"
+#include "reports/incident_report.h"
 
 namespace tern {
 namespace {
@@ -185,6 +186,7 @@ void WriteHead(const CaseView& view, JsonWriter& json) {
     WriteFinding(json, view.findings[i], view.anchors[i]);
   }
   json.EndArray();
+  WriteIncidentsJson(json, view);
 
   json.Key("sessions").BeginArray();
 }

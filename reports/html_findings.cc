@@ -107,7 +107,7 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
   absl::StrAppend(out, "<dt>Evidence</dt><dd>", Count(f.evidence.size()),
                   f.evidence.size() == 1 ? " event" : " events", "</dd></dl>\n");
   if (!f.details_json.empty() && f.details_json != "{}") {
-    absl::StrAppend(out, "<pre class=\"details\">", Esc(PrettyJson(f.details_json)), "</pre>\n");
+    out->append(DetailsHtml(f.details_json));
   }
 
   const std::vector<ResolvedAnchor>& anchors = v.anchors[index];

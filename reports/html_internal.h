@@ -61,6 +61,9 @@ std::string GeoText(const GeoInfo& geo);  // "DE · Berlin · AS3320 Example", "
 std::string SeverityBadge(Severity s);
 std::string FindingLinks(const Context& ctx, const std::vector<size_t>& indexes);
 Severity MaxSeverity(const CaseView& view, const std::vector<size_t>& indexes);
+// A finding's details_json as readable fields (a <dl>); indented JSON when
+// it is not the flat object the rules write (html_details.cc).
+std::string DetailsHtml(std::string_view details_json);
 // Re-indents compact JSON text (our own JsonWriter output) for display.
 std::string PrettyJson(std::string_view json);
 // "a, b, c" of escaped values, with "…" when more were dropped.
@@ -85,6 +88,7 @@ void TdSpan(std::string* out, TimeMs first, TimeMs last);
 
 // --- sections, in report order
 void RenderHeader(const Context& ctx, std::string* out);
+void RenderIncidents(const Context& ctx, std::string* out);  // html_incidents.cc
 void RenderSummary(const Context& ctx, std::string* out);
 void RenderFindings(const Context& ctx, std::string* out);
 void RenderTimelineChart(const Context& ctx, std::string* out);

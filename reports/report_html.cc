@@ -342,6 +342,7 @@ std::string RenderReportHtml(const CaseView& view) {
                   html::Esc(view.case_id.empty() ? "case" : view.case_id), "</title>\n<style>",
                   ToAbsl(html::ReportCss()), "</style>\n</head>\n<body>\n");
   html::RenderHeader(ctx, &out);
+  html::RenderIncidents(ctx, &out);
   html::RenderSummary(ctx, &out);
   html::RenderFindings(ctx, &out);
   html::RenderTimelineChart(ctx, &out);

@@ -193,5 +193,15 @@ TEST(PrettyJsonTest, IndentsOutsideStrings) {
   EXPECT_EQ(html::PrettyJson(R"({"q":"a\"b,"})"), "{\n  \"q\": \"a\\\"b,\"\n}");
 }
 
+TEST(DetailsHtmlTest, FlatDetailsBecomeReadableFieldsEscaped) {
+  EXPECT_EQ(html::DetailsHtml(
+                R"({"event_count":3,"rule_names":["q","<w>"],"obfuscated":true,"s":"a\"\u00e9"})"),
+            "<dl class=\"facts\"><dt>Event count</dt><dd>3</dd><dt>Rule names</dt><dd>q; "
+            "&lt;w&gt;</dd><dt>Obfuscated</dt><dd>yes</dd><dt>S</dt><dd>a&quot;\u00e9</dd></dl>\n");
+  EXPECT_EQ(html::DetailsHtml("{}"), "");
+  // Not the flat form: the indented JSON, escaped.
+  EXPECT_THAT(html::DetailsHtml(R"({"a":{"b":1}})"), HasSubstr("<pre class=\"details\">"));
+}
+
 }  // namespace
 }  // namespace tern::testing

@@ -17,13 +17,16 @@
 #include "core/correlate/geo.h"
 #include "core/correlate/pivots.h"
 #include "core/correlate/sessionizer.h"
+#include "core/correlate/signin.h"
 #include "core/correlate/text.h"
 #include "core/detect/builtin_rules.h"
 #include "core/detect/incident.h"
+#include "core/detect/incident_graph.h"
 #include "core/detect/rule.h"
 #include "core/detect/rules.h"
 #include "core/detect/sigma_rules.h"
 #include "core/detect/tuning_pass.h"
+#include "core/model/case_incident.h"
 #include "core/sigma/rule.h"
 
 namespace tern {
@@ -52,6 +55,35 @@ std::string FindingKey(size_t index) {
 
 // Sessions encoded and waiting for one AppendDerived.
 constexpr size_t kSessionBatch = 4096;
+
+// The incidents (core/detect/incident_graph.h): one more pass over the events
+// when any finding seeds one. Stored as derived kind "incidents".
+absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findings,
+                            const correlate::MailboxDirectory& directory,
+                            const correlate::OrgInfrastructure& infrastructure, TimeMs baseline_end,
+                            const absl::flat_hash_map<std::string, TimeMs>& ip_first_seen,
+                            const std::function<GeoInfo(const std::string&)>& geo_of) {
+  auto is_attacker_ip = [&](const std::string& ip) {
+    auto it = ip_first_seen.find(ip);
+    if (it == ip_first_seen.end() || it->second < baseline_end) return false;
+    return !infrastructure.IsOrgNetwork(correlate::NetworkOf(ip)) &&
+           !infrastructure.IsOrgAsn(geo_of(ip).asn);
+  };
+  detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
+  if (!graph.empty()) {
+    TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+      std::string target;
+      if (e.record_type == 8) target = correlate::TargetUpnOf(e, directory.identities());
+      graph.OnEvent(e, directory.ForEvent(e), directory.ActorFor(e), target,
+                    correlate::IsSystemPrincipal(e));
+      return true;
+    }));
+  }
+  std::vector<CaseIncident> incidents = graph.Finish();
+  std::vector<std::pair<std::string, std::string>> entries;
+  for (const CaseIncident& c : incidents) entries.emplace_back(c.id, EncodeCaseIncident(c));
+  return store.ReplaceDerived("incidents", entries);
+}
 
 }  // namespace
 
@@ -198,6 +230,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ++summary.findings_by_severity[findings[i].severity];
     finding_entries.emplace_back(FindingKey(i + 1), EncodeFinding(findings[i]));
   }
+  TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
+                                      ip_first_seen,
+                                      [&](const std::string& ip) { return geo_of(ip).info; }));
   auto ip_pivots = pivots.TakeIpPivots();
   auto actor_pivots = pivots.TakeActorPivots();
 
