@@ -67,7 +67,6 @@ stage_end "build (clang, ASan+UBSan)"
 # tern's own exit codes (ASan's default exit code 1 means "warnings" to tern).
 export ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:check_initialization_order=1"
 export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
-export LSAN_OPTIONS="suppressions=$ROOT/tools/lsan.supp"
 stage_start "sanitizer test"
 run_ctest "$ASAN_DIR" "ctest (ASan+UBSan)"
 

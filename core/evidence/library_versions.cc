@@ -5,9 +5,14 @@
 
 namespace tern {
 
+// Asked once: libarchive 3.6 rebuilds its details text on every call and never
+// frees the previous one, so repeated calls leak (LeakSanitizer reports it).
 std::string ArchiveLibraryVersion() {
-  const char* details = archive_version_details();
-  return details != nullptr ? details : archive_version_string();
+  static const std::string* const kVersion = [] {
+    const char* details = archive_version_details();
+    return new std::string(details != nullptr ? details : archive_version_string());
+  }();
+  return *kVersion;
 }
 
 std::string CryptoLibraryVersion() { return OpenSSL_version(OPENSSL_VERSION); }
