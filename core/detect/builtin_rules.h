@@ -2,7 +2,7 @@
 // as Sigma YAML in the repository's rules/ folder, compiled into the binary
 // (cmake/EmbedRules.cmake) with each file's SHA-256, which the report's
 // methodology shows. Stateful rules (sessions, windows, baselines, geo) stay
-// C++ (rule_set.cc). Thread-safe (immutable after first use).
+// C++ (the registry, catalog.cc). Thread-safe (immutable after first use).
 #ifndef TERN_CORE_DETECT_BUILTIN_RULES_H_
 #define TERN_CORE_DETECT_BUILTIN_RULES_H_
 

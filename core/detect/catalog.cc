@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "core/base/codec.h"
 #include "core/detect/analyzer.h"
@@ -21,6 +22,16 @@
 
 namespace tern {
 namespace detect {
+
+const CppRule* FindCppRule(std::string_view id) {
+  static const auto* const kById = [] {
+    auto* by_id = new absl::flat_hash_map<std::string_view, const CppRule*>;
+    for (const CppRule& r : CppRules()) by_id->emplace(r.info.id, &r);
+    return by_id;
+  }();
+  auto it = kById->find(id);
+  return it == kById->end() ? nullptr : it->second;
+}
 
 const std::vector<CppRule>& CppRules() {
   // Leaked on purpose: no static destructor (Google style on static storage).
@@ -34,8 +45,11 @@ const std::vector<CppRule>& CppRules() {
         "';'; a recipient whose domain is not an organization domain (--org-domain, else the "
         "mailbox owners' UPN domains and their tenant.onmicrosoft.com) is external: high. Internal "
         "forwarding, or clearing the value (possible remediation), is medium. "
-        "DeliverToMailboxAndForward False (forward-only) is reported as aggravating."},
-       &NewMailboxForwardingRule},
+        "DeliverToMailboxAndForward False (forward-only) is reported as aggravating. Stays C++: "
+        "external means outside the organization's domains, learned from the case (org-domain "
+        "state)."},
+       &NewMailboxForwardingRule,
+       kAttackerBehaviour | kHighRiskChange},
       {{"inbox-rule-forward-external",
         "Inbox rule forwarding mail outside the organization",
         Severity::kHigh,
@@ -47,8 +61,10 @@ const std::vector<CppRule>& CppRules() {
         "StopProcessingRules together with forwarding is reported as aggravating; removing a "
         "forwarding client rule (RemoveMailboxRule) is low. Several mailboxes forwarding to the "
         "same destination from one IP within same_destination_window_ms (default 7 days) are one "
-        "high finding [9]."},
-       &NewInboxRuleForwardRule},
+        "high finding [9]. Stays C++: organization domains, and the same-destination pivot across "
+        "mailboxes within a window."},
+       &NewInboxRuleForwardRule,
+       kAttackerBehaviour | kHighRiskChange},
       {{"inbox-rule-suspicious",
         "Inbox rule hiding or diverting mail",
         Severity::kMedium,
@@ -60,8 +76,10 @@ const std::vector<CppRule>& CppRules() {
         "non-alphanumeric character, or at most 5 alphanumerics) [6]: medium, high with a hiding "
         "action. Client rules starting an application or custom action [8]: critical. A "
         "New-InboxRule, Send and Sent-to-Archive move of the same subject within "
-        "rule_send_move_window_ms (default 12 minutes) [10]: high."},
-       &NewInboxRuleSuspiciousRule},
+        "rule_send_move_window_ms (default 12 minutes) [10]: high. Stays C++: the rule-send-move "
+        "sequence window [10] and severity from combined actions, keywords and names."},
+       &NewInboxRuleSuspiciousRule,
+       kAttackerBehaviour | kHighRiskChange},
       {{"mailbox-permission-grant",
         "Mailbox or folder permission granted",
         Severity::kHigh,
@@ -73,8 +91,11 @@ const std::vector<CppRule>& CppRules() {
         "Information Store; folder permission audit records (AddFolderPermissions, "
         "ModifyFolderPermissions, UpdateFolderPermissions) granting ReadAny outside Calendar / "
         "Contacts [20b]: medium; Inbox shared with Default, Anonymous or Everyone [21]: high. "
-        "UpdateCalendarDelegation [22]: low. System principals and UserType 3/4 are excluded."},
-       &NewPermissionGrantRule},
+        "UpdateCalendarDelegation [22]: low. System principals and UserType 3/4 are excluded. "
+        "Stays C++: the baseline of admins and their IPs; records the grants delegate-access and "
+        "send-as use."},
+       &NewPermissionGrantRule,
+       kAttackerBehaviour | kHighRiskChange},
       {{"delegate-access",
         "Non-owner access to a mailbox",
         Severity::kMedium,
@@ -85,8 +106,10 @@ const std::vector<CppRule>& CppRules() {
         "(baseline_ms, default 7 days) are long-standing: info. A delegate first seen after the "
         "baseline: medium; high when the actor newly reads more than one mailbox or more than 5 "
         "folders [39], or received FullAccess / SendAs on that mailbox in the case [38]. System "
-        "principals are excluded."},
-       &NewDelegateAccessRule},
+        "principals are excluded. Stays C++: baseline of actor-mailbox pairs, mailbox and folder "
+        "counts, grants seen earlier."},
+       &NewDelegateAccessRule,
+       kNoRole},
       {{"send-as",
         "Mail sent as or on behalf of another mailbox",
         Severity::kLow,
@@ -96,8 +119,11 @@ const std::vector<CppRule>& CppRules() {
         "medium, grouped per UTC day. Medium at send_as_daily (default 10) or more SendAs per "
         "mailbox and day [45]; high when both hold, when the actor was granted FullAccess / SendAs "
         "on the mailbox in the case, or when sent from an attacker context (a new IP with other "
-        "high findings) [47]."},
-       &NewSendAsRule},
+        "high findings) [47]. Stays C++: baseline of senders, daily counts, grants and the "
+        "attacker context."},
+       &NewSendAsRule,
+       kNoRole,
+       &EscalateSendAs},
       {{"mass-deletion",
         "Mass deletion of mail",
         Severity::kHigh,
@@ -106,16 +132,20 @@ const std::vector<CppRule>& CppRules() {
         "mass_delete_items (default 100) or more within mass_delete_window_ms (default 60 "
         "minutes) [43]: high, critical when the hard deletions alone reach the threshold. Deleting "
         "MFA or security-notification mail (subjects like 'new device', 'verification code', "
-        "'security alert'; not sign-in notices) [44]: medium."},
-       &NewMassDeletionRule},
+        "'security alert'; not sign-in notices) [44]: medium. Stays C++: item counts within a "
+        "sliding window per mailbox."},
+       &NewMassDeletionRule,
+       kAttackerBehaviour},
       {{"sent-then-deleted",
         "Sent mail deleted right after sending",
         Severity::kHigh,
         {"T1070.008", "T1534"},
         "A Send, SendAs or SendOnBehalf followed by MoveToDeletedItems, SoftDelete or HardDelete "
         "of the same message (InternetMessageId, or subject in Sent Items) in the same session or "
-        "from the same IP within sent_delete_window_ms (default 30 minutes) [11]: high."},
-       &NewSentThenDeletedRule},
+        "from the same IP within sent_delete_window_ms (default 30 minutes) [11]: high. Stays C++: "
+        "a send joined to a later deletion of the same message within a window."},
+       &NewSentThenDeletedRule,
+       kAttackerBehaviour},
       {{"audit-tampering",
         "Audit logging disabled, bypassed or reduced",
         Severity::kCritical,
@@ -127,8 +157,11 @@ const std::vector<CppRule>& CppRules() {
         "HardDelete [26b], AuditLogAgeLimit under 90 days [26c], Set-OrganizationConfig "
         "AuditDisabled True [26d]: high. Set-AdminAuditLogConfig UnifiedAuditLogIngestionEnabled "
         "False [27]: critical; AdminAuditLogEnabled False [28]: high. New/Set/Remove-"
-        "UnifiedAuditLogRetentionPolicy [29]: high. Each marks the start of an audit blind spot."},
-       &NewAuditTamperingRule},
+        "UnifiedAuditLogRetentionPolicy [29]: high. Each marks the start of an audit blind spot. "
+        "Stays C++: single records, but one contract id graded critical to low by the change, with "
+        "audit sets and retention read as sets and numbers; a Sigma rule has one level per id."},
+       &NewAuditTamperingRule,
+       kAttackerBehaviour | kHighRiskChange},
       {{"impersonation-role-grant",
         "Impersonation or mailbox-wide role granted",
         Severity::kCritical,
@@ -137,16 +170,20 @@ const std::vector<CppRule>& CppRules() {
         "changes (New/Set/Remove-ManagementRoleAssignment, -ManagementRole, -ManagementScope, "
         "-ManagementRoleEntry, -RoleGroup, Add/Remove/Update-RoleGroupMember) [54]: high for "
         "Mailbox Import Export, Discovery Management, eDiscovery Manager or Organization "
-        "Management, else medium."},
-       &NewImpersonationRoleRule},
+        "Management, else medium. Stays C++: single records, but one contract id graded critical, "
+        "high or medium by the role; a Sigma rule has one level per id."},
+       &NewImpersonationRoleRule,
+       kAttackerBehaviour},
       {{"mailitemsaccessed-throttled",
         "MailItemsAccessed auditing throttled",
         Severity::kHigh,
         {"T1114.002"},
         "MailItemsAccessed with IsThrottled True [33]: more than 1,000 records in 24 hours stopped "
         "Bind auditing for the mailbox; the 24 hours that follow are an audit blind spot (given as "
-        "details.blind_until) and all mail in them must be assumed accessed: high."},
-       &NewThrottledRule},
+        "details.blind_until) and all mail in them must be assumed accessed: high. Stays C++: one "
+        "24-hour blind window per mailbox (details.blind_until)."},
+       &NewThrottledRule,
+       kNoRole},
       {{"mailitemsaccessed-sync-bulk",
         "Bulk mail synchronization or excessive mail access",
         Severity::kHigh,
@@ -162,8 +199,11 @@ const std::vector<CppRule>& CppRules() {
         "and actor in 24 hours [34]: medium, high for a non-owner or a new network. One "
         "application "
         "(ClientAppId, ClientInfoString) reading more than api_mailboxes (default 5) mailboxes "
-        "through Graph or EWS within api_window_ms (default 10 minutes) [40]: high."},
-       &NewSyncBulkRule},
+        "through Graph or EWS within api_window_ms (default 10 minutes) [40]: high. Stays C++: "
+        "daily counts, baselines of networks and countries, API reader windows, attacker context."},
+       &NewSyncBulkRule,
+       kNoRole,
+       &EscalateSyncBulk},
       {{"ip-multiple-mailboxes",
         "One IP touching several mailboxes",
         Severity::kHigh,
@@ -175,8 +215,10 @@ const std::vector<CppRule>& CppRules() {
         "are not reported; medium when the IP is new for some of them; low inside the baseline, "
         "where novelty is unknown. Mailbox records and sign-ins count; admin cmdlets, private "
         "addresses and the organization's infrastructure (networks and ASNs used by "
-        "org_min_identities people on org_min_days days) do not."},
-       &NewIpMultipleMailboxesRule},
+        "org_min_identities people on org_min_days days) do not. Stays C++: mailboxes per IP "
+        "within a window, baselines and the organization's infrastructure."},
+       &NewIpMultipleMailboxesRule,
+       kNoRole},
       {{"session-ip-change",
         "Session used from different IPs or clients",
         Severity::kMedium,
@@ -189,8 +231,11 @@ const std::vector<CppRule>& CppRules() {
         "reported; a client family change alone is low. Two SessionIds of the owner interleaved "
         "on one mailbox from different IPs [70]: medium when one side is a network or country new "
         "for the identity (a phone and a laptop on known networks are not reported), high when "
-        "one of them carries other high findings."},
-       &NewSessionIpChangeRule},
+        "one of them carries other high findings. Stays C++: sessions, baselines of networks and "
+        "countries, geo."},
+       &NewSessionIpChangeRule,
+       kNoRole,
+       &EscalateSessionIpChange},
       {{"suspicious-client",
         "Scripted, legacy or unusual client",
         Severity::kMedium,
@@ -204,8 +249,10 @@ const std::vector<CppRule>& CppRules() {
         "Client=OWA;Action=ViaProxy [62] is what ordinary OWA writes and is not reported on its "
         "own. A POP/IMAP/EWS/ActiveSync/REST protocol [65] or a non-first-party ClientAppId "
         "reading mail [41] first used by a user after the baseline: low, medium from a new "
-        "network. Low findings are rolled up per identity."},
-       &NewSuspiciousClientRule},
+        "network. Low findings are rolled up per identity. Stays C++: baselines of the identity's "
+        "clients and networks."},
+       &NewSuspiciousClientRule,
+       kAttackerBehaviour},
       {{"first-seen-ip",
         "Owner access from a new network or country",
         Severity::kLow,
@@ -219,8 +266,11 @@ const std::vector<CppRule>& CppRules() {
         "device, high for a new network, a new country and a new client together, or when the IP "
         "carries high-risk changes (forwarding, inbox rules, permission grants, audit tampering) "
         "[66]. One finding per mailbox, actor and day; low ones rolled up per identity. Private "
-        "addresses are ignored."},
-       &NewFirstSeenIpRule},
+        "addresses are ignored. Stays C++: baselines of networks, ASNs, countries, clients and "
+        "devices."},
+       &NewFirstSeenIpRule,
+       kNoRole,
+       &EscalateFirstSeenIp},
       {{"impossible-travel",
         "Impossible travel between sessions",
         Severity::kHigh,
@@ -231,8 +281,10 @@ const std::vector<CppRule>& CppRules() {
         "between known places is a VPN or a mobile egress). Pairs closer than the sum of their "
         "accuracy radii and unknown locations never trigger; needs --geoip-city. A country first "
         "seen for the actor after the baseline [68]: low with the identity's usual client and "
-        "device (travel), medium with a new one."},
-       &NewImpossibleTravelRule},
+        "device (travel), medium with a new one. Stays C++: consecutive sessions of an actor, geo "
+        "distances, baselines."},
+       &NewImpossibleTravelRule,
+       kNoRole},
       {{"ediscovery-search-export",
         "eDiscovery search, export or mailbox search",
         Severity::kHigh,
@@ -243,8 +295,9 @@ const std::vector<CppRule>& CppRules() {
         "ViewedSearchExported, New-ComplianceSearchAction -Export, New-MailboxExportRequest) [49] "
         "and purges (SearchResultsPurged, New-ComplianceSearchAction -Purge) [50]: high. "
         "AdminMailAccess [51] and legacy Search-Mailbox / mailbox search / audit log searches "
-        "[52]: medium."},
-       &NewEDiscoveryRule},
+        "[52]: medium. Stays C++: the baseline of eDiscovery operators and graded severities."},
+       &NewEDiscoveryRule,
+       kAttackerBehaviour},
       {{"transport-rule-redirect",
         "Transport rule copying or redirecting mail",
         Severity::kHigh,
@@ -252,8 +305,10 @@ const std::vector<CppRule>& CppRules() {
         "New-TransportRule / Set-TransportRule with BlindCopyTo, CopyTo or RedirectMessageTo [13]: "
         "high when a recipient is outside the organization, medium when all are internal. "
         "Remove-/Disable-TransportRule [14] and New-/Set-RemoteDomain with AutoForwardEnabled True "
-        "[15]: medium."},
-       &NewTransportRuleRedirectRule},
+        "[15]: medium. Stays C++: external means outside the organization's domains (org-domain "
+        "state)."},
+       &NewTransportRuleRedirectRule,
+       kAttackerBehaviour},
   };
   return *kRules;
 }

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "core/detect/rules.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -10,6 +11,7 @@ namespace tern::detect {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 
 Event MakeEvent(std::string id, TimeMs t, std::string ip) {
   Event e;
@@ -137,6 +139,40 @@ TEST(CatalogTest, ListsTheNineteenContractIdsWithMetadata) {
   EXPECT_GT(RuleCatalog().size(), CppRules().size());
   for (const RuleInfo& r : RuleCatalog()) EXPECT_EQ(&CatalogEntry(r.id), &r);
   EXPECT_DEATH(CatalogEntry("no-such-rule"), "rule id 'no-such-rule' is not in the catalog");
+}
+
+TEST(CatalogTest, EachRowIsTheRulesOnlyDefinition) {
+  for (const CppRule& rule : CppRules()) {
+    EXPECT_EQ(FindCppRule(rule.info.id), &rule) << rule.info.id;
+    // Why it is C++ and not a rules/*.yml file, in words.
+    EXPECT_THAT(rule.info.description, HasSubstr("Stays C++: ")) << rule.info.id;
+  }
+  EXPECT_EQ(FindCppRule("admin-role-granted"), nullptr);  // a pack rule
+  EXPECT_EQ(FindCppRule("no-such-rule"), nullptr);
+  // The attacker-context roles and escalations come from the rows.
+  EXPECT_EQ(FindCppRule("audit-tampering")->roles, kAttackerBehaviour | kHighRiskChange);
+  EXPECT_EQ(FindCppRule("mass-deletion")->roles, kAttackerBehaviour);
+  EXPECT_EQ(FindCppRule("impossible-travel")->roles, kNoRole);
+  EXPECT_NE(FindCppRule("send-as")->escalate, nullptr);
+  EXPECT_EQ(FindCppRule("audit-tampering")->escalate, nullptr);
+}
+
+TEST(CatalogTest, AttackerContextComesFromTheRowsRoles) {
+  auto run = [](std::string_view context_rule) {
+    IncidentTable table(/*max_anchors=*/10);
+    const Event attack = MakeEvent("a", 1000, "192.0.2.66");
+    const Event send = MakeEvent("b", 2000, "192.0.2.66");
+    Incident& high = table.Open(context_rule, "x");
+    high.Add(Ctx(attack, "S-1"));
+    high.Raise(Severity::kHigh, "attack");
+    Incident& sent = table.Open("send-as", "y");
+    sent.Add(Ctx(send, "S-2"));
+    sent.Raise(Severity::kMedium, "new sender");
+    EscalateAttackerContext(table, [](const std::string&) { return true; });
+    return table.Find("send-as", "y")->severity();
+  };
+  EXPECT_EQ(run("mass-deletion"), Severity::kHigh);        // kAttackerBehaviour
+  EXPECT_EQ(run("impossible-travel"), Severity::kMedium);  // no role
 }
 
 TEST(IncidentTest, RollUpMergesLowIncidentsOfOneRuleAndIdentity) {

@@ -9,7 +9,9 @@
 #ifndef TERN_CORE_DETECT_RULE_H_
 #define TERN_CORE_DETECT_RULE_H_
 
+#include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,7 @@
 
 namespace tern::detect {
 
+class Incident;
 class IncidentTable;
 
 // Facts one rule establishes for others, in event order (a grant precedes
@@ -96,13 +99,43 @@ class Rule {
   virtual void Finish() {}
 };
 
+// The IPs of the attacker context (DETECTIONS.md section 2) that the
+// attacker-context pass (rule_set.cc) hands to the rules' escalations: public
+// IPs, new for the case, of high or critical findings of the rules marked
+// kAttackerBehaviour (`behaviour`) and kHighRiskChange (`high_risk`).
+struct AttackerContext {
+  std::set<std::string> behaviour;
+  std::set<std::string> high_risk;
+
+  static bool Touches(const std::set<std::string>& context, const std::set<std::string>& ips);
+};
+
+// What a registry row says about how its findings take part in that pass.
+enum RuleRole : uint8_t {
+  kNoRole = 0,
+  // Its high findings describe attacker behaviour: their new IPs form the
+  // attacker context.
+  kAttackerBehaviour = 1,
+  // Its high findings are high-risk changes [66: entries 1-6, 18-21, 25-31].
+  kHighRiskChange = 2,
+};
+
 // A C++ rule of the registry (catalog.cc): its catalog entry (metadata and
-// thresholds in words) and the factory of its logic (rules.h). Every rule
-// is defined by exactly one row; the ids it reports under are its own.
+// thresholds in words, and why it is C++ and not a rules/*.yml file), the
+// factory of its logic (rules.h), which reports under `info` and nothing
+// else, its roles in the attacker-context pass and, when its findings can be
+// raised by that context, how. Every rule is defined by exactly one row.
 struct CppRule {
   RuleInfo info;
-  std::unique_ptr<Rule> (*make)(const RuleEnv& env);
+  std::unique_ptr<Rule> (*make)(const RuleEnv& env, const RuleInfo& info);
+  uint8_t roles = kNoRole;  // RuleRole bits
+  // Raises `incident` (one of this rule's) when it touches `context`; uses
+  // the severities from before the pass (no cascades). nullptr: never.
+  void (*escalate)(Incident& incident, const AttackerContext& context) = nullptr;
 };
+
+// The registry row of `id`, or nullptr for an id outside it (a Sigma rule).
+const CppRule* FindCppRule(std::string_view id);
 
 // The registry in catalog order (catalog.cc).
 const std::vector<CppRule>& CppRules();

@@ -70,42 +70,47 @@ class SlidingKeys {
 };
 
 // rules_forwarding.cc
-std::unique_ptr<Rule> NewMailboxForwardingRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewInboxRuleForwardRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewTransportRuleRedirectRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewMailboxForwardingRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewInboxRuleForwardRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewTransportRuleRedirectRule(const RuleEnv& env, const RuleInfo& info);
 // rules_inbox.cc
-std::unique_ptr<Rule> NewInboxRuleSuspiciousRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewInboxRuleSuspiciousRule(const RuleEnv& env, const RuleInfo& info);
 // rules_permissions.cc
-std::unique_ptr<Rule> NewPermissionGrantRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewImpersonationRoleRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewPermissionGrantRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewImpersonationRoleRule(const RuleEnv& env, const RuleInfo& info);
 // rules_access.cc
-std::unique_ptr<Rule> NewDelegateAccessRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewSendAsRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewDelegateAccessRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewSendAsRule(const RuleEnv& env, const RuleInfo& info);
+void EscalateSendAs(Incident& incident, const AttackerContext& context);
 // rules_deletion.cc
-std::unique_ptr<Rule> NewMassDeletionRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewSentThenDeletedRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewMassDeletionRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewSentThenDeletedRule(const RuleEnv& env, const RuleInfo& info);
 // rules_tampering.cc
-std::unique_ptr<Rule> NewAuditTamperingRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewEDiscoveryRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewAuditTamperingRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewEDiscoveryRule(const RuleEnv& env, const RuleInfo& info);
 // rules_mail_access.cc
-std::unique_ptr<Rule> NewThrottledRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewSyncBulkRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewThrottledRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewSyncBulkRule(const RuleEnv& env, const RuleInfo& info);
+void EscalateSyncBulk(Incident& incident, const AttackerContext& context);
 // rules_network.cc
-std::unique_ptr<Rule> NewIpMultipleMailboxesRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewSessionIpChangeRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewFirstSeenIpRule(const RuleEnv& env);
-std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewIpMultipleMailboxesRule(const RuleEnv& env, const RuleInfo& info);
+std::unique_ptr<Rule> NewSessionIpChangeRule(const RuleEnv& env, const RuleInfo& info);
+void EscalateSessionIpChange(Incident& incident, const AttackerContext& context);
+std::unique_ptr<Rule> NewFirstSeenIpRule(const RuleEnv& env, const RuleInfo& info);
+void EscalateFirstSeenIp(Incident& incident, const AttackerContext& context);
+std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env, const RuleInfo& info);
 // rules_client.cc
-std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env);
+std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env, const RuleInfo& info);
 
 // Raises severities that depend on other findings (DETECTIONS.md section 2,
 // "Attacker-context propagation"): the IPs of high/critical findings of the
-// attacker-behaviour rules form the attacker context; Sync bulk reads from it
-// become critical [36], and sends [47], concurrent sessions [70] and
-// first-seen IPs carrying high-risk changes [66] become high. Only IPs for
-// which `is_new_ip` holds (public, first seen in the case after the
-// baseline) can be context: an office egress where an admin once did
-// something high must not turn everybody's routine work into an attack.
+// registry rules marked kAttackerBehaviour form the attacker context (those
+// marked kHighRiskChange also its high-risk part), and each rule's row
+// `escalate` raises its findings that touch it: Sync bulk reads [36], sends
+// [47], concurrent sessions [70], first-seen IPs carrying high-risk changes
+// [66]. Only IPs for which `is_new_ip` holds (public, first seen in the case
+// after the baseline) can be context: an office egress where an admin once
+// did something high must not turn everybody's routine work into an attack.
 // Uses the severities as they were before this pass (no cascades).
 void EscalateAttackerContext(IncidentTable& incidents,
                              const std::function<bool(const std::string&)>& is_new_ip);

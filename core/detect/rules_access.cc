@@ -10,9 +10,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kDelegateRule = "delegate-access";
-constexpr std::string_view kSendAsRule = "send-as";
-
 // [38] LogonType Admin / Delegate / DelegatedAdmin acting on someone else's
 // mailbox, or [39] MailItemsAccessed by a user other than the owner.
 bool IsNonOwnerAccess(const EventContext& ctx) {
@@ -29,13 +26,13 @@ bool IsNonOwnerAccess(const EventContext& ctx) {
 
 class DelegateAccessRule : public Rule {
  public:
-  explicit DelegateAccessRule(const RuleEnv& env) : env_(env) {}
+  DelegateAccessRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     if (!IsNonOwnerAccess(ctx)) return;
     const Event& e = ctx.e();
     const std::string pair = Cat(ctx.actor, '|', ctx.mailbox.key());
-    Incident& inc = env_.incidents->Open(kDelegateRule, pair);
+    Incident& inc = env_.incidents->Open(info_, pair);
     inc.Add(ctx);
     inc.List("operations", e.operation);
     inc.List("logon_types", e.logon_type == kLogonAdmin            ? "Admin"
@@ -69,7 +66,7 @@ class DelegateAccessRule : public Rule {
       }
       if (r.mailboxes.size() > 1 || r.folders.size() > 5) {
         for (const std::string& mailbox : r.mailboxes) {
-          Incident* other = env_.incidents->Find(kDelegateRule, Cat(ctx.actor, '|', mailbox));
+          Incident* other = env_.incidents->Find(info_.id, Cat(ctx.actor, '|', mailbox));
           if (other == nullptr) continue;
           other->Max("new_mailboxes_read", static_cast<int64_t>(r.mailboxes.size()));
           other->Raise(Severity::kHigh, r.mailboxes.size() > 1
@@ -86,12 +83,13 @@ class DelegateAccessRule : public Rule {
     std::set<std::string> folders;  // capped at 6: only "> 5" matters
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, Reader> readers_;
 };
 
 class SendAsRule : public Rule {
  public:
-  explicit SendAsRule(const RuleEnv& env) : env_(env) {}
+  SendAsRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -105,8 +103,8 @@ class SendAsRule : public Rule {
     // A long-standing delegate's routine sends are one finding for the case;
     // a new sender's are grouped per day.
     Incident& inc = env_.incidents->Open(
-        kSendAsRule, ctx.pair_new ? Cat(ctx.mailbox.key(), '|', ctx.actor, '|', day)
-                                  : Cat(ctx.mailbox.key(), '|', ctx.actor, "|long-standing"));
+        info_, ctx.pair_new ? Cat(ctx.mailbox.key(), '|', ctx.actor, '|', day)
+                            : Cat(ctx.mailbox.key(), '|', ctx.actor, "|long-standing"));
     inc.Add(ctx);
     inc.Count(OpIs(e, "SendAs") ? "send_as" : "send_on_behalf");
     inc.List("sent_as", Extra(e, "SendAsUserSmtp"));
@@ -125,16 +123,22 @@ class SendAsRule : public Rule {
 
  private:
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, int64_t> daily_;  // mailbox|day -> SendAs count
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewDelegateAccessRule(const RuleEnv& env) {
-  return std::make_unique<DelegateAccessRule>(env);
+std::unique_ptr<Rule> NewDelegateAccessRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<DelegateAccessRule>(env, info);
 }
-std::unique_ptr<Rule> NewSendAsRule(const RuleEnv& env) {
-  return std::make_unique<SendAsRule>(env);
+std::unique_ptr<Rule> NewSendAsRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<SendAsRule>(env, info);
+}
+void EscalateSendAs(Incident& inc, const AttackerContext& context) {
+  if (!AttackerContext::Touches(context.behaviour, inc.ips())) return;
+  inc.Flag("attacker_context");
+  inc.Raise(Severity::kHigh, "sent from an IP with other high findings (attacker context)");
 }
 
 }  // namespace tern::detect

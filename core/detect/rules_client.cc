@@ -12,8 +12,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kRuleId = "suspicious-client";
-
 // MAS UserAgent-Blacklist "Red" [60] (BAV2ROPC is the legacy-auth ROPC
 // agent of [59]).
 constexpr std::string_view kRedAgents[] = {"AADInternals", "azurehound", "axios/",
@@ -83,7 +81,7 @@ std::string_view Protocol(std::string_view info) {
 
 class SuspiciousClientRule : public Rule {
  public:
-  explicit SuspiciousClientRule(const RuleEnv& env) : env_(env) {}
+  SuspiciousClientRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -141,8 +139,8 @@ class SuspiciousClientRule : public Rule {
  private:
   void Report(const EventContext& ctx, Severity s, const std::string& reason) {
     const Event& e = ctx.e();
-    Incident& inc = env_.incidents->Open(
-        kRuleId, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
+    Incident& inc =
+        env_.incidents->Open(info_, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
     if (inc.empty()) inc.SetTitle(Cat("Suspicious client used by ", ctx.actor));
     inc.Add(ctx);
     inc.List("client_strings", Trim(Cat(e.client_info, ' ', Extra(e, "UserAgent"))));
@@ -152,13 +150,14 @@ class SuspiciousClientRule : public Rule {
   }
 
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_set<std::string> seen_;  // actor|proto|X and actor|app|Y
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env) {
-  return std::make_unique<SuspiciousClientRule>(env);
+std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<SuspiciousClientRule>(env, info);
 }
 
 }  // namespace tern::detect

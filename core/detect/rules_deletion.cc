@@ -12,9 +12,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kMassRule = "mass-deletion";
-constexpr std::string_view kSentRule = "sent-then-deleted";
-
 bool IsDeletion(const Event& e) {
   return OpIn(e, {"SoftDelete", "HardDelete", "MoveToDeletedItems"});
 }
@@ -48,7 +45,7 @@ bool IsSecurityNotice(std::string_view subject) {
 
 class MassDeletionRule : public Rule {
  public:
-  explicit MassDeletionRule(const RuleEnv& env) : env_(env) {}
+  MassDeletionRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -56,8 +53,8 @@ class MassDeletionRule : public Rule {
     if (!IsDeletion(e) || !Succeeded(e) || ctx.system || ctx.mailbox.empty()) return;
     for (const MailItem& item : e.items) {
       if (IsSecurityNotice(item.subject)) {
-        Incident& inc = env_.incidents->Open(
-            kMassRule, Cat("notice|", ctx.mailbox.key(), '|', DayOf(e.time_ms)));
+        Incident& inc =
+            env_.incidents->Open(info_, Cat("notice|", ctx.mailbox.key(), '|', DayOf(e.time_ms)));
         inc.Add(ctx);
         inc.List("subjects", item.subject);
         inc.Raise(Severity::kMedium, "MFA / security notification deleted");
@@ -104,7 +101,7 @@ class MassDeletionRule : public Rule {
       s.incident = Cat(ctx.mailbox.key(), '|', s.q.front().time);
     }
     s.last_trigger = t;
-    Incident& inc = env_.incidents->Open(kMassRule, s.incident);
+    Incident& inc = env_.incidents->Open(info_, s.incident);
     if (inc.empty()) {
       inc.SetMailbox(ctx.mailbox);
       inc.SetActor(ctx.actor);
@@ -127,12 +124,13 @@ class MassDeletionRule : public Rule {
   }
 
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, State> states_;
 };
 
 class SentThenDeletedRule : public Rule {
  public:
-  explicit SentThenDeletedRule(const RuleEnv& env) : env_(env) {}
+  SentThenDeletedRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -166,8 +164,8 @@ class SentThenDeletedRule : public Rule {
         const bool by_subject = !item.subject.empty() && item.subject == s.subject &&
                                 (folder.empty() || IsSentFolder(folder));
         if (!by_id && !by_subject) continue;
-        Incident& inc = env_.incidents->Open(
-            kSentRule, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(s.time)));
+        Incident& inc =
+            env_.incidents->Open(info_, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(s.time)));
         if (inc.empty()) inc.SetMailbox(ctx.mailbox);
         s.event.AddTo(inc);
         inc.Add(ctx);
@@ -188,16 +186,17 @@ class SentThenDeletedRule : public Rule {
     Remembered event;
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, std::deque<Sent>> sent_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewMassDeletionRule(const RuleEnv& env) {
-  return std::make_unique<MassDeletionRule>(env);
+std::unique_ptr<Rule> NewMassDeletionRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<MassDeletionRule>(env, info);
 }
-std::unique_ptr<Rule> NewSentThenDeletedRule(const RuleEnv& env) {
-  return std::make_unique<SentThenDeletedRule>(env);
+std::unique_ptr<Rule> NewSentThenDeletedRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<SentThenDeletedRule>(env, info);
 }
 
 }  // namespace tern::detect

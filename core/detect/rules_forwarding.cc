@@ -13,10 +13,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kMailboxForwarding = "mailbox-forwarding-external";
-constexpr std::string_view kInboxRuleForward = "inbox-rule-forward-external";
-constexpr std::string_view kTransportRule = "transport-rule-redirect";
-
 // Recipients of one forwarding parameter.
 struct Recipients {
   std::vector<std::string> addresses;  // SMTP addresses found
@@ -41,7 +37,7 @@ std::string DayKey(std::string_view a, TimeMs t) { return Cat(a, '|', DayOf(t));
 // ------------------------------------------------------------------ [1]
 class MailboxForwardingRule : public Rule {
  public:
-  explicit MailboxForwardingRule(const RuleEnv& env) : env_(env) {}
+  MailboxForwardingRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -90,15 +86,16 @@ class MailboxForwardingRule : public Rule {
 
  private:
   Incident& Open(const EventContext& ctx) {
-    return env_.incidents->Open(kMailboxForwarding, DayKey(ctx.mailbox.key(), ctx.e().time_ms));
+    return env_.incidents->Open(info_, DayKey(ctx.mailbox.key(), ctx.e().time_ms));
   }
   RuleEnv env_;
+  const RuleInfo& info_;
 };
 
 // ------------------------------------------------------------------ [2, 3, 9]
 class InboxRuleForwardRule : public Rule {
  public:
-  explicit InboxRuleForwardRule(const RuleEnv& env) : env_(env) {}
+  InboxRuleForwardRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -155,8 +152,7 @@ class InboxRuleForwardRule : public Rule {
     // (Splunk's ^[^@]+@[^@]+\.[^@]+$).
     const std::vector<std::string> addresses = Addresses(actions);
     if (EqualsIgnoreCase(op, "RemoveMailboxRule")) {
-      Incident& inc =
-          env_.incidents->Open(kInboxRuleForward, DayKey(ctx.mailbox.key(), ctx.e().time_ms));
+      Incident& inc = env_.incidents->Open(info_, DayKey(ctx.mailbox.key(), ctx.e().time_ms));
       inc.Add(ctx);
       inc.Raise(Severity::kLow, "forwarding client rule removed");
       inc.List("rule_names", InboxRuleName(e));
@@ -169,7 +165,7 @@ class InboxRuleForwardRule : public Rule {
   Incident& Report(const EventContext& ctx, const std::vector<std::string>& addresses,
                    bool recipients_known) {
     const Event& e = ctx.e();
-    Incident& inc = env_.incidents->Open(kInboxRuleForward, DayKey(ctx.mailbox.key(), e.time_ms));
+    Incident& inc = env_.incidents->Open(info_, DayKey(ctx.mailbox.key(), e.time_ms));
     inc.Add(ctx);
     inc.List("rule_names", InboxRuleName(e));
     inc.List("operations", e.operation);
@@ -209,7 +205,7 @@ class InboxRuleForwardRule : public Rule {
     std::set<std::string> mailboxes;
     for (const Entry& entry : q) mailboxes.insert(entry.mailbox_key);
     if (mailboxes.size() < 2) return;
-    Incident& inc = env_.incidents->Open(kInboxRuleForward, Cat("same-destination|", key));
+    Incident& inc = env_.incidents->Open(info_, Cat("same-destination|", key));
     inc.SetMailbox({});
     inc.SetTitle(Cat(mailboxes.size(), " mailboxes forward to ", destination));
     inc.Set("destination", destination);
@@ -228,13 +224,14 @@ class InboxRuleForwardRule : public Rule {
     Remembered event;
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   std::map<std::string, std::deque<Entry>> destinations_;
 };
 
 // ------------------------------------------------------------------ [13, 14, 15]
 class TransportRuleRedirectRule : public Rule {
  public:
-  explicit TransportRuleRedirectRule(const RuleEnv& env) : env_(env) {}
+  TransportRuleRedirectRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -272,7 +269,7 @@ class TransportRuleRedirectRule : public Rule {
     } else if (OpIn(e, {"New-RemoteDomain", "Set-RemoteDomain"}) &&
                IsTrue(Param(e, "AutoForwardEnabled"))) {
       Incident& inc = env_.incidents->Open(
-          kTransportRule, Cat("remote-domain|", Lower(RuleName(e)), '|', DayOf(e.time_ms)));
+          info_, Cat("remote-domain|", Lower(RuleName(e)), '|', DayOf(e.time_ms)));
       inc.Add(ctx);
       inc.List("remote_domains", RuleName(e));
       inc.Raise(Severity::kMedium, "auto-forwarding allowed to a remote domain");
@@ -289,25 +286,26 @@ class TransportRuleRedirectRule : public Rule {
   }
   Incident& Open(const EventContext& ctx) {
     const std::string name = RuleName(ctx.e());
-    Incident& inc = env_.incidents->Open(kTransportRule,
-                                         Cat("rule|", Lower(name), '|', DayOf(ctx.e().time_ms)));
+    Incident& inc =
+        env_.incidents->Open(info_, Cat("rule|", Lower(name), '|', DayOf(ctx.e().time_ms)));
     inc.List("rule_names", name);
     inc.List("operations", ctx.e().operation);
     return inc;
   }
   RuleEnv env_;
+  const RuleInfo& info_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewMailboxForwardingRule(const RuleEnv& env) {
-  return std::make_unique<MailboxForwardingRule>(env);
+std::unique_ptr<Rule> NewMailboxForwardingRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<MailboxForwardingRule>(env, info);
 }
-std::unique_ptr<Rule> NewInboxRuleForwardRule(const RuleEnv& env) {
-  return std::make_unique<InboxRuleForwardRule>(env);
+std::unique_ptr<Rule> NewInboxRuleForwardRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<InboxRuleForwardRule>(env, info);
 }
-std::unique_ptr<Rule> NewTransportRuleRedirectRule(const RuleEnv& env) {
-  return std::make_unique<TransportRuleRedirectRule>(env);
+std::unique_ptr<Rule> NewTransportRuleRedirectRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<TransportRuleRedirectRule>(env, info);
 }
 
 }  // namespace tern::detect

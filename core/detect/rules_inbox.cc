@@ -13,8 +13,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kRuleId = "inbox-rule-suspicious";
-
 bool IsAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -113,7 +111,7 @@ RuleTraits FromClientRule(const Event& e) {
 
 class InboxRuleSuspiciousRule : public Rule {
  public:
-  explicit InboxRuleSuspiciousRule(const RuleEnv& env) : env_(env) {}
+  InboxRuleSuspiciousRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -133,7 +131,7 @@ class InboxRuleSuspiciousRule : public Rule {
     const bool keyed = !t.keyword.empty() || t.catch_all;
     if (!t.hides() && !obfuscated && !t.starts_application) return;
     Incident& inc =
-        env_.incidents->Open(kRuleId, Cat(ctx.mailbox.key(), '|', DayOf(ctx.e().time_ms)));
+        env_.incidents->Open(info_, Cat(ctx.mailbox.key(), '|', DayOf(ctx.e().time_ms)));
     inc.Add(ctx);
     inc.List("rule_names", t.name);
     inc.List("operations", ctx.e().operation);
@@ -195,7 +193,7 @@ class InboxRuleSuspiciousRule : public Rule {
         for (const Step& rule : s.rules) {
           if (rule.time < send.time - w || rule.time > send.time + w) continue;
           Incident& inc =
-              env_.incidents->Open(kRuleId, Cat("sequence|", ctx.actor, '|', DayOf(rule.time)));
+              env_.incidents->Open(info_, Cat("sequence|", ctx.actor, '|', DayOf(rule.time)));
           if (inc.empty()) {
             inc.SetMailbox(ctx.mailbox);
             inc.SetActor(ctx.actor);
@@ -228,13 +226,14 @@ class InboxRuleSuspiciousRule : public Rule {
     std::deque<Step> rules, sends, moves;
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, Seq> sequences_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewInboxRuleSuspiciousRule(const RuleEnv& env) {
-  return std::make_unique<InboxRuleSuspiciousRule>(env);
+std::unique_ptr<Rule> NewInboxRuleSuspiciousRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<InboxRuleSuspiciousRule>(env, info);
 }
 
 }  // namespace tern::detect

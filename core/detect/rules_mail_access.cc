@@ -18,8 +18,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kThrottledRule = "mailitemsaccessed-throttled";
-constexpr std::string_view kSyncRule = "mailitemsaccessed-sync-bulk";
 constexpr std::string_view kGraphAppId = "00000003-0000-0000-c000-000000000000";
 
 bool IsMailItemsAccessed(const Event& e) { return OpIs(e, "MailItemsAccessed"); }
@@ -28,7 +26,7 @@ std::string MailboxName(const correlate::MailboxRef& m) { return m.upn.empty() ?
 
 class ThrottledRule : public Rule {
  public:
-  explicit ThrottledRule(const RuleEnv& env) : env_(env) {}
+  ThrottledRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -37,7 +35,7 @@ class ThrottledRule : public Rule {
     // finding per blind window.
     TimeMs& start = windows_[ctx.mailbox.key()];
     if (start == 0 || e.time_ms >= start + kDayMs) start = e.time_ms;
-    Incident& inc = env_.incidents->Open(kThrottledRule, Cat(ctx.mailbox.key(), '|', start));
+    Incident& inc = env_.incidents->Open(info_, Cat(ctx.mailbox.key(), '|', start));
     inc.Add(ctx);
     inc.SetIfEmpty("blind_from", FormatRfc3339(start));
     inc.SetIfEmpty("blind_until", FormatRfc3339(start + kDayMs));
@@ -47,12 +45,13 @@ class ThrottledRule : public Rule {
 
  private:
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, TimeMs> windows_;
 };
 
 class SyncBulkRule : public Rule {
  public:
-  explicit SyncBulkRule(const RuleEnv& env) : env_(env) {}
+  SyncBulkRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -89,7 +88,7 @@ class SyncBulkRule : public Rule {
       return;
     }
     Incident& inc = env_.incidents->Open(
-        kSyncRule, Cat("sync|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
+        info_, Cat("sync|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
     inc.set_tag("sync");
     inc.SetTitle(Cat("Mail folders synchronized from ", MailboxName(ctx.mailbox)));
     for (const Remembered& r : s.pending) r.AddTo(inc);
@@ -143,7 +142,7 @@ class SyncBulkRule : public Rule {
 
   Incident& OpenVolume(const EventContext& ctx) {
     Incident& inc = env_.incidents->Open(
-        kSyncRule, Cat("volume|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(ctx.e().time_ms)));
+        info_, Cat("volume|", ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(ctx.e().time_ms)));
     inc.SetTitle(Cat("Excessive mail access in ", MailboxName(ctx.mailbox)));
     return inc;
   }
@@ -172,7 +171,7 @@ class SyncBulkRule : public Rule {
     readers.Expire(t - env_.options->api_window_ms, [](const Remembered&) {});
     auto [first, inserted] = readers.Touch(ctx.mailbox.key(), t, Remembered::Of(ctx));
     if (static_cast<int64_t>(readers.size()) <= env_.options->api_mailboxes) return;
-    Incident& inc = env_.incidents->Open(kSyncRule, Cat("api|", app, '|', DayOf(t)));
+    Incident& inc = env_.incidents->Open(info_, Cat("api|", app, '|', DayOf(t)));
     if (inc.empty()) {
       inc.SetMailbox({});
       readers.ForEach([&](const std::string& mailbox, const Remembered& r) {
@@ -194,6 +193,7 @@ class SyncBulkRule : public Rule {
     std::vector<Remembered> pending;  // Sync events before the threshold
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, SessionState> sessions_;
   absl::flat_hash_map<std::string, std::deque<TimeMs>> rates_;
   absl::flat_hash_map<std::string, SlidingKeys<Remembered>> apps_;
@@ -201,11 +201,16 @@ class SyncBulkRule : public Rule {
 
 }  // namespace
 
-std::unique_ptr<Rule> NewThrottledRule(const RuleEnv& env) {
-  return std::make_unique<ThrottledRule>(env);
+std::unique_ptr<Rule> NewThrottledRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<ThrottledRule>(env, info);
 }
-std::unique_ptr<Rule> NewSyncBulkRule(const RuleEnv& env) {
-  return std::make_unique<SyncBulkRule>(env);
+std::unique_ptr<Rule> NewSyncBulkRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<SyncBulkRule>(env, info);
+}
+void EscalateSyncBulk(Incident& inc, const AttackerContext& context) {
+  if (inc.tag() != "sync" || !AttackerContext::Touches(context.behaviour, inc.ips())) return;
+  inc.Flag("attacker_context");
+  inc.Raise(Severity::kCritical, "Sync from an IP with other high findings (attacker context)");
 }
 
 }  // namespace tern::detect

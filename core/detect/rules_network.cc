@@ -17,11 +17,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kIpRule = "ip-multiple-mailboxes";
-constexpr std::string_view kSessionRule = "session-ip-change";
-constexpr std::string_view kFirstSeenRule = "first-seen-ip";
-constexpr std::string_view kTravelRule = "impossible-travel";
-
 bool IsPublicIp(std::string_view ip) {
   return !ip.empty() && IsIpLiteral(ip) && !IsPrivateOrLocalIp(ip);
 }
@@ -31,7 +26,7 @@ std::string MailboxName(const correlate::MailboxRef& m) { return m.upn.empty() ?
 // ------------------------------------------------------------------ IP pivot
 class IpMultipleMailboxesRule : public Rule {
  public:
-  explicit IpMultipleMailboxesRule(const RuleEnv& env) : env_(env) {}
+  IpMultipleMailboxesRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -81,7 +76,7 @@ class IpMultipleMailboxesRule : public Rule {
     } else {
       return;
     }
-    Incident& inc = env_.incidents->Open(kIpRule, Cat(e.client_ip, '|', DayOf(t)));
+    Incident& inc = env_.incidents->Open(info_, Cat(e.client_ip, '|', DayOf(t)));
     if (inc.empty()) {
       // Once per incident: the first event of every mailbox in the window.
       inc.SetMailbox({});
@@ -118,6 +113,7 @@ class IpMultipleMailboxesRule : public Rule {
     }
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, State> ips_;
 };
 
@@ -136,7 +132,7 @@ bool SameAddressFamily(std::string_view a, std::string_view b) {
 
 class SessionIpChangeRule : public Rule {
  public:
-  explicit SessionIpChangeRule(const RuleEnv& env) : env_(env) {}
+  SessionIpChangeRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -231,7 +227,7 @@ class SessionIpChangeRule : public Rule {
       reason = "client changed within one session";
     }
     if (severity == Severity::kInfo) return;
-    Incident& inc = env_.incidents->Open(kSessionRule, Cat("roaming|", sid));
+    Incident& inc = env_.incidents->Open(info_, Cat("roaming|", sid));
     if (inc.empty()) {
       inc.SetTitle(Cat("Session ", sid, " used from several IPs or clients"));
       first.first.AddTo(inc);
@@ -267,7 +263,7 @@ class SessionIpChangeRule : public Rule {
       if (other_sid == sid || other.ip == e.client_ip || other.last < started) continue;
       if (!other.ip_new && !place_new) continue;
       Incident& inc =
-          env_.incidents->Open(kSessionRule, Cat("concurrent|", ctx.mailbox.key(), '|', DayOf(t)));
+          env_.incidents->Open(info_, Cat("concurrent|", ctx.mailbox.key(), '|', DayOf(t)));
       if (inc.empty()) {
         inc.SetTitle(Cat("Parallel sessions on ", MailboxName(ctx.mailbox), " from different IPs"));
       }
@@ -297,6 +293,7 @@ class SessionIpChangeRule : public Rule {
   }
 
   RuleEnv env_;
+  const RuleInfo& info_;
   uint64_t events_ = 0;
   absl::flat_hash_map<std::string, Seen> sessions_;
   absl::flat_hash_map<std::string, std::map<std::string, Seen>> mailboxes_;
@@ -305,7 +302,7 @@ class SessionIpChangeRule : public Rule {
 // ------------------------------------------------------------------ [66]
 class FirstSeenIpRule : public Rule {
  public:
-  explicit FirstSeenIpRule(const RuleEnv& env) : env_(env) {}
+  FirstSeenIpRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -321,8 +318,8 @@ class FirstSeenIpRule : public Rule {
     const correlate::Novelty& n = ctx.novelty;
     if (!n.place_new()) return;
     const GeoInfo& g = ctx.geo->info;
-    Incident& inc = env_.incidents->Open(
-        kFirstSeenRule, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
+    Incident& inc =
+        env_.incidents->Open(info_, Cat(ctx.mailbox.key(), '|', ctx.actor, '|', DayOf(e.time_ms)));
     if (inc.empty()) {
       inc.SetTitle(Cat("New network ", n.network, " for ", MailboxName(ctx.mailbox)));
       if (!g.country_iso.empty()) inc.Set("country", g.country_iso);
@@ -342,12 +339,13 @@ class FirstSeenIpRule : public Rule {
 
  private:
   RuleEnv env_;
+  const RuleInfo& info_;
 };
 
 // ------------------------------------------------------------------ [67, 68]
 class ImpossibleTravelRule : public Rule {
  public:
-  explicit ImpossibleTravelRule(const RuleEnv& env) : env_(env) {}
+  ImpossibleTravelRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -365,8 +363,7 @@ class ImpossibleTravelRule : public Rule {
         const double hours = std::max((t - last.time) / 3.6e6, 0.0001);
         const double kmh = km / hours;
         if (kmh > env_.options->travel_kmh && (ctx.novelty.place_new() || last.place_new)) {
-          Incident& inc =
-              env_.incidents->Open(kTravelRule, Cat("travel|", ctx.actor, '|', DayOf(t)));
+          Incident& inc = env_.incidents->Open(info_, Cat("travel|", ctx.actor, '|', DayOf(t)));
           if (inc.empty()) {
             inc.SetTitle(
                 Cat("Impossible travel for ", ctx.actor, ": ", last.place, " to ", Where(g)));
@@ -394,8 +391,7 @@ class ImpossibleTravelRule : public Rule {
     std::set<std::string>& countries = countries_[ctx.actor];
     if (!g.country_iso.empty() && !countries.contains(g.country_iso)) {
       if (!countries.empty() && ctx.after_baseline && ctx.novelty.country_new) {
-        Incident& inc =
-            env_.incidents->Open(kTravelRule, Cat("country|", ctx.actor, '|', g.country_iso));
+        Incident& inc = env_.incidents->Open(info_, Cat("country|", ctx.actor, '|', g.country_iso));
         inc.SetTitle(Cat("New country ", g.country_iso, " for ", ctx.actor));
         inc.Add(ctx);
         inc.Set("country", g.country_iso);
@@ -426,23 +422,34 @@ class ImpossibleTravelRule : public Rule {
     bool place_new = false;
   };
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_map<std::string, Place> places_;
   absl::flat_hash_map<std::string, std::set<std::string>> countries_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewIpMultipleMailboxesRule(const RuleEnv& env) {
-  return std::make_unique<IpMultipleMailboxesRule>(env);
+std::unique_ptr<Rule> NewIpMultipleMailboxesRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<IpMultipleMailboxesRule>(env, info);
 }
-std::unique_ptr<Rule> NewSessionIpChangeRule(const RuleEnv& env) {
-  return std::make_unique<SessionIpChangeRule>(env);
+std::unique_ptr<Rule> NewSessionIpChangeRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<SessionIpChangeRule>(env, info);
 }
-std::unique_ptr<Rule> NewFirstSeenIpRule(const RuleEnv& env) {
-  return std::make_unique<FirstSeenIpRule>(env);
+void EscalateSessionIpChange(Incident& inc, const AttackerContext& context) {
+  if (inc.tag() != "concurrent" || !AttackerContext::Touches(context.behaviour, inc.ips())) return;
+  inc.Flag("attacker_context");
+  inc.Raise(Severity::kHigh, "parallel session from an IP with other high findings");
 }
-std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env) {
-  return std::make_unique<ImpossibleTravelRule>(env);
+std::unique_ptr<Rule> NewFirstSeenIpRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<FirstSeenIpRule>(env, info);
+}
+void EscalateFirstSeenIp(Incident& inc, const AttackerContext& context) {
+  if (!AttackerContext::Touches(context.high_risk, inc.ips())) return;
+  inc.Flag("attacker_context");
+  inc.Raise(Severity::kHigh, "high-risk changes were made from this IP");
+}
+std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<ImpossibleTravelRule>(env, info);
 }
 
 }  // namespace tern::detect

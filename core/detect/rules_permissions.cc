@@ -12,9 +12,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kGrantRule = "mailbox-permission-grant";
-constexpr std::string_view kRoleRule = "impersonation-role-grant";
-
 bool ListHas(std::string_view list, std::string_view item) {
   return ContainsIgnoreCase(list, item);
 }
@@ -43,7 +40,7 @@ std::string_view ExtraSuffix(const Event& e, std::string_view suffix) {
 
 class PermissionGrantRule : public Rule {
  public:
-  explicit PermissionGrantRule(const RuleEnv& env) : env_(env) {}
+  PermissionGrantRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -89,7 +86,7 @@ class PermissionGrantRule : public Rule {
 
  private:
   Incident& Open(const EventContext& ctx, std::string_view what) {
-    return env_.incidents->Open(kGrantRule,
+    return env_.incidents->Open(info_,
                                 Cat(ctx.mailbox.key(), '|', what, '|', DayOf(ctx.e().time_ms)));
   }
 
@@ -172,13 +169,14 @@ class PermissionGrantRule : public Rule {
   }
 
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_set<std::string> baseline_admin_ips_;  // actor|ip
 };
 
 // [53, 54]
 class ImpersonationRoleRule : public Rule {
  public:
-  explicit ImpersonationRoleRule(const RuleEnv& env) : env_(env) {}
+  ImpersonationRoleRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -197,7 +195,7 @@ class ImpersonationRoleRule : public Rule {
     if (role.empty()) role = std::string(Param(e, "Name"));
     if (role.empty()) role = e.object_id;
     Incident& inc =
-        env_.incidents->Open(kRoleRule, Cat(Lower(role), '|', ctx.actor, '|', DayOf(e.time_ms)));
+        env_.incidents->Open(info_, Cat(Lower(role), '|', ctx.actor, '|', DayOf(e.time_ms)));
     inc.Add(ctx);
     inc.List("roles", role);
     inc.List("operations", e.operation);
@@ -226,6 +224,7 @@ class ImpersonationRoleRule : public Rule {
 
  private:
   RuleEnv env_;
+  const RuleInfo& info_;
 };
 
 }  // namespace
@@ -234,11 +233,11 @@ std::string SharedFacts::GrantKey(std::string_view grantee, std::string_view mai
   return Cat(Lower(grantee), '\x1f', mailbox_key);
 }
 
-std::unique_ptr<Rule> NewPermissionGrantRule(const RuleEnv& env) {
-  return std::make_unique<PermissionGrantRule>(env);
+std::unique_ptr<Rule> NewPermissionGrantRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<PermissionGrantRule>(env, info);
 }
-std::unique_ptr<Rule> NewImpersonationRoleRule(const RuleEnv& env) {
-  return std::make_unique<ImpersonationRoleRule>(env);
+std::unique_ptr<Rule> NewImpersonationRoleRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<ImpersonationRoleRule>(env, info);
 }
 
 }  // namespace tern::detect

@@ -11,9 +11,6 @@
 namespace tern::detect {
 namespace {
 
-constexpr std::string_view kAuditRule = "audit-tampering";
-constexpr std::string_view kSearchRule = "ediscovery-search-export";
-
 // Days in an AuditLogAgeLimit value ("30", "30.00:00:00", "00:00:00" = 0);
 // -1 when unreadable.
 int64_t AgeLimitDays(std::string_view v) {
@@ -51,7 +48,7 @@ std::pair<Severity, std::string> AuditSetChange(std::string_view value) {
 
 class AuditTamperingRule : public Rule {
  public:
-  explicit AuditTamperingRule(const RuleEnv& env) : env_(env) {}
+  AuditTamperingRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -100,7 +97,7 @@ class AuditTamperingRule : public Rule {
  private:
   void Report(const EventContext& ctx, Severity s, std::string_view reason) {
     const std::string target = ctx.mailbox.empty() ? "tenant" : ctx.mailbox.key();
-    Incident& inc = env_.incidents->Open(kAuditRule, Cat(target, '|', DayOf(ctx.e().time_ms)));
+    Incident& inc = env_.incidents->Open(info_, Cat(target, '|', DayOf(ctx.e().time_ms)));
     inc.Add(ctx);
     inc.List("operations", ctx.e().operation);
     // The blind spot starts here: later absence of records proves nothing.
@@ -109,11 +106,12 @@ class AuditTamperingRule : public Rule {
   }
 
   RuleEnv env_;
+  const RuleInfo& info_;
 };
 
 class EDiscoveryRule : public Rule {
  public:
-  explicit EDiscoveryRule(const RuleEnv& env) : env_(env) {}
+  EDiscoveryRule(const RuleEnv& env, const RuleInfo& info) : env_(env), info_(info) {}
 
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
@@ -134,7 +132,7 @@ class EDiscoveryRule : public Rule {
     if (e.time_ms < env_.baseline_end) operators_.insert(ctx.actor);
     if (!search && !exported && !purged && !admin_read && !legacy) return;
 
-    Incident& inc = env_.incidents->Open(kSearchRule, Cat(ctx.actor, '|', DayOf(e.time_ms)));
+    Incident& inc = env_.incidents->Open(info_, Cat(ctx.actor, '|', DayOf(e.time_ms)));
     inc.Add(ctx);
     inc.List("operations", e.operation);
     std::string query(Param(e, "ContentMatchQuery"));
@@ -166,16 +164,17 @@ class EDiscoveryRule : public Rule {
   }
 
   RuleEnv env_;
+  const RuleInfo& info_;
   absl::flat_hash_set<std::string> operators_;
 };
 
 }  // namespace
 
-std::unique_ptr<Rule> NewAuditTamperingRule(const RuleEnv& env) {
-  return std::make_unique<AuditTamperingRule>(env);
+std::unique_ptr<Rule> NewAuditTamperingRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<AuditTamperingRule>(env, info);
 }
-std::unique_ptr<Rule> NewEDiscoveryRule(const RuleEnv& env) {
-  return std::make_unique<EDiscoveryRule>(env);
+std::unique_ptr<Rule> NewEDiscoveryRule(const RuleEnv& env, const RuleInfo& info) {
+  return std::make_unique<EDiscoveryRule>(env, info);
 }
 
 }  // namespace tern::detect
