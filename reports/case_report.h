@@ -1,7 +1,7 @@
-// `tern report` (and the report step of `tern run`) as a library: writes a
-// case's findings.json and report.html (and a timeline when asked) into a
-// report directory laid out like the case directory, and says what it wrote.
-// Thread-compatible.
+// `tern report` (and the report step of `tern run`) as a library: writes
+// every case document of an output registry (findings.json, report.html, ...:
+// reports/output.h) and the timeline when asked into a report directory laid
+// out like the case directory, and says what it wrote. Thread-compatible.
 #ifndef TERN_REPORTS_CASE_REPORT_H_
 #define TERN_REPORTS_CASE_REPORT_H_
 
@@ -12,26 +12,30 @@
 #include "core/case/case_dir.h"
 #include "core/case/run_log.h"
 #include "core/store/case_store.h"
+#include "reports/output.h"
 
 namespace tern {
 
 struct CaseReportOptions {
-  std::string timeline;  // "" = none, else "csv" or "jsonl"
+  std::string timeline;  // "" = none, else the name of a timeline output ("csv", "jsonl")
   std::string timezone;  // IANA zone for report.html's times; "" = UTC
 };
 
-// One file a report step wrote: what it is ("report", "findings",
-// "timeline") and where (absolute, normalized).
+// One file a report step wrote: what it is (OutputInfo::label: "report",
+// "findings", "timeline") and where (absolute, normalized).
 struct WrittenOutput {
   std::string label;
   std::string path;
 };
 
-// Creates `out` if missing and writes the outputs there from `store`,
-// logging each to `log` (may be null). Returns them in the order the
-// commands print them. InvalidArgument for an unknown timeline format;
+// Creates `out` if missing and writes there, from `store`, the timeline (if
+// asked) and every kOutputCaseDocument output of `outputs`, logging each to `log`
+// (may be null). Returns them in the order the commands print them: the
+// timeline, then the documents in registry order. InvalidArgument for a
+// timeline that is no timeline output (before anything is written);
 // Unavailable naming a file or folder that cannot be written.
 absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, const CaseDir& out,
+                                                            const OutputRegistry& outputs,
                                                             const CaseReportOptions& options,
                                                             RunLog* log);
 

@@ -12,6 +12,7 @@
 #include "core/detect/analyzer.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reports/builtin_outputs.h"
 #include "reports/case_view.h"
 #include "reports/report_html.h"
 #include "tests/testing/temp_dir.h"
@@ -67,7 +68,7 @@ TEST_F(CaseReportTest, WritesTheOutputsIntoTheReportDirectory) {
   CaseReportOptions options;
   options.timeline = "csv";
   absl::StatusOr<std::vector<WrittenOutput>> written =
-      WriteCaseReports(*store_, out, options, nullptr);
+      WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
   ASSERT_TRUE(written.ok()) << written.status();
   ASSERT_EQ(written->size(), 3u);
   EXPECT_EQ((*written)[0].label, "timeline");
@@ -89,8 +90,11 @@ TEST_F(CaseReportTest, LogsWhatItWrote) {
   ASSERT_TRUE(out.Create().ok());
   absl::StatusOr<std::unique_ptr<RunLog>> log = RunLog::Open(out.log());
   ASSERT_TRUE(log.ok());
-  ASSERT_TRUE(WriteCaseReports(*store_, out, CaseReportOptions{}, log->get()).ok());
-  EXPECT_THAT(Read(out.log()), HasSubstr("INFO wrote " + out.findings() + " and " + out.report()));
+  ASSERT_TRUE(
+      WriteCaseReports(*store_, out, BuiltinOutputs(), CaseReportOptions{}, log->get()).ok());
+  const std::string text = Read(out.log());
+  EXPECT_THAT(text, HasSubstr("INFO wrote " + out.findings() + "\n"));
+  EXPECT_THAT(text, HasSubstr("INFO wrote " + out.report() + "\n"));
 }
 
 TEST_F(CaseReportTest, AnUnknownTimelineWritesNothing) {
@@ -98,7 +102,7 @@ TEST_F(CaseReportTest, AnUnknownTimelineWritesNothing) {
   CaseReportOptions options;
   options.timeline = "xml";
   absl::StatusOr<std::vector<WrittenOutput>> written =
-      WriteCaseReports(*store_, out, options, nullptr);
+      WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(CaseDir::IsDirectory(out.root()));
 }

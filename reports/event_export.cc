@@ -1,7 +1,5 @@
 #include "reports/event_export.h"
 
-#include <algorithm>
-#include <cstring>
 #include <string>
 #include <vector>
 
@@ -14,14 +12,6 @@
 
 namespace tern {
 namespace {
-
-// Rows buffered before the table's column widths are fixed.
-constexpr size_t kTableSizingRows = 200;
-// Width caps per table column; the last column is not padded.
-constexpr size_t kTableCaps[] = {24, 32, 36, 36, 39, 20, 200};
-constexpr const char* kTableHeader[] = {"TIME",      "OPERATION", "ACTOR", "MAILBOX",
-                                        "CLIENT IP", "SOURCE",    "OBJECT"};
-constexpr size_t kTableColumns = 7;
 
 void NameValues(JsonWriter& json, std::string_view key, const std::vector<NameValue>& list) {
   json.Key(key).BeginArray();
@@ -37,18 +27,6 @@ void NameValues(JsonWriter& json, std::string_view key, const std::vector<NameVa
     json.EndObject();
   }
   json.EndArray();
-}
-
-std::string ActorOf(const Event& e) { return e.actor_upn.empty() ? e.actor_sid : e.actor_upn; }
-
-// A table cell: no control characters (TerminalSafe keeps \t and \n, which
-// would break the alignment), cut to `cap` code points.
-std::string TableCell(std::string_view raw, size_t cap) {
-  std::string safe = TerminalSafe(raw);
-  for (char& c : safe) {
-    if (c == '\t' || c == '\n') c = ' ';
-  }
-  return TruncateUtf8(safe, cap);
 }
 
 }  // namespace
@@ -76,13 +54,7 @@ std::string CsvSafeCell(std::string_view raw) {
   return CsvCell(text);
 }
 
-absl::StatusOr<EventFormat> ParseEventFormat(std::string_view name) {
-  if (name == "table") return EventFormat::kTable;
-  if (name == "jsonl") return EventFormat::kJsonl;
-  if (name == "csv") return EventFormat::kCsv;
-  return absl::InvalidArgumentError(
-      absl::StrCat("unknown format '", ToAbsl(TerminalSafe(name)), "' (table, jsonl or csv)"));
-}
+std::string EventActor(const Event& e) { return e.actor_upn.empty() ? e.actor_sid : e.actor_upn; }
 
 void AppendEventJsonl(const Event& e, const ResolvedAnchor& source, std::string* out) {
   JsonWriter json(0);
@@ -161,7 +133,7 @@ void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* o
       e.record_type < 0 ? "" : absl::StrCat(e.record_type),
       e.workload,
       e.result_status,
-      ActorOf(e),
+      EventActor(e),
       LogonTypeText(e.logon_type),
       e.mailbox_upn,
       e.mailbox_guid,
@@ -183,94 +155,6 @@ void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* o
     out->append(CsvSafeCell(cell));
   }
   out->append("\r\n");
-}
-
-EventWriter::EventWriter(EventFormat format, std::FILE* out) : format_(format), out_(out) {}
-
-absl::Status EventWriter::Write(const std::string& text) {
-  if (text.empty()) return absl::OkStatus();
-  if (std::fwrite(text.data(), 1, text.size(), out_) != text.size()) {
-    return absl::UnavailableError("write error on the output stream");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status EventWriter::Add(const Event& e, const ResolvedAnchor& source) {
-  std::string text;
-  switch (format_) {
-    case EventFormat::kJsonl:
-      AppendEventJsonl(e, source, &text);
-      return Write(text);
-    case EventFormat::kCsv:
-      if (!started_) {
-        started_ = true;
-        text = EventCsvHeader();
-      }
-      AppendEventCsv(e, source, &text);
-      return Write(text);
-    case EventFormat::kTable:
-      break;
-  }
-  const std::string raw[kTableColumns] = {
-      FormatRfc3339(e.time_ms),
-      e.operation,
-      ActorOf(e),
-      e.mailbox_upn.empty() ? e.mailbox_guid : e.mailbox_upn,
-      e.client_ip,
-      absl::StrCat(source.sha256.substr(0, 12), ":", source.line),
-      DescribeObject(e, 0),
-  };
-  std::vector<std::string> row;
-  for (size_t i = 0; i < kTableColumns; ++i) row.push_back(TableCell(raw[i], kTableCaps[i]));
-  pending_.push_back(std::move(row));
-  if (!started_ && pending_.size() < kTableSizingRows) return absl::OkStatus();
-  FlushTable();
-  return std::ferror(out_) ? absl::UnavailableError("write error on the output stream")
-                           : absl::OkStatus();
-}
-
-void EventWriter::FlushTable() {
-  std::string text;
-  if (!started_) {
-    started_ = true;
-    widths_.assign(kTableColumns, 0);
-    for (size_t i = 0; i < kTableColumns; ++i) widths_[i] = std::strlen(kTableHeader[i]);
-    for (const auto& row : pending_) {
-      for (size_t i = 0; i < kTableColumns; ++i) {
-        widths_[i] = std::max(widths_[i], Utf8Length(row[i]));
-      }
-    }
-    std::vector<std::string> header(std::begin(kTableHeader), std::end(kTableHeader));
-    pending_.insert(pending_.begin(), std::move(header));
-  }
-  for (const auto& row : pending_) {
-    std::string line;
-    for (size_t i = 0; i < kTableColumns; ++i) {
-      const bool last = i + 1 == kTableColumns;
-      // Rows after the sizing batch may be wider: cut them to the width.
-      std::string cell = last ? row[i] : TruncateUtf8(row[i], widths_[i]);
-      line += cell;
-      if (!last) line.append(widths_[i] - Utf8Length(cell) + 2, ' ');
-    }
-    while (!line.empty() && line.back() == ' ') line.pop_back();
-    text += line;
-    text += '\n';
-  }
-  pending_.clear();
-  std::fwrite(text.data(), 1, text.size(), out_);
-}
-
-absl::Status EventWriter::Finish() {
-  if (format_ == EventFormat::kTable) {
-    FlushTable();
-  } else if (format_ == EventFormat::kCsv && !started_) {
-    started_ = true;
-    if (absl::Status s = Write(EventCsvHeader()); !s.ok()) return s;
-  }
-  if (std::fflush(out_) != 0 || std::ferror(out_)) {
-    return absl::UnavailableError("write error on the output stream");
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace tern

@@ -3,12 +3,14 @@
 #include "reports/event_export.h"
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reports/activity.h"
+#include "reports/builtin_outputs.h"
 #include "reports/event_format.h"
 #include "simdjson.h"
 
@@ -54,11 +56,20 @@ struct Captured {
   }
 };
 
-std::string Write(EventFormat format, const std::vector<Event>& events) {
+// The events through the built-in search output `format` ("table", "csv",
+// "jsonl"), as `tern search` writes them.
+std::string Write(std::string_view format, const std::vector<Event>& events) {
   Captured out;
-  EventWriter writer(format, out.file);
-  for (const Event& e : events) EXPECT_TRUE(writer.Add(e, Source()).ok());
-  EXPECT_TRUE(writer.Finish().ok());
+  absl::StatusOr<const OutputInfo*> output = BuiltinOutputs().Find(format, kOutputSearch, "format");
+  EXPECT_TRUE(output.ok()) << output.status();
+  OutputTarget target;
+  target.out = out.file;
+  std::unique_ptr<OutputModule> module = (*output)->make(target);
+  EXPECT_TRUE(module->WriteHeader().ok());
+  EventEnrichment x;
+  x.source = Source();
+  for (const Event& e : events) EXPECT_TRUE(module->WriteEvent(e, x).ok());
+  EXPECT_TRUE(module->WriteFooter().ok());
   std::string text = out.Text();
   std::fclose(out.file);
   return text;
@@ -102,7 +113,7 @@ TEST(EventFormatTest, DescribesAndTruncatesOnCodePoints) {
 }
 
 TEST(EventExportTest, CsvNeutralizesFormulas) {
-  const std::string csv = Write(EventFormat::kCsv, {Sample("=cmd|' /C calc'!A0", "+SUM(1)")});
+  const std::string csv = Write("csv", {Sample("=cmd|' /C calc'!A0", "+SUM(1)")});
   EXPECT_THAT(csv, StartsWith("datetime,operation,category,"));
   EXPECT_THAT(csv, HasSubstr(",'=cmd|' /C calc'!A0,"));
   EXPECT_THAT(csv, HasSubstr(",'+SUM(1),"));
@@ -111,19 +122,19 @@ TEST(EventExportTest, CsvNeutralizesFormulas) {
   EXPECT_THAT(csv, HasSubstr(",ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff,"
                              "a.zip,14,2,"));
   // Control characters are shown, not sent to the terminal.
-  const std::string ansi = Write(EventFormat::kCsv, {Sample("Send",
-                                                            "\x1b]0;pwned\x07 \xc2\x9b"
-                                                            "2J")});
+  const std::string ansi = Write("csv", {Sample("Send",
+                                                "\x1b]0;pwned\x07 \xc2\x9b"
+                                                "2J")});
   EXPECT_EQ(ansi.find('\x1b'), std::string::npos);
   EXPECT_EQ(ansi.find("\xc2\x9b"), std::string::npos);
   EXPECT_THAT(ansi, HasSubstr("\\x1b]0;pwned\\x07 \\u009b2J"));
   // Header and one row, CRLF line ends.
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2);
-  EXPECT_THAT(Write(EventFormat::kCsv, {}), StartsWith("datetime,"));
+  EXPECT_THAT(Write("csv", {}), StartsWith("datetime,"));
 }
 
 TEST(EventExportTest, JsonlIsTimesketchShaped) {
-  const std::string jsonl = Write(EventFormat::kJsonl, {Sample("Send", "\x1b]0;pwned\x07")});
+  const std::string jsonl = Write("jsonl", {Sample("Send", "\x1b]0;pwned\x07")});
   simdjson::dom::parser parser;
   simdjson::padded_string padded(jsonl);
   auto doc = parser.parse(padded);
@@ -145,8 +156,8 @@ TEST(EventExportTest, JsonlIsTimesketchShaped) {
 
 TEST(EventExportTest, TableIsAlignedAndTerminalSafe) {
   const std::string table =
-      Write(EventFormat::kTable, {Sample("MailItemsAccessed", "\x1b]0;pwned\x07tab\there"),
-                                  Sample("Send", "bob@contoso.example")});
+      Write("table", {Sample("MailItemsAccessed", "\x1b]0;pwned\x07tab\there"),
+                      Sample("Send", "bob@contoso.example")});
   EXPECT_EQ(table.find('\x1b'), std::string::npos);
   EXPECT_EQ(table.find('\x07'), std::string::npos);
   EXPECT_EQ(table.find('\t'), std::string::npos);
@@ -166,9 +177,12 @@ TEST(EventExportTest, TableIsAlignedAndTerminalSafe) {
   EXPECT_THAT(lines[1], HasSubstr("ffffffffffff:14"));
 }
 
-TEST(EventExportTest, ParsesFormats) {
-  EXPECT_EQ(*ParseEventFormat("jsonl"), EventFormat::kJsonl);
-  EXPECT_EQ(ParseEventFormat("xml").status().code(), absl::StatusCode::kInvalidArgument);
+TEST(EventExportTest, SearchFormatsComeFromTheRegistry) {
+  EXPECT_EQ(BuiltinOutputs().Names(kOutputSearch), "table|csv|jsonl");
+  absl::StatusOr<const OutputInfo*> xml = BuiltinOutputs().Find("xml", kOutputSearch, "format");
+  EXPECT_EQ(xml.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(xml.status().message()),
+              HasSubstr("--format must be table, csv or jsonl, not 'xml'"));
 }
 
 std::vector<std::pair<int64_t, CategoryCounts>> Hours(std::vector<int64_t> hours) {

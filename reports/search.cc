@@ -140,7 +140,7 @@ absl::StatusOr<TimeMs> ParseSearchTime(std::string_view option, std::string_view
 }
 
 absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const SearchRequest& request,
-                                        std::FILE* out) {
+                                        const OutputRegistry& outputs, std::FILE* out) {
   SearchQuery query;
   query.mailbox = request.mailbox;
   query.ip = request.ip;
@@ -159,11 +159,16 @@ absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const Searc
   if (!request.ip.empty() && NormalizeClientIp(request.ip).empty()) {
     return absl::InvalidArgumentError("--ip: not an address");
   }
-  TERN_ASSIGN_OR_RETURN(EventFormat format, ParseEventFormat(request.format));
+  TERN_ASSIGN_OR_RETURN(const OutputInfo* output,
+                        outputs.Find(request.format, kOutputSearch, "format"));
   TERN_ASSIGN_OR_RETURN(std::unique_ptr<CaseStore> store,
                         CaseStore::Open(CaseDir(case_dir).store(), StoreMode::kReadOnly));
   TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(*store));
-  EventWriter writer(format, out);
+  OutputTarget target;
+  target.out = out;
+  target.store = store.get();
+  std::unique_ptr<OutputModule> module = output->make(target);
+  TERN_RETURN_IF_ERROR(module->WriteHeader());
   absl::Status inner;
   TERN_ASSIGN_OR_RETURN(SearchResult result, RunSearch(*store, query, [&](const Event& e) {
                           absl::StatusOr<ResolvedAnchor> source = resolver.Resolve(
@@ -172,11 +177,13 @@ absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const Searc
                             inner = source.status();
                             return false;
                           }
-                          inner = writer.Add(e, *source);
+                          EventEnrichment x;
+                          x.source = *std::move(source);
+                          inner = module->WriteEvent(e, x);
                           return inner.ok();
                         }));
   TERN_RETURN_IF_ERROR(inner);
-  TERN_RETURN_IF_ERROR(writer.Finish());
+  TERN_RETURN_IF_ERROR(module->WriteFooter());
   return result;
 }
 

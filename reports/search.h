@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "core/model/event.h"
 #include "core/store/case_store.h"
+#include "reports/output.h"
 
 namespace tern {
 
@@ -70,10 +71,11 @@ struct SearchRequest {
 };
 
 // The whole `tern search`: validates the request (InvalidArgument for bad
-// times, format or an empty window), opens CASE_DIR/store read-only
-// (NotFound if there is none), writes the matches to `out` in the format.
+// times, an empty window, or a format that is no search output of
+// `outputs`), opens CASE_DIR/store read-only (NotFound if there is none),
+// writes the matches to `out` through the format's output module.
 absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const SearchRequest& request,
-                                        std::FILE* out);
+                                        const OutputRegistry& outputs, std::FILE* out);
 
 // "mailbox", "ip", "actor", "operation".
 std::string_view StoreIndexName(StoreIndex index);

@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reports/builtin_outputs.h"
 #include "reports/timeline.h"
 #include "tests/testing/temp_dir.h"
 
@@ -137,7 +138,7 @@ TEST_F(SearchTest, SearchCaseWritesFormatsAndValidates) {
   SearchRequest request;
   request.ip = "175.16.199.23";
   request.format = "jsonl";
-  auto result = SearchCase(dir_, request, out);
+  auto result = SearchCase(dir_, request, BuiltinOutputs(), out);
   std::fclose(out);
   const std::string text(data, size);
   free(data);
@@ -149,19 +150,23 @@ TEST_F(SearchTest, SearchCaseWritesFormatsAndValidates) {
   std::FILE* sink = std::fopen("/dev/null", "w");
   request.from = "2024-03-07";
   request.to = "2024-03-06";
-  EXPECT_EQ(SearchCase(dir_, request, sink).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SearchCase(dir_, request, BuiltinOutputs(), sink).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.to = "";
   request.format = "xml";
-  EXPECT_EQ(SearchCase(dir_, request, sink).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(SearchCase(dir_, request, BuiltinOutputs(), sink).status().code(),
+            absl::StatusCode::kInvalidArgument);
   request.format = "csv";
-  EXPECT_EQ(SearchCase(dir_ + "/missing", request, sink).status().code(),
+  EXPECT_EQ(SearchCase(dir_ + "/missing", request, BuiltinOutputs(), sink).status().code(),
             absl::StatusCode::kNotFound);
   std::fclose(sink);
 }
 
+const OutputInfo& Csv() { return **BuiltinOutputs().Find("csv", kOutputTimeline, "timeline"); }
+
 TEST_F(SearchTest, TimelineWritesEveryEventInOrder) {
   const std::string path = dir_ + "/timeline.csv";
-  auto written = WriteTimeline(*store_, EventFormat::kCsv, path);
+  auto written = WriteTimeline(*store_, Csv(), path);
   ASSERT_TRUE(written.ok()) << written.status();
   EXPECT_EQ(*written, 43u);
   std::FILE* f = std::fopen(path.c_str(), "rb");
@@ -173,7 +178,7 @@ TEST_F(SearchTest, TimelineWritesEveryEventInOrder) {
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 44);
   EXPECT_LT(text.find(",r139,"), text.find(",x1,"));
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
-  EXPECT_EQ(WriteTimeline(*store_, EventFormat::kCsv, dir_ + "/no/such/dir/t.csv").status().code(),
+  EXPECT_EQ(WriteTimeline(*store_, Csv(), dir_ + "/no/such/dir/t.csv").status().code(),
             absl::StatusCode::kUnavailable);
 }
 

@@ -2,33 +2,24 @@
 
 #include <cstdio>
 #include <limits>
+#include <memory>
 
-#include "absl/strings/str_cat.h"
 #include "core/base/files.h"
 #include "core/base/status_macros.h"
-#include "core/base/strings.h"
 #include "reports/case_view.h"
 
 namespace tern {
-namespace {}  // namespace
 
-absl::StatusOr<EventFormat> ParseTimelineFormat(std::string_view name) {
-  if (name == "csv") return EventFormat::kCsv;
-  if (name == "jsonl") return EventFormat::kJsonl;
-  return absl::InvalidArgumentError(
-      absl::StrCat("--timeline must be csv or jsonl, not '", ToAbsl(name), "'"));
-}
-
-std::string TimelineFileName(EventFormat format) {
-  return format == EventFormat::kCsv ? "timeline.csv" : "timeline.jsonl";
-}
-
-absl::StatusOr<uint64_t> WriteTimeline(CaseStore& store, EventFormat format,
+absl::StatusOr<uint64_t> WriteTimeline(CaseStore& store, const OutputInfo& output,
                                        const std::string& path) {
   TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(store));
   uint64_t count = 0;
   TERN_RETURN_IF_ERROR(WriteFileThrough(path, [&](std::FILE* file) {
-    EventWriter writer(format, file);
+    OutputTarget target;
+    target.out = file;
+    target.store = &store;
+    std::unique_ptr<OutputModule> module = output.make(target);
+    TERN_RETURN_IF_ERROR(module->WriteHeader());
     absl::Status inner;
     absl::Status scan = store.ScanEvents(std::numeric_limits<TimeMs>::min(),
                                          std::numeric_limits<TimeMs>::max(), [&](const Event& e) {
@@ -39,12 +30,14 @@ absl::StatusOr<uint64_t> WriteTimeline(CaseStore& store, EventFormat format,
                                              inner = source.status();
                                              return false;
                                            }
-                                           inner = writer.Add(e, *source);
+                                           EventEnrichment x;
+                                           x.source = *std::move(source);
+                                           inner = module->WriteEvent(e, x);
                                            ++count;
                                            return inner.ok();
                                          });
     if (scan.ok()) scan = inner;
-    if (scan.ok()) scan = writer.Finish();
+    if (scan.ok()) scan = module->WriteFooter();
     return scan;
   }));
   return count;

@@ -295,17 +295,4 @@ absl::Status EcsWriter::Finish() {
   return absl::OkStatus();
 }
 
-absl::StatusOr<EcsExportSummary> ExportEcs(CaseStore& store, EcsOptions options, std::FILE* out) {
-  TERN_ASSIGN_OR_RETURN(ExportCase kase, LoadExportCase(store));
-  options.case_id = kase.case_id;
-  EcsWriter writer(std::move(options), out);
-  TERN_RETURN_IF_ERROR(writer.Begin());
-  TERN_RETURN_IF_ERROR(ForEachEnrichedEvent(
-      store, kase,
-      [&](const Event& e, const EventEnrichment& x) { return writer.AddEvent(e, x); }));
-  for (const ExportFinding& f : kase.findings) TERN_RETURN_IF_ERROR(writer.AddFinding(f));
-  TERN_RETURN_IF_ERROR(writer.Finish());
-  return EcsExportSummary{writer.events(), writer.findings()};
-}
-
 }  // namespace tern

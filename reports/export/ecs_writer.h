@@ -15,7 +15,8 @@
 //
 // Evidence text is attacker-controlled; JsonWriter escapes it for JSON and
 // consumers must escape it for their own channel.
-// Shape: Begin / AddEvent... AddFinding... / Finish, for the output registry.
+// Shape: Begin / AddEvent... AddFinding... / Finish; the `ecs` output module
+// (reports/export/ecs_output.cc) drives it.
 // Thread-compatible: one writer per stream.
 #ifndef TERN_REPORTS_EXPORT_ECS_WRITER_H_
 #define TERN_REPORTS_EXPORT_ECS_WRITER_H_
@@ -68,13 +69,6 @@ class EcsWriter {
   uint64_t events_ = 0;
   uint64_t findings_ = 0;
 };
-
-// The whole export: every event, then every finding, of `store` to `out`.
-struct EcsExportSummary {
-  uint64_t events = 0;
-  uint64_t findings = 0;
-};
-absl::StatusOr<EcsExportSummary> ExportEcs(CaseStore& store, EcsOptions options, std::FILE* out);
 
 }  // namespace tern
 

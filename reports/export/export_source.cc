@@ -180,4 +180,25 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
   return inner;
 }
 
+absl::StatusOr<ExportSummary> ExportThrough(CaseStore& store, const OutputInfo& output,
+                                            OutputTarget target) {
+  TERN_ASSIGN_OR_RETURN(ExportCase kase, LoadExportCase(store));
+  target.case_id = kase.case_id;
+  target.store = &store;
+  std::unique_ptr<OutputModule> module = output.make(target);
+  ExportSummary summary;
+  TERN_RETURN_IF_ERROR(module->WriteHeader());
+  TERN_RETURN_IF_ERROR(
+      ForEachEnrichedEvent(store, kase, [&](const Event& e, const EventEnrichment& x) {
+        ++summary.events;
+        return module->WriteEvent(e, x);
+      }));
+  for (const ExportFinding& f : kase.findings) {
+    ++summary.findings;
+    TERN_RETURN_IF_ERROR(module->WriteFinding(f));
+  }
+  TERN_RETURN_IF_ERROR(module->WriteFooter());
+  return summary;
+}
+
 }  // namespace tern

@@ -27,20 +27,11 @@
 #include "core/model/finding.h"
 #include "core/store/case_store.h"
 #include "reports/case_view.h"
+#include "reports/output.h"
 
 namespace tern {
 
-// An event's context in the case. Pointers are valid during the callback only.
-struct EventEnrichment {
-  ResolvedAnchor source;                                  // smallest (SHA-256, member, line) copy
-  const Session* session = nullptr;                       // nullptr: in no stored session
-  const std::vector<std::string>* finding_ids = nullptr;  // nullptr: none
-};
-
-struct ExportFinding {
-  Finding finding;
-  std::vector<ResolvedAnchor> anchors;  // parallel to finding.evidence
-};
+// EventEnrichment and ExportFinding are reports/output.h's.
 
 // The case-wide facts every exported document carries.
 struct ExportCase {
@@ -63,6 +54,18 @@ absl::StatusOr<ExportCase> LoadExportCase(CaseStore& store);
 using EnrichedEventFn = std::function<absl::Status(const Event&, const EventEnrichment&)>;
 absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
                                   const EnrichedEventFn& fn);
+
+// What an export wrote.
+struct ExportSummary {
+  uint64_t events = 0;
+  uint64_t findings = 0;
+};
+
+// `tern export --format NAME`: every event of the case (enriched), then
+// every finding, through `output` to `target.out` (target.case_id is set
+// here from the case). The first error stops the export and is returned.
+absl::StatusOr<ExportSummary> ExportThrough(CaseStore& store, const OutputInfo& output,
+                                            OutputTarget target);
 
 }  // namespace tern
 

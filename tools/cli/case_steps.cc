@@ -2,6 +2,7 @@
 
 #include "core/base/status_macros.h"
 #include "parsers/builtin.h"
+#include "reports/builtin_outputs.h"
 #include "reports/case_report.h"
 
 namespace tern::cli {
@@ -66,9 +67,9 @@ absl::Status DoReport(CaseStore& store, const std::string& case_dir, const Repor
   CaseReportOptions options;
   options.timeline = report.timeline;
   options.timezone = report.timezone;
-  TERN_ASSIGN_OR_RETURN(
-      std::vector<WrittenOutput> written,
-      WriteCaseReports(store, CaseDir(ReportDir(case_dir, report)), options, log));
+  TERN_ASSIGN_OR_RETURN(std::vector<WrittenOutput> written,
+                        WriteCaseReports(store, CaseDir(ReportDir(case_dir, report)),
+                                         BuiltinOutputs(), options, log));
   for (const WrittenOutput& w : written) PrintWritten(out, w.label, w.path);
   return absl::OkStatus();
 }

@@ -11,8 +11,9 @@
 #include "core/base/escape.h"
 #include "core/base/files.h"
 #include "core/base/strings.h"
+#include "reports/builtin_outputs.h"
 #include "reports/export/clickhouse_sink.h"
-#include "reports/export/ecs_writer.h"
+#include "reports/export/export_source.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
@@ -27,7 +28,7 @@ class ExportCommand : public Command {
     return "events and findings as ECS NDJSON / _bulk, or events into ClickHouse";
   }
   std::string_view synopsis() const override {
-    return "--case DIR --format ecs [--out FILE] [--bulk [--index NAME]] | --clickhouse URL "
+    return "--case DIR --format F [--out FILE] [--bulk [--index NAME]] | --clickhouse URL "
            "[--table NAME]";
   }
 
@@ -36,8 +37,9 @@ class ExportCommand : public Command {
     AddCaseOption(c, &case_dir_, CaseAccess::kReadOnly);
     AddQuietOption(c, &quiet_);
     po::options_description& ecs = spec.Group("export options");
-    AddOption(ecs, kFormatOption, po::value(&format_)->value_name("ecs"),
-              "NDJSON in Elastic Common Schema (docs/ecs/README.md)");
+    AddOption(ecs, kFormatOption,
+              po::value(&format_)->value_name(BuiltinOutputs().Names(kOutputExport)),
+              OutputsHelp(kOutputExport, "the output").c_str());
     AddOption(ecs, kOutOption, po::value(&out_)->value_name("FILE"),
               "write to FILE (through a temporary file) instead of stdout");
     AddOption(ecs, kBulkOption, po::bool_switch(&bulk_),
@@ -56,14 +58,15 @@ class ExportCommand : public Command {
   absl::Status Validate() override {
     const bool to_clickhouse = !clickhouse_.url.empty();
     if (to_clickhouse == !format_.empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("give either --", kFormatOption, " ecs or --", kClickhouseOption, " URL"));
+      return absl::InvalidArgumentError(absl::StrCat("give either --", kFormatOption, " ",
+                                                     BuiltinOutputs().Names(kOutputExport),
+                                                     " or --", kClickhouseOption, " URL"));
     }
     if (to_clickhouse) {
       if (bulk_ || !index_.empty() || !out_.empty()) {
         return absl::InvalidArgumentError(absl::StrCat("--", kBulkOption, ", --", kIndexOption,
                                                        " and --", kOutOption, " are for --",
-                                                       kFormatOption, " ecs"));
+                                                       kFormatOption));
       }
       if (!IsValidClickHouseTable(clickhouse_.table)) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -75,10 +78,10 @@ class ExportCommand : public Command {
       }
       return absl::OkStatus();
     }
-    if (format_ != "ecs") {
-      return absl::InvalidArgumentError(absl::StrCat("--", kFormatOption, " must be ecs, not '",
-                                                     ToAbsl(TerminalSafe(format_)), "'"));
-    }
+    absl::StatusOr<const OutputInfo*> output =
+        BuiltinOutputs().Find(format_, kOutputExport, kFormatOption);
+    if (!output.ok()) return output.status();
+    output_ = *output;
     if (!index_.empty() && !bulk_) {
       return absl::InvalidArgumentError(absl::StrCat("--", kIndexOption, " needs --", kBulkOption));
     }
@@ -89,29 +92,32 @@ class ExportCommand : public Command {
     absl::StatusOr<std::unique_ptr<CaseStore>> store =
         CaseStore::Open(CaseDir(case_dir_).store(), StoreMode::kReadOnly);
     if (!store.ok()) return Fatal(context, store.status());
-    return clickhouse_.url.empty() ? RunEcs(context, **store) : RunClickHouse(context, **store);
+    return clickhouse_.url.empty() ? RunOutput(context, **store) : RunClickHouse(context, **store);
   }
 
  private:
-  int RunEcs(const CommandContext& context, CaseStore& store) {
-    EcsOptions options;
-    options.bulk = bulk_;
-    if (!index_.empty()) options.index = index_;
-    absl::StatusOr<EcsExportSummary> summary;
+  int RunOutput(const CommandContext& context, CaseStore& store) {
+    OutputTarget target;
+    target.bulk = bulk_;
+    target.index = index_;
+    absl::StatusOr<ExportSummary> summary;
     if (out_.empty()) {
-      summary = ExportEcs(store, options, context.out);
+      target.out = context.out;
+      summary = ExportThrough(store, *output_, target);
     } else {
       absl::Status written = WriteFileThrough(out_, [&](std::FILE* file) {
-        summary = ExportEcs(store, options, file);
+        target.out = file;
+        summary = ExportThrough(store, *output_, target);
         return summary.status();
       });
       if (!written.ok()) summary = written;
     }
     if (!summary.ok()) return Fatal(context, summary.status());
     if (!quiet_) {
-      std::fprintf(context.err, "export    %llu events, %llu findings as ECS%s\n",
+      std::fprintf(context.err, "export    %llu events, %llu findings as %s%s\n",
                    static_cast<unsigned long long>(summary->events),
-                   static_cast<unsigned long long>(summary->findings), bulk_ ? " _bulk" : "");
+                   static_cast<unsigned long long>(summary->findings), output_->label.c_str(),
+                   bulk_ ? " _bulk" : "");
     }
     return kExitOk;
   }
@@ -135,6 +141,7 @@ class ExportCommand : public Command {
   std::string out_;
   bool bulk_ = false;
   std::string index_;
+  const OutputInfo* output_ = nullptr;  // --format's, by Validate
   ClickHouseOptions clickhouse_;
 };
 

@@ -8,6 +8,7 @@
 #include "core/base/status_macros.h"
 #include "core/detect/builtin_rules.h"
 #include "core/sigma/rule.h"
+#include "reports/builtin_outputs.h"
 #include "tools/cli/rule_files.h"
 
 namespace tern::cli {
@@ -123,14 +124,19 @@ void AddReportOptions(OptionSpec& spec, ReportArgs* args) {
   po::options_description& group = spec.Group("report options");
   AddOption(group, kOutOption, po::value(&args->out_dir)->value_name("DIR"),
             "where to write the reports (default: the case directory)");
-  AddOption(group, kTimelineOption, po::value(&args->timeline)->value_name("csv|jsonl"),
-            "also write the full event timeline");
+  AddOption(group, kTimelineOption,
+            po::value(&args->timeline)->value_name(BuiltinOutputs().Names(kOutputTimeline)),
+            OutputsHelp(kOutputTimeline, "also write the full event timeline").c_str());
   AddOption(group, kTimezoneOption, po::value(&args->timezone)->value_name("ZONE"),
             "show report.html's times in this IANA zone, e.g. Europe/Berlin (findings.json and "
             "exports stay UTC)");
 }
 
 absl::Status CheckReportArgs(const ReportArgs& args) {
+  if (!args.timeline.empty()) {
+    TERN_RETURN_IF_ERROR(
+        BuiltinOutputs().Find(args.timeline, kOutputTimeline, kTimelineOption).status());
+  }
   absl::TimeZone zone;
   if (!args.timezone.empty() && !absl::LoadTimeZone(args.timezone, &zone)) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -164,6 +170,16 @@ void AddLimitOptions(OptionSpec& spec, LimitArgs* args) {
             po::value(&args->max_record_bytes)->default_value("0")->value_name("BYTES"),
             "largest record kept; bigger ones are rejected with their line (0: each format's own, "
             "CSV 32M, JSON 64M, XML 16M)");
+}
+
+std::string OutputsHelp(OutputUse use, std::string_view intro) {
+  std::string help(intro);
+  const char* sep = ": ";
+  for (const OutputInfo* info : BuiltinOutputs().For(use)) {
+    absl::StrAppend(&help, sep, info->name, " = ", info->description);
+    sep = "; ";
+  }
+  return help;
 }
 
 std::optional<uint64_t> ParseCount(std::string_view text, bool allow_suffix) {

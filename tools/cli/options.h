@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "core/detect/analyzer.h"
 #include "core/evidence/walker.h"
+#include "reports/output.h"
 
 namespace tern::cli {
 
@@ -132,10 +133,11 @@ void AddAnalyzeOptions(OptionSpec& spec, AnalyzeArgs* args);
 
 struct ReportArgs {
   std::string out_dir;   // "" = the case directory
-  std::string timeline;  // "", "csv" or "jsonl"
+  std::string timeline;  // "" or a timeline output's name ("csv", "jsonl")
   std::string timezone;  // IANA zone for report.html's times; "" = UTC
 };
-// InvalidArgument for a --timezone the system's tzdata does not know.
+// InvalidArgument for a --timezone the system's tzdata does not know, or a
+// --timeline that is no timeline output.
 absl::Status CheckReportArgs(const ReportArgs& args);
 // Where the reports of `case_dir` go: --out, or the case directory.
 inline std::string ReportDir(const std::string& case_dir, const ReportArgs& args) {
@@ -159,6 +161,10 @@ struct EvidenceLimits {
   uint64_t max_record_bytes = 0;  // 0 = each format's own default
 };
 absl::StatusOr<EvidenceLimits> ParseLimits(const LimitArgs& args);
+
+// Help text listing the built-in outputs with `use`:
+// "INTRO: csv = one CSV row per event ...; jsonl = ...".
+std::string OutputsHelp(OutputUse use, std::string_view intro);
 
 // "4096", "4K", "512M", "64G", "1T" (binary multiples); nullopt if malformed,
 // zero or beyond 2^64.

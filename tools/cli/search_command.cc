@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "core/base/escape.h"
 #include "core/base/strings.h"
+#include "reports/builtin_outputs.h"
 #include "reports/search.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
@@ -34,14 +35,16 @@ class SearchCommand : public Command {
     AddOption(search, kFromOption, po::value(&request_.from)->value_name("T"),
               "from this time on (RFC 3339 / ISO 8601; UTC unless an offset is given)");
     AddOption(search, kToOption, po::value(&request_.to)->value_name("T"), "before this time");
-    AddOption(search, kFormatOption, po::value(&request_.format)->value_name("table|jsonl|csv"),
-              "output format (default: table)");
+    AddOption(search, kFormatOption,
+              po::value(&request_.format)->value_name(BuiltinOutputs().Names(kOutputSearch)),
+              OutputsHelp(kOutputSearch, "output format (default: table)").c_str());
     AddOption(search, kLimitOption, po::value(&request_.limit)->value_name("N"),
               "stop after N events (default: no limit)");
   }
 
   int Run(const CommandContext& context) override {
-    absl::StatusOr<SearchResult> result = SearchCase(case_dir_, request_, context.out);
+    absl::StatusOr<SearchResult> result =
+        SearchCase(case_dir_, request_, BuiltinOutputs(), context.out);
     if (!result.ok()) {
       std::fprintf(context.err, "tern: %s\n",
                    TerminalSafe(ToStd(result.status().message())).c_str());
