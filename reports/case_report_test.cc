@@ -3,6 +3,7 @@
 // them, match what the renderers make, and a bad timeline name writes nothing.
 #include "reports/case_report.h"
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "reports/builtin_outputs.h"
 #include "reports/case_view.h"
+#include "reports/incident_report.h"
 #include "reports/report_html.h"
 #include "tests/testing/temp_dir.h"
 
@@ -83,6 +85,8 @@ TEST_F(CaseReportTest, WritesTheOutputsIntoTheReportDirectory) {
   EXPECT_EQ(Read(out.report()), RenderReportHtml(*view));
   EXPECT_THAT(Read(out.findings()), HasSubstr("\"events\": 3"));
   EXPECT_THAT(Read(out.File("timeline.csv")), HasSubstr("MailItemsAccessed"));
+  // No incident, so nothing was exposed: no exposure.csv (tests/story_e2e_test.cc has one).
+  EXPECT_FALSE(std::filesystem::exists(out.File(kExposureFileName)));
 }
 
 TEST_F(CaseReportTest, LogsWhatItWrote) {

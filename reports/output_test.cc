@@ -69,7 +69,7 @@ TEST(OutputRegistryTest, RejectsDuplicatesAndIncompleteOutputs) {
 TEST(BuiltinOutputsTest, EveryOutputOnceWithTheUsesItsCommandsNeed) {
   OutputRegistry registry;
   ASSERT_TRUE(RegisterBuiltinOutputs(registry).ok());  // no duplicate name
-  EXPECT_EQ(registry.Names(kOutputCaseDocument), "report.html|findings.json");
+  EXPECT_EQ(registry.Names(kOutputCaseDocument), "report.html|findings.json|exposure.csv");
   EXPECT_EQ(registry.Names(kOutputTimeline), "csv|jsonl");
   EXPECT_EQ(registry.Names(kOutputSearch), "table|csv|jsonl");
   EXPECT_EQ(registry.Names(kOutputExport), "ecs");
@@ -77,6 +77,21 @@ TEST(BuiltinOutputsTest, EveryOutputOnceWithTheUsesItsCommandsNeed) {
     EXPECT_EQ(info->file_name, "timeline." + info->name);
   }
   EXPECT_EQ(BuiltinOutputs().Names(kOutputSearch), registry.Names(kOutputSearch));
+}
+
+TEST(BuiltinOutputsTest, ExposureIsWrittenOnlyForACaseWithIncidents) {
+  absl::StatusOr<const OutputInfo*> exposure =
+      BuiltinOutputs().Find("exposure.csv", kOutputCaseDocument, "document");
+  ASSERT_TRUE(exposure.ok()) << exposure.status();
+  ASSERT_NE((*exposure)->written_when, nullptr);
+  CaseView view;
+  EXPECT_FALSE((*exposure)->written_when(view));
+  view.incidents.emplace_back();
+  EXPECT_TRUE((*exposure)->written_when(view));
+  for (const char* always : {"report.html", "findings.json"}) {
+    EXPECT_EQ((*BuiltinOutputs().Find(always, kOutputCaseDocument, "document"))->written_when,
+              nullptr);
+  }
 }
 
 TEST(BuiltinOutputsTest, CsvWritesItsHeaderEvenWithoutEvents) {
