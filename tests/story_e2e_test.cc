@@ -55,7 +55,19 @@ TEST(StoryE2eTest, CtfExportTellsTheWholeStory) {
   simdjson::dom::array findings;
   ASSERT_EQ(doc.root()["findings"].get_array().get(findings), simdjson::SUCCESS);
   bool rule_finding = false;
+  std::string reset_finding;
   for (simdjson::dom::element f : findings) {
+    // The admin's reset then John's sign-in from China, a network and a
+    // country his baseline week never saw: the takeover itself.
+    if (JsonDoc::Str(f, "/rule") == "password-reset-new-asn") {
+      reset_finding = JsonDoc::Str(f, "/id");
+      EXPECT_EQ(JsonDoc::Str(f, "/severity"), "high");
+      EXPECT_EQ(JsonDoc::Str(f, "/actor"), "john.doe@northwind.example");
+      EXPECT_THAT(Strings(f, "/client_ips"), ElementsAre("175.16.199.30"));
+      EXPECT_THAT(JsonDoc::Str(f, "/details/sequence"),
+                  HasSubstr("set by it.admin@northwind.example (Reset user password.); 31 minutes "
+                            "later the account signed in from 175.16.199.30"));
+    }
     if (JsonDoc::Str(f, "/rule") != "inbox-rule-suspicious") continue;
     rule_finding = true;
     EXPECT_EQ(JsonDoc::Str(f, "/mailbox/upn"), "john.doe@northwind.example");
@@ -63,6 +75,7 @@ TEST(StoryE2eTest, CtfExportTellsTheWholeStory) {
                 ElementsAre("f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42"));
   }
   EXPECT_TRUE(rule_finding);
+  ASSERT_FALSE(reset_finding.empty()) << "no password-reset-new-asn finding";
 
   simdjson::dom::array incidents;
   ASSERT_EQ(doc.root()["incidents"].get_array().get(incidents), simdjson::SUCCESS);
@@ -75,7 +88,9 @@ TEST(StoryE2eTest, CtfExportTellsTheWholeStory) {
   EXPECT_EQ(JsonDoc::Str(incident, "/attacker_ip_geo/0/country_iso"), "CN");
   EXPECT_EQ(JsonDoc::Uint(incident, "/sign_ins/succeeded"), 1u);
   EXPECT_EQ(JsonDoc::Uint(incident, "/sign_ins/failed"), 2u);
+  // The attacker's first move, not the admin's reset that preceded it.
   EXPECT_EQ(JsonDoc::Str(incident, "/first_seen"), "2024-05-10T09:30:10Z");
+  EXPECT_THAT(Strings(incident, "/findings"), ::testing::Contains(reset_finding));
   EXPECT_EQ(Strings(incident, "/tactics").front(), "initial-access");
 
   // The timeline: the reset, the sign-ins, the reading, then the rules in

@@ -103,6 +103,10 @@ struct AnalyzeOptions {
   // inbox-rule-forward-external: several mailboxes forwarding to one
   // destination from one IP within this window [#9, Sentinel]. Default: 7 days.
   int64_t same_destination_window_ms = 7LL * 24 * 60 * 60 * 1000;
+  // password-reset-new-asn: a successful sign-in from a network new for the
+  // identity within this time after its password was reset [issue 13].
+  // Default: 24 hours.
+  int64_t reset_signin_window_ms = 24LL * 60 * 60 * 1000;
   // Organization infrastructure [issue 11]: a network prefix (IPv4 /24, IPv6
   // /48) or ASN that at least `org_min_identities` identities use on at
   // least `org_min_days` distinct days is the organization's (office NAT,

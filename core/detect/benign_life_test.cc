@@ -22,12 +22,6 @@ constexpr char kCarrierLater[] = "2a00:2012:4a11:9e2:1:2:3:4";  // another /48, 
 
 class BenignLifeTest : public AnalyzerTest {
  protected:
-  AnalyzeOptions WithGeo() {
-    AnalyzeOptions o;
-    o.geoip_city_path = GeoCity();
-    o.geoip_asn_path = GeoAsn();
-    return o;
-  }
   Event Access(TimeMs t, std::string owner, std::string ip, std::string client,
                std::string type = "Bind", std::string folder = "\\Inbox") {
     Event e = OwnerEvent(t, "MailItemsAccessed", owner, std::move(ip));

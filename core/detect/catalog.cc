@@ -309,6 +309,22 @@ const std::vector<CppRule>& CppRules() {
         "state)."},
        &NewTransportRuleRedirectRule,
        kAttackerBehaviour},
+      {{"password-reset-new-asn",
+        "Password reset followed by a sign-in from a new network",
+        Severity::kMedium,
+        {"T1078.004", "T1098"},
+        "A directory password reset of an identity (Reset user password., Change user password., "
+        "Reset password (by admin), or self-service) followed within reset_signin_window_ms "
+        "(default 24 hours) by a successful sign-in of that identity from a network it had not "
+        "used in the baseline period (baseline_ms): an ASN new for the identity with "
+        "--geoip-asn, else a new IPv4 /24 or IPv6 /48; the organization's infrastructure and "
+        "private addresses excluded. High when the country is new for the identity too, else "
+        "medium; low for an identity with no activity in the baseline (a new account). One "
+        "finding per reset; the reset's own IP (the admin's) is not an attacker IP. Stays C++: a "
+        "window from the reset to the sign-in, the identity directory (the reset's target) and "
+        "per-identity baselines with geo."},
+       &NewPasswordResetNewAsnRule,
+       kNoRole},
   };
   return *kRules;
 }

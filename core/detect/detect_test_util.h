@@ -188,6 +188,13 @@ class AnalyzerTest : public ::testing::Test {
   static std::string GeoAsn() {
     return std::string(TERN_FIXTURES_DIR) + "/geoip/GeoLite2-ASN-Test.mmdb";
   }
+  // Default options with both MaxMind test databases.
+  static AnalyzeOptions WithGeo() {
+    AnalyzeOptions o;
+    o.geoip_city_path = GeoCity();
+    o.geoip_asn_path = GeoAsn();
+    return o;
+  }
 
   std::deque<Event> events_;  // a deque: references from Push() stay valid
   int count_ = 0;

@@ -253,6 +253,9 @@ IncidentGraph::IncidentGraph(const std::vector<Finding>& findings,
     g.attack.insert(f.attack.begin(), f.attack.end());
     // The earliest finding at the incident's severity names it.
     if (g.incident.title.empty() && f.severity == g.incident.severity) g.incident.title = f.title;
+    // The findings' span stands in for the attacker's activity until the
+    // event pass sees it (a finding may rest on what others did first: the
+    // admin's password reset before the attacker's sign-in).
     if (!g.have_activity || f.first_seen < g.incident.first_seen)
       g.incident.first_seen = f.first_seen;
     if (!g.have_activity || f.last_seen > g.incident.last_seen) g.incident.last_seen = f.last_seen;
@@ -367,9 +370,9 @@ void IncidentGraph::Record(Group& g, const Event& e, const correlate::MailboxRef
     }
     lead_up_.erase(it);
   }
-  if (!g.have_activity || e.time_ms < c.first_seen) c.first_seen = e.time_ms;
-  if (!g.have_activity || e.time_ms > c.last_seen) c.last_seen = e.time_ms;
-  g.have_activity = true;
+  if (!g.have_events || e.time_ms < c.first_seen) c.first_seen = e.time_ms;
+  if (!g.have_events || e.time_ms > c.last_seen) c.last_seen = e.time_ms;
+  g.have_activity = g.have_events = true;
   if (g.lead_up_ids.contains(e.record_id)) return;
   AddTimeline(g, IncidentEvent{e.operation, mailbox_name, actor, e.client_ip, DescribeEvent(e),
                                EvidenceAnchor{e.record_id, e.provenance.evidence, e.provenance.line,

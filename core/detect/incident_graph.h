@@ -72,6 +72,9 @@ class IncidentGraph {
     std::set<std::string> folders_synced;
     std::set<std::string> lead_up_ids;  // record ids already in the timeline
     bool have_activity = false;
+    // first_seen / last_seen come from the attacker's events (not the
+    // findings' span) once one was seen.
+    bool have_events = false;
   };
 
   void Record(Group& g, const Event& e, const correlate::MailboxRef& mailbox,

@@ -20,12 +20,6 @@ constexpr char kTravel[] = "impossible-travel";
 
 class NetworkTest : public AnalyzerTest {
  protected:
-  AnalyzeOptions WithGeo() {
-    AnalyzeOptions o;
-    o.geoip_city_path = GeoCity();
-    o.geoip_asn_path = GeoAsn();
-    return o;
-  }
   Event Read(TimeMs t, std::string owner, std::string ip, std::string session = "") {
     Event e = OwnerEvent(t, "MailItemsAccessed", std::move(owner), std::move(ip));
     e.session_id = std::move(session);

@@ -101,6 +101,8 @@ void EscalateFirstSeenIp(Incident& incident, const AttackerContext& context);
 std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env, const RuleInfo& info);
 // rules_client.cc
 std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env, const RuleInfo& info);
+// rules_identity.cc
+std::unique_ptr<Rule> NewPasswordResetNewAsnRule(const RuleEnv& env, const RuleInfo& info);
 
 // Raises severities that depend on other findings (DETECTIONS.md section 2,
 // "Attacker-context propagation"): the IPs of high/critical findings of the

@@ -37,6 +37,7 @@ constexpr IntThreshold kIntThresholds[] = {
     {"send_as_daily", &AnalyzeOptions::send_as_daily, false},
     {"rule_send_move_window_ms", &AnalyzeOptions::rule_send_move_window_ms, true},
     {"same_destination_window_ms", &AnalyzeOptions::same_destination_window_ms, true},
+    {"reset_signin_window_ms", &AnalyzeOptions::reset_signin_window_ms, true},
     {"org_min_identities", &AnalyzeOptions::org_min_identities, false},
     {"org_min_days", &AnalyzeOptions::org_min_days, false},
     {"max_anchors_per_finding", &AnalyzeOptions::max_anchors_per_finding, false},
