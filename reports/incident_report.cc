@@ -39,6 +39,23 @@ void WriteStrings(JsonWriter& json, std::string_view key, const std::vector<std:
   json.EndArray();
 }
 
+}  // namespace
+
+void WriteExposureCountsJson(JsonWriter& json, const CaseIncident& c) {
+  const ExposureCounts& n = c.counts;
+  json.Key("messages_accessed").Uint(n.messages_accessed);
+  WriteStrings(json, "folders_synced", n.folders_synced);
+  json.Key("messages_sent").Uint(n.messages_sent);
+  json.Key("items_deleted").Uint(n.items_deleted);
+  json.Key("items_moved").Uint(n.items_moved);
+  json.Key("rules_created").Uint(n.rules_created);
+  json.Key("forwarding_changes").Uint(n.forwarding_changes);
+  json.Key("throttled_records").Uint(n.throttled_records);
+  json.Key("items").Uint(c.exposure_items);
+}
+
+namespace {
+
 void WriteIncident(JsonWriter& json, const IncidentView& v) {
   const CaseIncident& c = v.incident;
   json.BeginObject();
@@ -90,17 +107,8 @@ void WriteIncident(JsonWriter& json, const IncidentView& v) {
     json.EndObject();
   }
   json.EndArray();
-  const ExposureCounts& n = c.counts;
   json.Key("exposure").BeginObject();
-  json.Key("messages_accessed").Uint(n.messages_accessed);
-  WriteStrings(json, "folders_synced", n.folders_synced);
-  json.Key("messages_sent").Uint(n.messages_sent);
-  json.Key("items_deleted").Uint(n.items_deleted);
-  json.Key("items_moved").Uint(n.items_moved);
-  json.Key("rules_created").Uint(n.rules_created);
-  json.Key("forwarding_changes").Uint(n.forwarding_changes);
-  json.Key("throttled_records").Uint(n.throttled_records);
-  json.Key("items").Uint(c.exposure_items);
+  WriteExposureCountsJson(json, c);
   json.Key("file").String(kExposureFileName);
   json.EndObject();
   json.EndObject();
@@ -108,37 +116,33 @@ void WriteIncident(JsonWriter& json, const IncidentView& v) {
 
 }  // namespace
 
-absl::Status LoadIncidents(CaseStore& store, const SourceResolver& resolver, CaseView* view) {
+absl::Status ForEachStoredIncident(CaseStore& store,
+                                   const std::function<absl::Status(const CaseIncident&)>& fn) {
   absl::Status inner;
   TERN_RETURN_IF_ERROR(
       store.ScanDerived("incidents", [&](std::string_view, std::string_view value) {
         absl::StatusOr<CaseIncident> incident = DecodeCaseIncident(value);
-        if (!incident.ok()) {
-          inner = incident.status();
-          return false;
-        }
-        IncidentView v;
-        v.incident = *std::move(incident);
-        for (const IncidentEvent& e : v.incident.timeline) {
-          absl::StatusOr<ResolvedAnchor> a = ResolveOne(resolver, e.anchor);
-          if (!a.ok()) {
-            inner = a.status();
-            return false;
-          }
-          v.timeline.push_back(*std::move(a));
-        }
-        for (const ExposureItem& x : v.incident.exposure) {
-          absl::StatusOr<ResolvedAnchor> a = ResolveOne(resolver, x.anchor);
-          if (!a.ok()) {
-            inner = a.status();
-            return false;
-          }
-          v.exposure.push_back(*std::move(a));
-        }
-        view->incidents.push_back(std::move(v));
-        return true;
+        inner = incident.ok() ? fn(*incident) : incident.status();
+        return inner.ok();
       }));
   return inner;
+}
+
+absl::Status LoadIncidents(CaseStore& store, const SourceResolver& resolver, CaseView* view) {
+  return ForEachStoredIncident(store, [&](const CaseIncident& incident) -> absl::Status {
+    IncidentView v;
+    v.incident = incident;
+    for (const IncidentEvent& e : v.incident.timeline) {
+      TERN_ASSIGN_OR_RETURN(ResolvedAnchor a, ResolveOne(resolver, e.anchor));
+      v.timeline.push_back(std::move(a));
+    }
+    for (const ExposureItem& x : v.incident.exposure) {
+      TERN_ASSIGN_OR_RETURN(ResolvedAnchor a, ResolveOne(resolver, x.anchor));
+      v.exposure.push_back(std::move(a));
+    }
+    view->incidents.push_back(std::move(v));
+    return absl::OkStatus();
+  });
 }
 
 void WriteIncidentsJson(JsonWriter& json, const CaseView& view) {

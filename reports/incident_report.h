@@ -8,17 +8,30 @@
 #ifndef TERN_REPORTS_INCIDENT_REPORT_H_
 #define TERN_REPORTS_INCIDENT_REPORT_H_
 
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "core/base/json_writer.h"
+#include "core/model/case_incident.h"
 #include "core/store/case_store.h"
 #include "reports/case_view.h"
 
 namespace tern {
 
 inline constexpr char kExposureFileName[] = "exposure.csv";
+
+// Calls `fn` with each stored incident (derived kind "incidents") in
+// I-number order, one decoded at a time; the first error (a bad record,
+// or one `fn` returns) stops the scan and is returned.
+absl::Status ForEachStoredIncident(CaseStore& store,
+                                   const std::function<absl::Status(const CaseIncident&)>& fn);
+
+// The exposure counts of `c` (messages_accessed, folders_synced, ...,
+// items) as members of the JSON object being written: findings.json's
+// incidents[].exposure and the ECS incident documents' tern.incident.exposure.
+void WriteExposureCountsJson(JsonWriter& json, const CaseIncident& c);
 
 // Reads the stored incidents (derived kind "incidents") into view->incidents,
 // resolving every timeline and exposure anchor. A case analyzed before

@@ -2,7 +2,8 @@
 // demo evidence (with the MaxMind test databases, so geo fields appear).
 // The ECS event lines equal the store's events (count, record ids, times,
 // in order, as `tern search` lists them), every line fits the documented
-// index template, findings are their own documents, events carry the
+// index template, findings and incidents are their own documents (incidents
+// last, one per incident of findings.json), events carry the
 // sessions and findings `tern analyze` gave them, and --bulk bodies pair
 // each document with its index action.
 #include <filesystem>
@@ -80,12 +81,20 @@ TEST_F(ExportEcsTest, EventLinesEqualTheStoreAndFitTheMapping) {
   std::map<std::string, std::set<std::string>> findings_of;  // record id -> finding ids
   std::set<std::string> fields;
   size_t finding_docs = 0;
+  std::vector<std::string> incident_docs;  // "I-001 first_seen finding ids..."
   size_t with_geo = 0;
   for (const std::string& line : Lines(ReadFile(out))) {
     EXPECT_THAT(mapping.Check(line, &fields), IsEmpty()) << line;
     simdjson::dom::element doc = parser.parse(line).value();
     EXPECT_EQ(Str(doc, "/tern/case_id"), "DEMO-001");
+    if (Str(doc, "/tern/doc_type") == "incident") {
+      std::string summary = Str(doc, "/tern/incident/id") + " " + Str(doc, "/@timestamp");
+      for (const std::string& f : Strs(doc, "/tern/finding_ids")) summary += " " + f;
+      incident_docs.push_back(summary);
+      continue;
+    }
     if (Str(doc, "/tern/doc_type") == "finding") {
+      ASSERT_TRUE(incident_docs.empty()) << "incidents come last";
       ++finding_docs;
       continue;
     }
@@ -131,6 +140,23 @@ TEST_F(ExportEcsTest, EventLinesEqualTheStoreAndFitTheMapping) {
   }
   EXPECT_GT(expected_findings, 0u);
   EXPECT_EQ(finding_docs, expected_findings);
+
+  // Incidents: one document each, dated by their first attacker activity,
+  // naming their findings.
+  simdjson::dom::array incident_list =
+      parser.load(CaseDir() + "/findings.json").value()["incidents"].get_array().value();
+  std::vector<std::string> expected_incidents;
+  for (simdjson::dom::element i : incident_list) {
+    std::string summary = Str(i, "/id") + " " + Str(i, "/first_seen");
+    for (const std::string& f : Strs(i, "/findings")) summary += " " + f;
+    expected_incidents.push_back(summary);
+  }
+  EXPECT_FALSE(expected_incidents.empty()) << "the demo case has an incident";
+  EXPECT_EQ(incident_docs, expected_incidents);
+  for (const char* field : {"tern.incident.attacker_ips.address", "tern.incident.exposure.items",
+                            "tern.incident.tactics"}) {
+    EXPECT_TRUE(fields.contains(field)) << field << " never written";
+  }
 }
 
 TEST_F(ExportEcsTest, BulkBodyPairsActionsWithDocuments) {

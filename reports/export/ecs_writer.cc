@@ -14,6 +14,7 @@
 #include "core/correlate/sessionizer.h"
 #include "core/model/enums.h"
 #include "reports/event_format.h"
+#include "reports/incident_report.h"
 
 namespace tern {
 namespace {
@@ -23,6 +24,7 @@ namespace {
 constexpr char kModule[] = "o365";
 constexpr char kEventDataset[] = "o365.audit";
 constexpr char kFindingDataset[] = "tern.findings";
+constexpr char kIncidentDataset[] = "tern.incidents";
 // The ECS release whose field definitions the documents follow.
 constexpr char kEcsVersion[] = "8.11.0";
 
@@ -256,6 +258,95 @@ std::string EcsFindingDocument(const ExportFinding& ef, const EcsOptions& option
   return json.Take();
 }
 
+std::string EcsIncidentDocumentId(const CaseIncident& c) {
+  // Identities, attacker IPs and the start: what names the attack, whatever
+  // case (one per machine, overlapping) found it.
+  uint64_t h = correlate::Fnv1a64(absl::StrCat(c.first_seen));
+  for (const std::string& identity : c.identities) {
+    h = correlate::Fnv1a64("\x1f", h);
+    h = correlate::Fnv1a64(identity, h);
+  }
+  for (const IncidentIp& ip : c.attacker_ips) {
+    h = correlate::Fnv1a64("\x1e", h);
+    h = correlate::Fnv1a64(ip.ip, h);
+  }
+  return absl::StrFormat("incident-%016x", h);
+}
+
+std::string EcsIncidentDocument(const CaseIncident& c, const EcsOptions& options) {
+  JsonWriter json(0);
+  json.BeginObject();
+  json.Key("@timestamp").String(FormatRfc3339(c.first_seen));
+  json.Key("message").String(c.title);
+  WriteEcsVersion(json);
+  json.Key("event").BeginObject();
+  json.Key("kind").String("alert");
+  json.Key("id").String(EcsIncidentDocumentId(c));
+  json.Key("action").String("incident");
+  json.Key("severity").Int(static_cast<int>(c.severity));
+  json.Key("module").String(kModule);
+  json.Key("dataset").String(kIncidentDataset);
+  json.Key("start").String(FormatRfc3339(c.first_seen));
+  json.Key("end").String(FormatRfc3339(c.last_seen));
+  json.EndObject();
+  std::vector<std::string> ips;
+  for (const IncidentIp& ip : c.attacker_ips) {
+    if (IsIpLiteral(ip.ip)) ips.push_back(ip.ip);
+  }
+  if (!ips.empty() || !c.identities.empty()) {
+    json.Key("related").BeginObject();
+    WriteStrings(json, "ip", ips);
+    WriteStrings(json, "user", c.identities);
+    json.EndObject();
+  }
+  json.Key("tern").BeginObject();
+  json.Key("doc_type").String("incident");
+  OptString(json, "case_id", options.case_id);
+  WriteStrings(json, "finding_ids", c.findings);
+  json.Key("incident").BeginObject();
+  json.Key("id").String(c.id);
+  json.Key("severity").String(SeverityName(c.severity));
+  json.Key("title").String(c.title);
+  WriteStrings(json, "identities", c.identities);
+  WriteStrings(json, "other_identities", c.other_identities);
+  if (!c.mailboxes.empty()) {
+    json.Key("mailboxes").BeginArray();
+    for (const auto& [guid, upn] : c.mailboxes) {
+      json.BeginObject();
+      OptString(json, "guid", guid);
+      OptString(json, "upn", upn);
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  if (!c.attacker_ips.empty()) {
+    json.Key("attacker_ips").BeginArray();
+    for (const IncidentIp& ip : c.attacker_ips) {
+      json.BeginObject();
+      json.Key("address").String(ip.ip);
+      OptString(json, "country_iso_code", ip.geo.country_iso);
+      OptString(json, "city_name", ip.geo.city);
+      if (ip.geo.asn != 0) json.Key("as_number").Uint(ip.geo.asn);
+      OptString(json, "as_organization", ip.geo.as_org);
+      json.EndObject();
+    }
+    json.EndArray();
+  }
+  json.Key("first_seen").String(FormatRfc3339(c.first_seen));
+  json.Key("last_seen").String(FormatRfc3339(c.last_seen));
+  WriteStrings(json, "tactics", c.tactics);
+  json.Key("sign_ins").Uint(c.sign_ins);
+  json.Key("failed_sign_ins").Uint(c.failed_sign_ins);
+  json.Key("timeline_events").Uint(c.timeline_events);
+  json.Key("exposure").BeginObject();
+  WriteExposureCountsJson(json, c);
+  json.EndObject();
+  json.EndObject();
+  json.EndObject();
+  json.EndObject();
+  return json.Take();
+}
+
 EcsWriter::EcsWriter(EcsOptions options, std::FILE* out)
     : options_(std::move(options)), out_(out) {}
 
@@ -286,6 +377,11 @@ absl::Status EcsWriter::AddEvent(const Event& e, const EventEnrichment& x) {
 absl::Status EcsWriter::AddFinding(const ExportFinding& f) {
   ++findings_;
   return Write(EcsFindingDocumentId(f.finding), EcsFindingDocument(f, options_));
+}
+
+absl::Status EcsWriter::AddIncident(const CaseIncident& c) {
+  ++incidents_;
+  return Write(EcsIncidentDocumentId(c), EcsIncidentDocument(c, options_));
 }
 
 absl::Status EcsWriter::Finish() {

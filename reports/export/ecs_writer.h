@@ -8,14 +8,16 @@
 // test checks each emitted field against it. docs/ecs/README.md is the
 // field-by-field mapping.
 //
-// Documents: tern.doc_type "event" (one per stored event, _id = record id) and
+// Documents: tern.doc_type "event" (one per stored event, _id = record id),
 // "finding" (one per finding, _id = "finding-" + 16 hex digits of a hash of
 // rule, mailbox, actor, first seen and evidence record ids, so the same
-// finding from two overlapping cases is one document).
+// finding from two overlapping cases is one document) and "incident" (one
+// per incident, @timestamp = its first attacker activity, _id = "incident-" +
+// 16 hex digits of a hash of first seen, identities and attacker IPs).
 //
 // Evidence text is attacker-controlled; JsonWriter escapes it for JSON and
 // consumers must escape it for their own channel.
-// Shape: Begin / AddEvent... AddFinding... / Finish; the `ecs` output module
+// Shape: Begin / AddEvent... AddFinding... AddIncident... / Finish; the `ecs` output module
 // (reports/export/ecs_output.cc) drives it.
 // Thread-compatible: one writer per stream.
 #ifndef TERN_REPORTS_EXPORT_ECS_WRITER_H_
@@ -26,6 +28,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "core/model/case_incident.h"
 #include "core/model/event.h"
 #include "reports/export/export_source.h"
 
@@ -42,6 +45,9 @@ std::string EcsEventDocument(const Event& e, const EventEnrichment& x, const Ecs
 std::string EcsFindingDocument(const ExportFinding& f, const EcsOptions& options);
 // The bulk `_id` of a finding document.
 std::string EcsFindingDocumentId(const Finding& f);
+std::string EcsIncidentDocument(const CaseIncident& c, const EcsOptions& options);
+// The bulk `_id` of an incident document.
+std::string EcsIncidentDocumentId(const CaseIncident& c);
 
 class EcsWriter {
  public:
@@ -55,11 +61,13 @@ class EcsWriter {
   // Each returns Unavailable on a write error.
   absl::Status AddEvent(const Event& e, const EventEnrichment& x);
   absl::Status AddFinding(const ExportFinding& f);
+  absl::Status AddIncident(const CaseIncident& c);
   // Flushes. REQUIRES: called once, after the last Add.
   absl::Status Finish();
 
   uint64_t events() const { return events_; }
   uint64_t findings() const { return findings_; }
+  uint64_t incidents() const { return incidents_; }
 
  private:
   absl::Status Write(std::string_view id, const std::string& document);
@@ -68,6 +76,7 @@ class EcsWriter {
   std::FILE* out_;
   uint64_t events_ = 0;
   uint64_t findings_ = 0;
+  uint64_t incidents_ = 0;
 };
 
 }  // namespace tern

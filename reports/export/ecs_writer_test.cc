@@ -91,6 +91,37 @@ ExportFinding FullFinding() {
   return f;
 }
 
+CaseIncident FullIncident() {
+  CaseIncident c;
+  c.id = "I-001";
+  c.severity = Severity::kCritical;
+  c.title = "ceo@contoso.com used from 203.0.113.7: Inbox rule forwards mail outside";
+  c.identities = {"ceo@contoso.com"};
+  c.other_identities = {"cfo@contoso.com"};
+  c.mailboxes = {{"guid-1", "ceo@contoso.com"}};
+  IncidentIp ip;
+  ip.ip = "203.0.113.7";
+  ip.geo = GeoSession().geo;
+  c.attacker_ips = {ip};
+  c.first_seen = 1709690400000;
+  c.last_seen = 1709694000000;
+  c.findings = {"F-0001", "F-0002"};
+  c.tactics = {"initial-access", "collection"};
+  c.sign_ins = 1;
+  c.failed_sign_ins = 2;
+  c.timeline_events = 40;
+  c.counts.messages_accessed = 3;
+  c.counts.folders_synced = {"\\Inbox"};
+  c.counts.messages_sent = 1;
+  c.counts.items_deleted = 4;
+  c.counts.items_moved = 5;
+  c.counts.rules_created = 6;
+  c.counts.forwarding_changes = 1;
+  c.counts.throttled_records = 2;
+  c.exposure_items = 22;
+  return c;
+}
+
 simdjson::dom::element Parse(simdjson::dom::parser& parser, const std::string& text) {
   simdjson::dom::element doc;
   EXPECT_EQ(parser.parse(text).get(doc), simdjson::SUCCESS) << text;
@@ -185,6 +216,37 @@ TEST(EcsWriterTest, FindingDocumentNamesRuleEvidenceAndStableId) {
   EXPECT_NE(EcsFindingDocumentId(f.finding), EcsFindingDocumentId(other.finding));
 }
 
+TEST(EcsWriterTest, IncidentDocumentTellsTheStoryWithAStableId) {
+  const CaseIncident c = FullIncident();
+  simdjson::dom::parser parser;
+  auto doc = Parse(parser, EcsIncidentDocument(c, {.case_id = "C-1"}));
+  EXPECT_EQ(Str(doc, "/@timestamp"), "2024-03-06T02:00:00Z");
+  EXPECT_EQ(Str(doc, "/event/end"), "2024-03-06T03:00:00Z");
+  EXPECT_EQ(Str(doc, "/tern/doc_type"), "incident");
+  EXPECT_EQ(Str(doc, "/event/kind"), "alert");
+  EXPECT_EQ(Str(doc, "/event/dataset"), "tern.incidents");
+  EXPECT_EQ(Str(doc, "/tern/incident/id"), "I-001");
+  EXPECT_EQ(Str(doc, "/tern/incident/severity"), "critical");
+  EXPECT_EQ(Str(doc, "/tern/finding_ids/1"), "F-0002");
+  EXPECT_EQ(Str(doc, "/related/ip/0"), "203.0.113.7");
+  EXPECT_EQ(Str(doc, "/related/user/0"), "ceo@contoso.com");
+  EXPECT_EQ(Str(doc, "/tern/incident/attacker_ips/0/as_organization"), "Example AS");
+  EXPECT_EQ(Str(doc, "/tern/incident/mailboxes/0/guid"), "guid-1");
+  EXPECT_EQ(Str(doc, "/tern/incident/tactics/1"), "collection");
+  uint64_t rules = 0;
+  ASSERT_EQ(doc.at_pointer("/tern/incident/exposure/rules_created").get(rules), simdjson::SUCCESS);
+  EXPECT_EQ(rules, 6u);
+  // The id does not depend on the case-local I- or F-numbers.
+  CaseIncident renumbered = c;
+  renumbered.id = "I-007";
+  renumbered.findings = {"F-0040"};
+  EXPECT_EQ(EcsIncidentDocumentId(c), EcsIncidentDocumentId(renumbered));
+  CaseIncident other = c;
+  other.attacker_ips[0].ip = "203.0.113.8";
+  EXPECT_NE(EcsIncidentDocumentId(c), EcsIncidentDocumentId(other));
+  EXPECT_TRUE(EcsIncidentDocumentId(c).starts_with("incident-"));
+}
+
 TEST(EcsWriterTest, BulkBodyHasAnIndexActionBeforeEachDocument) {
   std::FILE* file = std::tmpfile();
   ASSERT_NE(file, nullptr);
@@ -193,19 +255,23 @@ TEST(EcsWriterTest, BulkBodyHasAnIndexActionBeforeEachDocument) {
   ASSERT_TRUE(writer.Begin().ok());
   ASSERT_TRUE(writer.AddEvent(e, {}).ok());
   ASSERT_TRUE(writer.AddFinding(FullFinding()).ok());
+  ASSERT_TRUE(writer.AddIncident(FullIncident()).ok());
   ASSERT_TRUE(writer.Finish().ok());
   std::rewind(file);
   std::vector<std::string> lines;
   char buffer[8192];
   while (std::fgets(buffer, sizeof(buffer), file) != nullptr) lines.emplace_back(buffer);
   std::fclose(file);
-  ASSERT_EQ(lines.size(), 4u);
+  ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[0],
             "{\"index\":{\"_index\":\"case-\\\"7\\\"\",\"_id\":\"" + e.record_id + "\"}}\n");
   EXPECT_EQ(lines[2], "{\"index\":{\"_index\":\"case-\\\"7\\\"\",\"_id\":\"" +
                           EcsFindingDocumentId(FullFinding().finding) + "\"}}\n");
   EXPECT_EQ(writer.events(), 1u);
+  EXPECT_EQ(lines[4], "{\"index\":{\"_index\":\"case-\\\"7\\\"\",\"_id\":\"" +
+                          EcsIncidentDocumentId(FullIncident()) + "\"}}\n");
   EXPECT_EQ(writer.findings(), 1u);
+  EXPECT_EQ(writer.incidents(), 1u);
 }
 
 // The mapping declares every field the writer emits, with a fitting type,
@@ -223,6 +289,8 @@ TEST(EcsWriterTest, MappingDeclaresExactlyTheEmittedFields) {
   std::set<std::string> seen;
   EXPECT_THAT(mapping.Check(EcsEventDocument(e, x, {.case_id = "C"}), &seen), IsEmpty());
   EXPECT_THAT(mapping.Check(EcsFindingDocument(FullFinding(), {.case_id = "C"}), &seen), IsEmpty());
+  EXPECT_THAT(mapping.Check(EcsIncidentDocument(FullIncident(), {.case_id = "C"}), &seen),
+              IsEmpty());
   std::vector<std::string> never_emitted;
   for (const auto& [field, type] : mapping.fields()) {
     if (!seen.contains(field)) never_emitted.push_back(field);
