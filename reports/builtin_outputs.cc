@@ -8,6 +8,7 @@
 #define TERN_BUILTIN_OUTPUTS(X) \
   X(ReportHtmlOutputInfo)       \
   X(FindingsJsonOutputInfo)     \
+  X(SessionsJsonlOutputInfo)    \
   X(ExposureCsvOutputInfo)      \
   X(TableOutputInfo)            \
   X(CsvOutputInfo)              \

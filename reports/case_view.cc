@@ -212,8 +212,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     return absl::FailedPreconditionError(
         "the last `tern analyze` of this case did not finish; run it again before reporting");
   }
-  std::set<std::string> named;  // sessions findings point to
-  for (const Finding& f : view.findings) named.insert(f.sessions.begin(), f.sessions.end());
+  const std::set<std::string> named = NamedSessions(view);
   std::set<std::string> mailboxes;
   std::map<std::string, GeoInfo> geo_by_ip;  // from the first session of each IP
   size_t others = 0;
@@ -251,6 +250,12 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   TERN_ASSIGN_OR_RETURN(view.inputs, GetAnalysisInputs(store));
   view.library_versions = {StorageEngineVersion(), ArchiveLibraryVersion(), CryptoLibraryVersion()};
   return view;
+}
+
+std::set<std::string> NamedSessions(const CaseView& view) {
+  std::set<std::string> named;
+  for (const Finding& f : view.findings) named.insert(f.sessions.begin(), f.sessions.end());
+  return named;
 }
 
 }  // namespace tern

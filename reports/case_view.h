@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -133,6 +134,10 @@ struct CaseView {
 // pass over the case aggregates the activity (memory bounded by the number of
 // distinct hours, mailboxes and IPs, not by the number of events).
 absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version);
+
+// The sessions the case's findings name: findings.json carries these (all
+// sessions are in sessions.jsonl), and LoadCaseView always keeps them.
+std::set<std::string> NamedSessions(const CaseView& view);
 
 // Sessions LoadCaseView keeps besides those findings name (the HTML table's
 // row limit).

@@ -1,12 +1,13 @@
-// LoadCaseView and WriteFindingsJson over a real, analyzed case store: the
-// view keeps only the sessions the HTML shows, findings.json streams every
-// one of them from the store (the same bytes RenderFindingsJson gives for a
-// whole view), and a case whose analysis did not finish is refused.
+// LoadCaseView, findings.json and sessions.jsonl over a real, analyzed case
+// store: the view keeps only the sessions the HTML shows, findings.json only
+// those findings name, sessions.jsonl streams every one of them from the
+// store in order, and a case whose analysis did not finish is refused.
 #include "reports/case_view.h"
 
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -20,6 +21,8 @@ namespace tern {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
 
 constexpr TimeMs kT0 = 1709690400000;  // 2024-03-06T02:00:00Z
 constexpr TimeMs kHour = 3600000;
@@ -70,19 +73,19 @@ class CaseViewTest : public ::testing::Test {
   std::unique_ptr<CaseStore> store_;
 };
 
-TEST_F(CaseViewTest, StreamedFindingsJsonEqualsTheWholeViewsDocument) {
+TEST_F(CaseViewTest, WrittenFindingsJsonEqualsTheRenderedDocument) {
   AddSparseReads(30);
   auto view = LoadCaseView(*store_, "test");
   ASSERT_TRUE(view.ok()) << view.status();
   EXPECT_EQ(view->sessions.size(), 30u);
   EXPECT_EQ(view->SessionCount(), 30u);
   const std::string path = dir_ + "/findings.json";
-  ASSERT_TRUE(WriteFindingsJson(*view, *store_, path).ok());
+  ASSERT_TRUE(WriteFindingsJson(*view, path).ok());
   EXPECT_EQ(Read(path), RenderFindingsJson(*view));
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
-TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndFindingsJsonHasEverySession) {
+TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndSessionsJsonlHasEverySession) {
   const int n = static_cast<int>(kSessionsKept) + 150;
   AddSparseReads(n);
   auto view = LoadCaseView(*store_, "test");
@@ -92,16 +95,60 @@ TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndFindingsJsonHasEverySession) 
   EXPECT_EQ(view->sessions.front().start, kT0);     // the earliest, in order
   EXPECT_EQ(view->mailboxes, 1u);
 
-  const std::string path = dir_ + "/findings.json";
-  ASSERT_TRUE(WriteFindingsJson(*view, *store_, path).ok());
-  const std::string json = Read(path);
-  size_t sessions = 0;
-  for (size_t at = json.find("\"id\": \"S-"); at != std::string::npos;
-       at = json.find("\"id\": \"S-", at + 1)) {
-    ++sessions;
-  }
-  EXPECT_EQ(sessions, static_cast<size_t>(n));
+  // findings.json counts every session but carries none: no finding names one.
+  const std::string json = RenderFindingsJson(*view);
   EXPECT_THAT(json, HasSubstr(absl::StrCat("\"sessions\": ", n, ",")));
+  EXPECT_THAT(json, HasSubstr("\"sessions\": []"));
+  EXPECT_THAT(json, Not(HasSubstr("\"id\": \"S-")));
+
+  const std::string path = dir_ + "/sessions.jsonl";
+  absl::StatusOr<uint64_t> written = WriteSessionsJsonl(*store_, path);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(*written, static_cast<uint64_t>(n));
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+  std::istringstream lines(Read(path));
+  std::string line;
+  std::string previous_start;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_THAT(line, StartsWith("{\"id\":\"S-"));
+    ASSERT_EQ(line.back(), '}');
+    const size_t at = line.find("\"start\":\"");
+    ASSERT_NE(at, std::string::npos) << line;
+    const std::string start = line.substr(at + 9, 20);
+    EXPECT_LT(previous_start, start);  // one session an hour: strictly increasing
+    previous_start = start;
+    if (count == 0) EXPECT_EQ(start, "2024-03-06T02:00:00Z");
+    ++count;
+  }
+  EXPECT_EQ(count, n);
+}
+
+TEST(FindingsJsonTest, CarriesOnlyTheSessionsFindingsName) {
+  CaseView view;
+  view.tool_version = "1";
+  for (const char* id : {"S-000000000001", "S-000000000002", "S-000000000003"}) {
+    Session s;
+    s.id = id;
+    s.start = s.end = kT0;
+    s.events = 1;
+    view.sessions.push_back(s);
+  }
+  Finding f;
+  f.id = "F-0001";
+  f.rule = "some-rule";
+  f.title = "t";
+  f.first_seen = f.last_seen = kT0;
+  f.sessions = {"S-000000000002"};
+  view.findings.push_back(f);
+  view.anchors.emplace_back();
+  EXPECT_EQ(NamedSessions(view), std::set<std::string>{"S-000000000002"});
+  const std::string json = RenderFindingsJson(view);
+  EXPECT_THAT(json, HasSubstr("\"schema\": \"tern.findings/2\""));
+  EXPECT_THAT(json, HasSubstr("\"sessions\": 3,"));  // the summary counts all of them
+  EXPECT_THAT(json, HasSubstr("\"id\": \"S-000000000002\""));
+  EXPECT_THAT(json, Not(HasSubstr("\"id\": \"S-000000000001\"")));
+  EXPECT_THAT(json, Not(HasSubstr("\"id\": \"S-000000000003\"")));
 }
 
 TEST_F(CaseViewTest, UnfinishedAnalysisIsRefused) {

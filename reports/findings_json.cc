@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <set>
 
 #include "core/base/files.h"
 #include "core/base/json_writer.h"
@@ -104,7 +105,9 @@ void WriteFinding(JsonWriter& json, const Finding& f, const std::vector<Resolved
   json.EndObject();
 }
 
-void WriteSession(JsonWriter& json, const Session& s) {
+}  // namespace
+
+void WriteSessionJson(JsonWriter& json, const Session& s) {
   json.BeginObject();
   json.Key("id").String(s.id);
   WriteMailbox(json, s.mailbox_guid, s.mailbox_upn);
@@ -136,8 +139,6 @@ void WriteSession(JsonWriter& json, const Session& s) {
   WriteGeo(json, s.geo);
   json.EndObject();
 }
-
-}  // namespace
 
 namespace {
 
@@ -196,7 +197,7 @@ void WriteTail(JsonWriter& json) {
   json.EndObject();
 }
 
-// Sessions written between two flushes of a streamed document.
+// Lines of sessions.jsonl written between two flushes.
 constexpr size_t kSessionsPerFlush = 1024;
 
 }  // namespace
@@ -204,46 +205,55 @@ constexpr size_t kSessionsPerFlush = 1024;
 std::string RenderFindingsJson(const CaseView& view) {
   JsonWriter json(2);
   WriteHead(view, json);
-  for (const Session& s : view.sessions) WriteSession(json, s);
+  const std::set<std::string> named = NamedSessions(view);
+  for (const Session& s : view.sessions) {
+    if (named.contains(s.id)) WriteSessionJson(json, s);
+  }
   WriteTail(json);
   std::string text = json.Take();
   text.push_back('\n');
   return text;
 }
 
-absl::Status WriteFindingsJson(const CaseView& view, CaseStore& store, const std::string& path) {
-  return WriteFileThrough(path, [&](std::FILE* file) {
-    absl::Status status;
-    auto flush = [&](const std::string& text) {
-      if (status.ok() && std::fwrite(text.data(), 1, text.size(), file) != text.size()) {
-        status = absl::UnavailableError(
+absl::Status WriteFindingsJson(const CaseView& view, const std::string& path) {
+  return WriteFileAtomically(path, RenderFindingsJson(view));
+}
+
+absl::StatusOr<uint64_t> WriteSessionsJsonl(CaseStore& store, const std::string& path) {
+  uint64_t lines = 0;
+  absl::Status status = WriteFileThrough(path, [&](std::FILE* file) {
+    absl::Status write_status;
+    std::string pending;
+    auto flush = [&] {
+      if (write_status.ok() &&
+          std::fwrite(pending.data(), 1, pending.size(), file) != pending.size()) {
+        write_status = absl::UnavailableError(
             absl::StrCat("cannot write ", path, ".tmp: ", std::strerror(errno)));
       }
+      pending.clear();
     };
-    JsonWriter json(2);
-    WriteHead(view, json);
-    size_t pending = 0;
+    // The store's keys are in (start, id) order (analyzer.h SessionKey), the
+    // order findings.json's sessions have too.
     absl::Status scan =
         store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
           absl::StatusOr<Session> session = DecodeSession(value);
           if (!session.ok()) {
-            status = session.status();
+            write_status = session.status();
             return false;
           }
-          WriteSession(json, *session);
-          if (++pending == kSessionsPerFlush) {
-            flush(json.TakeOutput());
-            pending = 0;
-          }
-          return status.ok();
+          JsonWriter json;
+          WriteSessionJson(json, *session);
+          pending += json.str();
+          pending.push_back('\n');
+          if (++lines % kSessionsPerFlush == 0) flush();
+          return write_status.ok();
         });
-    if (status.ok()) status = scan;
-    WriteTail(json);
-    std::string rest = json.Take();
-    rest.push_back('\n');
-    flush(rest);
-    return status;
+    flush();
+    if (!write_status.ok()) return write_status;
+    return scan;
   });
+  if (!status.ok()) return status;
+  return lines;
 }
 
 }  // namespace tern

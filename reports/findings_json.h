@@ -1,30 +1,43 @@
-// findings.json (schema "tern.findings/1", ARCHITECTURE.md): the
-// machine-readable findings of a case, described exactly by
-// reports/findings.schema.json (keep the two in step: the tests validate every
-// fixture case against the schema). Byte-identical for the same evidence.
-// Thread-compatible.
+// findings.json (schema "tern.findings/2", ARCHITECTURE.md): the
+// machine-readable findings of a case and the sessions they name, described
+// exactly by reports/findings.schema.json (keep the two in step: the tests
+// validate every fixture case against the schema); every session goes to
+// sessions.jsonl. Byte-identical for the same evidence. Thread-compatible.
 #ifndef TERN_REPORTS_FINDINGS_JSON_H_
 #define TERN_REPORTS_FINDINGS_JSON_H_
 
+#include <cstdint>
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "core/base/json_writer.h"
 #include "core/store/case_store.h"
 #include "reports/case_view.h"
 
 namespace tern {
 
-inline constexpr char kFindingsSchema[] = "tern.findings/1";
+inline constexpr char kFindingsSchema[] = "tern.findings/2";
+// Every session of the case, one compact JSON object per line, in (start, id)
+// order; the same fields as findings.json's sessions.
+inline constexpr char kSessionsFile[] = "sessions.jsonl";
 
-// Renders the document (pretty-printed, trailing newline) with the view's
-// sessions: for views built whole, e.g. in tests.
+// Renders the document (pretty-printed, trailing newline). Its "sessions"
+// are the view's sessions that NamedSessions lists (the view must hold them:
+// LoadCaseView keeps every named one); summary.sessions counts all of them.
 std::string RenderFindingsJson(const CaseView& view);
 
-// Writes the same document to `path` (through a temporary file renamed into
-// place), streaming every session from `store` instead of the view, so that
-// memory does not grow with the number of sessions. The view must have been
-// loaded from `store`.
-absl::Status WriteFindingsJson(const CaseView& view, CaseStore& store, const std::string& path);
+// Writes RenderFindingsJson(view) to `path` (through a temporary file renamed
+// into place).
+absl::Status WriteFindingsJson(const CaseView& view, const std::string& path);
+
+// Writes sessions.jsonl to `path`, streaming every session from `store` so
+// that memory does not grow with the number of sessions. Returns the number
+// of sessions written.
+absl::StatusOr<uint64_t> WriteSessionsJsonl(CaseStore& store, const std::string& path);
+
+// One session as findings.json and sessions.jsonl write it.
+void WriteSessionJson(JsonWriter& json, const Session& session);
 
 }  // namespace tern
 

@@ -104,7 +104,7 @@ TEST_F(FindingsSchemaTest, EmptyCaseConforms) {
 
 TEST_F(FindingsSchemaTest, DetectsContractViolations) {
   const std::string good = RenderFindingsJson(SampleView("plain"));
-  EXPECT_THAT(schema_.Validate(Replace(good, "\"tern.findings/1\"", "\"tern.findings/2\"")),
+  EXPECT_THAT(schema_.Validate(Replace(good, "\"tern.findings/2\"", "\"tern.findings/1\"")),
               ElementsAre(HasSubstr("/schema: value differs from const")));
   EXPECT_THAT(schema_.Validate(Replace(good, "\"severity\": \"high\"", "\"severity\": \"urgent\"")),
               ElementsAre(HasSubstr("/findings/1/severity: value not in enum")));

@@ -12,9 +12,7 @@ namespace {
 class FindingsJsonOutput : public OutputModule {
  public:
   explicit FindingsJsonOutput(const OutputTarget& target) : target_(target) {}
-  absl::Status WriteFooter() override {
-    return WriteFindingsJson(*target_.view, *target_.store, target_.path);
-  }
+  absl::Status WriteFooter() override { return WriteFindingsJson(*target_.view, target_.path); }
 
  private:
   OutputTarget target_;
@@ -27,9 +25,12 @@ std::unique_ptr<OutputModule> MakeFindingsJson(const OutputTarget& target) {
 }  // namespace
 
 OutputInfo FindingsJsonOutputInfo() {
-  return {kFindingsFile,       "machine-readable findings (tern.findings schema)",
-          kOutputCaseDocument, kFindingsFile,
-          "findings",          &MakeFindingsJson};
+  return {kFindingsFile,
+          "machine-readable findings, incidents and the sessions they name (tern.findings schema)",
+          kOutputCaseDocument,
+          kFindingsFile,
+          "findings",
+          &MakeFindingsJson};
 }
 
 }  // namespace tern

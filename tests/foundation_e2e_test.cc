@@ -62,7 +62,7 @@ TEST_F(FoundationTest, OverlappingExportsCountDuplicatesExactly) {
   EXPECT_THAT(r.out, HasSubstr("findings.json"));
 
   Json findings(CaseDir() + "/findings.json");
-  EXPECT_EQ(findings.Str("/schema"), "tern.findings/1");
+  EXPECT_EQ(findings.Str("/schema"), "tern.findings/2");
   EXPECT_EQ(findings.Uint("/summary/events"), 9u);
   EXPECT_EQ(findings.Uint("/summary/duplicates"), 3u);
   EXPECT_EQ(findings.Uint("/summary/rejected"), 1u);
@@ -124,9 +124,9 @@ TEST_F(FoundationTest, ReingestingKnownBytesIsSkipped) {
 }
 
 TEST_F(FoundationTest, DuplicatesAcrossRunsAreCounted) {
-  ASSERT_EQ(RunTern({"ingest", "--case", CaseDir(), "--quiet", Fixture("e2e/export_b.jsonl")})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunTern({"ingest", "--case", CaseDir(), "--quiet", Fixture("e2e/export_b.jsonl")}).exit_code,
+      0);
   RunResult second =
       RunTern({"ingest", "--case", CaseDir(), "--quiet", Fixture("e2e/export_a.csv")});
   EXPECT_EQ(second.exit_code, 1);
@@ -206,7 +206,7 @@ TEST_F(FoundationTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(RunTern({}).exit_code, 2);
   EXPECT_EQ(RunTern({"frobnicate"}).exit_code, 2);
   EXPECT_EQ(RunTern({"run", Fixture("e2e/export_b.jsonl")}).exit_code, 2);  // no --case
-  EXPECT_EQ(RunTern({"run", "--case", CaseDir()}).exit_code, 2);             // no input
+  EXPECT_EQ(RunTern({"run", "--case", CaseDir()}).exit_code, 2);            // no input
   EXPECT_EQ(RunTern({"ingest", "--case", CaseDir(), "--bogus", "x"}).exit_code, 2);
   RunResult help = RunTern({"run", "--help"});
   EXPECT_EQ(help.exit_code, 0);

@@ -37,8 +37,9 @@ class LegalHoldTest : public ::testing::Test {
 
 TEST_F(LegalHoldTest, ManifestSealsOutputsEvidenceAndVersions) {
   const std::string manifest = ReadFile(Case() + "/manifest.json");
-  for (const char* listed : {"\"custody.json\"", "\"findings.json\"", "\"report.html\"",
-                             "export_b.jsonl", "\"store_schema\": 1", "\"Ed25519\""}) {
+  for (const char* listed :
+       {"\"custody.json\"", "\"findings.json\"", "\"sessions.jsonl\"", "\"report.html\"",
+        "export_b.jsonl", "\"store_schema\": 1", "\"Ed25519\""}) {
     EXPECT_THAT(manifest, HasSubstr(listed));
   }
   EXPECT_EQ(ReadFile(Case() + "/manifest.sig").size(), 129u);  // 128 hex digits + newline
@@ -63,7 +64,7 @@ TEST_F(LegalHoldTest, ATamperedOutputByteIsNamed) {
   EXPECT_EQ(r.exit_code, 4) << r.out;
   EXPECT_THAT(r.out, HasSubstr("CHANGED   output report.html"));
   EXPECT_THAT(r.out, Not(HasSubstr("findings.json")));
-  EXPECT_THAT(r.out, HasSubstr("1 of 3 files in manifest.json changed or missing"));
+  EXPECT_THAT(r.out, HasSubstr("1 of 4 files in manifest.json changed or missing"));
 }
 
 TEST_F(LegalHoldTest, AWrongKeyOrAnEditedManifestFails) {
@@ -165,6 +166,13 @@ TEST(OldCaseTest, ASchemaOneCaseReportsAndVerifies) {
   EXPECT_THAT(now, HasSubstr("\"id\": \"SCHEMA-1\""));
   EXPECT_EQ(section(now, "\"events\"", "\"first_event\""),
             section(then, "\"events\"", "\"first_event\""));
+  // A tern.findings/1 document and its tern.findings/2 successor compare equal:
+  // /2 moved the sessions out, the findings stayed.
+  EXPECT_THAT(then, HasSubstr("\"schema\": \"tern.findings/1\""));
+  EXPECT_THAT(now, HasSubstr("\"schema\": \"tern.findings/2\""));
+  EXPECT_TRUE(fs::exists(tmp / "r1/sessions.jsonl"));
+  const RunResult diff = RunTern({"diff", case_dir, tmp / "r1"});
+  EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
   // A read-only command leaves the old case as it was.
   EXPECT_EQ(ReadFile(case_dir + "/findings.json"),
             ReadFile(Fixture("cases/schema-1/findings.json")));

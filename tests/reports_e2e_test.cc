@@ -33,6 +33,14 @@ std::vector<std::string> Lines(const std::string& text) {
   return lines;
 }
 
+// A schema whose root is `definition` of the findings schema's $defs.
+std::string SubSchema(const std::string& findings_schema, const std::string& definition) {
+  const size_t defs = findings_schema.find("\"$defs\":");
+  const size_t end = findings_schema.rfind('}');
+  return "{\"$ref\": \"#/$defs/" + definition + "\", " + findings_schema.substr(defs, end - defs) +
+         "}";
+}
+
 // --- golden files
 
 class ReportsGoldenTest : public ::testing::TestWithParam<FixtureCase> {
@@ -46,6 +54,7 @@ TEST_P(ReportsGoldenTest, FindingsAndTimelineMatchGoldenFiles) {
   RunResult run = RunCase(case_dir, c.args, {"--timeline", "jsonl"});
   ASSERT_LE(run.exit_code, 1) << run.err;
   ExpectGolden(c.name + "/findings.json", ReadFile(case_dir + "/findings.json"));
+  ExpectGolden(c.name + "/sessions.jsonl", ReadFile(case_dir + "/sessions.jsonl"));
   ExpectGolden(c.name + "/timeline.jsonl", ReadFile(case_dir + "/timeline.jsonl"));
   RunResult csv = RunTern({"report", "--case", case_dir, "--timeline", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
@@ -72,6 +81,28 @@ TEST_P(FindingsSchemaE2eTest, FindingsJsonConformsToTheSchema) {
   EXPECT_THAT(schema.Validate(json), IsEmpty());
   // An empty report would pass the schema: make sure there was something to check.
   EXPECT_THAT(json, HasSubstr("\"sha256\": \""));
+
+  // sessions.jsonl: every session, each line a $defs/session of the same
+  // schema; findings.json carries exactly the sessions its findings name.
+  JsonSchema session_schema(SubSchema(*kSchemaText, "session"));
+  ASSERT_THAT(session_schema.error(), IsEmpty());
+  const std::vector<std::string> lines = Lines(ReadFile(tmp / "case/sessions.jsonl"));
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) {
+    EXPECT_THAT(session_schema.Validate(line), IsEmpty()) << line;
+  }
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(json);
+  simdjson::dom::element doc = parser.parse(padded).value();
+  EXPECT_EQ(uint64_t(doc["summary"]["sessions"]), lines.size());
+  std::set<std::string> named, carried;
+  for (simdjson::dom::element f : doc["findings"].get_array()) {
+    for (std::string_view id : f["sessions"].get_array()) named.emplace(id);
+  }
+  for (simdjson::dom::element s : doc["sessions"].get_array()) {
+    carried.emplace(std::string_view(s["id"]));
+  }
+  EXPECT_EQ(carried, named);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllCases, FindingsSchemaE2eTest, ::testing::ValuesIn(AllFixtureCases()),
