@@ -32,7 +32,8 @@ nav.toc{position:sticky;top:0;z-index:5;background:#fff;border-bottom:1px solid 
 padding:8px 32px;display:flex;gap:18px;flex-wrap:wrap;font-size:13px}
 nav.toc a{text-decoration:none}
 main{padding:4px 32px 48px;max-width:1600px;margin:0 auto}
-section.block{background:#fff;border:1px solid var(--line);border-radius:6px;padding:16px 20px;margin:18px 0}
+section.block{background:#fff;border:1px solid var(--line);border-radius:6px;padding:16px 20px;margin:18px 0;
+content-visibility:auto;contain-intrinsic-size:auto 1200px}
 h2{font-size:18px;margin:0 0 10px;color:var(--navy)}
 h3{font-size:15px;margin:16px 0 8px}
 p{margin:6px 0}
@@ -71,7 +72,7 @@ label.sevtoggle{font-size:12.5px;margin-right:6px;white-space:nowrap}
 .count{color:var(--muted);font-size:12px}
 .hidden{display:none}
 .sevgroup h3{border-bottom:1px solid var(--line);padding-bottom:4px}
-article.finding{border:1px solid var(--line);border-left:6px solid var(--info);border-radius:6px;
+article.finding{content-visibility:auto;contain-intrinsic-size:auto 600px;border:1px solid var(--line);border-left:6px solid var(--info);border-radius:6px;
 padding:12px 16px;margin:12px 0;background:#fff}
 article.finding.sev-critical{border-left-color:var(--crit);background:#fff}
 article.finding.sev-high{border-left-color:var(--high);background:#fff}
@@ -114,6 +115,7 @@ header.top{background:#fff;color:#000;border-bottom:2px solid #000;padding:0 0 8
 header.top .sub,header.top dt{color:#333}
 main{padding:0;max-width:none}
 section.block{border:none;border-radius:0;padding:0;margin:14px 0}
+section.block,article.finding{content-visibility:visible}
 .kpi,svg.chart,dl.facts,pre.details,tr{break-inside:avoid}
 .kpis{grid-template-columns:repeat(4,1fr)}
 table{font-size:9px}

@@ -168,10 +168,14 @@ void RenderTimelineChart(const Context& ctx, std::string* out) {
     const int64_t cx = (X(bucket, n) + X(bucket + 1, n)) / 2;
     const Severity max = MaxSeverity(v, indexes);
     std::string tip;
-    for (size_t i : indexes) {
-      const Finding& f = v.findings[i];
+    for (size_t k = 0; k < indexes.size() && k < kFindingLinksShown; ++k) {
+      const Finding& f = v.findings[indexes[k]];
       absl::StrAppend(&tip, tip.empty() ? "" : "\n", f.id, " [", ToAbsl(SeverityName(f.severity)),
-                      "] ", DisplayTime(f.first_seen), " ", f.title);
+                      "] ", DisplayTime(f.first_seen), " ", TruncateUtf8(f.title, 120));
+    }
+    if (indexes.size() > kFindingLinksShown) {
+      absl::StrAppend(&tip, "\n… and ", indexes.size() - kFindingLinksShown,
+                      " more (findings.json)");
     }
     const int64_t cy = kLaneTop + kLaneHeight / 2;
     const int64_t half = indexes.size() >= 10 ? 11 : 8;  // room for two digits

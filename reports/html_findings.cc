@@ -138,23 +138,24 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
 void RenderAnomalySummary(const Context& ctx, std::string* out) {
   struct Row {
     std::set<std::string> rules;
-    std::vector<std::string> ids;
+    std::vector<size_t> indexes;
     uint64_t events = 0;
     TimeMs first = 0;
     TimeMs last = 0;
   };
   std::map<std::string, Row> rows;
-  for (const Finding& f : ctx.view.findings) {
+  for (size_t i = 0; i < ctx.view.findings.size(); ++i) {
+    const Finding& f = ctx.view.findings[i];
     if (f.severity > Severity::kLow) continue;
     const std::string& who = !f.actor.empty()        ? f.actor
                              : f.mailbox_upn.empty() ? f.mailbox_guid
                                                      : f.mailbox_upn;
     if (who.empty()) continue;
     Row& r = rows[who];
-    if (r.ids.empty() || f.first_seen < r.first) r.first = f.first_seen;
-    if (r.ids.empty() || f.last_seen > r.last) r.last = f.last_seen;
+    if (r.indexes.empty() || f.first_seen < r.first) r.first = f.first_seen;
+    if (r.indexes.empty() || f.last_seen > r.last) r.last = f.last_seen;
     r.rules.insert(f.rule);
-    r.ids.push_back(f.id);
+    r.indexes.push_back(i);
     r.events += f.evidence.size();
   }
   if (rows.empty()) return;
@@ -166,24 +167,76 @@ void RenderAnomalySummary(const Context& ctx, std::string* out) {
   BeginTable(
       out, "anomalies",
       {{"Identity"}, {"Rules"}, {"Findings"}, {"Events", Column::kNum}, {"Seen", Column::kTime}});
+  const ByteBudget budget(*out, kTableBytes);
+  size_t shown = 0;
   for (const auto& [who, r] : rows) {
+    if (budget.Spent()) break;
+    ++shown;
     out->append("<tr>");
     Td(out, who, "wrap");
     std::string rules;
     for (const std::string& rule : r.rules)
       absl::StrAppend(&rules, rules.empty() ? "" : ", ", rule);
     Td(out, rules, "wrap");
-    std::string links;
-    for (const std::string& id : r.ids) {
-      absl::StrAppend(&links, links.empty() ? "" : " ", "<a class=\"mono\" href=\"#", Esc(id),
-                      "\">", Esc(id), "</a>");
-    }
-    TdHtml(out, links, "wrap");
+    TdHtml(out, FindingLinks(ctx, r.indexes), "wrap");
     TdNum(out, r.events);
     TdSpan(out, r.first, r.last);
     out->append("</tr>\n");
   }
   EndTable(out);
+  OmittedNote(shown, rows.size(), "identities",
+              "in findings.json (every finding names its actor and mailbox).", out);
+}
+
+// One row per finding the page has no room to show with its events.
+void FindingRow(const Finding& f, std::string* out) {
+  absl::StrAppend(out, "<tr id=\"", Esc(f.id), "\">");
+  Td(out, f.id, "mono nowrap");
+  absl::StrAppend(out, "<td data-v=\"", static_cast<int>(f.severity), "\">",
+                  SeverityBadge(f.severity), "</td>");
+  Td(out, f.rule, "mono");
+  Td(out, f.title, "wrap");
+  Td(out, f.mailbox_upn.empty() ? f.mailbox_guid : f.mailbox_upn, "wrap");
+  Td(out, f.actor, "wrap");
+  TdSpan(out, f.first_seen, f.last_seen);
+  TdNum(out, f.evidence.size());
+  out->append("</tr>\n");
+}
+
+// The findings after the detail budget: one row each while the list budget
+// lasts, then counts per rule. All of them are in findings.json.
+void RenderFindingList(const Context& ctx, const std::vector<size_t>& rest, std::string* out) {
+  if (rest.empty()) return;
+  const CaseView& v = ctx.view;
+  absl::StrAppend(out, "<h3>", Count(rest.size()), " more findings, without their events</h3>\n",
+                  "<p class=\"note omitted\">This page shows the events of the first ",
+                  Count(v.findings.size() - rest.size()), " of ", Count(v.findings.size()),
+                  " findings (most severe first) and lists the others here; findings.json holds "
+                  "every finding with all its evidence anchors, and <span class=\"mono\">tern "
+                  "search</span> finds their events.</p>\n");
+  BeginTable(out, "tbl-more-findings",
+             {{"Finding"},
+              {"Severity", Column::kNum},
+              {"Rule"},
+              {"Title"},
+              {"Mailbox"},
+              {"Actor"},
+              {"First / last seen", Column::kTime},
+              {"Events", Column::kNum}});
+  const ByteBudget budget(*out, kFindingsListBytes);
+  size_t shown = 0;
+  for (; shown < rest.size() && !budget.Spent(); ++shown) FindingRow(v.findings[rest[shown]], out);
+  EndTable(out);
+  if (shown == rest.size()) return;
+  std::map<std::string, uint64_t> by_rule;
+  for (size_t i = shown; i < rest.size(); ++i) ++by_rule[v.findings[rest[i]].rule];
+  std::string rules;
+  for (const auto& [rule, n] : by_rule) {
+    absl::StrAppend(&rules, rules.empty() ? "" : ", ", "<span class=\"mono\">", Esc(rule),
+                    "</span> ×", Count(n));
+  }
+  absl::StrAppend(out, "<p class=\"note omitted\">", Count(rest.size() - shown),
+                  " further findings are in findings.json only: ", rules, ".</p>\n");
 }
 
 }  // namespace
@@ -212,6 +265,8 @@ void RenderFindings(const Context& ctx, std::string* out) {
   }
   out->append("<span class=\"count\" id=\"finding-count\"></span></div>\n");
   RenderAnomalySummary(ctx, out);
+  const ByteBudget details(*out, kFindingsDetailBytes);
+  std::vector<size_t> rest;  // findings past the detail budget, most severe first
   for (Severity s : kSeverities) {
     std::vector<size_t> indexes;
     for (size_t i = 0; i < v.findings.size(); ++i) {
@@ -222,9 +277,16 @@ void RenderFindings(const Context& ctx, std::string* out) {
     absl::StrAppend(out, "<section class=\"sevgroup\" data-sev=\"", name, "\"><h3>",
                     SeverityBadge(s), " ", indexes.size(),
                     indexes.size() == 1 ? " finding" : " findings", "</h3>\n");
-    for (size_t i : indexes) RenderFinding(ctx, i, out);
+    for (size_t i : indexes) {
+      if (details.Spent()) {
+        rest.push_back(i);
+      } else {
+        RenderFinding(ctx, i, out);
+      }
+    }
     out->append("</section>\n");
   }
+  RenderFindingList(ctx, rest, out);
   out->append("</section>\n");
 }
 

@@ -106,8 +106,31 @@ std::string_view ReportScript();
 // script are allowed by their SHA-256 hashes only.
 std::string ContentSecurityPolicy();
 
-// Rows shown per table before the rest is left to findings.json / search.
+// --- size: report.html stays under 10 MB and renders in seconds at any case
+// size (docs/BENCHMARKS.md). Each part that grows with the case stops adding
+// rows at its byte budget (or kMaxTableRows) and says how many it left out and
+// where they are: findings.json, sessions.jsonl, custody.json, `tern search`.
 inline constexpr size_t kMaxTableRows = 2000;
+inline constexpr size_t kFindingsDetailBytes = 1536 << 10;  // findings with their events
+inline constexpr size_t kFindingsListBytes = 768 << 10;     // further findings, one row each
+inline constexpr size_t kTableBytes = 384 << 10;            // each table that grows with the case
+inline constexpr size_t kFindingLinksShown = 20;            // finding links per table cell
+
+// Tracks the bytes a part of the page appended to `out` since construction.
+class ByteBudget {
+ public:
+  ByteBudget(const std::string& out, size_t bytes) : out_(out), start_(out.size()), bytes_(bytes) {}
+  bool Spent() const { return out_.size() - start_ >= bytes_; }
+
+ private:
+  const std::string& out_;
+  size_t start_;
+  size_t bytes_;
+};
+
+// "Showing N of M <what> (...). <where_html>" when rows were left out.
+void OmittedNote(size_t shown, size_t total, std::string_view what, std::string_view where_html,
+                 std::string* out);
 
 }  // namespace tern::html
 

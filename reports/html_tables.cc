@@ -75,14 +75,6 @@ std::vector<const Row*> Prioritize(const std::vector<Row>& rows,
   return out;
 }
 
-void OmittedNote(size_t shown, size_t total, std::string_view what, std::string* out) {
-  if (shown >= total) return;
-  absl::StrAppend(out, "<p class=\"note\">Showing ", Count(shown), " of ", Count(total), " ",
-                  ToAbsl(what),
-                  " (those tied to findings first); use <span class=\"mono\">tern "
-                  "search</span> for the rest.</p>\n");
-}
-
 std::string OperationsText(const Session& s) {
   std::vector<std::pair<std::string, uint64_t>> ops = s.operations;
   std::stable_sort(ops.begin(), ops.end(),
@@ -95,7 +87,43 @@ std::string OperationsText(const Session& s) {
   return out;
 }
 
+void SessionRow(const Context& ctx, const Session& s, std::string* out) {
+  absl::StrAppend(out, "<tr id=\"", Esc(s.id), "\">");
+  Td(out, s.id, "mono nowrap");
+  const std::string& mailbox = s.mailbox_upn.empty() ? s.mailbox_guid : s.mailbox_upn;
+  std::string who = Esc(mailbox);
+  if (!s.actor.empty() && s.actor != mailbox) {
+    absl::StrAppend(&who, "<div class=\"note\">by ", Esc(s.actor), "</div>");
+  }
+  TdHtml(out, who, "wrap");
+  TdHtml(out,
+         absl::StrCat("<span class=\"mono\">", Esc(s.client_ip), "</span><div class=\"note\">",
+                      Esc(GeoText(s.geo)), "</div>"),
+         "wrap");
+  TdSpan(out, s.start, s.end);
+  TdNum(out, s.events);
+  TdNum(out, s.items);
+  Td(out, OperationsText(s), "wrap");
+  std::vector<std::string> logons;
+  for (int32_t t : s.logon_types) logons.push_back(LogonTypeText(t));
+  TdHtml(out, ListHtml(logons, false));
+  std::vector<std::string> clients;
+  for (const std::string& c : s.client_infos) clients.push_back(TruncateUtf8(c, 60));
+  TdHtml(out, ListHtml(clients, false), "any");
+  Td(out, s.first_seen_ip ? "new" : "");
+  TdHtml(out, FindingLinks(ctx, Lookup(ctx.findings_by_session, s.id)));
+  out->append("</tr>\n");
+}
+
 }  // namespace
+
+void OmittedNote(size_t shown, size_t total, std::string_view what, std::string_view where_html,
+                 std::string* out) {
+  if (shown >= total) return;
+  absl::StrAppend(out, "<p class=\"note omitted\">Showing ", Count(shown), " of ", Count(total),
+                  " ", Esc(what), "; ", Count(total - shown), " more ", ToAbsl(where_html),
+                  "</p>\n");
+}
 
 void RenderMailboxes(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
@@ -123,9 +151,10 @@ void RenderMailboxes(const Context& ctx, std::string* out) {
               {"Activity"},
               {"Client IPs"},
               {"Actors"}});
-  const size_t shown = std::min(ordered.size(), kMaxTableRows);
-  for (size_t r = 0; r < shown; ++r) {
-    const MailboxActivity& m = *ordered[r];
+  const ByteBudget budget(*out, kTableBytes);
+  size_t shown = 0;
+  for (; shown < ordered.size() && shown < kMaxTableRows && !budget.Spent(); ++shown) {
+    const MailboxActivity& m = *ordered[shown];
     const std::vector<size_t>& f = findings[static_cast<size_t>(&m - rows.data())];
     out->append("<tr>");
     TdHtml(out, absl::StrCat(Esc(m.upn), "<div class=\"mono note\">", Esc(m.guid), "</div>"),
@@ -140,7 +169,10 @@ void RenderMailboxes(const Context& ctx, std::string* out) {
     out->append("</tr>\n");
   }
   EndTable(out);
-  OmittedNote(shown, ordered.size(), "mailboxes", out);
+  OmittedNote(shown, ordered.size(), "mailboxes, those tied to findings first",
+              "with <span class=\"mono\">tern search --mailbox UPN</span> (their events) and in "
+              "sessions.jsonl (their sessions).",
+              out);
   out->append("</section>\n");
 }
 
@@ -164,9 +196,10 @@ void RenderIps(const Context& ctx, std::string* out) {
               {"Mailboxes"},
               {"Actors"},
               {"Clients"}});
-  const size_t shown = std::min(ordered.size(), kMaxTableRows);
-  for (size_t r = 0; r < shown; ++r) {
-    const IpActivity& ip = *ordered[r];
+  const ByteBudget budget(*out, kTableBytes);
+  size_t shown = 0;
+  for (; shown < ordered.size() && shown < kMaxTableRows && !budget.Spent(); ++shown) {
+    const IpActivity& ip = *ordered[shown];
     const std::vector<size_t>& f = findings[static_cast<size_t>(&ip - rows.data())];
     std::string where = GeoText(ip.geo);
     if (where.empty() && IsIpLiteral(ip.ip) && IsPrivateOrLocalIp(ip.ip)) {
@@ -192,7 +225,10 @@ void RenderIps(const Context& ctx, std::string* out) {
     out->append("</tr>\n");
   }
   EndTable(out);
-  OmittedNote(shown, ordered.size(), "addresses", out);
+  OmittedNote(shown, ordered.size(), "addresses, those tied to findings first",
+              "with <span class=\"mono\">tern search --ip ADDRESS</span> (their events) and in "
+              "sessions.jsonl (their sessions).",
+              out);
   out->append("</section>\n");
 }
 
@@ -212,9 +248,6 @@ void RenderSessions(const Context& ctx, std::string* out) {
     if (rows.size() >= kMaxTableRows) break;
     if (ctx.findings_by_session.count(s.id) == 0) rows.push_back(&s);
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const Session* a, const Session* b) {
-    return std::tie(a->start, a->id) < std::tie(b->start, b->id);
-  });
   BeginTable(out, "tbl-sessions",
              {{"Session"},
               {"Mailbox / actor"},
@@ -227,35 +260,24 @@ void RenderSessions(const Context& ctx, std::string* out) {
               {"Clients"},
               {"New IP"},
               {"Findings"}});
+  // Rows are rendered in that priority order while they fit the budget,
+  // then shown in time order.
+  std::vector<std::pair<const Session*, std::string>> shown;
+  size_t bytes = 0;
   for (const Session* s : rows) {
-    absl::StrAppend(out, "<tr id=\"", Esc(s->id), "\">");
-    Td(out, s->id, "mono nowrap");
-    const std::string& mailbox = s->mailbox_upn.empty() ? s->mailbox_guid : s->mailbox_upn;
-    std::string who = Esc(mailbox);
-    if (!s->actor.empty() && s->actor != mailbox) {
-      absl::StrAppend(&who, "<div class=\"note\">by ", Esc(s->actor), "</div>");
-    }
-    TdHtml(out, who, "wrap");
-    TdHtml(out,
-           absl::StrCat("<span class=\"mono\">", Esc(s->client_ip), "</span><div class=\"note\">",
-                        Esc(GeoText(s->geo)), "</div>"),
-           "wrap");
-    TdSpan(out, s->start, s->end);
-    TdNum(out, s->events);
-    TdNum(out, s->items);
-    Td(out, OperationsText(*s), "wrap");
-    std::vector<std::string> logons;
-    for (int32_t t : s->logon_types) logons.push_back(LogonTypeText(t));
-    TdHtml(out, ListHtml(logons, false));
-    std::vector<std::string> clients;
-    for (const std::string& c : s->client_infos) clients.push_back(TruncateUtf8(c, 60));
-    TdHtml(out, ListHtml(clients, false), "any");
-    Td(out, s->first_seen_ip ? "new" : "");
-    TdHtml(out, FindingLinks(ctx, Lookup(ctx.findings_by_session, s->id)));
-    out->append("</tr>\n");
+    if (bytes >= kTableBytes) break;
+    std::string row;
+    SessionRow(ctx, *s, &row);
+    bytes += row.size();
+    shown.emplace_back(s, std::move(row));
   }
+  std::stable_sort(shown.begin(), shown.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first->start, a.first->id) < std::tie(b.first->start, b.first->id);
+  });
+  for (const auto& [session, row] : shown) out->append(row);
   EndTable(out);
-  OmittedNote(rows.size(), v.SessionCount(), "sessions", out);
+  OmittedNote(shown.size(), v.SessionCount(), "sessions, those tied to findings first",
+              "in sessions.jsonl, one per line with every field shown here.", out);
   out->append("</section>\n");
 }
 
@@ -291,7 +313,11 @@ void RenderWarnings(const Context& ctx, std::string* out) {
         "<p class=\"note\">Warnings about the evidence as a whole: export caps reached, "
         "truncated records, encoding problems and similar signs of missing data.</p>\n");
     BeginTable(out, "tbl-warnings", {{"Kind"}, {"Source"}, {"Line", Column::kNum}, {"Detail"}});
+    const ByteBudget budget(*out, kTableBytes);
+    size_t shown = 0;
     for (const Warning& w : v.warnings) {
+      if (budget.Spent()) break;
+      ++shown;
       out->append("<tr>");
       Td(out, w.kind, "mono");
       Td(out, w.source, "wrap");
@@ -304,6 +330,7 @@ void RenderWarnings(const Context& ctx, std::string* out) {
       out->append("</tr>\n");
     }
     EndTable(out);
+    OmittedNote(shown, v.warnings.size(), "warnings", "in findings.json and tern.log.", out);
   }
   out->append("</section>\n");
 }

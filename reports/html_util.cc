@@ -133,9 +133,13 @@ std::string SeverityBadge(Severity s) {
 
 std::string FindingLinks(const Context& ctx, const std::vector<size_t>& indexes) {
   std::string out;
-  for (size_t i : indexes) {
-    const std::string id = Esc(ctx.view.findings[i].id);
+  for (size_t n = 0; n < indexes.size() && n < kFindingLinksShown; ++n) {
+    const std::string id = Esc(ctx.view.findings[indexes[n]].id);
     absl::StrAppend(&out, out.empty() ? "" : " ", "<a href=\"#", id, "\">", id, "</a>");
+  }
+  if (indexes.size() > kFindingLinksShown) {
+    absl::StrAppend(&out, " <span class=\"note\">+", Count(indexes.size() - kFindingLinksShown),
+                    " more</span>");
   }
   return out;
 }

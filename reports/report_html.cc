@@ -35,7 +35,11 @@ uint64_t SeverityCount(const CaseView& view, Severity s) {
   return it == view.findings_by_severity.end() ? 0 : it->second;
 }
 
-void EvidenceRows(const Context& ctx, const EvidenceNodeView& node, int depth, std::string* out) {
+// Rows of `node` and its members while `budget` lasts; counts them in `shown`.
+void EvidenceRows(const Context& ctx, const EvidenceNodeView& node, int depth,
+                  const ByteBudget& budget, size_t* shown, std::string* out) {
+  if (budget.Spent()) return;
+  ++*shown;
   const EvidenceRecord& r = *node.record;
   out->append("<tr>");
   auto label = ctx.evidence_label.find(r.sha256);
@@ -58,7 +62,9 @@ void EvidenceRows(const Context& ctx, const EvidenceNodeView& node, int depth, s
   TdTime(out, r.first_event_ms);
   TdTime(out, r.last_event_ms);
   out->append("</tr>\n");
-  for (const EvidenceNodeView& m : node.members) EvidenceRows(ctx, m, depth + 1, out);
+  for (const EvidenceNodeView& m : node.members) {
+    EvidenceRows(ctx, m, depth + 1, budget, shown, out);
+  }
 }
 
 // "All times are UTC." or the zone the page shows (--timezone).
@@ -113,8 +119,14 @@ void RenderEvidence(const Context& ctx, std::string* out) {
               {"Rejected", Column::kNum},
               {"First event", Column::kTime},
               {"Last event", Column::kTime}});
-  for (const EvidenceNodeView& node : ctx.view.evidence) EvidenceRows(ctx, node, 0, out);
+  const ByteBudget budget(*out, kTableBytes);
+  size_t shown = 0;
+  for (const EvidenceNodeView& node : ctx.view.evidence) {
+    EvidenceRows(ctx, node, 0, budget, &shown, out);
+  }
   EndTable(out);
+  OmittedNote(shown, ctx.view.evidence_records.size(), "evidence items",
+              "in custody.json (and findings.json's evidence), with their hashes and counts.", out);
   out->append("</section>\n");
 }
 
@@ -194,7 +206,11 @@ void RenderSummary(const Context& ctx, std::string* out) {
     std::stable_sort(rows.begin(), rows.end(), [&](const auto& a, const auto& b) {
       return MaxSeverity(v, a.second) > MaxSeverity(v, b.second);
     });
+    const ByteBudget budget(*out, kTableBytes);
+    size_t shown = 0;
     for (const auto& [key, indexes] : rows) {
+      if (budget.Spent()) break;
+      ++shown;
       const Finding& f = v.findings[indexes.front()];
       TimeMs first = f.first_seen;
       TimeMs last = f.last_seen;
@@ -215,6 +231,7 @@ void RenderSummary(const Context& ctx, std::string* out) {
       out->append("</tr>\n");
     }
     EndTable(out);
+    OmittedNote(shown, rows.size(), "mailboxes", "in findings.json (each finding names one).", out);
   }
 
   out->append(
@@ -230,7 +247,11 @@ void RenderSummary(const Context& ctx, std::string* out) {
                 {"Findings"},
                 {"Mailboxes"}},
                /*filter=*/false);
+    const ByteBudget budget(*out, kTableBytes);
+    size_t shown = 0;
     for (const auto& [ip, indexes] : attacker_ips) {
+      if (budget.Spent()) break;
+      ++shown;
       std::set<std::string> mailboxes;
       for (size_t i : indexes) {
         const Finding& f = v.findings[i];
@@ -245,10 +266,15 @@ void RenderSummary(const Context& ctx, std::string* out) {
       absl::StrAppend(out, "<td data-v=\"", static_cast<int>(max), "\">", SeverityBadge(max),
                       "</td>");
       TdHtml(out, FindingLinks(ctx, indexes));
-      TdHtml(out, ListHtml({mailboxes.begin(), mailboxes.end()}, false));
+      std::vector<std::string> listed(mailboxes.begin(), mailboxes.end());
+      const bool more = listed.size() > kMaxListedValues;
+      if (more) listed.resize(kMaxListedValues);
+      TdHtml(out, ListHtml(listed, more));
       out->append("</tr>\n");
     }
     EndTable(out);
+    OmittedNote(shown, attacker_ips.size(), "addresses",
+                "in findings.json (the client_ips of its high and critical findings).", out);
   }
   out->append("</section>\n");
 }

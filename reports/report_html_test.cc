@@ -3,11 +3,14 @@
 // script and style, and the bytes are deterministic.
 #include "reports/report_html.h"
 
+#include <optional>
 #include <regex>
 #include <set>
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "core/base/escape.h"
 #include "core/evidence/hasher.h"
 #include "gmock/gmock.h"
@@ -185,6 +188,92 @@ TEST(ReportHtmlTest, NotesCappedEventsAndEmptyCase) {
   EXPECT_THAT(page, HasSubstr("No timed events to chart."));
   EXPECT_THAT(page, HasSubstr("No detection rule raised a finding"));
   EXPECT_THAT(page, HasSubstr("No completeness or integrity warnings"));
+}
+
+// A tenant far larger than any table or budget: every part that grows with
+// the case stops at its budget and says how many it left out and where.
+CaseView HugeView() {
+  CaseView v = SampleView("plain");
+  const Finding finding = v.findings[0];
+  const ResolvedAnchor anchor = v.anchors[0][0];
+  const std::optional<Event> event = v.activity.finding_events[0][0];
+  v.findings.clear();
+  v.anchors.clear();
+  v.activity.finding_events.clear();
+  v.findings_by_severity.clear();
+  const std::string padding(300, 'x');
+  for (int i = 0; i < 3000; ++i) {
+    Finding f = finding;
+    f.id = absl::StrFormat("F-%05d", i + 1);
+    f.severity = i % 3 == 0 ? Severity::kHigh : Severity::kLow;
+    f.actor = absl::StrCat("user", i, "@contoso.example");
+    f.title = absl::StrCat("finding ", i, " ", padding);
+    f.evidence.assign(25, f.evidence[0]);
+    v.findings.push_back(f);
+    v.anchors.emplace_back(25, anchor);
+    v.activity.finding_events.emplace_back(25, event);
+    ++v.findings_by_severity[f.severity];
+  }
+  const Session session = v.sessions[0];
+  v.sessions.clear();
+  for (int i = 0; i < 3000; ++i) {
+    Session s = session;
+    s.id = absl::StrFormat("S-%012x", i);
+    s.start = s.end = session.start + i * 1000;
+    v.sessions.push_back(s);
+  }
+  v.session_count = 900000;
+  const MailboxActivity mailbox = v.activity.mailboxes[0];
+  const IpActivity ip = v.activity.ips[0];
+  for (int i = 0; i < 3000; ++i) {
+    MailboxActivity m = mailbox;
+    m.upn = absl::StrCat("user", i, "@contoso.example ", padding);
+    v.activity.mailboxes.push_back(m);
+    IpActivity a = ip;
+    a.ip = absl::StrCat("10.0.", i / 256, ".", i % 256);
+    v.activity.ips.push_back(a);
+  }
+  v.warnings.assign(5000, v.warnings[0]);
+  return v;
+}
+
+// The paragraph of `page` that starts with `start` ("" when there is none).
+std::string Note(const std::string& page, const std::string& start) {
+  const size_t at = page.find(start);
+  return at == std::string::npos ? "" : page.substr(at, page.find("</p>", at) - at);
+}
+
+TEST(ReportHtmlTest, AHugeCaseStaysUnderTenMegabytesAndPointsToTheExports) {
+  const std::string page = RenderReportHtml(HugeView());
+  EXPECT_LE(page.size(), 10u << 20);
+  EXPECT_GT(page.size(), 3u << 20);  // the budgets are used, not skipped
+  using ::testing::MatchesRegex;
+  // The most severe findings keep their events, the next ones are listed,
+  // the rest counted per rule; nothing is dropped without a word.
+  EXPECT_THAT(page, HasSubstr("<article class=\"finding sev-high\" id=\"F-00001\""));
+  EXPECT_THAT(page, HasSubstr(" more findings, without their events</h3>"));
+  EXPECT_THAT(Note(page, "<p class=\"note omitted\">This page shows the events of the first"),
+              MatchesRegex(".* of 3,000 findings .*findings.json holds every finding.*"));
+  EXPECT_THAT(page, HasSubstr(" of 2,000 identities; "));
+  EXPECT_THAT(page, HasSubstr(" further findings are in findings.json only: <span class=\"mono\">"
+                              "inbox-rule-forward-external</span> ×"));
+  EXPECT_THAT(page, HasSubstr(" of 900,000 sessions, those tied to findings first; "));
+  EXPECT_THAT(page,
+              HasSubstr(" more in sessions.jsonl, one per line with every field shown here."));
+  EXPECT_THAT(page, HasSubstr(" of 3,001 mailboxes, those tied to findings first; "));
+  EXPECT_THAT(page, HasSubstr(" more with <span class=\"mono\">tern search --mailbox UPN</span>"));
+  EXPECT_THAT(page, HasSubstr(" of 3,002 addresses, those tied to findings first; "));
+  EXPECT_THAT(page, HasSubstr(" more with <span class=\"mono\">tern search --ip ADDRESS</span>"));
+  EXPECT_THAT(page, HasSubstr(" of 5,000 warnings; "));
+  // Finding links in a cell and the chart's tooltips are capped too.
+  EXPECT_THAT(page, HasSubstr("<span class=\"note\">+"));
+  EXPECT_THAT(page, HasSubstr(" more (findings.json)</title>"));
+}
+
+TEST(ReportHtmlTest, ASmallCaseShowsEverythingWithoutOmissionNotes) {
+  const std::string page = RenderReportHtml(SampleView("plain"));
+  EXPECT_THAT(page, Not(HasSubstr("omitted")));
+  EXPECT_THAT(page, Not(HasSubstr("more findings, without their events")));
 }
 
 TEST(PrettyJsonTest, IndentsOutsideStrings) {
