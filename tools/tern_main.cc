@@ -4,6 +4,16 @@
 #include "tools/cli/builtin_commands.h"
 #include "tools/cli/command.h"
 
+#ifdef TERN_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 int main(int argc, char** argv) {
+#ifdef TERN_MIMALLOC
+  // mimalloc replaces malloc for the whole process once it is linked, but
+  // GCC links with --as-needed and would drop a library nothing calls: this
+  // call keeps it (tools/CMakeLists.txt).
+  (void)mi_version();
+#endif
   return tern::cli::RunTool(tern::cli::BuiltinCommands(), argc, argv);
 }
