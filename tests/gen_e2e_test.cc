@@ -3,6 +3,7 @@
 // Benchmarks rest on that agreement, so it is checked here on a small tenant
 // in every build, loose and zipped, and the generator's output is checked to
 // depend on the seed alone.
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -89,6 +90,16 @@ TEST(GeneratorE2eTest, TernFindsExactlyWhatTheGeneratorWrote) {
   EXPECT_EQ(findings.Uint("/summary/duplicates"), rows - unique);
   EXPECT_EQ(findings.Uint("/summary/rejected"), 0u);
   EXPECT_GE(ExpectPlantsFound(truth, findings), 15u);
+
+  // Thousands of sessions: more than report.html's session table holds. The
+  // page counts the rest and points at sessions.jsonl, which has every one.
+  const std::string sessions = ReadFile(tmp / "case/sessions.jsonl");
+  const uint64_t lines = static_cast<uint64_t>(std::count(sessions.begin(), sessions.end(), '\n'));
+  EXPECT_EQ(lines, findings.Uint("/summary/sessions"));
+  const std::string report = ReadFile(tmp / "case/report.html");
+  EXPECT_LE(report.size(), 10u << 20);
+  EXPECT_NE(report.find(" sessions, those tied to findings first; "), std::string::npos);
+  EXPECT_NE(report.find(" more in sessions.jsonl, one per line"), std::string::npos);
 }
 
 TEST(GeneratorE2eTest, ZippedEvidenceHoldsTheSameCase) {
