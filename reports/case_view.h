@@ -115,7 +115,7 @@ struct CaseView {
   // Sorted by (start, id). Built by hand (tests) it holds every session.
   // LoadCaseView keeps only what the HTML report shows: every session a
   // finding names and the first kSessionsKept others; the rest stay in the
-  // store, counted in session_count, and WriteFindingsJson streams them.
+  // store, counted in session_count, and WriteSessionsJsonl streams them.
   std::vector<Session> sessions;
   uint64_t session_count = 0;  // 0: sessions.size()
   uint64_t SessionCount() const { return std::max<uint64_t>(session_count, sessions.size()); }
