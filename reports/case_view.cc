@@ -76,6 +76,50 @@ EvidenceNodeView BuildNode(const EvidenceRecord* record,
   return node;
 }
 
+// Finds the sessions incidents' timeline events fall into. A session has one
+// client IP and one mailbox (sessionizer.h), so an event belongs to the
+// sessions of its IP and mailbox whose [start, end] holds its time.
+class IncidentSessions {
+ public:
+  explicit IncidentSessions(const std::vector<IncidentView>& incidents) {
+    for (size_t i = 0; i < incidents.size(); ++i) {
+      for (const IncidentEvent& e : incidents[i].incident.timeline) {
+        times_[Key(e.client_ip, e.mailbox)].emplace_back(e.anchor.time_ms, i);
+      }
+    }
+    for (auto& [key, times] : times_) std::sort(times.begin(), times.end());
+  }
+
+  // Adds `s` to the sessions of every incident with an event in it; true if
+  // there was one.
+  bool Match(const Session& s, std::vector<std::set<std::string>>& sessions) const {
+    if (times_.empty()) return false;
+    bool matched = false;
+    auto match_mailbox = [&](const std::string& mailbox) {
+      auto it = times_.find(Key(s.client_ip, mailbox));
+      if (it == times_.end()) return;
+      const auto& times = it->second;
+      for (auto t =
+               std::lower_bound(times.begin(), times.end(), std::pair<TimeMs, size_t>(s.start, 0));
+           t != times.end() && t->first <= s.end; ++t) {
+        sessions[t->second].insert(s.id);
+        matched = true;
+      }
+    };
+    // Timeline events name the mailbox by UPN, else GUID; "" for none.
+    match_mailbox(s.mailbox_upn);
+    if (s.mailbox_guid != s.mailbox_upn) match_mailbox(s.mailbox_guid);
+    return matched;
+  }
+
+ private:
+  static std::string Key(const std::string& ip, const std::string& mailbox) {
+    return absl::StrCat(ip, "\x1f", mailbox);
+  }
+  // (time, incident index) of the timeline events, by client IP and mailbox.
+  std::unordered_map<std::string, std::vector<std::pair<TimeMs, size_t>>> times_;
+};
+
 }  // namespace
 
 absl::StatusOr<std::vector<ResolvedAnchor>> ResolveAnchors(const SourceResolver& resolver,
@@ -213,6 +257,8 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
         "the last `tern analyze` of this case did not finish; run it again before reporting");
   }
   const std::set<std::string> named = NamedSessions(view);
+  const IncidentSessions incident_sessions(view.incidents);
+  std::vector<std::set<std::string>> sessions_of_incident(view.incidents.size());
   std::set<std::string> mailboxes;
   std::map<std::string, GeoInfo> geo_by_ip;  // from the first session of each IP
   size_t others = 0;
@@ -227,12 +273,17 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     if (!session->client_ip.empty() && (session->geo.known || session->geo.asn != 0)) {
       geo_by_ip.emplace(session->client_ip, session->geo);
     }
-    if (named.contains(session->id) || others++ < kSessionsKept) {
+    const bool in_incident = incident_sessions.Match(*session, sessions_of_incident);
+    if (named.contains(session->id) || in_incident || others++ < kSessionsKept) {
       view.sessions.push_back(*std::move(session));
     }
     return true;
   }));
   TERN_RETURN_IF_ERROR(decode_status);
+  for (size_t i = 0; i < view.incidents.size(); ++i) {
+    view.incidents[i].sessions.assign(sessions_of_incident[i].begin(),
+                                      sessions_of_incident[i].end());
+  }
   mailboxes.erase("");
   view.mailboxes = mailboxes.size();
   // The store's keys are already in (start, id) order (analyzer.h SessionKey).
@@ -255,6 +306,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
 std::set<std::string> NamedSessions(const CaseView& view) {
   std::set<std::string> named;
   for (const Finding& f : view.findings) named.insert(f.sessions.begin(), f.sessions.end());
+  for (const IncidentView& i : view.incidents) named.insert(i.sessions.begin(), i.sessions.end());
   return named;
 }
 

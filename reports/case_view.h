@@ -92,6 +92,9 @@ struct IncidentView {
   CaseIncident incident;
   std::vector<ResolvedAnchor> timeline;
   std::vector<ResolvedAnchor> exposure;
+  // The sessions its timeline events fall into (same client IP and mailbox,
+  // start <= time <= end), sorted; LoadCaseView fills it.
+  std::vector<std::string> sessions;
 };
 
 struct CaseView {
@@ -114,7 +117,7 @@ struct CaseView {
   std::vector<IncidentView> incidents;               // in I-id order (reports/incident_report.h)
   // Sorted by (start, id). Built by hand (tests) it holds every session.
   // LoadCaseView keeps only what the HTML report shows: every session a
-  // finding names and the first kSessionsKept others; the rest stay in the
+  // finding or incident names and the first kSessionsKept others; the rest stay in the
   // store, counted in session_count, and WriteSessionsJsonl streams them.
   std::vector<Session> sessions;
   uint64_t session_count = 0;  // 0: sessions.size()
@@ -135,12 +138,13 @@ struct CaseView {
 // distinct hours, mailboxes and IPs, not by the number of events).
 absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version);
 
-// The sessions the case's findings name: findings.json carries these (all
-// sessions are in sessions.jsonl), and LoadCaseView always keeps them.
+// The sessions the case's findings and incidents name: findings.json
+// carries these (all sessions are in sessions.jsonl), and LoadCaseView always
+// keeps them.
 std::set<std::string> NamedSessions(const CaseView& view);
 
-// Sessions LoadCaseView keeps besides those findings name (the HTML table's
-// row limit).
+// Sessions LoadCaseView keeps besides those findings and incidents name (the
+// HTML table's row limit).
 inline constexpr size_t kSessionsKept = 2000;
 
 }  // namespace tern

@@ -1,6 +1,6 @@
 // LoadCaseView, findings.json and sessions.jsonl over a real, analyzed case
 // store: the view keeps only the sessions the HTML shows, findings.json only
-// those findings name, sessions.jsonl streams every one of them from the
+// those findings and incidents name, sessions.jsonl streams every one of them from the
 // store in order, and a case whose analysis did not finish is refused.
 #include "reports/case_view.h"
 
@@ -124,7 +124,7 @@ TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndSessionsJsonlHasEverySession)
   EXPECT_EQ(count, n);
 }
 
-TEST(FindingsJsonTest, CarriesOnlyTheSessionsFindingsName) {
+TEST(FindingsJsonTest, CarriesOnlyTheSessionsFindingsAndIncidentsName) {
   CaseView view;
   view.tool_version = "1";
   for (const char* id : {"S-000000000001", "S-000000000002", "S-000000000003"}) {
@@ -143,6 +143,12 @@ TEST(FindingsJsonTest, CarriesOnlyTheSessionsFindingsName) {
   view.findings.push_back(f);
   view.anchors.emplace_back();
   EXPECT_EQ(NamedSessions(view), std::set<std::string>{"S-000000000002"});
+  IncidentView incident;
+  incident.incident.id = "I-001";
+  incident.sessions = {"S-000000000003"};
+  view.incidents.push_back(incident);
+  EXPECT_EQ(NamedSessions(view), (std::set<std::string>{"S-000000000002", "S-000000000003"}));
+  view.incidents.clear();
   const std::string json = RenderFindingsJson(view);
   EXPECT_THAT(json, HasSubstr("\"schema\": \"tern.findings/2\""));
   EXPECT_THAT(json, HasSubstr("\"sessions\": 3,"));  // the summary counts all of them

@@ -86,6 +86,7 @@ void WriteIncident(JsonWriter& json, const IncidentView& v) {
   json.Key("first_seen").String(FormatRfc3339(c.first_seen));
   json.Key("last_seen").String(FormatRfc3339(c.last_seen));
   WriteStrings(json, "findings", c.findings);
+  WriteStrings(json, "sessions", v.sessions);
   WriteStrings(json, "tactics", c.tactics);
   json.Key("sign_ins").BeginObject();
   json.Key("succeeded").Uint(c.sign_ins);
@@ -146,9 +147,7 @@ absl::Status LoadIncidents(CaseStore& store, const SourceResolver& resolver, Cas
 }
 
 void WriteIncidentsJson(JsonWriter& json, const CaseView& view) {
-  // Absent when there is none, so a case without incidents (and every case
-  // of schema tern.findings/1) reads exactly as before.
-  if (view.incidents.empty()) return;
+  // Always present (tern.findings/2), empty when the case has none.
   json.Key("incidents").BeginArray();
   for (const IncidentView& v : view.incidents) WriteIncident(json, v);
   json.EndArray();

@@ -38,8 +38,8 @@ void WriteExposureCountsJson(JsonWriter& json, const CaseIncident& c);
 // incidents existed simply has none.
 absl::Status LoadIncidents(CaseStore& store, const SourceResolver& resolver, CaseView* view);
 
-// The "incidents" array of findings.json (key and value); nothing when the
-// case has no incident.
+// The "incidents" array of findings.json (key and value); an empty array
+// when the case has no incident.
 void WriteIncidentsJson(JsonWriter& json, const CaseView& view);
 
 // exposure.csv: a header and one row per exposure item of every incident.

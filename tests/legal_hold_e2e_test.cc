@@ -160,7 +160,8 @@ TEST(OldCaseTest, ASchemaOneCaseReportsAndVerifies) {
   const std::string then = ReadFile(case_dir + "/findings.json");
   auto section = [](const std::string& doc, const std::string& from, const std::string& to) {
     const size_t begin = doc.find(from);
-    return begin == std::string::npos ? std::string() : doc.substr(begin, doc.find(to) - begin);
+    if (begin == std::string::npos) return std::string();
+    return doc.substr(begin, doc.find(to, begin) - begin);
   };
   EXPECT_EQ(section(now, "\"case\"", "\"summary\""), section(then, "\"case\"", "\"summary\""));
   EXPECT_THAT(now, HasSubstr("\"id\": \"SCHEMA-1\""));

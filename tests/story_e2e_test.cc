@@ -118,6 +118,24 @@ TEST(StoryE2eTest, CtfExportTellsTheWholeStory) {
   EXPECT_EQ(JsonDoc::Uint(incident, "/exposure/items_deleted"), 1u);
   EXPECT_EQ(JsonDoc::Uint(incident, "/exposure/rules_created"), 12u);
 
+  // The sessions the timeline falls into are named and carried by
+  // findings.json (tern.findings/2), the attacker's reading among them.
+  const std::vector<std::string> named = Strings(incident, "/sessions");
+  ASSERT_FALSE(named.empty());
+  std::set<std::string> carried;
+  bool attacker_session = false;
+  simdjson::dom::array sessions;
+  ASSERT_EQ(doc.root()["sessions"].get_array().get(sessions), simdjson::SUCCESS);
+  for (simdjson::dom::element s : sessions) {
+    carried.insert(JsonDoc::Str(s, "/id"));
+    if (std::find(named.begin(), named.end(), JsonDoc::Str(s, "/id")) != named.end() &&
+        JsonDoc::Str(s, "/client_ip") == "175.16.199.30") {
+      attacker_session = true;
+    }
+  }
+  for (const std::string& id : named) EXPECT_TRUE(carried.contains(id)) << id;
+  EXPECT_TRUE(attacker_session);
+
   const std::string exposure = ReadFile(tmp / "case/exposure.csv");
   EXPECT_THAT(exposure, HasSubstr("I-001,2024-05-10T09:33:00Z,accessed,john.doe@northwind.example,"
                                   "\\Inbox,<invoice-4471@supplier.example>"));
@@ -150,8 +168,8 @@ TEST(StoryE2eTest, EveryPlantedAttackLandsInAnIncidentAndBenignLifeInNone) {
   }
   const JsonDoc benign = JsonDoc::File(tmp / "case-benign/findings.json");
   simdjson::dom::array none;
-  EXPECT_NE(benign.root()["incidents"].get_array().get(none), simdjson::SUCCESS)
-      << "benign life raised an incident";
+  ASSERT_EQ(benign.root()["incidents"].get_array().get(none), simdjson::SUCCESS);
+  EXPECT_EQ(none.size(), 0u) << "benign life raised an incident";
 
   const JsonDoc truth = JsonDoc::File(tmp / "planted/truth.json");
   const JsonDoc doc = JsonDoc::File(tmp / "case-planted/findings.json");

@@ -11,7 +11,7 @@
 # whether it is met: run/floor <= 10x, 2-thread speedup >= 1.6x, peak RSS
 # <= 512 MiB, store <= half the evidence, report.html <= 10 MB and rendered
 # by headless Chromium in < 10 s, findings.json holding only the sessions
-# its findings name.
+# its findings and incidents name.
 #
 # usage: tools/bench.sh [--build DIR] [--cache DIR] [--records N] [--seed N]
 #                       [--runs N] [--flat] [--no-threads-check] [--keep-case]
@@ -215,7 +215,7 @@ named |= {s for i in findings.get("incidents", []) for s in i.get("sessions", []
 carried = {s["id"] for s in findings["sessions"]}
 lines = sum(1 for _ in open(sys.argv[4]))
 only = carried <= named and lines == findings["summary"]["sessions"]
-print(f"target|findings.json only the sessions findings name|{len(carried)} of {lines} sessions (all in sessions.jsonl)|{'met' if only else 'NOT MET'}")
+print(f"target|findings.json only referenced sessions|{len(carried)} of {lines} sessions (all in sessions.jsonl)|{'met' if only else 'NOT MET'}")
 sys.exit(0 if ok else 1)
 EOF
 )" || { echo "$checks" | grep -v '^target|'; exit 1; }
