@@ -109,24 +109,7 @@ TEST_F(FindingsSchemaTest, IncidentsAreAlwaysPresentAndConform) {
   EXPECT_THAT(schema_.Validate(Replace(none, "\"incidents\": [],", "")),
               ElementsAre(HasSubstr("missing required \"incidents\"")));
 
-  IncidentView incident;
-  incident.incident.id = "I-001";
-  incident.incident.severity = Severity::kHigh;
-  incident.incident.title = "alice used from 203.0.113.9";
-  incident.incident.attacker_ips = {{"203.0.113.9", GeoInfo{}}};
-  incident.incident.first_seen = incident.incident.last_seen = 1709690400000;
-  incident.incident.findings = {view.findings.front().id};
-  IncidentEvent event;
-  event.operation = "MailItemsAccessed";
-  event.client_ip = "203.0.113.9";
-  event.anchor.record_id = "r1";
-  event.anchor.time_ms = 1709690400000;
-  incident.incident.timeline = {event};
-  ResolvedAnchor anchor;
-  anchor.sha256 = std::string(64, 'c');
-  incident.timeline = {anchor};
-  incident.sessions = {view.sessions.front().id};
-  view.incidents.push_back(incident);
+  view.incidents.push_back(SampleIncident(view, "plain"));
   const std::string one = RenderFindingsJson(view);
   EXPECT_THAT(schema_.Validate(one), IsEmpty());
   EXPECT_THAT(one, HasSubstr("\"id\": \"I-001\""));

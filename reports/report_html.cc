@@ -93,8 +93,13 @@ void RenderHeader(const Context& ctx, std::string* out) {
                       ? std::string("no events")
                       : absl::StrCat(TimeText(v.first_event), " – ", TimeText(v.last_event)),
                   "</dd></div></dl></header>\n");
+  // The incidents open the page when there are any (html_incidents.cc).
+  out->append("<nav class=\"toc\">");
+  if (!v.incidents.empty()) {
+    absl::StrAppend(out, "<a href=\"#incidents\">Incidents (", Count(v.incidents.size()), ")</a>");
+  }
   out->append(
-      "<nav class=\"toc\"><a href=\"#summary\">Summary</a><a href=\"#findings\">Findings</a>"
+      "<a href=\"#summary\">Summary</a><a href=\"#findings\">Findings</a>"
       "<a href=\"#timeline\">Timeline</a><a href=\"#mailboxes\">Mailboxes</a>"
       "<a href=\"#ips\">IP addresses</a><a href=\"#sessions\">Sessions</a>"
       "<a href=\"#evidence\">Evidence</a><a href=\"#warnings\">Completeness</a>"

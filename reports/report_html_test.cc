@@ -72,6 +72,22 @@ TEST(ReportHtmlTest, RendersEverySection) {
   EXPECT_THAT(page, HasSubstr("id=\"tbl-attacker-ips\""));
 }
 
+TEST(ReportHtmlTest, MenuLinksTheIncidentsWhenThereAreAny) {
+  CaseView view = SampleView("plain");
+  const std::string none = RenderReportHtml(view);
+  EXPECT_THAT(none, Not(HasSubstr("href=\"#incidents\"")));
+  EXPECT_THAT(none, Not(HasSubstr("id=\"incidents\"")));
+
+  view.incidents.push_back(SampleIncident(view, "plain"));
+  const std::string page = RenderReportHtml(view);
+  const size_t nav = page.find("<nav class=\"toc\">");
+  ASSERT_NE(nav, std::string::npos);
+  // First in the menu, as the section is first on the page, and it leads there.
+  EXPECT_EQ(page.find("<a href=", nav), page.find("<a href=\"#incidents\">Incidents (1)</a>"));
+  EXPECT_LT(page.find("<a href=\"#incidents\">"), page.find("</nav>", nav));
+  EXPECT_THAT(page, HasSubstr("<section class=\"block\" id=\"incidents\">"));
+}
+
 TEST(ReportHtmlTest, ChartStacksCategoriesAndMarksFindings) {
   const std::string page = RenderReportHtml(SampleView("plain"));
   EXPECT_THAT(page, HasSubstr("<svg class=\"chart\""));

@@ -180,4 +180,31 @@ CaseView SampleView(const std::string& text) {
   return v;
 }
 
+IncidentView SampleIncident(const CaseView& view, const std::string& text) {
+  IncidentView v;
+  CaseIncident& c = v.incident;
+  c.id = "I-001";
+  c.severity = Severity::kHigh;
+  c.title = text + " used from 203.0.113.9";
+  c.identities = {text + " identity"};
+  c.attacker_ips = {{"203.0.113.9", GeoInfo{}}};
+  c.first_seen = c.last_seen = view.findings.front().first_seen;
+  c.findings = {view.findings.front().id};
+  IncidentEvent event;
+  event.operation = "MailItemsAccessed";
+  event.client_ip = "203.0.113.9";
+  event.summary = text + " summary";
+  event.anchor.record_id = "r-incident";
+  event.anchor.time_ms = c.first_seen;
+  c.timeline = {event};
+  c.timeline_events = 1;
+  ResolvedAnchor anchor;
+  anchor.record_id = event.anchor.record_id;
+  anchor.sha256 = std::string(64, 'c');
+  anchor.time_ms = c.first_seen;
+  v.timeline = {anchor};
+  v.sessions = {view.sessions.front().id};
+  return v;
+}
+
 }  // namespace tern::testing

@@ -20,6 +20,10 @@ const std::vector<std::string>& HostileStrings();
 // "evidence" is `text` plus a distinguishing suffix.
 CaseView SampleView(const std::string& text);
 
+// An incident of `view` (made by SampleView): its first finding and session,
+// one timeline event with a resolved anchor, strings from `text`.
+IncidentView SampleIncident(const CaseView& view, const std::string& text);
+
 }  // namespace tern::testing
 
 #endif  // TERN_REPORTS_TESTING_SAMPLE_VIEW_H_
