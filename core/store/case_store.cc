@@ -62,14 +62,23 @@ rocksdb::CompressionType FastCompression() {
 
 rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
-  // Large memtables: bulk ingest flushes rarely and writes big L0 files.
-  o.write_buffer_size = 64 << 20;
+  // Memtables of 32 MiB (at most 128 MiB for all families together, Open):
+  // 64 MiB ones held 215 MB of the heap at the peak, and peak RSS at 500k
+  // records fell from 540 to 491 MiB with these caps (docs/BENCHMARKS.md).
+  o.write_buffer_size = 32 << 20;
   o.level_compaction_dynamic_level_bytes = true;
-  // LZ4 at every level, the bottom one too: ZSTD there made the store 15%
-  // smaller but cost about a sixth of a 500k-record run's CPU (compaction
-  // recompresses the random-keyed families again and again during bulk
-  // ingest), docs/BENCHMARKS.md.
+  // LZ4 at every level. The two families that hold most of the bytes, the
+  // raw records and the normalized events, are ZSTD at the bottom level with
+  // a 16 KiB dictionary sampled from each file (no training): at 500k records
+  // raw 507 -> 181 MiB and events 325 -> 167 MiB, the store 1191 -> 707 MiB.
+  // ZSTD for every family brought it to 560 MiB but made ingest and
+  // analysis markedly slower (docs/BENCHMARKS.md).
   o.compression = FastCompression();
+  if ((c == store_internal::kRaw || c == store_internal::kEvents) && Supported(rocksdb::kZSTD)) {
+    o.bottommost_compression = rocksdb::kZSTD;
+    o.bottommost_compression_opts.enabled = true;
+    o.bottommost_compression_opts.max_dict_bytes = 16 << 10;
+  }
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   // Point lookups (dedup on every AddEvent, copy existence, raw/meta reads)
@@ -301,7 +310,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
   // concurrent inserts.
   opts.allow_concurrent_memtable_write = false;
   opts.max_background_jobs = 2;
-  opts.db_write_buffer_size = size_t{256} << 20;  // cap on all memtables together
+  opts.db_write_buffer_size = size_t{128} << 20;  // cap on all memtables together
   opts.keep_log_file_num = 3;
   if (mode == StoreMode::kReadOnly) {
     impl->logger = std::make_shared<NullLogger>();

@@ -32,6 +32,9 @@ absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
   const rocksdb::Slice upper_slice(upper);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
+  // A scan reads each block once: caching them only evicts what point
+  // lookups need and grows the heap.
+  ro.fill_cache = false;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(ro, impl_->H(store_internal::kEvents)));
   for (it->Seek(lower); it->Valid(); it->Next()) {
@@ -172,6 +175,7 @@ absl::Status CaseStore::ScanDerivedFrom(
   const rocksdb::Slice upper_slice(end);
   rocksdb::ReadOptions ro;
   ro.iterate_upper_bound = &upper_slice;
+  ro.fill_cache = false;  // as in ScanEvents
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(ro, impl_->H(store_internal::kDerived)));
   for (it->Seek(prefix + std::string(from_key)); it->Valid(); it->Next()) {
