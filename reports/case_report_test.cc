@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "reports/builtin_outputs.h"
 #include "reports/case_view.h"
+#include "reports/findings_json.h"
 #include "reports/incident_report.h"
 #include "reports/report_html.h"
 #include "tests/testing/temp_dir.h"
@@ -72,19 +73,22 @@ TEST_F(CaseReportTest, WritesTheOutputsIntoTheReportDirectory) {
   absl::StatusOr<std::vector<WrittenOutput>> written =
       WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
   ASSERT_TRUE(written.ok()) << written.status();
-  ASSERT_EQ(written->size(), 3u);
+  ASSERT_EQ(written->size(), 4u);
   EXPECT_EQ((*written)[0].label, "timeline");
   EXPECT_EQ((*written)[0].path, DisplayPath(out.File("timeline.csv")));
   EXPECT_EQ((*written)[1].label, "report");
   EXPECT_EQ((*written)[1].path, DisplayPath(out.report()));
   EXPECT_EQ((*written)[2].label, "findings");
   EXPECT_EQ((*written)[2].path, DisplayPath(out.findings()));
+  EXPECT_EQ((*written)[3].label, "sessions");
+  EXPECT_EQ((*written)[3].path, DisplayPath(out.File(kSessionsFile)));
 
   absl::StatusOr<CaseView> view = LoadCaseView(*store_, ToolVersion());
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(Read(out.report()), RenderReportHtml(*view));
   EXPECT_THAT(Read(out.findings()), HasSubstr("\"events\": 3"));
   EXPECT_THAT(Read(out.File("timeline.csv")), HasSubstr("MailItemsAccessed"));
+  EXPECT_THAT(Read(out.File(kSessionsFile)), HasSubstr("\"id\":\"S-"));  // every session
   // No incident, so nothing was exposed: no exposure.csv (tests/story_e2e_test.cc has one).
   EXPECT_FALSE(std::filesystem::exists(out.File(kExposureFileName)));
 }

@@ -69,7 +69,8 @@ TEST(OutputRegistryTest, RejectsDuplicatesAndIncompleteOutputs) {
 TEST(BuiltinOutputsTest, EveryOutputOnceWithTheUsesItsCommandsNeed) {
   OutputRegistry registry;
   ASSERT_TRUE(RegisterBuiltinOutputs(registry).ok());  // no duplicate name
-  EXPECT_EQ(registry.Names(kOutputCaseDocument), "report.html|findings.json|exposure.csv");
+  EXPECT_EQ(registry.Names(kOutputCaseDocument),
+            "report.html|findings.json|sessions.jsonl|exposure.csv");
   EXPECT_EQ(registry.Names(kOutputTimeline), "csv|jsonl");
   EXPECT_EQ(registry.Names(kOutputSearch), "table|csv|jsonl");
   EXPECT_EQ(registry.Names(kOutputExport), "ecs");
@@ -88,7 +89,7 @@ TEST(BuiltinOutputsTest, ExposureIsWrittenOnlyForACaseWithIncidents) {
   EXPECT_FALSE((*exposure)->written_when(view));
   view.incidents.emplace_back();
   EXPECT_TRUE((*exposure)->written_when(view));
-  for (const char* always : {"report.html", "findings.json"}) {
+  for (const char* always : {"report.html", "findings.json", "sessions.jsonl"}) {
     EXPECT_EQ((*BuiltinOutputs().Find(always, kOutputCaseDocument, "document"))->written_when,
               nullptr);
   }
