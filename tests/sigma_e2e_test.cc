@@ -3,6 +3,7 @@
 // level, ATT&CK, evidence anchors), correlations fire on the spray and not
 // on one user's typos, `tern rules` lists loaded rules, and `tern rules
 // lint` names file, line and problem.
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -125,7 +126,7 @@ TEST_F(SigmaE2eTest, ThePackRunsWithoutRules) {
   EXPECT_EQ(findings.count("failed-login-burst"), 0u);
   // The methodology names the pack file and its SHA-256.
   EXPECT_THAT(ReadFile(tmp_ / "case/report.html"),
-              HasSubstr("(tern&#39;s rule pack, rules/password-spray.yml, SHA-256 "));
+              HasSubstr("(tern&#39;s rule pack, rules/failed-login-burst.yml, SHA-256 "));
 }
 
 TEST_F(SigmaE2eTest, TheTuningFileCanTurnOffAPackRule) {
@@ -218,6 +219,52 @@ TEST_F(SigmaE2eTest, TuningFileChangesFindingsAndIsRecorded) {
   EXPECT_THAT(manifest, HasSubstr("tuning.yml"));
 }
 
+// `tern report` alone seals the rule and tuning files of the analysis it
+// reports on, as `run` did (from the case: the files may be gone by then).
+TEST_F(SigmaE2eTest, ReportAloneSealsTheRuleAndTuningFilesLikeRun) {
+  const std::string rules = tmp_ / "rules.yml";
+  const std::string tuning = tmp_ / "tuning.yml";
+  WriteFile(rules, ReadFile(Fixture("sigma_e2e/rules/casmailbox_legacy_enabled.yml")));
+  WriteFile(tuning, ReadFile(Fixture("sigma_e2e/tuning.yml")));
+  RunResult run = RunWithRules({"--rules", rules, "--config", tuning});
+  ASSERT_LE(run.exit_code, 1) << run.err;
+  auto sealed_inputs = [](const std::string& manifest) {
+    std::vector<std::string> out;
+    simdjson::dom::parser parser;
+    simdjson::dom::element doc;
+    EXPECT_EQ(parser.parse(manifest).get(doc), simdjson::SUCCESS);
+    simdjson::dom::array files;
+    if (doc["files"].get_array().get(files) != simdjson::SUCCESS) return out;
+    for (simdjson::dom::element f : files) {
+      std::string_view role, path, sha;
+      if (f["role"].get_string().get(role) != simdjson::SUCCESS || role == "output" ||
+          role == "evidence") {
+        continue;
+      }
+      (void)f["path"].get_string().get(path);
+      (void)f["sha256"].get_string().get(sha);
+      out.push_back(std::string(role) + " " + std::string(path) + " " + std::string(sha));
+    }
+    return out;
+  };
+  const std::vector<std::string> by_run = sealed_inputs(ReadFile(tmp_ / "case/manifest.json"));
+  ASSERT_EQ(by_run.size(), 2u);
+  EXPECT_THAT(by_run[0], ::testing::StartsWith("config " + tuning + " "));
+  EXPECT_THAT(by_run[1], ::testing::StartsWith("rules " + rules + " "));
+  // The files change after the analysis: the report seals what it read.
+  WriteFile(rules, "# edited later\n");
+  std::filesystem::remove(tuning);
+  RunResult report = RunTern({"report", "--case", tmp_ / "case", "--out", tmp_ / "out"});
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_EQ(sealed_inputs(ReadFile(tmp_ / "out/manifest.json")), by_run);
+  ASSERT_EQ(RunTern({"report", "--case", tmp_ / "case"}).exit_code, 0);
+  EXPECT_EQ(sealed_inputs(ReadFile(tmp_ / "case/manifest.json")), by_run);
+  // An analysis without rule or tuning files: the report seals none.
+  ASSERT_LE(RunTern({"analyze", "--case", tmp_ / "case"}).exit_code, 1);
+  ASSERT_EQ(RunTern({"report", "--case", tmp_ / "case"}).exit_code, 0);
+  EXPECT_THAT(sealed_inputs(ReadFile(tmp_ / "case/manifest.json")), ::testing::IsEmpty());
+}
+
 TEST_F(SigmaE2eTest, ABadTuningFileIsAUsageError) {
   const std::string bad = tmp_ / "bad.yml";
   WriteFile(bad, "rules_disabled: [no-such-rule]\n");
@@ -234,6 +281,15 @@ TEST(SigmaRulesCommandTest, ListsBuiltInAndLoadedRules) {
   EXPECT_THAT(run.out, HasSubstr("casmailbox-protocol-enabled"));
   EXPECT_THAT(run.out, HasSubstr("e2e-password-spray"));
   EXPECT_THAT(run.out, HasSubstr("password_spray.yml"));
+  // Correlation inputs (tern's and the user's) are listed apart, after the
+  // detections: they never report on their own.
+  const size_t apart = run.out.find("\ncorrelation inputs (no findings of their own):\n");
+  ASSERT_NE(apart, std::string::npos) << run.out;
+  for (const char* input : {"sign-in-failed", "user-deleted", "e2e-failed-signin"}) {
+    EXPECT_GT(run.out.find(input), apart) << input;
+  }
+  EXPECT_LT(run.out.find("failed-login-burst"), apart);
+  EXPECT_LT(run.out.find("mass-user-deletion"), apart);
 }
 
 TEST(SigmaRulesCommandTest, LintNamesFileLineAndProblem) {

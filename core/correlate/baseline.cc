@@ -169,6 +169,17 @@ void OrgInfrastructure::Finish() {
   asns_.clear();
 }
 
+void OrgInfrastructure::Trust(std::function<bool(std::string_view ip)> is_trusted_ip,
+                              const std::vector<uint32_t>& asns) {
+  trusted_ip_ = std::move(is_trusted_ip);
+  trusted_asns_.insert(asns.begin(), asns.end());
+}
+
+bool OrgInfrastructure::IsOrgIp(std::string_view ip, uint32_t asn) const {
+  if (trusted_ip_ && !ip.empty() && trusted_ip_(ip)) return true;
+  return IsOrgNetwork(NetworkOf(ip)) || IsOrgAsn(asn);
+}
+
 IdentityBaselines::IdentityBaselines(TimeMs baseline_end, const OrgInfrastructure* org)
     : baseline_end_(baseline_end), org_(org) {}
 
@@ -188,7 +199,7 @@ Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, co
       n.asn_new = is_new(FirstSeen(k.asns, geo.asn, t));
       asn_known = !n.asn_new;
     }
-    n.org_network = org_ != nullptr && (org_->IsOrgNetwork(n.network) || org_->IsOrgAsn(geo.asn));
+    n.org_network = org_ != nullptr && org_->IsOrgIp(e.client_ip, geo.asn);
     n.network_new = prefix_new && !asn_known && !n.org_network;
   }
   const std::string device = DeviceOf(e);

@@ -15,8 +15,10 @@
 #define TERN_CORE_CORRELATE_BASELINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -65,8 +67,20 @@ class OrgInfrastructure {
   // Decides; call once after the last Observe.
   void Finish();
 
+  // The addresses and ASNs the tuning file trusts (trusted_ips /
+  // trusted_asns): the organization's whatever the logs show, so they are
+  // never "new". `is_trusted_ip` matches an address (the caller owns the
+  // CIDR matching).
+  void Trust(std::function<bool(std::string_view ip)> is_trusted_ip,
+             const std::vector<uint32_t>& asns);
+
   bool IsOrgNetwork(const std::string& network) const { return org_networks_.contains(network); }
-  bool IsOrgAsn(uint32_t asn) const { return asn != 0 && org_asns_.contains(asn); }
+  bool IsOrgAsn(uint32_t asn) const {
+    return asn != 0 && (org_asns_.contains(asn) || trusted_asns_.contains(asn));
+  }
+  // `ip` (in `asn`, 0 = unknown) is the organization's: trusted, or in a
+  // network or ASN learned as the organization's.
+  bool IsOrgIp(std::string_view ip, uint32_t asn) const;
   size_t org_networks() const { return org_networks_.size(); }
   size_t org_asns() const { return org_asns_.size(); }
 
@@ -87,6 +101,8 @@ class OrgInfrastructure {
   absl::flat_hash_map<uint32_t, Use> asns_;
   absl::flat_hash_set<std::string> org_networks_;
   absl::flat_hash_set<uint32_t> org_asns_;
+  std::function<bool(std::string_view)> trusted_ip_;  // null = none
+  absl::flat_hash_set<uint32_t> trusted_asns_;
 };
 
 // What one event brings that its identity had not used before the end of

@@ -58,6 +58,10 @@ absl::StatusOr<Manifest> BuildManifest(const std::string& dir,
     m.files.push_back(ManifestFile{kRoleEvidence, r.absolute_path, r.sha256, r.size});
   }
   for (const ManifestInput& input : options.inputs) {
+    if (!input.sha256.empty()) {
+      m.files.push_back(ManifestFile{input.role, input.path, input.sha256, input.size});
+      continue;
+    }
     TERN_ASSIGN_OR_RETURN(ManifestFile f, HashListed(input.role, input.path, input.path));
     m.files.push_back(std::move(f));
   }

@@ -59,10 +59,15 @@ struct Manifest {
 };
 
 // A file a run read besides the evidence: the hook for --rules and --config
-// (role kRoleRules or kRoleConfig, path as given).
+// (role kRoleRules or kRoleConfig, path as given). With `sha256` set it is
+// listed as recorded (the digest and size of the bytes the analysis read,
+// kept in the case) and not read again: `tern report` seals the inputs of
+// the analysis it reports on.
 struct ManifestInput {
   std::string role;
   std::string path;
+  std::string sha256;  // lower-case hex; "" = hash the file at `path`
+  uint64_t size = 0;
 };
 
 struct ManifestOptions {

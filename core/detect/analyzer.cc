@@ -66,8 +66,7 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
   auto is_attacker_ip = [&](const std::string& ip) {
     auto it = ip_first_seen.find(ip);
     if (it == ip_first_seen.end() || it->second < baseline_end) return false;
-    return !infrastructure.IsOrgNetwork(correlate::NetworkOf(ip)) &&
-           !infrastructure.IsOrgAsn(geo_of(ip).asn);
+    return !infrastructure.IsOrgIp(ip, geo_of(ip).asn);
   };
   detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
   if (!graph.empty()) {
@@ -122,6 +121,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return true;
   }));
   infrastructure.Finish();
+  // The tuning file's trusted networks are the organization's too: never new.
+  infrastructure.Trust(detect::TrustedIpMatcher(options.tuning), options.tuning.trusted_asns);
   // Partner domains (tuning file) are where forwarding may go: not external.
   std::vector<std::string> org_domains =
       options.org_domains.empty() ? directory.OwnerDomains() : options.org_domains;
@@ -243,7 +244,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   std::vector<RuleInfo> loaded;
   if (options.sigma_rules) {
     for (const sigma::Rule& r : *options.sigma_rules) {
-      if (!detect::IsBuiltinSigmaRule(r)) loaded.push_back(detect::SigmaRuleInfo(r));
+      if (!detect::IsBuiltinSigmaRule(r) && !r.input_only) {
+        loaded.push_back(detect::SigmaRuleInfo(r));
+      }
     }
   }
   TERN_RETURN_IF_ERROR(store.PutMeta(kLoadedRulesKey, EncodeRuleInfos(loaded)));

@@ -107,6 +107,14 @@ struct AnalyzeOptions {
   // identity within this time after its password was reset [issue 13].
   // Default: 24 hours.
   int64_t reset_signin_window_ms = 24LL * 60 * 60 * 1000;
+  // password-spray: failed sign-ins for distinct identities from one IP
+  // within the window [74b]; at least spray_min_identities, and at least
+  // spray_identities or spray_tenant_percent % of the case's identities,
+  // whichever is smaller. Default: 5, 10, 30 % in 5 minutes.
+  int64_t spray_window_ms = 5LL * 60 * 1000;
+  int64_t spray_min_identities = 5;
+  int64_t spray_identities = 10;
+  int64_t spray_tenant_percent = 30;
   // Organization infrastructure [issue 11]: a network prefix (IPv4 /24, IPv6
   // /48) or ASN that at least `org_min_identities` identities use on at
   // least `org_min_days` distinct days is the organization's (office NAT,

@@ -34,14 +34,24 @@ TEST(BuiltinRulesTest, PackLoadsCleanAndIdsAreUnique) {
   EXPECT_EQ(load.rules.size(), BuiltinSigmaRules().size());
   std::set<std::string> cpp;
   for (const CppRule& r : CppRules()) cpp.insert(r.info.id);
+  std::set<std::string> catalog, inputs;
+  for (const RuleInfo& info : RuleCatalog()) catalog.insert(info.id);
   for (const sigma::Rule& r : BuiltinSigmaRules()) {
     EXPECT_FALSE(cpp.contains(r.id)) << r.id << " is also a C++ rule";
-    // The catalog lists the pack after the C++ rules.
-    EXPECT_EQ(CatalogEntry(r.id).title, r.title);
+    // The catalog lists the pack after the C++ rules; the correlation
+    // inputs are not detections and stay out of it.
+    if (r.input_only) {
+      inputs.insert(r.id);
+      EXPECT_FALSE(catalog.contains(r.id)) << r.id;
+    } else {
+      EXPECT_EQ(CatalogEntry(r.id).title, r.title);
+    }
     EXPECT_EQ(r.source_sha256.size(), 64u) << r.id;
     EXPECT_TRUE(r.source.starts_with("builtin:rules/")) << r.source;
     EXPECT_TRUE(IsBuiltinSigmaRule(r)) << r.id;
   }
+  EXPECT_THAT(inputs, UnorderedElementsAre("sign-in-failed", "user-deleted",
+                                           "dlp-policy-removal-step", "mail-leaving-set-up"));
 }
 
 // The ids of the pack's rules that fire on `records` (JSON AuditData, in
@@ -215,6 +225,33 @@ TEST(BuiltinRulesTest, AdminRoleGrantedAndRemoved) {
               IsEmpty());
 }
 
+// K1: several administrators removed by one actor within an hour is high.
+TEST(BuiltinRulesTest, SeveralAdminsRemovedWithinAnHour) {
+  const std::string global =
+      R"j({"Name":"Role.DisplayName","NewValue":"","OldValue":"Global Administrator"})j";
+  const std::string extended = R"j({"Name":"extendedAuditEventCategory","Value":"User"})j";
+  auto removal = [&](const std::string& time, const std::string& target,
+                     const std::string& actor = "admin@contoso.example") {
+    return Aad(time, "Remove member from role.", global, extended, actor, target);
+  };
+  EXPECT_THAT(Fired({removal("2024-06-03T09:00:00", "carol@contoso.example"),
+                     removal("2024-06-03T09:40:00", "dave@contoso.example")}),
+              ElementsAre("admin-role-removed", "admin-roles-removed"));
+  // One removal, the same member twice, removals hours apart, or two actors
+  // each removing one: each removal alone.
+  EXPECT_THAT(Fired({removal("2024-06-03T09:00:00", "carol@contoso.example")}),
+              ElementsAre("admin-role-removed"));
+  EXPECT_THAT(Fired({removal("2024-06-03T09:00:00", "carol@contoso.example"),
+                     removal("2024-06-03T09:10:00", "carol@contoso.example")}),
+              ElementsAre("admin-role-removed"));
+  EXPECT_THAT(Fired({removal("2024-06-03T09:00:00", "carol@contoso.example"),
+                     removal("2024-06-03T12:00:00", "dave@contoso.example")}),
+              ElementsAre("admin-role-removed"));
+  EXPECT_THAT(Fired({removal("2024-06-03T09:00:00", "carol@contoso.example"),
+                     removal("2024-06-03T09:10:00", "dave@contoso.example", "it@contoso.example")}),
+              ElementsAre("admin-role-removed"));
+}
+
 TEST(BuiltinRulesTest, AppRegisteredAndConsent) {
   EXPECT_THAT(Fired({Aad("2024-06-03T09:00:00", "Add application.",
                          R"j({"Name":"AppAddress","NewValue":"[]","OldValue":""})j")}),
@@ -233,12 +270,73 @@ TEST(BuiltinRulesTest, AppRegisteredAndConsent) {
       Fired({Aad(
           "2024-06-03T09:00:00", "Consent to application.",
           R"j({"Name":"ConsentContext.IsAdminConsent","NewValue":"False","OldValue":""},{"Name":"ConsentAction.Permissions","NewValue":"[] => [[Scope: Mail.Read offline_access]]","OldValue":""})j")}),
-      ElementsAre("consent-granted"));
+      ElementsAre("app-mail-access-granted", "consent-granted"));  // Mail.Read [73]
   EXPECT_THAT(
       Fired(
           {Aad("2024-06-03T09:00:00", "Update application.",
                R"j({"Name":"DisplayName","NewValue":"[\"HR portal\"]","OldValue":"[\"HR\"]"})j")}),
       IsEmpty());
+}
+
+// K2: a known collection tool registered, or an app registered and then
+// consented to by the same actor within a day, is high.
+TEST(BuiltinRulesTest, AppRegisteredRaises) {
+  const std::string rclone =
+      R"j({"Name":"DisplayName","NewValue":"[\"rclone\"]","OldValue":""},{"Name":"AppId","NewValue":"[\"4761b959-9780-4c2d-87a3-512b4638f767\"]","OldValue":""})j";
+  EXPECT_THAT(Fired({Aad("2024-06-03T09:00:00", "Add service principal.", rclone)}),
+              ElementsAre("app-registered", "app-registered-collection-tool"));
+  const std::string portal =
+      R"j({"Name":"DisplayName","NewValue":"[\"HR portal\"]","OldValue":""},{"Name":"AppId","NewValue":"[\"0b1c2d3e-0000-4000-8000-000000000009\"]","OldValue":""})j";
+  const std::string added = Aad("2024-06-03T09:00:00", "Add application.", portal);
+  EXPECT_THAT(Fired({added}), ElementsAre("app-registered"));
+  const std::string user_read =
+      R"j({"Name":"ConsentAction.Permissions","NewValue":"[] => [[Scope: User.Read]]","OldValue":""})j";
+  EXPECT_THAT(
+      Fired({added, Aad("2024-06-03T15:00:00", "Consent to application.", user_read)}),
+      ElementsAre("app-registered", "app-registered-then-consented", "consent-granted"));
+  // A consent two days later, or before the registration: no raise.
+  EXPECT_THAT(Fired({added, Aad("2024-06-05T15:00:00", "Consent to application.", user_read)}),
+              ElementsAre("app-registered", "consent-granted"));
+  EXPECT_THAT(Fired({Aad("2024-06-03T08:00:00", "Consent to application.", user_read), added}),
+              ElementsAre("app-registered", "consent-granted"));
+}
+
+// 73: full_access_as_app or Mail.Read granted to an application is critical.
+TEST(BuiltinRulesTest, AppMailAccessGranted) {
+  const std::string full_access =
+      R"j({"Name":"AppRole.Id","NewValue":"dc890d15-9560-4a4c-9b7f-a736ec74ec40","OldValue":""},{"Name":"AppRole.Value","NewValue":"full_access_as_app","OldValue":""})j";
+  EXPECT_THAT(
+      Fired({Aad("2024-06-03T09:00:00", "Add app role assignment to service principal.",
+                 full_access)}),
+      ElementsAre("app-mail-access-granted", "consent-granted"));
+  const std::string calendars =
+      R"j({"Name":"AppRole.Id","NewValue":"798ee544-9d2d-430c-a058-570e29e34338","OldValue":""},{"Name":"AppRole.Value","NewValue":"Calendars.Read","OldValue":""})j";
+  EXPECT_THAT(Fired({Aad("2024-06-03T09:00:00",
+                         "Add app role assignment to service principal.", calendars)}),
+              ElementsAre("consent-granted"));
+}
+
+// K5: a DLP policy removed by an actor who also sets up forwarding or an
+// export within a day is high; the forwarding input never reports alone.
+TEST(BuiltinRulesTest, DlpRemovedWithExfiltration) {
+  const std::string removed = Admin("2024-06-03T09:00:00", "Remove-DlpCompliancePolicy",
+                                    R"j({"Name":"Identity","Value":"PII protection"})j");
+  const std::string forward =
+      Admin("2024-06-03T11:00:00", "Set-Mailbox",
+            R"j({"Name":"Identity","Value":"bob"},{"Name":"ForwardingSmtpAddress","Value":"smtp:drop@evil.example"})j");
+  EXPECT_THAT(Fired({removed, forward}),
+              ElementsAre("dlp-policy-removed", "dlp-removed-with-exfiltration"));
+  const std::string exported =
+      Admin("2024-06-03T08:00:00", "New-ComplianceSearchAction",
+            R"j({"Name":"SearchName","Value":"all mail"},{"Name":"Export","Value":"True"})j");
+  EXPECT_THAT(Fired({exported, removed}),
+              ElementsAre("dlp-policy-removed", "dlp-removed-with-exfiltration"));
+  EXPECT_THAT(Fired({forward}), IsEmpty());
+  EXPECT_THAT(Fired({removed}), ElementsAre("dlp-policy-removed"));
+  const std::string later =
+      Admin("2024-06-05T11:00:00", "Set-Mailbox",
+            R"j({"Name":"Identity","Value":"bob"},{"Name":"ForwardingSmtpAddress","Value":"smtp:drop@evil.example"})j");
+  EXPECT_THAT(Fired({removed, later}), ElementsAre("dlp-policy-removed"));
 }
 
 TEST(BuiltinRulesTest, FederatedDomainChanged) {
@@ -248,22 +346,8 @@ TEST(BuiltinRulesTest, FederatedDomainChanged) {
   EXPECT_THAT(Fired({Aad("2024-06-03T09:00:00", "Verify domain.", "")}), IsEmpty());
 }
 
-TEST(BuiltinRulesTest, PasswordSprayAndFailedLoginBurst) {
-  std::vector<std::string> spray;
-  for (int i = 0; i < 5; ++i) {
-    spray.push_back(Failed(absl::StrCat("2024-06-03T10:0", i, ":00"),
-                           absl::StrCat("user", i, "@contoso.example"), "203.0.113.66"));
-  }
-  EXPECT_THAT(Fired(spray), ElementsAre("password-spray"));
-  // Four users, or five users over half an hour: no spray.
-  EXPECT_THAT(Fired(std::vector<std::string>(spray.begin(), spray.begin() + 4)), IsEmpty());
-  std::vector<std::string> slow;
-  for (int i = 0; i < 5; ++i) {
-    slow.push_back(Failed(absl::StrCat("2024-06-03T1", i, ":00:00"),
-                          absl::StrCat("user", i, "@contoso.example"), "203.0.113.66"));
-  }
-  EXPECT_THAT(Fired(slow), IsEmpty());
-  // Ten failures of one user in a day: a burst, not a spray.
+TEST(BuiltinRulesTest, FailedLoginBurst) {
+  // Ten failures of one user in a day: a burst.
   std::vector<std::string> burst;
   for (int i = 0; i < 10; ++i) {
     burst.push_back(
@@ -272,6 +356,14 @@ TEST(BuiltinRulesTest, PasswordSprayAndFailedLoginBurst) {
   EXPECT_THAT(Fired(burst), ElementsAre("failed-login-burst"));
   burst.pop_back();
   EXPECT_THAT(Fired(burst), IsEmpty());
+  // Failures of many users (a spray: the C++ rule password-spray) are no
+  // one user's burst.
+  std::vector<std::string> spray;
+  for (int i = 0; i < 10; ++i) {
+    spray.push_back(Failed(absl::StrCat("2024-06-03T10:0", i, ":00"),
+                           absl::StrCat("user", i, "@contoso.example"), "203.0.113.66"));
+  }
+  EXPECT_THAT(Fired(spray), IsEmpty());
 }
 
 TEST(BuiltinRulesTest, MassUserDeletion) {

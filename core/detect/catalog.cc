@@ -325,6 +325,19 @@ const std::vector<CppRule>& CppRules() {
         "per-identity baselines with geo."},
        &NewPasswordResetNewAsnRule,
        kNoRole},
+      {{"password-spray",
+        "Password spray from one source",
+        Severity::kMedium,
+        {"T1110.003", "T1110.004"},
+        "UserLoginFailed for many distinct identities from one client IP within spray_window_ms "
+        "(default 5 minutes) [74b]. Many scales with the tenant: at least spray_min_identities "
+        "(default 5), and at least spray_identities (default 10) or spray_tenant_percent (default "
+        "30) % of the identities seen in the case, whichever is smaller, since a 10-seat tenant "
+        "never reaches Splunk's 10 accounts: medium. High when the same source then signs one of "
+        "them in (UserLoggedIn). Stays C++: the threshold depends on the whole case's identities "
+        "and the raise joins a later sign-in."},
+       &NewPasswordSprayRule,
+       kAttackerBehaviour},
   };
   return *kRules;
 }
@@ -336,7 +349,8 @@ const std::vector<RuleInfo>& RuleCatalog() {
     auto* catalog = new std::vector<RuleInfo>;
     for (const detect::CppRule& r : detect::CppRules()) catalog->push_back(r.info);
     for (const sigma::Rule& r : detect::BuiltinSigmaRules()) {
-      catalog->push_back(detect::SigmaRuleInfo(r));
+      // Correlation inputs are not detections: they never report.
+      if (!r.input_only) catalog->push_back(detect::SigmaRuleInfo(r));
     }
     return catalog;
   }();

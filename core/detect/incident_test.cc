@@ -127,14 +127,15 @@ TEST(CatalogTest, ListsTheCppRuleIdsWithMetadata) {
     EXPECT_GT(r.description.size(), 100u) << r.id;
     EXPECT_EQ(r.title, rule.info.title);
   }
-  EXPECT_THAT(ids, ElementsAre("mailbox-forwarding-external", "inbox-rule-forward-external",
-                               "inbox-rule-suspicious", "mailbox-permission-grant",
-                               "delegate-access", "send-as", "mass-deletion", "sent-then-deleted",
-                               "audit-tampering", "impersonation-role-grant",
-                               "mailitemsaccessed-throttled", "mailitemsaccessed-sync-bulk",
-                               "ip-multiple-mailboxes", "session-ip-change", "suspicious-client",
-                               "first-seen-ip", "impossible-travel", "ediscovery-search-export",
-                               "transport-rule-redirect", "password-reset-new-asn"));
+  EXPECT_THAT(
+      ids, ElementsAre("mailbox-forwarding-external", "inbox-rule-forward-external",
+                       "inbox-rule-suspicious", "mailbox-permission-grant", "delegate-access",
+                       "send-as", "mass-deletion", "sent-then-deleted", "audit-tampering",
+                       "impersonation-role-grant", "mailitemsaccessed-throttled",
+                       "mailitemsaccessed-sync-bulk", "ip-multiple-mailboxes", "session-ip-change",
+                       "suspicious-client", "first-seen-ip", "impossible-travel",
+                       "ediscovery-search-export", "transport-rule-redirect",
+                       "password-reset-new-asn", "password-spray"));
   // The catalog goes on with tern's rule pack; an id outside it is a defect.
   EXPECT_GT(RuleCatalog().size(), CppRules().size());
   for (const RuleInfo& r : RuleCatalog()) EXPECT_EQ(&CatalogEntry(r.id), &r);

@@ -279,5 +279,28 @@ TEST_F(NetworkTest, NewIpInsideTheIdentitysAsnIsNotFirstSeen) {
   EXPECT_EQ(f[0].severity, Severity::kLow);
 }
 
+// The tuning file's trusted IPs / CIDRs (and ASNs) are the organization's
+// networks for the baselines: never new, so no first-seen-ip from them.
+TEST_F(NetworkTest, TrustedNetworksOfTheTuningFileAreNeverNew) {
+  Baseline("a@contoso.com", kOfficeIp);
+  Push(Read(kAfterBaseline, "a@contoso.com", kHomeIp));
+  AnalyzeOptions trusted;
+  trusted.tuning.trusted_networks = {"198.51.100.0/28"};
+  EXPECT_THAT(OfRule(Run(trusted), kFirstSeen), IsEmpty());
+  AnalyzeOptions single_ip;
+  single_ip.tuning.trusted_networks = {kHomeIp};
+  EXPECT_THAT(OfRule(Run(single_ip), kFirstSeen), IsEmpty());
+  AnalyzeOptions trusted_asn = WithGeo();
+  trusted_asn.tuning.trusted_asns = {29518};  // Bredband2, the Swedish test IP
+  Push(Read(kAfterBaseline, "a@contoso.com", kSwedenIp));
+  auto f = OfRule(Run(trusted_asn), kFirstSeen);
+  ASSERT_EQ(f.size(), 1u);  // the home IP only
+  EXPECT_THAT(f[0].client_ips, ElementsAre(kHomeIp));
+  // A trusted range that does not hold the address changes nothing.
+  AnalyzeOptions elsewhere;
+  elsewhere.tuning.trusted_networks = {"198.51.100.128/25"};
+  EXPECT_EQ(OfRule(Run(elsewhere), kFirstSeen).size(), 1u);
+}
+
 }  // namespace
 }  // namespace tern::detect::testing

@@ -103,6 +103,8 @@ std::unique_ptr<Rule> NewImpossibleTravelRule(const RuleEnv& env, const RuleInfo
 std::unique_ptr<Rule> NewSuspiciousClientRule(const RuleEnv& env, const RuleInfo& info);
 // rules_identity.cc
 std::unique_ptr<Rule> NewPasswordResetNewAsnRule(const RuleEnv& env, const RuleInfo& info);
+// rules_spray.cc
+std::unique_ptr<Rule> NewPasswordSprayRule(const RuleEnv& env, const RuleInfo& info);
 
 // Raises severities that depend on other findings (DETECTIONS.md section 2,
 // "Attacker-context propagation"): the IPs of high/critical findings of the

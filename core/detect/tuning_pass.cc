@@ -22,17 +22,23 @@ Severity Step(Severity s, int delta) {
 
 }  // namespace
 
-void ApplyTuningPolicy(const TuningPolicy& policy, IncidentTable& incidents,
-                       const std::function<uint32_t(const std::string&)>& asn_of) {
+std::function<bool(std::string_view ip)> TrustedIpMatcher(const TuningPolicy& policy) {
   std::vector<sigma::Pattern> trusted;
   for (const std::string& n : policy.trusted_networks) {
     absl::StatusOr<sigma::Pattern> p = sigma::Pattern::Cidr(n);
     if (p.ok()) trusted.push_back(*std::move(p));
   }
+  return [trusted = std::move(trusted)](std::string_view ip) {
+    return std::any_of(trusted.begin(), trusted.end(),
+                       [&](const sigma::Pattern& p) { return p.Matches(ip); });
+  };
+}
+
+void ApplyTuningPolicy(const TuningPolicy& policy, IncidentTable& incidents,
+                       const std::function<uint32_t(const std::string&)>& asn_of) {
+  const std::function<bool(std::string_view)> trusted_ip = TrustedIpMatcher(policy);
   auto is_trusted = [&](const std::string& ip) {
-    for (const sigma::Pattern& p : trusted) {
-      if (p.Matches(ip)) return true;
-    }
+    if (trusted_ip(ip)) return true;
     const uint32_t asn = policy.trusted_asns.empty() ? 0 : asn_of(ip);
     return asn != 0 && In(policy.trusted_asns, asn);
   };

@@ -16,11 +16,16 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "core/detect/incident.h"
 #include "core/detect/tuning_policy.h"
 
 namespace tern::detect {
+
+// Whether an address is one of the policy's trusted_networks (IPs or
+// CIDRs; the ASNs are not looked at). The matcher owns its patterns.
+std::function<bool(std::string_view ip)> TrustedIpMatcher(const TuningPolicy& policy);
 
 // `asn_of` gives an IP's ASN (0 when unknown).
 void ApplyTuningPolicy(const TuningPolicy& policy, IncidentTable& incidents,

@@ -101,17 +101,14 @@ struct Evaluator::CorrelationState {
 };
 
 Evaluator::Evaluator(const std::vector<Rule>& rules) : rules_(rules) {
-  reports_.assign(rules.size(), true);
+  reports_.assign(rules.size(), false);
   absl::flat_hash_map<std::string, int> by_ref;
   for (size_t i = 0; i < rules.size(); ++i) {
-    if (rules[i].correlation) {
-      reports_[i] = false;
-      continue;
-    }
+    if (rules[i].correlation) continue;
+    reports_[i] = !rules[i].input_only;
     by_ref.emplace(rules[i].id, static_cast<int>(i));
     if (!rules[i].name.empty()) by_ref.emplace(rules[i].name, static_cast<int>(i));
   }
-  std::vector<bool> referenced_quietly(rules.size(), false), referenced_loudly(rules.size(), false);
   for (const Rule& rule : rules) {
     if (!rule.correlation) continue;
     auto state = std::make_unique<CorrelationState>();
@@ -120,14 +117,10 @@ Evaluator::Evaluator(const std::vector<Rule>& rules) : rules_(rules) {
       auto it = by_ref.find(ref);
       if (it == by_ref.end()) continue;  // Link() reported it
       state->refs.push_back(it->second);
-      (rule.correlation->generate ? referenced_loudly : referenced_quietly)[it->second] = true;
     }
     if (state->refs.size() == rule.correlation->rules.size()) {
       correlations_.push_back(std::move(state));
     }
-  }
-  for (size_t i = 0; i < rules.size(); ++i) {
-    if (referenced_quietly[i] && !referenced_loudly[i]) reports_[i] = false;
   }
 }
 

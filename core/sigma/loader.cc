@@ -600,9 +600,20 @@ void Link(RuleLoad& out) {
       }
     }
   }
+  // Inputs: named only by correlations that do not let them report.
+  std::vector<bool> quiet(out.rules.size(), false), loud(out.rules.size(), false);
+  for (size_t i = 0; i < out.rules.size(); ++i) {
+    const Rule& r = out.rules[i];
+    if (!r.correlation || drop[i]) continue;
+    for (const std::string& ref : r.correlation->rules) {
+      (r.correlation->generate ? loud : quiet)[by_ref.at(ref)] = true;
+    }
+  }
   std::vector<Rule> kept;
   for (size_t i = 0; i < out.rules.size(); ++i) {
-    if (!drop[i]) kept.push_back(std::move(out.rules[i]));
+    if (drop[i]) continue;
+    out.rules[i].input_only = quiet[i] && !loud[i];
+    kept.push_back(std::move(out.rules[i]));
   }
   out.rules = std::move(kept);
 }

@@ -44,7 +44,8 @@ void LoadText(std::string_view text, std::string_view source, RuleLoad& out);
 // Unreadable paths are error diagnostics.
 void LoadPath(const std::string& path, RuleLoad& out);
 // Checks what needs every rule: unique ids, correlation references that
-// resolve to loaded detection rules. Call once after the last Load*.
+// resolve to loaded detection rules; marks the input-only rules (Rule::
+// input_only). Call once after the last Load*.
 void Link(RuleLoad& out);
 
 }  // namespace tern::sigma

@@ -227,6 +227,49 @@ correlation:
   EXPECT_EQ(c.value_field->name(), "UserId");
   EXPECT_TRUE(c.Holds(10));
   EXPECT_FALSE(c.Holds(9));
+  // The failed-login rule only feeds the correlation: an input, not a detection.
+  EXPECT_TRUE(load.rules[0].input_only);
+  EXPECT_FALSE(load.rules[1].input_only);
+}
+
+TEST(LoaderTest, InputOnlyRules) {
+  auto inputs = [](const std::string& generate) {
+    RuleLoad load;
+    LoadText(R"(title: Failed login
+id: failed-login
+name: failed_login
+level: low
+logsource: {product: m365}
+detection: {s: {Operation: UserLoginFailed}, condition: s}
+---
+title: Sign-in
+id: signed-in
+level: low
+logsource: {product: m365}
+detection: {s: {Operation: UserLoggedIn}, condition: s}
+---
+title: Burst
+id: burst
+level: high
+correlation:
+    type: event_count
+    rules: [failed_login]
+    group-by: [UserId]
+    timespan: 1h
+    condition: {gte: 3}
+)" + generate,
+             "c.yml", load);
+    Link(load);
+    EXPECT_THAT(Messages(load), IsEmpty());
+    std::vector<std::string> ids;
+    for (const Rule& r : load.rules) {
+      if (r.input_only) ids.push_back(r.id);
+    }
+    return ids;
+  };
+  EXPECT_THAT(inputs(""), ElementsAre("failed-login"));
+  // generate: true lets the named rule report on its own: a detection too.
+  EXPECT_THAT(inputs("    generate: true\n"), IsEmpty());
 }
 
 TEST(LoaderTest, CorrelationProblems) {

@@ -85,6 +85,11 @@ struct Rule {
   std::string source_sha256;  // of that file, when the caller hashed it
   int line = 1;               // line where its YAML document starts
 
+  // Set by Link (loader.h): a detection rule that correlations name without
+  // `generate: true` and no correlation names with it. It never reports on
+  // its own; it only feeds them (an input, not a detection).
+  bool input_only = false;
+
   std::vector<Selection> selections;
   Condition condition;  // detection rules
   std::optional<Correlation> correlation;

@@ -21,6 +21,9 @@ absl::Status PutAnalysisInputs(CaseStore& store, const std::vector<AnalysisInput
       PutLengthPrefixed(*field, &out);
     }
   }
+  // The paths follow as a block of their own, so records written before
+  // they were kept still decode.
+  for (const AnalysisInput& in : inputs) PutLengthPrefixed(in.path, &out);
   return store.PutMeta(kAnalysisInputsKey, out);
 }
 
@@ -37,6 +40,7 @@ absl::StatusOr<std::vector<AnalysisInput>> GetAnalysisInputs(CaseStore& store) {
       ok = ok && d.GetString(field);
     }
   }
+  for (size_t i = 0; ok && !d.done() && i < inputs.size(); ++i) ok = d.GetString(&inputs[i].path);
   if (!ok || !d.done())
     return absl::DataLossError("corrupt analysis-inputs record in the case store");
   return inputs;

@@ -25,6 +25,10 @@ struct AnalysisInput {
                         // not depend on where it was kept)
   std::string sha256;   // of its bytes
   std::string content;  // its text
+  // The path as the command named it: what the signed manifest lists, so
+  // `tern report` seals the same entry as `run` did (never shown in
+  // custody.json or the report). "" in cases from before it was kept.
+  std::string path;
 };
 
 // Replaces the recorded inputs with `inputs` (possibly none).

@@ -38,6 +38,10 @@ constexpr IntThreshold kIntThresholds[] = {
     {"rule_send_move_window_ms", &AnalyzeOptions::rule_send_move_window_ms, true},
     {"same_destination_window_ms", &AnalyzeOptions::same_destination_window_ms, true},
     {"reset_signin_window_ms", &AnalyzeOptions::reset_signin_window_ms, true},
+    {"spray_window_ms", &AnalyzeOptions::spray_window_ms, true},
+    {"spray_min_identities", &AnalyzeOptions::spray_min_identities, false},
+    {"spray_identities", &AnalyzeOptions::spray_identities, false},
+    {"spray_tenant_percent", &AnalyzeOptions::spray_tenant_percent, false},
     {"org_min_identities", &AnalyzeOptions::org_min_identities, false},
     {"org_min_days", &AnalyzeOptions::org_min_days, false},
     {"max_anchors_per_finding", &AnalyzeOptions::max_anchors_per_finding, false},
@@ -214,7 +218,7 @@ absl::Status ApplyTuning(const Tuning& t, AnalyzeOptions* o) {
   p.vip_mailboxes = t.vip_mailboxes;
   p.rules_disabled = t.rules_disabled;
   p.severity_overrides = t.severity_overrides;
-  o->inputs.push_back(AnalysisInput{kInputRoleConfig, t.source, t.sha256, t.content});
+  o->inputs.push_back(AnalysisInput{kInputRoleConfig, t.source, t.sha256, t.content, t.path});
   return absl::OkStatus();
 }
 

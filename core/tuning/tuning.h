@@ -34,7 +34,8 @@
 namespace tern {
 
 struct Tuning {
-  std::string source;   // the file name as given
+  std::string source;   // the file's name, without its folder
+  std::string path;     // the path as given (for the signed manifest)
   std::string sha256;   // of the file's bytes
   std::string content;  // the file's text, as recorded in custody
 

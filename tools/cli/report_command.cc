@@ -1,11 +1,13 @@
 // `tern report`: findings.json and report.html (and a timeline) from a case,
 // opened read-only.
 #include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "core/base/escape.h"
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
+#include "core/store/analysis_inputs.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
@@ -56,6 +58,14 @@ class ReportCommand : public Command {
     }
     if (absl::Status s = DoReport(**store, case_dir_, report_, log, context.out); !s.ok()) {
       return Fatal(context, s, log);
+    }
+    // The rule and tuning files of the analysis reported on, as `run` seals
+    // them (their bytes as the analysis read them, kept in the case).
+    absl::StatusOr<std::vector<AnalysisInput>> inputs = GetAnalysisInputs(**store);
+    if (!inputs.ok()) return Fatal(context, inputs.status(), log);
+    for (const AnalysisInput& in : *inputs) {
+      seal_.inputs.push_back(ManifestInput{in.role, in.path.empty() ? in.name : in.path, in.sha256,
+                                           in.content.size()});
     }
     if (absl::Status s =
             SealOutputs(**store, ReportDir(case_dir_, report_), seal_, log, context.out);

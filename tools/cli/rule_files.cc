@@ -61,7 +61,7 @@ sigma::RuleLoad LoadRuleFiles(const std::vector<std::string>& paths,
     if (!text.ok()) continue;  // the loader has reported it
     sha256[file] = Sha256Of(*text);
     if (inputs != nullptr) {
-      inputs->push_back(AnalysisInput{kInputRoleRules, BaseName(file), sha256[file], *text});
+      inputs->push_back(AnalysisInput{kInputRoleRules, BaseName(file), sha256[file], *text, file});
     }
   }
   for (sigma::Rule& rule : load.rules) {
@@ -80,6 +80,7 @@ absl::StatusOr<Tuning> LoadTuningFile(const std::string& path,
   TERN_ASSIGN_OR_RETURN(Tuning tuning, ParseTuning(*text, path, known_rules));
   tuning.sha256 = Sha256Of(*text);
   tuning.source = BaseName(path);
+  tuning.path = path;
   tuning.content = *text;
   return tuning;
 }

@@ -1,6 +1,7 @@
 // `tern rules`: the detection catalog, one rule per line — the C++ rules and
 // tern's rule pack (rules/*.yml), then the Sigma rules given with --rules
-// (with their file).
+// (with their file), then apart the correlation inputs (Sigma rules that
+// only feed correlations and never report on their own).
 // `tern rules lint PATH...`: checks Sigma rule files and names file, line and
 // problem; exit 1 when any rule has an error (warnings and notes do not fail).
 #include <cstdio>
@@ -60,9 +61,21 @@ class RulesCommand : public Command {
     if (!words_.empty()) return Lint(context);
     sigma::RuleLoad load = LoadRuleFiles(rule_paths_);
     for (const RuleInfo& rule : RuleCatalog()) PrintRule(context.out, rule, "");
+    std::vector<const sigma::Rule*> inputs;
     for (const sigma::Rule& rule : load.rules) {
-      if (detect::IsBuiltinSigmaRule(rule)) continue;  // listed with the catalog
-      PrintRule(context.out, detect::SigmaRuleInfo(rule), rule.source);
+      if (rule.input_only) {
+        inputs.push_back(&rule);
+      } else if (!detect::IsBuiltinSigmaRule(rule)) {  // the pack is listed with the catalog
+        PrintRule(context.out, detect::SigmaRuleInfo(rule), rule.source);
+      }
+    }
+    // Correlation inputs are listed apart: they never report on their own.
+    if (!inputs.empty()) {
+      std::fprintf(context.out, "\ncorrelation inputs (no findings of their own):\n");
+      for (const sigma::Rule* rule : inputs) {
+        PrintRule(context.out, detect::SigmaRuleInfo(*rule),
+                  detect::IsBuiltinSigmaRule(*rule) ? "" : rule->source);
+      }
     }
     bool errors = false;
     for (const sigma::Diagnostic& d : load.diagnostics) {
