@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/base/status_macros.h"
+#include "core/base/strings.h"
 
 namespace tern {
 namespace {
@@ -18,14 +19,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
   return q;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
 }
 
 // Keeps the kMaxListedValues smallest distinct values, whatever the order in
@@ -100,11 +93,12 @@ bool HasTime(const Event& e) { return (e.flags & kFlagNoTime) == 0 && e.time_ms 
 std::vector<MailboxActivity> FinishMailboxes(std::map<std::string, MailboxAgg>& by_key) {
   std::map<std::string, std::string> guid_key_by_upn;
   for (auto& [key, agg] : by_key) {
-    if (!agg.guid.empty() && !agg.upn.empty()) guid_key_by_upn.emplace(Lower(agg.upn), key);
+    if (!agg.guid.empty() && !agg.upn.empty()) guid_key_by_upn.emplace(AsciiLower(agg.upn), key);
   }
   for (auto it = by_key.begin(); it != by_key.end();) {
     MailboxAgg& agg = it->second;
-    auto target = agg.guid.empty() ? guid_key_by_upn.find(Lower(agg.upn)) : guid_key_by_upn.end();
+    auto target =
+        agg.guid.empty() ? guid_key_by_upn.find(AsciiLower(agg.upn)) : guid_key_by_upn.end();
     if (target == guid_key_by_upn.end()) {
       ++it;
       continue;
@@ -190,8 +184,8 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
         }
         const std::string& actor = e.actor_upn.empty() ? e.actor_sid : e.actor_upn;
         if (!e.mailbox_guid.empty() || !e.mailbox_upn.empty()) {
-          const std::string key =
-              e.mailbox_guid.empty() ? "upn:" + Lower(e.mailbox_upn) : "guid:" + e.mailbox_guid;
+          const std::string key = e.mailbox_guid.empty() ? "upn:" + AsciiLower(e.mailbox_upn)
+                                                         : "guid:" + e.mailbox_guid;
           MailboxAgg& m = mailboxes[key];
           m.guid = e.mailbox_guid;
           m.SetUpn(e.mailbox_upn);

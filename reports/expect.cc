@@ -3,21 +3,18 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "core/base/escape.h"
+#include "core/base/strings.h"
 #include "reports/diff.h"
 
 namespace tern {
 namespace {
 
-bool SameText(const std::string& a, const std::string& b) {
-  return absl::AsciiStrToLower(a) == absl::AsciiStrToLower(b);
-}
-
 bool OnMailbox(const DocumentFinding& f, const std::string& mailbox) {
-  return mailbox.empty() || SameText(f.mailbox_upn, mailbox) || SameText(f.mailbox_guid, mailbox);
+  return mailbox.empty() || EqualsIgnoreCase(f.mailbox_upn, mailbox) ||
+         EqualsIgnoreCase(f.mailbox_guid, mailbox);
 }
 
 bool Matches(const FindingExpectation& e, const DocumentFinding& f) {
@@ -25,7 +22,7 @@ bool Matches(const FindingExpectation& e, const DocumentFinding& f) {
   if (!OnMailbox(f, e.mailbox)) return false;
   if (e.ip.empty()) return true;
   return std::any_of(f.client_ips.begin(), f.client_ips.end(),
-                     [&](const std::string& ip) { return SameText(ip, e.ip); });
+                     [&](const std::string& ip) { return EqualsIgnoreCase(ip, e.ip); });
 }
 
 bool IsHigh(const DocumentFinding& f) { return f.severity == "high" || f.severity == "critical"; }

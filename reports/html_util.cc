@@ -13,14 +13,6 @@
 namespace tern::html {
 namespace {
 
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 void LabelEvidence(const EvidenceNodeView& node, int* next,
                    std::map<std::string, std::string>* labels) {
   labels->emplace(node.record->sha256, absl::StrCat("E", (*next)++));
@@ -30,8 +22,8 @@ void LabelEvidence(const EvidenceNodeView& node, int* next,
 }  // namespace
 
 std::string MailboxKey(std::string_view guid, std::string_view upn) {
-  if (!guid.empty()) return LowerAscii(guid);
-  return "upn:" + LowerAscii(upn);
+  if (!guid.empty()) return AsciiLower(guid);
+  return "upn:" + AsciiLower(upn);
 }
 
 Context::Context(const CaseView& v) : view(v) {

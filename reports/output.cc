@@ -1,5 +1,6 @@
 #include "reports/output.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +32,17 @@ absl::Status OutputRegistry::Register(OutputInfo info) {
   }
   outputs_.push_back(std::move(info));
   return absl::OkStatus();
+}
+
+std::vector<std::string> OutputRegistry::FileNames() const {
+  std::vector<std::string> names;
+  for (const OutputInfo& info : outputs_) {
+    if (!info.file_name.empty() &&
+        std::find(names.begin(), names.end(), info.file_name) == names.end()) {
+      names.push_back(info.file_name);
+    }
+  }
+  return names;
 }
 
 std::vector<const OutputInfo*> OutputRegistry::For(OutputUse use) const {

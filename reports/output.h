@@ -88,8 +88,11 @@ struct OutputInfo {
   std::string name;         // the registry key: --format / --timeline value, or the document
   std::string description;  // one line
   uint32_t uses = 0;        // OutputUse bits
-  std::string file_name;  // kOutputCaseDocument, kOutputTimeline: the file in the report directory
-  std::string label;      // what the commands print before the file: "report    /abs/..."
+  // kOutputCaseDocument, kOutputTimeline: the file in the report directory;
+  // an export: the name it takes when written into a case directory. The
+  // manifest seals every file name the registry lists (FileNames()).
+  std::string file_name;
+  std::string label;  // what the commands print before the file: "report    /abs/..."
   OutputFactory make = nullptr;
   OutputCondition written_when = nullptr;  // kOutputCaseDocument: nullptr = always written
 };
@@ -107,6 +110,9 @@ class OutputRegistry {
                                          std::string_view option) const;
   // "a|b|c": the names with `use`, for help text.
   std::string Names(OutputUse use) const;
+  // Every output's file name (OutputInfo::file_name), once each: what the
+  // manifest seals in a report directory besides CaseDir::SealedFiles().
+  std::vector<std::string> FileNames() const;
 
  private:
   std::vector<OutputInfo> outputs_;

@@ -80,6 +80,19 @@ TEST(BuiltinOutputsTest, EveryOutputOnceWithTheUsesItsCommandsNeed) {
   EXPECT_EQ(BuiltinOutputs().Names(kOutputSearch), registry.Names(kOutputSearch));
 }
 
+// What the manifest seals besides custody.json: each output names its own
+// file once (core/custody/manifest.h no longer lists them).
+TEST(BuiltinOutputsTest, EveryFileAnOutputWritesIsNamedOnceForTheSeal) {
+  EXPECT_THAT(BuiltinOutputs().FileNames(),
+              ::testing::ElementsAre("report.html", "findings.json", "exposure.csv", "timeline.csv",
+                                     "timeline.jsonl", "events.ndjson"));
+  OutputRegistry registry;
+  ASSERT_TRUE(registry.Register({"a", "a", kOutputTimeline, "same.txt", "a", &MakeCounting}).ok());
+  ASSERT_TRUE(registry.Register({"b", "b", kOutputSearch, "same.txt", "b", &MakeCounting}).ok());
+  ASSERT_TRUE(registry.Register({"c", "c", kOutputSearch, "", "c", &MakeCounting}).ok());
+  EXPECT_THAT(registry.FileNames(), ::testing::ElementsAre("same.txt"));
+}
+
 TEST(BuiltinOutputsTest, ExposureIsWrittenOnlyForACaseWithIncidents) {
   absl::StatusOr<const OutputInfo*> exposure =
       BuiltinOutputs().Find("exposure.csv", kOutputCaseDocument, "document");

@@ -56,6 +56,26 @@ TEST_F(LegalHoldTest, ManifestSealsOutputsEvidenceAndVersions) {
   EXPECT_THAT(untrusted.out, HasSubstr("pass --verify-key"));
 }
 
+// The manifest seals every file tern writes into a case directory, named by
+// its owner (CaseDir, the output registry): a case with an incident (so
+// exposure.csv) and a timeline leaves no output unsealed.
+TEST(LegalHoldSealTest, EveryFileTernWroteIsSealed) {
+  TempDir tmp;
+  const RunResult run = RunTern({"run", "--case", tmp / "case", "--quiet", "--timeline", "jsonl",
+                                 Fixture("story/ctf_purview.csv")});
+  ASSERT_LE(run.exit_code, 1) << run.err;
+  const std::string manifest = ReadFile(tmp / "case/manifest.json");
+  int sealed = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(tmp / "case")) {
+    const std::string name = entry.path().filename().string();
+    if (!entry.is_regular_file() || name == "manifest.json" || name == "tern.log") continue;
+    EXPECT_THAT(manifest, HasSubstr("\"path\": \"" + name + "\"")) << name << " is not sealed";
+    ++sealed;
+  }
+  EXPECT_GE(sealed, 5);  // custody.json, findings.json, report.html, exposure.csv, timeline.jsonl
+  EXPECT_TRUE(fs::exists(tmp / "case/exposure.csv"));
+}
+
 TEST_F(LegalHoldTest, ATamperedOutputByteIsNamed) {
   std::string html = ReadFile(Case() + "/report.html");
   html[html.size() / 2] ^= 0x01;

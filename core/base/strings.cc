@@ -34,6 +34,12 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   return false;
 }
 
+std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  return out;
+}
+
 std::string_view TrimAsciiWhitespace(std::string_view text) {
   while (!text.empty() && absl::ascii_isspace(static_cast<unsigned char>(text.front()))) {
     text.remove_prefix(1);

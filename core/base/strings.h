@@ -10,6 +10,7 @@
 #ifndef TERN_CORE_BASE_STRINGS_H_
 #define TERN_CORE_BASE_STRINGS_H_
 
+#include <string>
 #include <string_view>
 
 #include "absl/strings/string_view.h"
@@ -28,6 +29,9 @@ bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
 bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix);
 // True when `needle` is empty.
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
+// `s` with A-Z folded to a-z (other bytes, UTF-8 included, unchanged): a
+// key that compares like EqualsIgnoreCase.
+std::string AsciiLower(std::string_view s);
 
 // `text` without leading and trailing ASCII white space (absl::ascii_isspace).
 std::string_view TrimAsciiWhitespace(std::string_view text);

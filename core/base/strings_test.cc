@@ -24,6 +24,12 @@ TEST(StringsTest, AffixesAndContains) {
   EXPECT_FALSE(ContainsIgnoreCase("rule", "inboxrule"));
 }
 
+TEST(StringsTest, AsciiLowerFoldsAsciiOnly) {
+  EXPECT_EQ(AsciiLower("Alice@Contoso.COM"), "alice@contoso.com");
+  EXPECT_EQ(AsciiLower("\xC3\x89T\xC3\x89"), "\xC3\x89t\xC3\x89");  // É stays É
+  EXPECT_EQ(AsciiLower(""), "");
+}
+
 TEST(StringsTest, TrimAsciiWhitespace) {
   EXPECT_EQ(TrimAsciiWhitespace(" \t\r\nOwner \v"), "Owner");
   EXPECT_EQ(TrimAsciiWhitespace("   "), "");

@@ -123,13 +123,7 @@ class Scanner {
   }
 
   bool ConsumeIgnoreCase(std::string_view word) {
-    if (text_.size() - pos_ < word.size()) return false;
-    for (size_t i = 0; i < word.size(); ++i) {
-      if (absl::ascii_tolower(static_cast<unsigned char>(text_[pos_ + i])) !=
-          absl::ascii_tolower(static_cast<unsigned char>(word[i]))) {
-        return false;
-      }
-    }
+    if (AtEnd() || !StartsWithIgnoreCase(text_.substr(pos_), word)) return false;
     pos_ += word.size();
     return true;
   }

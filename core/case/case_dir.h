@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -38,6 +39,10 @@ class CaseDir {
   std::string log() const { return File(kRunLogFile); }
   std::string manifest() const { return File(kManifestFile); }
   std::string manifest_signature() const { return File(kManifestSignatureFile); }
+
+  // The files of a case directory outside the outputs (reports/output.h
+  // names those) that its manifest seals when present: custody.json.
+  static std::vector<std::string> SealedFiles() { return {kCustodyFile}; }
 
   // Creates the directory (and its parents) if missing. Unavailable naming
   // the directory when that fails, or when `root` exists as a file.

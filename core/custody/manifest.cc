@@ -42,7 +42,8 @@ absl::StatusOr<Manifest> BuildManifest(const std::string& dir,
   m.case_id = options.case_id;
   m.examiner = options.examiner;
   if (options.signing_key != nullptr) m.signer_public_key = options.signing_key->public_key_hex();
-  for (const char* name : kSealedOutputs) {
+  for (const std::string& name :
+       std::set<std::string>(options.outputs.begin(), options.outputs.end())) {
     const std::string path = CaseDir(dir).File(name);
     std::error_code ec;
     if (!fs::is_regular_file(path, ec)) continue;

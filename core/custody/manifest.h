@@ -33,13 +33,6 @@ inline constexpr char kRoleEvidence[] = "evidence";  // absolute path as recorde
 inline constexpr char kRoleRules[] = "rules";        // a rule pack file (--rules)
 inline constexpr char kRoleConfig[] = "config";      // the tuning file (--config)
 
-// Files of a case directory the manifest seals when present. An output a
-// new command writes into the case directory belongs here.
-inline constexpr const char* kSealedOutputs[] = {
-    kCustodyFile,   kFindingsFile,  kReportFile,      "sessions.jsonl",
-    "exposure.csv", "timeline.csv", "timeline.jsonl", "events.ndjson",
-};
-
 struct ManifestFile {
   std::string role;  // kRole*
   std::string path;
@@ -75,11 +68,16 @@ struct ManifestOptions {
   int store_schema = 0;
   std::string case_id;
   std::string examiner;
+  // The file names in the directory to seal when present. Their owners name
+  // them: CaseDir::SealedFiles() and the output registry
+  // (OutputRegistry::FileNames(), reports/output.h); tools/cli/seal_step.cc
+  // joins the two.
+  std::vector<std::string> outputs;
   std::vector<ManifestInput> inputs;
   const SigningKey* signing_key = nullptr;  // not owned; null = unsigned
 };
 
-// Hashes the kSealedOutputs present in `dir`, the top-level files of
+// Hashes the `options.outputs` present in `dir`, the top-level files of
 // `evidence` (as custody recorded them: no re-hashing) and `options.inputs`.
 // NotFound/Unavailable naming an input that cannot be read.
 absl::StatusOr<Manifest> BuildManifest(const std::string& dir,

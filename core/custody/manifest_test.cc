@@ -12,6 +12,7 @@
 #include "core/store/case_store.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern {
 namespace {
@@ -29,10 +30,7 @@ std::string Read(const fs::path& path) {
 class ManifestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tern_manifest_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = tmp_.path();
     fs::create_directories(dir_ / "case");
     fs::create_directories(dir_ / "moved");
     Write(dir_ / "case/findings.json", "{}\n");
@@ -47,9 +45,9 @@ class ManifestTest : public ::testing::Test {
     r.status = "ingested";
     evidence_.push_back(r);
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string Case() const { return (dir_ / "case").string(); }
 
+  testing::TempDir tmp_;
   fs::path dir_;
   std::vector<EvidenceRecord> evidence_;
 };
@@ -58,6 +56,10 @@ TEST_F(ManifestTest, ListsOutputsAndEvidenceSortedWithTheirDigests) {
   ManifestOptions options;
   options.tool_version = "9.9";
   options.store_schema = 1;
+  // Sealed when present and named by its owner; custody.json is absent, and
+  // notes.txt (not an output) is not sealed.
+  options.outputs = {kReportFile, kFindingsFile, kCustodyFile, kFindingsFile};
+  Write(dir_ / "case/notes.txt", "mine\n");
   absl::StatusOr<Manifest> m = BuildManifest(Case(), evidence_, options);
   ASSERT_TRUE(m.ok()) << m.status();
   ASSERT_EQ(m->files.size(), 3u);
@@ -81,6 +83,7 @@ TEST_F(ManifestTest, SignedManifestVerifiesAndNamesWhatChanged) {
       SigningKey::Load(std::string(TERN_FIXTURES_DIR) + "/keys/signer.pem");
   ASSERT_TRUE(key.ok()) << key.status();
   ManifestOptions options;
+  options.outputs = {kFindingsFile, kReportFile};
   options.signing_key = key->get();
   absl::StatusOr<Manifest> m = WriteManifest(Case(), evidence_, options);
   ASSERT_TRUE(m.ok()) << m.status();

@@ -18,6 +18,7 @@ absl::StatusOr<Manifest> SealCase(CaseStore& store, const CaseDir& dir, const Se
   manifest_options.store_schema = kStoreSchemaVersion;
   manifest_options.case_id = case_id.value_or("");
   manifest_options.examiner = examiner.value_or("");
+  manifest_options.outputs = options.outputs;
   manifest_options.inputs = options.inputs;
   manifest_options.signing_key = options.key;
   TERN_ASSIGN_OR_RETURN(Manifest manifest, WriteManifest(dir.root(), evidence, manifest_options));

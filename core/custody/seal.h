@@ -20,6 +20,8 @@ struct SealOptions {
   const SigningKey* key = nullptr;  // not owned; null = unsigned
   // Files the run read besides the evidence (rule pack, tuning file).
   std::vector<ManifestInput> inputs;
+  // The file names of `dir` to seal when present (ManifestOptions::outputs).
+  std::vector<std::string> outputs;
 };
 
 // Writes `dir`'s manifest.json (and manifest.sig with a key) over the outputs

@@ -48,7 +48,7 @@ std::unique_ptr<OutputModule> MakeEcs(const OutputTarget& target) {
 
 OutputInfo EcsOutputInfo() {
   return {"ecs",         "Elastic Common Schema NDJSON (--bulk: Elasticsearch _bulk bodies)",
-          kOutputExport, "",
+          kOutputExport, "events.ndjson",
           "ECS",         &MakeEcs};
 }
 

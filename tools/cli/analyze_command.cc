@@ -1,7 +1,9 @@
 // `tern analyze`: sessions, baselines and detections over the stored events,
 // written back to the case as findings.
 #include <memory>
+#include <string>
 
+#include "absl/strings/str_cat.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
 #include "tools/cli/options.h"
@@ -16,7 +18,9 @@ class AnalyzeCommand : public Command {
   std::string_view summary() const override {
     return "sessions, baselines, detections -> stored findings";
   }
-  std::string_view synopsis() const override { return "--case DIR [options]"; }
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " [options]");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");

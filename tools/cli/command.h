@@ -50,7 +50,9 @@ class Command {
   // One line for `tern --help`.
   virtual std::string_view summary() const = 0;
   // What follows the name in the usage line: "--case DIR [options] INPUT...".
-  virtual std::string_view synopsis() const = 0;
+  // Options are named through OptionUsage(kXOption, ...), never spelled out;
+  // the synopsis names only options the command defines (command_test.cc).
+  virtual std::string synopsis() const = 0;
 
   // Declares the options the command uses, bound to its own members. Only
   // these are accepted and shown by `tern NAME --help`.

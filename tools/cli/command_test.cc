@@ -3,8 +3,10 @@
 // without spawning the binary.
 #include "tools/cli/command.h"
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
@@ -59,6 +61,44 @@ TEST(CommandTableTest, NamesAreUniqueAndListedInTheUsage) {
   EXPECT_THAT(names, ::testing::IsSupersetOf({"run", "ingest", "analyze", "report", "verify",
                                               "search", "rules", "version"}));
   EXPECT_THAT(usage, HasSubstr("exit codes"));
+}
+
+// Every "--name" a synopsis shows is an option the command defines (its
+// constant in options.h), so the usage line cannot name an option that was
+// renamed or that the command does not take; and the usage line is the one
+// `tern NAME --help` prints.
+TEST(CommandTableTest, SynopsesNameOnlyOptionsTheCommandDefines) {
+  int options_named = 0;
+  for (CommandFactory factory : BuiltinCommands()) {
+    const std::unique_ptr<Command> command = factory();
+    OptionSpec spec;
+    command->DefineOptions(spec);
+    std::set<std::string> defined;
+    for (const auto& group : spec.groups()) {
+      for (const auto& option : group->options()) defined.insert(option->long_name());
+    }
+    const std::string synopsis = command->synopsis();
+    for (size_t at = synopsis.find("--"); at != std::string::npos;
+         at = synopsis.find("--", at + 2)) {
+      size_t end = at + 2;
+      while (end < synopsis.size() &&
+             (std::isalnum(static_cast<unsigned char>(synopsis[end])) || synopsis[end] == '-')) {
+        ++end;
+      }
+      const std::string name = synopsis.substr(at + 2, end - at - 2);
+      EXPECT_TRUE(defined.count(name) == 1)
+          << command->name() << " synopsis names --" << name << ", which it does not define";
+      ++options_named;
+    }
+    EXPECT_THAT(Tern({std::string(command->name()), "--help"}).out,
+                HasSubstr("usage: tern " + std::string(command->name()) + " " + synopsis + "\n"));
+  }
+  EXPECT_GE(options_named, 10);  // the check above ran on real synopses
+}
+
+TEST(CommandTableTest, ASynopsisNamesAnOptionByItsConstant) {
+  EXPECT_EQ(OptionUsage(kCaseOption, "DIR"), "--case DIR");
+  EXPECT_EQ(OptionUsage(kBulkOption), "--bulk");
 }
 
 TEST(CommandTableTest, EachCommandShowsOnlyTheOptionsItUses) {

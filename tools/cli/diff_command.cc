@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/base/escape.h"
 #include "parsers/documents.h"
 #include "reports/diff.h"
@@ -22,7 +23,9 @@ class DiffCommand : public Command {
   std::string_view summary() const override {
     return "compare two cases' findings (exit 0 equal, 1 different)";
   }
-  std::string_view synopsis() const override { return "[--format text|json] A B"; }
+  std::string synopsis() const override {
+    return absl::StrCat("[", OptionUsage(kFormatOption, "text|json"), "] A B");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     AddOption(spec.Group("diff options"), kFormatOption,

@@ -27,9 +27,12 @@ class ExportCommand : public Command {
   std::string_view summary() const override {
     return "events and findings as ECS NDJSON / _bulk, or events into ClickHouse";
   }
-  std::string_view synopsis() const override {
-    return "--case DIR --format F [--out FILE] [--bulk [--index NAME]] | --clickhouse URL "
-           "[--table NAME]";
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " ", OptionUsage(kFormatOption, "F"), " [",
+                        OptionUsage(kOutOption, "FILE"), "] [", OptionUsage(kBulkOption), " [",
+                        OptionUsage(kIndexOption, "NAME"), "]] | ",
+                        OptionUsage(kClickhouseOption, "URL"), " [",
+                        OptionUsage(kTableOption, "NAME"), "]");
   }
 
   void DefineOptions(OptionSpec& spec) override {

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/base/status_macros.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
@@ -17,7 +18,9 @@ class IngestCommand : public Command {
   std::string_view summary() const override {
     return "add evidence to a case (known SHA-256 -> skipped)";
   }
-  std::string_view synopsis() const override { return "--case DIR [options] INPUT..."; }
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " [options] INPUT...");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "core/base/status_macros.h"
+#include "core/base/strings.h"
 #include "core/detect/builtin_rules.h"
 #include "core/sigma/rule.h"
 #include "reports/builtin_outputs.h"
@@ -22,6 +23,12 @@ void OptionSpec::Positionals(std::vector<std::string>* values, bool required, st
   positionals_ = values;
   positionals_required_ = required;
   positionals_what_ = std::move(what);
+}
+
+std::string OptionUsage(const char* name, std::string_view value) {
+  std::string usage = absl::StrCat("--", name);
+  if (!value.empty()) absl::StrAppend(&usage, " ", ToAbsl(value));
+  return usage;
 }
 
 void AddOption(po::options_description& group, const char* name, const po::value_semantic* value,

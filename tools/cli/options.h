@@ -98,6 +98,10 @@ class OptionSpec {
 // --case help says which.
 enum class CaseAccess { kReadWrite, kReadOnly };
 
+// "--NAME VALUE" (or "--NAME" with no value): how a command's synopsis
+// (Command::synopsis) names an option, always by its constant above.
+std::string OptionUsage(const char* name, std::string_view value = {});
+
 // Declares --NAME with `value` (owned by `group` from then on) and `help`.
 void AddOption(po::options_description& group, const char* name, const po::value_semantic* value,
                const char* help);

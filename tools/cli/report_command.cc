@@ -1,6 +1,7 @@
 // `tern report`: findings.json and report.html (and a timeline) from a case,
 // opened read-only.
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -21,7 +22,9 @@ class ReportCommand : public Command {
  public:
   std::string_view name() const override { return "report"; }
   std::string_view summary() const override { return "write findings.json and report.html"; }
-  std::string_view synopsis() const override { return "--case DIR [--out DIR]"; }
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " [", OptionUsage(kOutOption, "DIR"), "]");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");

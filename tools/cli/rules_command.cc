@@ -38,7 +38,9 @@ class RulesCommand : public Command {
   std::string_view summary() const override {
     return "the detection catalog; 'rules lint PATH...' checks Sigma rule files";
   }
-  std::string_view synopsis() const override { return "[--rules PATH]... | lint PATH..."; }
+  std::string synopsis() const override {
+    return absl::StrCat("[", OptionUsage(kRulesOption, "PATH"), "]... | lint PATH...");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& group = spec.Group("rules options");

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/base/status_macros.h"
 #include "tools/cli/case_steps.h"
 #include "tools/cli/command.h"
@@ -18,7 +19,9 @@ class RunCommand : public Command {
  public:
   std::string_view name() const override { return "run"; }
   std::string_view summary() const override { return "ingest + analyze + report (the main job)"; }
-  std::string_view synopsis() const override { return "--case DIR [options] INPUT..."; }
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " [options] INPUT...");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");

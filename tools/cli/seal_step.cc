@@ -1,8 +1,12 @@
 #include "tools/cli/seal_step.h"
 
+#include <string>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "core/base/status_macros.h"
 #include "core/custody/seal.h"
+#include "reports/builtin_outputs.h"
 
 namespace tern::cli {
 
@@ -29,6 +33,10 @@ absl::Status SealOutputs(CaseStore& store, const std::string& dir, const SealArg
   SealOptions options;
   options.key = args.key.get();
   options.inputs = args.inputs;
+  // Each sealed file is named once, by its owner: the case directory's own
+  // files, then every output's.
+  options.outputs = CaseDir::SealedFiles();
+  for (std::string& name : BuiltinOutputs().FileNames()) options.outputs.push_back(std::move(name));
   const CaseDir sealed(dir);
   TERN_ASSIGN_OR_RETURN(Manifest manifest, SealCase(store, sealed, options, log));
   std::fprintf(out, "manifest  %s%s\n", DisplayPath(sealed.manifest()).c_str(),

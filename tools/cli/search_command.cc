@@ -1,6 +1,7 @@
 // `tern search`: an indexed query over the events of a case, read-only.
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "absl/strings/str_cat.h"
 #include "core/base/escape.h"
@@ -18,7 +19,10 @@ class SearchCommand : public Command {
  public:
   std::string_view name() const override { return "search"; }
   std::string_view summary() const override { return "indexed query over the case's events"; }
-  std::string_view synopsis() const override { return "--case DIR [filters] [--format F]"; }
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " [filters] [",
+                        OptionUsage(kFormatOption, "F"), "]");
+  }
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/case/case_dir.h"
 #include "core/custody/case_verify.h"
 #include "core/evidence/signature.h"
@@ -33,8 +34,9 @@ class VerifyCommand : public Command {
   std::string_view summary() const override {
     return "re-hash evidence and outputs against custody and the signed manifest";
   }
-  std::string_view synopsis() const override {
-    return "--case DIR [--evidence DIR]... [--verify-key FILE]";
+  std::string synopsis() const override {
+    return absl::StrCat(OptionUsage(kCaseOption, "DIR"), " [", OptionUsage(kEvidenceOption, "DIR"),
+                        "]... [", OptionUsage(kVerifyKeyOption, "FILE"), "]");
   }
 
   void DefineOptions(OptionSpec& spec) override {

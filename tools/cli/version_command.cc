@@ -18,7 +18,7 @@ class VersionCommand : public Command {
  public:
   std::string_view name() const override { return "version"; }
   std::string_view summary() const override { return "version, formats, store schema"; }
-  std::string_view synopsis() const override { return ""; }
+  std::string synopsis() const override { return ""; }
 
   void DefineOptions(OptionSpec&) override {}
 
