@@ -83,9 +83,10 @@ TEST(BuiltinOutputsTest, EveryOutputOnceWithTheUsesItsCommandsNeed) {
 // What the manifest seals besides custody.json: each output names its own
 // file once (core/custody/manifest.h no longer lists them).
 TEST(BuiltinOutputsTest, EveryFileAnOutputWritesIsNamedOnceForTheSeal) {
-  EXPECT_THAT(BuiltinOutputs().FileNames(),
-              ::testing::ElementsAre("report.html", "findings.json", "exposure.csv", "timeline.csv",
-                                     "timeline.jsonl", "events.ndjson"));
+  EXPECT_THAT(
+      BuiltinOutputs().FileNames(),
+      ::testing::ElementsAre("report.html", "findings.json", "sessions.jsonl", "exposure.csv",
+                             "timeline.csv", "timeline.jsonl", "events.ndjson"));
   OutputRegistry registry;
   ASSERT_TRUE(registry.Register({"a", "a", kOutputTimeline, "same.txt", "a", &MakeCounting}).ok());
   ASSERT_TRUE(registry.Register({"b", "b", kOutputSearch, "same.txt", "b", &MakeCounting}).ok());
