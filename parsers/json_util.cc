@@ -144,11 +144,8 @@ std::string_view StripSpace(std::string_view s) {
   return s.substr(0, n);
 }
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
-  return out;
-}
+// One ASCII lower-casing for the project: core/base/strings.h.
+std::string Lower(std::string_view s) { return AsciiLower(s); }
 
 ParserLease::ParserLease() {
   ParserPool& pool = ThreadPool();

@@ -1,9 +1,9 @@
 #include "core/correlate/text.h"
 
+#include "core/base/strings.h"
+
 namespace tern::correlate {
 namespace {
-
-char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 bool IsSpace(char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
@@ -11,11 +11,8 @@ bool IsSpace(char c) {
 
 }  // namespace
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = LowerChar(c);
-  return out;
-}
+// One ASCII lower-casing for the project: core/base/strings.h.
+std::string Lower(std::string_view s) { return AsciiLower(s); }
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && IsSpace(s.front())) s.remove_prefix(1);
