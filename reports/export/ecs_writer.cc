@@ -32,6 +32,34 @@ void WriteEcsVersion(JsonWriter& json) {
   json.Key("ecs").BeginObject().Key("version").String(kEcsVersion).EndObject();
 }
 
+// What starts every alert document, finding or incident alike.
+struct AlertHead {
+  std::string id;
+  std::string_view action;
+  std::string_view dataset;
+  std::string_view message;
+  Severity severity;
+  TimeMs first_seen;
+  TimeMs last_seen;
+};
+
+// @timestamp, message, ecs.version and the `event` object of an alert.
+void WriteAlertHead(JsonWriter& json, const AlertHead& head) {
+  json.Key("@timestamp").String(FormatRfc3339(head.first_seen));
+  json.Key("message").String(head.message);
+  WriteEcsVersion(json);
+  json.Key("event").BeginObject();
+  json.Key("kind").String("alert");
+  json.Key("id").String(head.id);
+  json.Key("action").String(head.action);
+  json.Key("severity").Int(static_cast<int>(head.severity));
+  json.Key("module").String(kModule);
+  json.Key("dataset").String(head.dataset);
+  json.Key("start").String(FormatRfc3339(head.first_seen));
+  json.Key("end").String(FormatRfc3339(head.last_seen));
+  json.EndObject();
+}
+
 // Empty strings are left out: an empty value is no value in Elasticsearch,
 // and an empty `ip` or `date` would be rejected.
 void OptString(JsonWriter& json, std::string_view key, std::string_view value) {
@@ -201,19 +229,8 @@ std::string EcsFindingDocument(const ExportFinding& ef, const EcsOptions& option
   const Finding& f = ef.finding;
   JsonWriter json(0);
   json.BeginObject();
-  json.Key("@timestamp").String(FormatRfc3339(f.first_seen));
-  json.Key("message").String(f.title);
-  WriteEcsVersion(json);
-  json.Key("event").BeginObject();
-  json.Key("kind").String("alert");
-  json.Key("id").String(EcsFindingDocumentId(f));
-  json.Key("action").String(f.rule);
-  json.Key("severity").Int(static_cast<int>(f.severity));
-  json.Key("module").String(kModule);
-  json.Key("dataset").String(kFindingDataset);
-  json.Key("start").String(FormatRfc3339(f.first_seen));
-  json.Key("end").String(FormatRfc3339(f.last_seen));
-  json.EndObject();
+  WriteAlertHead(json, {EcsFindingDocumentId(f), f.rule, kFindingDataset, f.title, f.severity,
+                        f.first_seen, f.last_seen});
   json.Key("rule").BeginObject();
   json.Key("id").String(f.rule);
   json.Key("name").String(f.rule);
@@ -276,19 +293,8 @@ std::string EcsIncidentDocumentId(const CaseIncident& c) {
 std::string EcsIncidentDocument(const CaseIncident& c, const EcsOptions& options) {
   JsonWriter json(0);
   json.BeginObject();
-  json.Key("@timestamp").String(FormatRfc3339(c.first_seen));
-  json.Key("message").String(c.title);
-  WriteEcsVersion(json);
-  json.Key("event").BeginObject();
-  json.Key("kind").String("alert");
-  json.Key("id").String(EcsIncidentDocumentId(c));
-  json.Key("action").String("incident");
-  json.Key("severity").Int(static_cast<int>(c.severity));
-  json.Key("module").String(kModule);
-  json.Key("dataset").String(kIncidentDataset);
-  json.Key("start").String(FormatRfc3339(c.first_seen));
-  json.Key("end").String(FormatRfc3339(c.last_seen));
-  json.EndObject();
+  WriteAlertHead(json, {EcsIncidentDocumentId(c), "incident", kIncidentDataset, c.title, c.severity,
+                        c.first_seen, c.last_seen});
   std::vector<std::string> ips;
   for (const IncidentIp& ip : c.attacker_ips) {
     if (IsIpLiteral(ip.ip)) ips.push_back(ip.ip);
