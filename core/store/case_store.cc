@@ -67,20 +67,30 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   // records fell from 540 to 491 MiB with these caps (docs/BENCHMARKS.md).
   o.write_buffer_size = 32 << 20;
   o.level_compaction_dynamic_level_bytes = true;
-  // LZ4 at every level. The two families that hold most of the bytes, the
-  // raw records and the normalized events, are ZSTD at the bottom level with
-  // a 16 KiB dictionary sampled from each file (no training): at 500k records
-  // raw 507 -> 181 MiB and events 325 -> 167 MiB, the store 1191 -> 707 MiB.
-  // ZSTD for every family brought it to 560 MiB but made ingest and
-  // analysis markedly slower (docs/BENCHMARKS.md).
-  o.compression = FastCompression();
-  if ((c == store_internal::kRaw || c == store_internal::kEvents) && Supported(rocksdb::kZSTD)) {
-    o.bottommost_compression = rocksdb::kZSTD;
-    o.bottommost_compression_opts.enabled = true;
-    o.bottommost_compression_opts.max_dict_bytes = 16 << 10;
-  }
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
+  // ZSTD level 1 at every level, flushes included, for every family that
+  // grows with the evidence (docs/BENCHMARKS.md "Change 5"): at 100k records
+  // the store fell from 0.76x to 0.48x the evidence. ZSTD only at the bottom
+  // level left each case's last flushes on LZ4 (0.58x); level 3 was no
+  // smaller than level 1 and cost more CPU. A 16 KiB dictionary sampled
+  // from the first 8 MiB of each file (no training) primes each block with
+  // the field names and values that repeat across records; the buffer cap
+  // keeps a flush or compaction from holding a whole file in memory.
+  // Raw records and normalized events (and copies, which hold both) use
+  // 16 KiB blocks: 4 KiB ones hold two or three records each.
+  if (store_internal::IsCompressedFamily(c) && Supported(rocksdb::kZSTD)) {
+    o.compression = rocksdb::kZSTD;
+    o.compression_opts.level = store_internal::kZstdLevel;
+    o.compression_opts.max_dict_bytes = store_internal::kZstdDictBytes;
+    o.compression_opts.max_dict_buffer_bytes = store_internal::kZstdDictBufferBytes;
+    o.compression_opts.enabled = true;
+  } else {
+    o.compression = FastCompression();
+  }
+  if (c == store_internal::kRaw || c == store_internal::kEvents || c == store_internal::kCopies) {
+    t.block_size = store_internal::kRecordBlockBytes;
+  }
   // Point lookups (dedup on every AddEvent, copy existence, raw/meta reads)
   // mostly miss or hit one key; a bloom filter avoids reading blocks.
   if (c == store_internal::kIds || c == store_internal::kCopies || c == store_internal::kRaw ||

@@ -55,6 +55,17 @@ inline constexpr const char* kCfNames[kNumCfs] = {
     "idx_ip",  "idx_actor", "idx_operation", "evidence", "derived", "meta",    "fingerprints"};
 Cf IndexCf(StoreIndex index);
 
+// Compression (chosen by measurement, docs/BENCHMARKS.md "Change 5"):
+// every family that grows with the evidence is ZSTD at this level with a
+// dictionary of kZstdDictBytes sampled from the first kZstdDictBufferBytes
+// of each file; meta and evidence (a few KiB) stay on LZ4. Raw records,
+// events and copies are read in blocks of kRecordBlockBytes.
+inline constexpr int kZstdLevel = 1;
+inline constexpr uint32_t kZstdDictBytes = 16 << 10;
+inline constexpr uint64_t kZstdDictBufferBytes = 8 << 20;
+inline constexpr size_t kRecordBlockBytes = 16 << 10;
+inline bool IsCompressedFamily(Cf c) { return c != kDefault && c != kMeta && c != kEvidence; }
+
 // Reserved meta keys; PutMeta refuses them so callers cannot corrupt them.
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
 inline constexpr char kMetaEventCount[] = "event_count";
