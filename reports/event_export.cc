@@ -56,7 +56,20 @@ std::string CsvSafeCell(std::string_view raw) {
 
 std::string EventActor(const Event& e) { return e.actor_upn.empty() ? e.actor_sid : e.actor_upn; }
 
-void AppendEventJsonl(const Event& e, const ResolvedAnchor& source, std::string* out) {
+std::string ShownActor(const Event& e, const EventEnrichment& x) {
+  std::string upn;
+  if (x.directory != nullptr) upn = correlate::LinkedActorUpn(x.directory->identities(), e);
+  return upn.empty() ? EventActor(e) : upn;
+}
+
+std::string ShownMailboxUpn(const Event& e, const EventEnrichment& x) {
+  std::string upn;
+  if (x.directory != nullptr) upn = correlate::ShownMailboxUpn(*x.directory, e);
+  return upn.empty() ? e.mailbox_upn : upn;
+}
+
+void AppendEventJsonl(const Event& e, const EventEnrichment& x, std::string* out) {
+  const ResolvedAnchor& source = x.source;
   JsonWriter json(0);
   json.BeginObject();
   json.Key("message").String(EventMessage(e));
@@ -70,13 +83,14 @@ void AppendEventJsonl(const Event& e, const ResolvedAnchor& source, std::string*
   json.Key("record_type_name").String(RecordTypeName(e.record_type));
   json.Key("workload").String(e.workload);
   json.Key("result_status").String(e.result_status);
-  json.Key("actor").String(e.actor_upn);
+  json.Key("actor").String(ShownActor(e, x));
+  json.Key("actor_recorded").String(EventActor(e));
   json.Key("actor_sid").String(e.actor_sid);
   json.Key("actor_display").String(e.actor_display);
   json.Key("user_type").String(UserTypeName(e.user_type));
   json.Key("logon_type").String(LogonTypeText(e.logon_type));
   json.Key("mailbox_guid").String(e.mailbox_guid);
-  json.Key("mailbox_upn").String(e.mailbox_upn);
+  json.Key("mailbox_upn").String(ShownMailboxUpn(e, x));
   json.Key("client_ip").String(e.client_ip);
   json.Key("client_ip_raw").String(e.client_ip_raw);
   json.Key("client_info").String(e.client_info);
@@ -122,10 +136,11 @@ void AppendEventJsonl(const Event& e, const ResolvedAnchor& source, std::string*
 std::string EventCsvHeader() {
   return "datetime,operation,category,record_type,workload,result_status,actor,logon_type,"
          "mailbox_upn,mailbox_guid,client_ip,client_info,session_id,object,record_id,"
-         "source_sha256,source_member,source_line,source_copies,flags\r\n";
+         "source_sha256,source_member,source_line,source_copies,flags,actor_recorded\r\n";
 }
 
-void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* out) {
+void AppendEventCsv(const Event& e, const EventEnrichment& x, std::string* out) {
+  const ResolvedAnchor& source = x.source;
   const std::string cells[] = {
       FormatRfc3339(e.time_ms),
       e.operation,
@@ -133,9 +148,9 @@ void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* o
       e.record_type < 0 ? "" : absl::StrCat(e.record_type),
       e.workload,
       e.result_status,
-      EventActor(e),
+      ShownActor(e, x),
       LogonTypeText(e.logon_type),
-      e.mailbox_upn,
+      ShownMailboxUpn(e, x),
       e.mailbox_guid,
       e.client_ip,
       e.client_info,
@@ -147,6 +162,7 @@ void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* o
       absl::StrCat(source.line),
       absl::StrCat(source.copies),
       FlagsText(e.flags),
+      EventActor(e),
   };
   bool first = true;
   for (const std::string& cell : cells) {

@@ -9,6 +9,13 @@
 // then the normalized event and its source ("source_sha256",
 // "source_member", "source_line", "source_copies").
 //
+// Identities (issue 13), once the case is analyzed: "actor" shows the UPN a
+// record of the case links the recorded UserId to (an object id, PUID or
+// SID); "mailbox_upn" the UPN of the mailbox the event concerns (the owner
+// UPN recorded, else a cmdlet's target or a GUID resolved as `tern analyze`
+// attributed it). The recorded acting user stays in "actor_recorded", the
+// SID in "actor_sid", the recorded mailbox GUID in "mailbox_guid".
+//
 // Thread-safe: pure functions.
 #ifndef TERN_REPORTS_EVENT_EXPORT_H_
 #define TERN_REPORTS_EVENT_EXPORT_H_
@@ -18,20 +25,25 @@
 
 #include "core/model/event.h"
 #include "reports/case_view.h"
+#include "reports/output.h"
 
 namespace tern {
 
-// The acting user as the exports show it: the UPN, else the SID.
+// The acting user as recorded: the UserId, else the SID.
 std::string EventActor(const Event& e);
+// The acting user and the mailbox owner as the exports show them (see the
+// file comment); as recorded when `x.directory` is null.
+std::string ShownActor(const Event& e, const EventEnrichment& x);
+std::string ShownMailboxUpn(const Event& e, const EventEnrichment& x);
 
 // Appends one JSON object and '\n'.
-void AppendEventJsonl(const Event& e, const ResolvedAnchor& source, std::string* out);
+void AppendEventJsonl(const Event& e, const EventEnrichment& x, std::string* out);
 // One CSV cell: control characters made visible, then quoted and
 // formula-neutralized (core/base/escape.h CsvCell).
 std::string CsvSafeCell(std::string_view raw);
 // The CSV header line and one row (RFC 4180, CRLF line ends).
 std::string EventCsvHeader();
-void AppendEventCsv(const Event& e, const ResolvedAnchor& source, std::string* out);
+void AppendEventCsv(const Event& e, const EventEnrichment& x, std::string* out);
 
 }  // namespace tern
 

@@ -23,6 +23,12 @@ using ::testing::StartsWith;
 
 constexpr TimeMs kT0 = 1709690400000;  // 2024-03-06T02:00:00Z
 
+size_t CountOf(const std::string& text, std::string_view what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
 Event Sample(std::string op, std::string text) {
   Event e;
   e.time_ms = kT0 + 1500;
@@ -58,7 +64,8 @@ struct Captured {
 
 // The events through the built-in search output `format` ("table", "csv",
 // "jsonl"), as `tern search` writes them.
-std::string Write(std::string_view format, const std::vector<Event>& events) {
+std::string Write(std::string_view format, const std::vector<Event>& events,
+                  const correlate::MailboxDirectory* directory = nullptr) {
   Captured out;
   absl::StatusOr<const OutputInfo*> output = BuiltinOutputs().Find(format, kOutputSearch, "format");
   EXPECT_TRUE(output.ok()) << output.status();
@@ -68,6 +75,7 @@ std::string Write(std::string_view format, const std::vector<Event>& events) {
   EXPECT_TRUE(module->WriteHeader().ok());
   EventEnrichment x;
   x.source = Source();
+  x.directory = directory;
   for (const Event& e : events) EXPECT_TRUE(module->WriteEvent(e, x).ok());
   EXPECT_TRUE(module->WriteFooter().ok());
   std::string text = out.Text();
@@ -152,6 +160,56 @@ TEST(EventExportTest, JsonlIsTimesketchShaped) {
   EXPECT_EQ(jsonl.find('\x1b'), std::string::npos);
   EXPECT_THAT(jsonl, HasSubstr("\\u001b]0;pwned\\u0007"));
   EXPECT_EQ(jsonl.back(), '\n');
+}
+
+// Issue 13: an actor recorded by directory object id and a cmdlet that names
+// its target mailbox by object id are shown by the UPN a record links them
+// to; what was recorded stays beside it.
+TEST(EventExportTest, IdentitiesAreShownByTheirLinkedUpn) {
+  correlate::MailboxDirectory directory;
+  Event owner;
+  owner.record_type = 2;
+  owner.mailbox_guid = "2c7e4f1a-8b3d-4e5f-9a6b-1c2d3e4f5a61";
+  owner.mailbox_upn = "John.Doe@contoso.example";
+  owner.actor_upn = owner.mailbox_upn;
+  directory.Observe(owner);
+  Event reset;
+  reset.record_type = 8;
+  reset.actor_upn = "admin@contoso.example";
+  reset.extra = {{"Target.ID", "User_f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42"},
+                 {"Target.ID", "john.doe@contoso.example"},
+                 {"Target.Type", "2"},
+                 {"Target.Type", "5"}};
+  directory.Observe(reset);
+
+  Event rule = Sample("New-InboxRule", "q");
+  rule.actor_upn = "f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42";
+  rule.mailbox_upn.clear();
+  rule.mailbox_guid.clear();
+  rule.object_id =
+      "NAMPR08A004.prod.outlook.com/Microsoft Exchange Hosted Organizations/"
+      "contoso.onmicrosoft.com/f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42\\q";
+  simdjson::dom::parser parser;
+  simdjson::padded_string padded(Write("jsonl", {rule}, &directory));
+  simdjson::dom::element e = parser.parse(padded).value();
+  EXPECT_EQ(std::string(e["actor"].get_string().value()), "john.doe@contoso.example");
+  EXPECT_EQ(std::string(e["actor_recorded"].get_string().value()),
+            "f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42");
+  EXPECT_EQ(std::string(e["mailbox_upn"].get_string().value()), "john.doe@contoso.example");
+  EXPECT_EQ(std::string(e["mailbox_guid"].get_string().value()), "");
+
+  const std::string csv = Write("csv", {rule}, &directory);
+  EXPECT_THAT(csv, HasSubstr(",flags,actor_recorded\r\n"));
+  EXPECT_THAT(csv, HasSubstr(",john.doe@contoso.example,"));
+  EXPECT_THAT(csv, HasSubstr(",f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42\r\n"));
+  const std::string table = Write("table", {rule}, &directory);
+  EXPECT_EQ(CountOf(table, "john.doe@contoso.example"), 2u) << table;
+
+  // Without a directory (a case never analyzed) everything is as recorded.
+  padded = simdjson::padded_string(Write("jsonl", {rule}));
+  e = parser.parse(padded).value();
+  EXPECT_EQ(std::string(e["actor"].get_string().value()), "f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42");
+  EXPECT_EQ(std::string(e["mailbox_upn"].get_string().value()), "");
 }
 
 TEST(EventExportTest, TableIsAlignedAndTerminalSafe) {

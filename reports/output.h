@@ -25,6 +25,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/correlate/directory.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
 #include "core/store/case_store.h"
@@ -37,6 +38,8 @@ struct EventEnrichment {
   ResolvedAnchor source;             // smallest (SHA-256, member, line) copy
   const Session* session = nullptr;  // nullptr: in no stored session (or unknown)
   const std::vector<std::string>* finding_ids = nullptr;  // nullptr: none (or unknown)
+  // Who is who as `tern analyze` attributed it; nullptr: as recorded.
+  const correlate::MailboxDirectory* directory = nullptr;
 };
 
 // A finding with its evidence anchors resolved.

@@ -18,7 +18,7 @@ class CsvOutput : public OutputModule {
   absl::Status WriteHeader() override { return WriteToStream(out_, EventCsvHeader()); }
   absl::Status WriteEvent(const Event& e, const EventEnrichment& x) override {
     std::string text;
-    AppendEventCsv(e, x.source, &text);
+    AppendEventCsv(e, x, &text);
     return WriteToStream(out_, text);
   }
   absl::Status WriteFooter() override { return FlushStream(out_); }

@@ -15,7 +15,7 @@ class JsonlOutput : public OutputModule {
 
   absl::Status WriteEvent(const Event& e, const EventEnrichment& x) override {
     std::string text;
-    AppendEventJsonl(e, x.source, &text);
+    AppendEventJsonl(e, x, &text);
     return WriteToStream(out_, text);
   }
   absl::Status WriteFooter() override { return FlushStream(out_); }

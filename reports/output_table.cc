@@ -42,11 +42,12 @@ class TableOutput : public OutputModule {
   explicit TableOutput(std::FILE* out) : out_(out) {}
 
   absl::Status WriteEvent(const Event& e, const EventEnrichment& x) override {
+    const std::string mailbox = ShownMailboxUpn(e, x);
     const std::string raw[kTableColumns] = {
         FormatRfc3339(e.time_ms),
         e.operation,
-        EventActor(e),
-        e.mailbox_upn.empty() ? e.mailbox_guid : e.mailbox_upn,
+        ShownActor(e, x),
+        mailbox.empty() ? e.mailbox_guid : mailbox,
         e.client_ip,
         absl::StrCat(x.source.sha256.substr(0, 12), ":", x.source.line),
         DescribeObject(e, 0),

@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -164,6 +165,9 @@ absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const Searc
   TERN_ASSIGN_OR_RETURN(std::unique_ptr<CaseStore> store,
                         CaseStore::Open(CaseDir(case_dir).store(), StoreMode::kReadOnly));
   TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(*store));
+  // Identities as the analysis attributed them; as recorded before one.
+  TERN_ASSIGN_OR_RETURN(const std::optional<correlate::MailboxDirectory> directory,
+                        correlate::LoadMailboxDirectory(*store));
   OutputTarget target;
   target.out = out;
   target.store = store.get();
@@ -179,6 +183,7 @@ absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const Searc
                           }
                           EventEnrichment x;
                           x.source = *std::move(source);
+                          x.directory = directory ? &*directory : nullptr;
                           inner = module->WriteEvent(e, x);
                           return inner.ok();
                         }));

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <optional>
 
 #include "core/base/files.h"
 #include "core/base/status_macros.h"
@@ -13,6 +14,9 @@ namespace tern {
 absl::StatusOr<uint64_t> WriteTimeline(CaseStore& store, const OutputInfo& output,
                                        const std::string& path) {
   TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(store));
+  // Identities as the analysis attributed them; as recorded before one.
+  TERN_ASSIGN_OR_RETURN(const std::optional<correlate::MailboxDirectory> directory,
+                        correlate::LoadMailboxDirectory(store));
   uint64_t count = 0;
   TERN_RETURN_IF_ERROR(WriteFileThrough(path, [&](std::FILE* file) {
     OutputTarget target;
@@ -32,6 +36,7 @@ absl::StatusOr<uint64_t> WriteTimeline(CaseStore& store, const OutputInfo& outpu
                                            }
                                            EventEnrichment x;
                                            x.source = *std::move(source);
+                                           x.directory = directory ? &*directory : nullptr;
                                            inner = module->WriteEvent(e, x);
                                            ++count;
                                            return inner.ok();

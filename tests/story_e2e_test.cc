@@ -150,6 +150,32 @@ TEST(StoryE2eTest, CtfExportTellsTheWholeStory) {
   EXPECT_THAT(html, HasSubstr("john.doe@northwind.example used from 175.16.199.30"));
 }
 
+// `tern search` shows the mailbox of the inbox-rule records, which name it
+// only by John's directory object id, by his UPN once the case is analyzed;
+// before, as recorded.
+TEST(StoryE2eTest, SearchShowsMailboxesAndActorsByUpn) {
+  TempDir tmp;
+  const std::string case_dir = tmp / "case";
+  RunResult r = RunTern({"ingest", "--case", case_dir, Fixture("story/ctf_purview.csv")});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  const std::vector<std::string> search = {"search",        "--case",   case_dir, "--operation",
+                                           "New-InboxRule", "--format", "jsonl"};
+  r = RunTern(search);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountOccurrences(r.out, "\"mailbox_upn\":\"\""), 12u) << r.out;
+
+  r = RunTern({"analyze", "--case", case_dir});
+  ASSERT_LE(r.exit_code, 1) << r.err;
+  r = RunTern(search);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountOccurrences(r.out, "\"mailbox_upn\":\"john.doe@northwind.example\""), 12u)
+      << r.out;
+  EXPECT_EQ(CountOccurrences(r.out, "\"mailbox_guid\":\"\""), 12u);
+  r = RunTern({"search", "--case", case_dir, "--operation", "New-InboxRule", "--limit", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountOccurrences(r.out, "john.doe@northwind.example"), 2u) << r.out;
+}
+
 void Generate(const std::string& out, const std::string& args) {
   const std::string command =
       std::string(TERN_GEN_BINARY) + " --out '" + out + "' --quiet " + args + " >/dev/null";

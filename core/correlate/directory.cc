@@ -1,8 +1,12 @@
 #include "core/correlate/directory.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "core/base/escape.h"
+#include "core/base/status_macros.h"
 #include "core/base/strings.h"
 #include "core/correlate/text.h"
 
@@ -229,6 +233,107 @@ std::vector<std::string> MailboxDirectory::OwnerDomains() const {
   for (const auto& [d, unused] : owner_domains_) out.push_back(d);
   std::sort(out.begin(), out.end());
   return out;
+}
+
+namespace {
+
+// Entries() key prefixes, one per map.
+constexpr char kGuidEntry = 'g';      // GUID -> owner UPN ("" unknown)
+constexpr char kUpnEntry = 'u';       // UPN -> GUID
+constexpr char kUpnOnlyEntry = 'o';   // UPN never seen with a GUID -> ""
+constexpr char kAliasEntry = 'a';     // tenant \x1f alias -> key ("" ambiguous)
+constexpr char kDisplayEntry = 'd';   // tenant \x1f display name -> key
+constexpr char kDomainEntry = 'm';    // owner domain -> ""
+constexpr char kIdentityEntry = 'i';  // an IdentityDirectory link
+
+template <typename Map>
+void AddEntries(char prefix, const Map& map,
+                std::vector<std::pair<std::string, std::string>>* out) {
+  for (const auto& [key, value] : map) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, bool>) {
+      out->emplace_back(Cat(std::string(1, prefix), key), "");
+    } else {
+      out->emplace_back(Cat(std::string(1, prefix), key), value);
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> MailboxDirectory::Entries() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  AddEntries(kGuidEntry, guid_to_upn_, &out);
+  AddEntries(kUpnEntry, upn_to_guid_, &out);
+  AddEntries(kUpnOnlyEntry, upn_only_, &out);
+  AddEntries(kAliasEntry, alias_, &out);
+  AddEntries(kDisplayEntry, display_, &out);
+  AddEntries(kDomainEntry, owner_domains_, &out);
+  for (auto& [key, upn] : identities_.Links()) {
+    out.emplace_back(Cat(std::string(1, kIdentityEntry), key), std::move(upn));
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<MailboxDirectory> MailboxDirectory::FromEntries(
+    const std::vector<std::pair<std::string, std::string>>& entries) {
+  MailboxDirectory d;
+  std::vector<std::pair<std::string, std::string>> links;
+  for (const auto& [key, value] : entries) {
+    const std::string rest = key.empty() ? "" : key.substr(1);
+    switch (key.empty() ? '\0' : key[0]) {
+      case kGuidEntry:
+        d.guid_to_upn_.emplace(rest, value);
+        break;
+      case kUpnEntry:
+        d.upn_to_guid_.emplace(rest, value);
+        break;
+      case kUpnOnlyEntry:
+        d.upn_only_.emplace(rest, true);
+        break;
+      case kAliasEntry:
+        d.alias_.emplace(rest, value);
+        break;
+      case kDisplayEntry:
+        d.display_.emplace(rest, value);
+        break;
+      case kDomainEntry:
+        d.owner_domains_.emplace(rest, true);
+        break;
+      case kIdentityEntry:
+        links.emplace_back(rest, value);
+        break;
+      default:
+        return absl::DataLossError(
+            absl::StrCat("directory entry '", ToAbsl(TerminalSafe(key)), "' cannot be read"));
+    }
+  }
+  TERN_ASSIGN_OR_RETURN(d.identities_, IdentityDirectory::FromLinks(links));
+  return d;
+}
+
+absl::StatusOr<std::optional<MailboxDirectory>> LoadMailboxDirectory(CaseStore& store) {
+  std::vector<std::pair<std::string, std::string>> entries;
+  TERN_RETURN_IF_ERROR(
+      store.ScanDerived(kDirectoryKind, [&](std::string_view key, std::string_view value) {
+        entries.emplace_back(std::string(key), std::string(value));
+        return true;
+      }));
+  if (entries.empty()) return std::nullopt;
+  TERN_ASSIGN_OR_RETURN(MailboxDirectory directory, MailboxDirectory::FromEntries(entries));
+  return directory;
+}
+
+std::string ShownMailboxUpn(const MailboxDirectory& directory, const Event& e) {
+  if (e.mailbox_upn.find('@') != std::string::npos) return e.mailbox_upn;
+  const MailboxRef ref = directory.ForEvent(e);
+  if (!ref.upn.empty() && ref.upn.find('@') != std::string::npos) return ref.upn;
+  if (!ref.guid.empty()) {
+    if (std::string upn = directory.identities().UpnOf(TenantOf(e), ref.guid); !upn.empty()) {
+      return upn;
+    }
+  }
+  return "";
 }
 
 }  // namespace tern::correlate

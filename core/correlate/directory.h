@@ -24,14 +24,18 @@
 #define TERN_CORE_CORRELATE_DIRECTORY_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "core/base/time.h"
 #include "core/correlate/identity_directory.h"
 #include "core/model/event.h"
+#include "core/store/case_store.h"
 
 namespace tern::correlate {
 
@@ -76,6 +80,11 @@ class OrgDomains {
   std::vector<std::string> domains_;  // sorted, unique
 };
 
+// The derived kind under which `tern analyze` stores its directory
+// (MailboxDirectory::Entries), so that readers which do not scan every event
+// (`tern search`, the timelines, the exports) attribute events as it did.
+inline constexpr std::string_view kDirectoryKind = "directory";
+
 class MailboxDirectory {
  public:
   // Learns from one event; call for every event, in time order (pass 1).
@@ -103,6 +112,14 @@ class MailboxDirectory {
   // Owner UPN domains seen in mailbox records, sorted.
   std::vector<std::string> OwnerDomains() const;
 
+  // Everything Resolve, ForEvent, ActorFor and OwnerDomains consult, as
+  // (key, value) entries in key order.
+  std::vector<std::pair<std::string, std::string>> Entries() const;
+  // A directory that answers as the one whose Entries() these are (the
+  // event count and span are not kept). DataLoss for an unreadable entry.
+  static absl::StatusOr<MailboxDirectory> FromEntries(
+      const std::vector<std::pair<std::string, std::string>>& entries);
+
   size_t mailbox_count() const { return guid_to_upn_.size() + upn_only_.size(); }
   uint64_t events() const { return events_; }
   TimeMs first_event() const { return first_; }  // kNoTime when no event
@@ -127,6 +144,16 @@ class MailboxDirectory {
   TimeMs first_ = kNoTime;
   TimeMs last_ = kNoTime;
 };
+
+// The directory the last `tern analyze` stored in `store`; nullopt when the
+// case was never analyzed (or by a version that did not store it).
+absl::StatusOr<std::optional<MailboxDirectory>> LoadMailboxDirectory(CaseStore& store);
+
+// The UPN of the mailbox `e` concerns, as exports show it (issue 13): the
+// owner UPN the record names, else the attributed mailbox's UPN (ForEvent:
+// a cmdlet's target, a sign-in's own mailbox), else the UPN a record links
+// its GUID to; "" when none is known.
+std::string ShownMailboxUpn(const MailboxDirectory& directory, const Event& e);
 
 }  // namespace tern::correlate
 

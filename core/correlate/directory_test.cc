@@ -118,6 +118,62 @@ TEST_F(DirectoryTest, CountsAndDomains) {
   EXPECT_EQ(dir_.first_event(), 1000);
 }
 
+TEST_F(DirectoryTest, RestoredFromItsEntriesItAttributesTheSame) {
+  Event reset;
+  reset.record_type = 8;
+  reset.operation = "Reset user password.";
+  reset.actor_upn = "admin@contoso.com";
+  reset.extra = {{"Target.ID", "User_f757cb79-dd91-4a5c-8d2f-0123456789ab"},
+                 {"Target.ID", "f757cb79-dd91-4a5c-8d2f-0123456789ab"},
+                 {"Target.ID", "bob@sub.contoso.com"},
+                 {"Target.Type", "2"},
+                 {"Target.Type", "2"},
+                 {"Target.Type", "5"}};
+  dir_.Observe(reset);
+  absl::StatusOr<MailboxDirectory> restored = MailboxDirectory::FromEntries(dir_.Entries());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  const Event events[] = {
+      Cmdlet("Set-Mailbox", {{"Identity", "Jane Doe"}}),
+      Cmdlet("New-InboxRule", {{"Name", "q"}}, "org/contoso.onmicrosoft.com/AdeleV\\q"),
+      Cmdlet("New-InboxRule", {{"Name", "q"}},
+             "org/contoso.onmicrosoft.com/f757cb79-dd91-4a5c-8d2f-0123456789ab\\q"),
+      Cmdlet("New-TransportRule", {{"Name", "cfo"}}, "cfo"),
+      Mailbox("guid-bob", ""),
+  };
+  for (const Event& e : events) {
+    EXPECT_EQ(restored->ForEvent(e), dir_.ForEvent(e)) << e.operation;
+    EXPECT_EQ(restored->ActorFor(e), dir_.ActorFor(e)) << e.operation;
+  }
+  EXPECT_EQ(restored->OwnerDomains(), dir_.OwnerDomains());
+  EXPECT_EQ(restored->mailbox_count(), dir_.mailbox_count());
+  EXPECT_EQ(restored->Entries(), dir_.Entries());
+  EXPECT_EQ(MailboxDirectory::FromEntries({{"zzz", ""}}).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+TEST_F(DirectoryTest, ShownMailboxUpnNamesTheMailboxAnEventConcerns) {
+  // Recorded owner UPNs are shown as recorded.
+  EXPECT_EQ(ShownMailboxUpn(dir_, Mailbox("guid-cfo", "CFO@Contoso.com")), "CFO@Contoso.com");
+  // A record with the GUID alone, a cmdlet by its target.
+  EXPECT_EQ(ShownMailboxUpn(dir_, Mailbox("GUID-BOB", "")), "bob@sub.contoso.com");
+  EXPECT_EQ(ShownMailboxUpn(dir_, Cmdlet("Set-Mailbox", {{"Identity", "Jane Doe"}})),
+            "cfo@contoso.com");
+  // Nothing known: nothing shown (the exports keep what was recorded).
+  EXPECT_EQ(ShownMailboxUpn(dir_, Mailbox("guid-unknown", "")), "");
+  EXPECT_EQ(ShownMailboxUpn(dir_, Cmdlet("New-TransportRule", {{"Name", "x"}})), "");
+  // A GUID only the identity directory links (an Entra ID record).
+  Event reset;
+  reset.record_type = 8;
+  reset.actor_upn = "admin@contoso.com";
+  reset.extra = {{"Target.ID", "User_0a0a0a0a-dd91-4a5c-8d2f-0123456789ab"},
+                 {"Target.ID", "carol@contoso.com"},
+                 {"Target.Type", "2"},
+                 {"Target.Type", "5"}};
+  dir_.Observe(reset);
+  EXPECT_EQ(ShownMailboxUpn(dir_, Mailbox("0A0A0A0A-DD91-4A5C-8D2F-0123456789AB", "")),
+            "carol@contoso.com");
+}
+
 TEST(OrgDomainsTest, InternalExternalAndTenantDomains) {
   OrgDomains org({"Contoso.com", "*.fabrikam.com"});
   EXPECT_THAT(

@@ -4,6 +4,8 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/str_cat.h"
+#include "core/base/escape.h"
 #include "core/base/strings.h"
 #include "core/correlate/text.h"
 
@@ -260,6 +262,78 @@ std::vector<std::string> IdentityDirectory::IdentifiersOf(std::string_view tenan
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+namespace {
+
+constexpr char kLinkSeparator = '\x1f';
+constexpr char kIdentifierLink = 'i';
+constexpr char kNameLink = 'n';
+
+std::string LinkKey(const std::string& tenant, char kind, const std::string& id) {
+  std::string key = tenant;
+  key.push_back(kLinkSeparator);
+  key.push_back(kind);
+  key += id;
+  return key;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> IdentityDirectory::Links() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [tenant, t] : tenants_) {
+    for (const auto& [id, n] : t.node) {
+      const std::string& upn = t.best_upn[t.Root(n)];
+      if (!upn.empty()) out.emplace_back(LinkKey(tenant, kIdentifierLink, id), upn);
+    }
+    for (const auto& [name, owners] : t.names) {
+      if (t.node.contains(name)) continue;  // the identifier answers first
+      std::string upn = t.Lookup(name);
+      if (!upn.empty()) out.emplace_back(LinkKey(tenant, kNameLink, name), std::move(upn));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+absl::StatusOr<IdentityDirectory> IdentityDirectory::FromLinks(
+    const std::vector<std::pair<std::string, std::string>>& links) {
+  IdentityDirectory d;
+  for (const auto& [key, upn] : links) {
+    const size_t sep = key.find(kLinkSeparator);
+    if (sep == std::string::npos || sep + 2 > key.size() || upn.empty()) {
+      return absl::DataLossError(
+          absl::StrCat("identity link '", ToAbsl(TerminalSafe(key)), "' cannot be read"));
+    }
+    Tenant& t = d.tenants_[key.substr(0, sep)];
+    const std::string id = key.substr(sep + 2);
+    if (key[sep + 1] == kNameLink) {
+      // An empty owner list looks up as ambiguous (Tenant::Lookup).
+      std::vector<uint32_t>& owners = t.names[id];
+      if (upn != kAmbiguous) owners.push_back(t.Node(upn));
+      continue;
+    }
+    if (key[sep + 1] != kIdentifierLink) {
+      return absl::DataLossError(
+          absl::StrCat("identity link '", ToAbsl(TerminalSafe(key)), "' has an unknown kind"));
+    }
+    // Every identity's UPN is one of its identifiers, so rooting each
+    // identifier at its UPN's node rebuilds the identity.
+    const uint32_t n = t.Node(id);
+    const uint32_t root = t.Node(upn);
+    if (n != root) t.parent[n] = root;
+    t.best_upn[root] = upn;
+  }
+  return d;
+}
+
+std::string LinkedActorUpn(const IdentityDirectory& identities, const Event& e) {
+  if (IsUpn(NormalIdentifier(e.actor_upn))) return "";
+  const std::string tenant = TenantOf(e);
+  std::string upn = identities.UpnOf(tenant, e.actor_upn);
+  if (upn.empty() && !e.actor_sid.empty()) upn = identities.UpnOf(tenant, e.actor_sid);
+  return upn;
 }
 
 }  // namespace tern::correlate

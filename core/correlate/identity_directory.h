@@ -28,9 +28,11 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
 #include "core/model/event.h"
 
 namespace tern::correlate {
@@ -46,6 +48,16 @@ class IdentityDirectory {
  public:
   // Learns the links one record carries.
   void Observe(const Event& e);
+
+  // What the directory resolves, as (key, UPN) entries in key order: key
+  // tenant '\x1f' 'i' identifier for strong identifiers, tenant '\x1f' 'n'
+  // name for aliases and display names; UPN "\x1f" for an ambiguous name.
+  // Identifiers that resolve to no UPN are left out.
+  std::vector<std::pair<std::string, std::string>> Links() const;
+  // A directory that answers UpnOf and IdentifiersOf as the one whose
+  // Links() these are. DataLoss for an entry that is none of Links()'.
+  static absl::StatusOr<IdentityDirectory> FromLinks(
+      const std::vector<std::pair<std::string, std::string>>& links);
 
   // The UPN (lower-case) that `identifier` names in `tenant` (see the file
   // comment for the tenant fallbacks); "" when no record links it to one or
@@ -85,6 +97,11 @@ class IdentityDirectory {
 
   std::map<std::string, Tenant> tenants_;
 };
+
+// How exports show who acted (issue 13): the UPN a record links the
+// recorded UserId (else SID) to, when the record itself names no UPN there;
+// "" when it does or nothing links it. The recorded values stay in the event.
+std::string LinkedActorUpn(const IdentityDirectory& identities, const Event& e);
 
 }  // namespace tern::correlate
 

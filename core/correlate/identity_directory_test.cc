@@ -1,6 +1,8 @@
 #include "core/correlate/identity_directory.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -167,6 +169,63 @@ TEST(IdentityDirectoryTest, TwoUpnsSharingAKeyAreNeverMerged) {
   EXPECT_EQ(dir.UpnOf(kContoso, "z.new@contoso.example"), "z.new@contoso.example");
   // The first link stands: the key stays with the identity that had it first.
   EXPECT_EQ(dir.UpnOf(kContoso, "10037FFE8A2B3C05"), "a.old@contoso.example");
+}
+
+// `tern analyze` stores Links(); `tern search` and the timelines answer from
+// the restored directory exactly as the analysis did.
+TEST(IdentityDirectoryTest, RestoredFromItsLinksItAnswersTheSame) {
+  IdentityDirectory dir;
+  dir.Observe(ResetPassword(kContoso));
+  dir.Observe(MailboxRecord(kContoso, "5a0c9d2e-6b1f-4c1e-9a77-3e2f1d0c4b21", "jo@contoso.example",
+                            "10037FFE8A2B3C01", "S-1-5-21-1-2-3-1004"));
+  dir.Observe(MailboxRecord(kContoso, "6b0c9d2e-6b1f-4c1e-9a77-3e2f1d0c4b22",
+                            "jo@sales.contoso.example", "10037FFE8A2B3C02", ""));
+  dir.Observe(MailboxRecord(kFabrikam, "7c0c9d2e-6b1f-4c1e-9a77-3e2f1d0c4b23",
+                            "AdeleV@fabrikam.example", "10037FFE8A2B3C99", ""));
+  const std::vector<std::pair<std::string, std::string>> links = dir.Links();
+  ASSERT_TRUE(std::is_sorted(links.begin(), links.end()));
+  absl::StatusOr<IdentityDirectory> restored = IdentityDirectory::FromLinks(links);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  for (const std::string tenant : {std::string(kContoso), std::string(kFabrikam), std::string()}) {
+    for (const char* id :
+         {"User_F757CB79-DD91-4A5C-8D2F-0123456789AB", "10032001C0FFEE01", "johnd", "admin",
+          "0b1c2d3e-0000-4000-8000-000000000001", "S-1-5-21-1-2-3-1004", "10037FFE8A2B3C02", "jo",
+          "adelev", "10037FFE8A2B3C99", "nobody", "admin@contoso.example"}) {
+      EXPECT_EQ(restored->UpnOf(tenant, id), dir.UpnOf(tenant, id)) << tenant << " " << id;
+    }
+  }
+  // The ambiguous alias stays ambiguous, the other tenant's alias apart.
+  EXPECT_EQ(restored->UpnOf(kContoso, "jo"), "");
+  EXPECT_EQ(restored->UpnOf(kFabrikam, "adelev"), "adelev@fabrikam.example");
+  EXPECT_EQ(restored->UpnOf(kContoso, "adelev"), "");
+  EXPECT_EQ(restored->IdentifiersOf(kContoso, "johnd@contoso.example"),
+            dir.IdentifiersOf(kContoso, "johnd@contoso.example"));
+  EXPECT_EQ(restored->Links(), links);
+}
+
+TEST(IdentityDirectoryTest, UnreadableLinksAreDataLoss) {
+  EXPECT_EQ(IdentityDirectory::FromLinks({{"no separator", "a@b.example"}}).status().code(),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(
+      IdentityDirectory::FromLinks({{std::string("t\x1fzid"), "a@b.example"}}).status().code(),
+      absl::StatusCode::kDataLoss);
+}
+
+TEST(IdentityDirectoryTest, LinkedActorUpnOnlyReplacesWhatIsNoUpn) {
+  IdentityDirectory dir;
+  dir.Observe(ResetPassword(kContoso));
+  Event e;
+  e.organization_id = kContoso;
+  e.actor_upn = "User_f757cb79-dd91-4a5c-8d2f-0123456789ab";
+  EXPECT_EQ(LinkedActorUpn(dir, e), "johnd@contoso.example");
+  e.actor_upn = "";
+  e.actor_sid = "10032001C0FFEE01";
+  EXPECT_EQ(LinkedActorUpn(dir, e), "johnd@contoso.example");
+  e.actor_upn = "Someone@Contoso.example";  // a UPN is shown as recorded
+  EXPECT_EQ(LinkedActorUpn(dir, e), "");
+  e.actor_upn = "unknown-object";
+  e.actor_sid = "";
+  EXPECT_EQ(LinkedActorUpn(dir, e), "");
 }
 
 }  // namespace

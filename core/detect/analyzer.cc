@@ -240,6 +240,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kIpPivotKind, ip_pivots));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kActorPivotKind, actor_pivots));
+  TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kDirectoryKind, directory.Entries()));
 
   std::vector<RuleInfo> loaded;
   if (options.sigma_rules) {

@@ -13,6 +13,7 @@
 #include "core/base/strings.h"
 #include "core/correlate/sessionizer.h"
 #include "core/model/enums.h"
+#include "reports/event_export.h"
 #include "reports/event_format.h"
 #include "reports/incident_report.h"
 
@@ -141,6 +142,9 @@ void WriteEventTern(JsonWriter& json, const Event& e, const EventEnrichment& x,
   json.Key("doc_type").String("event");
   OptString(json, "case_id", options.case_id);
   json.Key("record_id").String(e.record_id);
+  if (const std::string recorded = EventActor(e); recorded != ShownActor(e, x)) {
+    json.Key("actor_recorded").String(recorded);
+  }
   if (x.session != nullptr) json.Key("session_id").String(x.session->id);
   if (x.finding_ids != nullptr) WriteStrings(json, "finding_ids", *x.finding_ids);
   json.Key("evidence");
@@ -150,7 +154,7 @@ void WriteEventTern(JsonWriter& json, const Event& e, const EventEnrichment& x,
   json.Key("category").String(CategoryName(CategorizeEvent(e)));
   OptString(json, "logon_type", LogonTypeText(e.logon_type));
   OptString(json, "user_type", UserTypeName(e.user_type));
-  WriteMailbox(json, e.mailbox_guid, e.mailbox_upn);
+  WriteMailbox(json, e.mailbox_guid, ShownMailboxUpn(e, x));
   OptString(json, "client_ip", e.client_ip);
   OptString(json, "client_ip_raw", e.client_ip_raw);
   OptString(json, "record_session_id", e.session_id);
@@ -185,7 +189,7 @@ std::string EcsEventDocument(const Event& e, const EventEnrichment& x, const Ecs
   OptString(json, "provider", e.workload);
   if (e.record_type >= 0) json.Key("code").String(absl::StrCat(e.record_type));
   json.EndObject();
-  const std::string actor = e.actor_upn.empty() ? e.actor_sid : e.actor_upn;
+  const std::string actor = ShownActor(e, x);
   if (!actor.empty() || !e.actor_display.empty()) {
     json.Key("user").BeginObject();
     OptString(json, "name", actor);

@@ -288,6 +288,17 @@ TEST(EcsWriterTest, MappingDeclaresExactlyTheEmittedFields) {
   x.finding_ids = &findings;
   std::set<std::string> seen;
   EXPECT_THAT(mapping.Check(EcsEventDocument(e, x, {.case_id = "C"}), &seen), IsEmpty());
+  // An actor recorded by SID alone is shown by the UPN the directory links
+  // it to, the recorded SID kept in tern.actor_recorded.
+  correlate::MailboxDirectory directory;
+  directory.Observe(e);
+  Event by_sid = e;
+  by_sid.actor_upn.clear();
+  x.directory = &directory;
+  const std::string linked = EcsEventDocument(by_sid, x, {.case_id = "C"});
+  EXPECT_THAT(linked, ::testing::HasSubstr("\"user\":{\"name\":\"eve@contoso.com\""));
+  EXPECT_THAT(linked, ::testing::HasSubstr("\"actor_recorded\":\"S-1-5-21-1\""));
+  EXPECT_THAT(mapping.Check(linked, &seen), IsEmpty());
   EXPECT_THAT(mapping.Check(EcsFindingDocument(FullFinding(), {.case_id = "C"}), &seen), IsEmpty());
   EXPECT_THAT(mapping.Check(EcsIncidentDocument(FullIncident(), {.case_id = "C"}), &seen),
               IsEmpty());

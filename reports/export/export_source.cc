@@ -142,13 +142,21 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
       if (ids.empty() || ids.back() != f.finding.id) ids.push_back(f.finding.id);
     }
   }
-  // Attribution as `tern analyze` did it, so events find their sessions.
+  // Attribution as `tern analyze` did it, so events find their sessions:
+  // the directory it stored, rebuilt from the events for cases analyzed
+  // before it was stored.
   correlate::MailboxDirectory directory;
   if (kase.analyzed) {
-    TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
-      directory.Observe(e);
-      return true;
-    }));
+    TERN_ASSIGN_OR_RETURN(std::optional<correlate::MailboxDirectory> stored,
+                          correlate::LoadMailboxDirectory(store));
+    if (stored.has_value()) {
+      directory = *std::move(stored);
+    } else {
+      TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+        directory.Observe(e);
+        return true;
+      }));
+    }
   }
   SessionMatcher sessions(store);
   absl::Status inner;
@@ -162,6 +170,7 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
     }
     x.source = *std::move(source);
     if (kase.analyzed) {
+      x.directory = &directory;
       absl::StatusOr<const Session*> s = sessions.Find(
           correlate::SessionGroupKey(directory.ForEvent(e).key(), e.client_ip,
                                      directory.ActorFor(e), correlate::RecordSessionId(e)),
