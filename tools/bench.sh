@@ -132,6 +132,27 @@ timed() {
   return "$rc"
 }
 
+# Wall time of each phase of the last run in a case, from tern.log (each
+# phase logs its end): "ingest 5.1 s, analyze 4.0 s, report 1.3 s".
+phases() {
+  python3 - "$1/tern.log" <<'EOF'
+import re, sys
+from datetime import datetime
+lines = open(sys.argv[1]).read().splitlines()
+start = max(i for i, l in enumerate(lines) if re.search(r"INFO tern \S+ run \d+:", l))
+def t(l):
+    return datetime.strptime(l.split(" ", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
+marks, prev = [], t(lines[start])
+for name, pat in (("ingest", r"INFO ingest: "), ("analyze", r"INFO analyze: "),
+                  ("report", r"INFO wrote .*manifest")):
+    hit = [l for l in lines[start:] if re.search(pat, l)]
+    if hit:
+        marks.append(f"{name} {t(hit[0]) - prev:.1f} s")
+        prev = t(hit[0])
+print(", ".join(marks))
+EOF
+}
+
 evidence_files() { find "$1" -type f \( -name '*.csv' -o -name '*.json' -o -name '*.jsonl' \) | sort; }
 
 # Floor + tern run + checks for one dataset; sets RUN_RSS.
@@ -157,6 +178,9 @@ bench_one() {
     if [[ -z "$best" ]] || awk "BEGIN {exit !($WALL < $best)}"; then best="$WALL"; best_rss="$RSS"; fi
   done
   RUN_RSS="$best_rss"
+  local run_load run_phases
+  run_load="$(cut -d' ' -f1-3 /proc/loadavg)"
+  run_phases="$(phases "$case_dir")"
 
   echo "== $label: $(basename "$data"): ${#files[@]} files, $bytes bytes, $rows rows"
   awk -v b="$bytes" -v f="$floor" -v r="$best" -v n="$rows" -v rss="$best_rss" -v c="$code" 'BEGIN {
@@ -164,6 +188,7 @@ bench_one() {
     printf "tern run  (exit %d)             %8.2f s  %7.1f MB/s  %9.0f records/s  peak RSS %.0f MiB\n", c, r, b / r / 1e6, n / r, rss / 1024
     printf "ratio     run / floor           %8.2f x   (target <= 10)\n", r / f
   }'
+  echo "phases    $run_phases (last run; load $run_load at its end)"
   local ratio store report_bytes
   ratio="$(awk -v r="$best" -v f="$floor" 'BEGIN {printf "%.1f", r / f}')"
   target "run within 10x openssl ($label)" "${ratio}x" "$(awk -v x="$ratio" 'BEGIN {print (x <= 10)}')"
@@ -234,6 +259,7 @@ EOF
       fi
     done
     printf 'check     findings.json, sessions.jsonl, report.html identical with --threads 1 (%.2f s single-threaded)\n' "$WALL"
+    echo "phases    --threads 1: $(phases "$single") (load $(cut -d' ' -f1-3 /proc/loadavg) at its end)"
     speedup="$(awk -v one="$WALL" -v two="$best" 'BEGIN {printf "%.2f", one / two}')"
     target "2 threads >= 1.6x --threads 1 ($label)" "${speedup}x ($(nproc) cores)" \
       "$(awk -v x="$speedup" 'BEGIN {print (x >= 1.6)}')"

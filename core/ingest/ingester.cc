@@ -29,6 +29,13 @@ constexpr uint64_t kExportCaps[] = {5000, 10000, 50000, 500000};
 // leave a record that claims events the store lost.
 constexpr uint64_t kCommitEveryBytes = 512ull << 20;
 
+// The store writer gets a thread of its own from this many threads on. Below
+// it, RocksDB's flush and compaction threads already keep a second core busy
+// during ingest, and handing events to another thread only adds work: on the
+// 2-core bench machine --threads 2 ingested 100k records 8% slower, with 8%
+// more CPU, than --threads 1 (docs/BENCHMARKS.md, Change 6).
+constexpr int kStoreWriterMinThreads = 3;
+
 std::string NowRfc3339() {
   const auto now = std::chrono::system_clock::now();
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
@@ -167,7 +174,7 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
     ctx.events = this;
     ctx.warnings = this;
     ReplayStream replay(std::move(head), &text);
-    if (Threads() > 1) {
+    if (Threads() >= kStoreWriterMinThreads) {
       // Events are stored on a second thread, in parse order, while the
       // parser goes on; everything is stored before this item ends.
       pipeline_ = std::make_unique<EventPipeline>(

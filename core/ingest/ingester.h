@@ -38,9 +38,10 @@ struct IngestOptions {
   // Largest record a parser accepts (ParseContext::max_record_bytes).
   // Default: 0, each format's own cap.
   uint64_t max_record_bytes = 0;
-  // 1: parse and store on the calling thread. 2 or more (0: one per core):
-  // store on a second thread while the next records are parsed. The store's
-  // contents and every count are the same either way. Default: 1.
+  // 0: one per core. Below 3: parse and store on the calling thread (RocksDB's
+  // background threads take the second core). 3 or more: store on a thread
+  // of its own while the next records are parsed. The store's contents and
+  // every count are the same either way. Default: 1.
   int threads = 1;
 };
 
@@ -55,7 +56,7 @@ struct IngestSummary {
   uint64_t records_duplicate = 0;
   uint64_t records_rejected = 0;
   uint64_t warnings = 0;
-  uint64_t rolled_back = 0;  // interrupted items from an earlier run, undone
+  uint64_t rolled_back = 0;            // interrupted items from an earlier run, undone
   std::vector<Warning> failed_inputs;  // inputs that do not exist or cannot be opened
 };
 
