@@ -4,7 +4,8 @@
 # Generates a synthetic tenant once (tern-gen, cached and reused), then in one
 # run measures the floor (`openssl dgst -sha256` over the same files, page
 # cache warm) and `tern run` with default options: wall time, MB/s,
-# records/s, peak RSS, and the ratio run/floor. Checks the result against
+# records/s, peak RSS, the ratio run/floor, and each phase's time (from
+# tern.log) with the load average. Checks the result against
 # the generator's truth.json (unique events, every planted scenario found)
 # and that findings.json, sessions.jsonl and report.html are byte-identical
 # with --threads 1. Ends with every target of the performance issue (14) and

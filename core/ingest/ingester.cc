@@ -32,7 +32,7 @@ constexpr uint64_t kCommitEveryBytes = 512ull << 20;
 // The store writer gets a thread of its own from this many threads on. Below
 // it, RocksDB's flush and compaction threads already keep a second core busy
 // during ingest, and handing events to another thread only adds work: on the
-// 2-core bench machine --threads 2 ingested 100k records 8% slower, with 8%
+// 2-core bench machine --threads 2 ingested 100k records 13% slower, with 12%
 // more CPU, than --threads 1 (docs/BENCHMARKS.md, Change 6).
 constexpr int kStoreWriterMinThreads = 3;
 
