@@ -14,9 +14,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/correlate/directory.h"
 #include "core/model/event.h"
 #include "core/store/case_store.h"
 #include "reports/output.h"
@@ -31,13 +33,19 @@ struct SearchQuery {
   TimeMs from = kNoTime;  // inclusive; kNoTime = unbounded
   TimeMs to = kNoTime;    // exclusive; kNoTime = unbounded
   uint64_t limit = 0;     // 0 = no limit
+  // Other names of the searched mailbox and actor, matched like the given
+  // ones: what the case's directory links them to (a mailbox's GUID for its
+  // UPN, an actor's SID, object id or PUID for the UPN). See SearchCase.
+  std::vector<std::string> mailbox_aliases;
+  std::vector<std::string> actor_aliases;
 };
 
 // How a query is answered (for tests and the stderr summary).
 struct SearchPlan {
-  std::optional<StoreIndex> index;  // nullopt: time-window scan of the events
-  std::string value;                // the index value looked up
-  uint64_t candidates = 0;          // index entries in the window (capped while planning)
+  std::optional<StoreIndex> index;   // nullopt: time-window scan of the events
+  std::string value;                 // the index value looked up (as given)
+  std::vector<std::string> aliases;  // looked up as well (SearchQuery's aliases)
+  uint64_t candidates = 0;           // index entries in the window (capped while planning)
 };
 
 // Picks the index with the fewest entries in the window: counts each given
@@ -70,10 +78,16 @@ struct SearchRequest {
   uint64_t limit = 0;
 };
 
+// Adds to `query` the other names `directory` knows for its mailbox and
+// actor (SearchQuery::mailbox_aliases, actor_aliases).
+void AddDirectoryAliases(const correlate::MailboxDirectory& directory, SearchQuery* query);
+
 // The whole `tern search`: validates the request (InvalidArgument for bad
 // times, an empty window, or a format that is no search output of
 // `outputs`), opens CASE_DIR/store read-only (NotFound if there is none),
-// writes the matches to `out` through the format's output module.
+// writes the matches to `out` through the format's output module. Once the
+// case is analyzed, --mailbox and --actor also find the events that name the
+// same mailbox or person otherwise (the directory `tern analyze` stored).
 absl::StatusOr<SearchResult> SearchCase(const std::string& case_dir, const SearchRequest& request,
                                         const OutputRegistry& outputs, std::FILE* out);
 

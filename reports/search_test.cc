@@ -114,6 +114,54 @@ TEST_F(SearchTest, FiltersCombineWithTheTimeWindow) {
   EXPECT_THAT(Ids(none), IsEmpty());
 }
 
+// Other names of the same mailbox or person (what the analysis's directory
+// links) find their events too, merged in time order, and only those.
+TEST_F(SearchTest, AliasesFindTheSameMailboxAndActorUnderOtherNames) {
+  SearchQuery q;
+  q.mailbox = "carol@contoso.example";  // no event names her by UPN
+  q.mailbox_aliases = {"bbbb-guid"};
+  SearchPlan plan;
+  EXPECT_THAT(Ids(q, &plan), ElementsAre("x3"));
+  EXPECT_EQ(plan.candidates, 1u);
+  SearchQuery actor;
+  actor.actor = "f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42";
+  actor.actor_aliases = {"bob@contoso.example", "alice@contoso.example"};
+  actor.from = kT0 + 38 * kMinute;
+  EXPECT_THAT(Ids(actor, &plan), ElementsAre("r138", "r139", "x1", "x2", "x3"));
+  EXPECT_EQ(*plan.index, StoreIndex::kActor);
+  actor.limit = 2;
+  EXPECT_THAT(Ids(actor), ElementsAre("r138", "r139"));
+  // An alias of another filter does not widen this one.
+  SearchQuery both = actor;
+  both.limit = 0;
+  both.mailbox = "bob@contoso.example";
+  EXPECT_THAT(Ids(both), ElementsAre("x3"));
+}
+
+TEST(SearchAliasesTest, TheDirectoryAddsGuidsSidsAndObjectIds) {
+  correlate::MailboxDirectory directory;
+  Event owner;
+  owner.record_type = 2;
+  owner.mailbox_guid = "2C7E4F1A-8B3D-4E5F-9A6B-1C2D3E4F5A61";
+  owner.mailbox_upn = "john.doe@contoso.example";
+  owner.actor_upn = owner.mailbox_upn;
+  owner.actor_sid = "S-1-5-21-7";
+  directory.Observe(owner);
+  SearchQuery q;
+  q.mailbox = "John.Doe@contoso.example";
+  q.actor = "S-1-5-21-7";
+  AddDirectoryAliases(directory, &q);
+  EXPECT_THAT(q.mailbox_aliases, ElementsAre("2c7e4f1a-8b3d-4e5f-9a6b-1c2d3e4f5a61"));
+  EXPECT_THAT(q.actor_aliases,
+              ElementsAre("2c7e4f1a-8b3d-4e5f-9a6b-1c2d3e4f5a61", "john.doe@contoso.example"));
+  SearchQuery unknown;
+  unknown.mailbox = "nobody@contoso.example";
+  unknown.actor = "nobody@contoso.example";
+  AddDirectoryAliases(directory, &unknown);
+  EXPECT_THAT(unknown.mailbox_aliases, IsEmpty());
+  EXPECT_THAT(unknown.actor_aliases, IsEmpty());
+}
+
 TEST_F(SearchTest, HonoursTheLimitInTimeOrder) {
   SearchQuery q;
   q.mailbox = "alice@contoso.example";

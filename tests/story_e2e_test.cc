@@ -171,6 +171,11 @@ TEST(StoryE2eTest, SearchShowsMailboxesAndActorsByUpn) {
   EXPECT_EQ(CountOccurrences(r.out, "\"mailbox_upn\":\"john.doe@northwind.example\""), 12u)
       << r.out;
   EXPECT_EQ(CountOccurrences(r.out, "\"mailbox_guid\":\"\""), 12u);
+  // His directory object id finds his own records (by UPN) once analyzed.
+  r = RunTern({"search", "--case", case_dir, "--actor", "f757cb79-dd91-4a5c-8d2f-3b1e6a9c0d42",
+               "--operation", "New-InboxRule", "--format", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountOccurrences(r.out, "\"operation\":\"New-InboxRule\""), 12u) << r.err;
   r = RunTern({"search", "--case", case_dir, "--operation", "New-InboxRule", "--limit", "1"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(CountOccurrences(r.out, "john.doe@northwind.example"), 2u) << r.out;

@@ -264,6 +264,17 @@ std::vector<std::string> IdentityDirectory::IdentifiersOf(std::string_view tenan
   return out;
 }
 
+std::vector<std::string> IdentityDirectory::IdentifiersInAnyTenant(std::string_view upn) const {
+  std::vector<std::string> out;
+  for (const auto& [tenant, unused] : tenants_) {
+    std::vector<std::string> ids = IdentifiersOf(tenant, upn);
+    out.insert(out.end(), ids.begin(), ids.end());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 namespace {
 
 constexpr char kLinkSeparator = '\x1f';

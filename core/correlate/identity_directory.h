@@ -68,6 +68,9 @@ class IdentityDirectory {
   // reports' details and tests).
   std::vector<std::string> IdentifiersOf(std::string_view tenant, std::string_view upn) const;
 
+  // The same for every tenant that knows `upn`, merged (sorted, unique).
+  std::vector<std::string> IdentifiersInAnyTenant(std::string_view upn) const;
+
   size_t tenant_count() const { return tenants_.size(); }
 
  private:
