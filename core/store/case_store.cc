@@ -405,6 +405,8 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
           absl::StrCat("case store at ", dir, " was written by schema ", v,
                        "; this tern reads schema <= ", kStoreSchemaVersion));
     }
+    // An older store keeps its layout: it is read, and written, as it was.
+    impl->schema = v;
   }
   for (int c = 0; c < kNumCfs; ++c) {
     // Stores made before cross-format de-duplication lack fingerprints; a

@@ -2,8 +2,9 @@
 // RocksDB type appears in this header.
 //
 // Column families (keys are binary; "be" = big-endian):
-//   events     be(time) + record_id            -> EncodeEvent (no raw)
-//   raw        record_id                       -> verbatim record bytes
+//   events     be(time) + record_id            -> length-prefixed EncodeEvent +
+//              verbatim record bytes (schema 1: EncodeEvent alone)
+//   raw        schema 1 only: record_id        -> verbatim record bytes
 //   ids        record_id                       -> be(time)   (dedup, lookups)
 //   copies     record_id + be32(ord) + be64(line) -> record_index + (raw bytes and
 //              EncodeEvent of the copy if its bytes differ, else "" and "")
@@ -71,8 +72,10 @@
 
 namespace tern {
 
-// Bumped whenever the layout or an encoding changes incompatibly.
-inline constexpr int kStoreSchemaVersion = 1;
+// Bumped whenever the layout or an encoding changes incompatibly. Every
+// earlier schema stays readable and writable in its own layout. 2: an event's
+// raw bytes live in its events value, not in the raw family.
+inline constexpr int kStoreSchemaVersion = 2;
 
 enum class StoreMode { kReadWrite, kReadOnly };
 

@@ -53,9 +53,9 @@ std::vector<std::pair<store_internal::Cf, std::string_view>> IndexValues(const E
 absl::Status CaseStore::Impl::PutStored(const Event& e, std::string_view raw,
                                         rocksdb::WriteBatch* b) {
   const std::string& id = e.record_id;
-  rocksdb::Status s =
-      b->Put(H(store_internal::kEvents), store_internal::EventKey(e.time_ms, id), EncodeEvent(e));
-  if (s.ok()) s = b->Put(H(store_internal::kRaw), id, Sl(raw));
+  rocksdb::Status s = b->Put(H(store_internal::kEvents), store_internal::EventKey(e.time_ms, id),
+                             EventValue(e, raw));
+  if (s.ok() && !RawInEvents()) s = b->Put(H(store_internal::kRaw), id, Sl(raw));
   if (s.ok()) s = b->Put(H(store_internal::kIds), id, store_internal::TimeKey(e.time_ms));
   if (s.ok()) {
     s = b->Put(H(store_internal::kByEvid), store_internal::ByEvidKey(e.provenance.evidence, id),
@@ -72,7 +72,7 @@ absl::Status CaseStore::Impl::DeleteStored(const Event& e, rocksdb::WriteBatch* 
   const std::string& id = e.record_id;
   rocksdb::Status s =
       b->Delete(H(store_internal::kEvents), store_internal::EventKey(e.time_ms, id));
-  if (s.ok()) s = b->Delete(H(store_internal::kRaw), id);
+  if (s.ok() && !RawInEvents()) s = b->Delete(H(store_internal::kRaw), id);
   if (s.ok()) s = b->Delete(H(store_internal::kIds), id);
   for (const auto& [c, value] : IndexValues(e)) {
     if (s.ok()) s = b->Delete(H(c), store_internal::IndexKey(value, e.time_ms, id));
@@ -144,7 +144,7 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
   // A duplicate: remember where it was seen, and its bytes only if they
   // differ from what is stored (then also its normalized form, which a
   // rollback may need to promote it).
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> stored_raw, Get(store_internal::kRaw, id));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> stored_raw, GetRaw(id));
   if (!stored_raw.has_value()) {
     return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
                                             " is indexed but its raw bytes are missing"));
@@ -180,8 +180,7 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddConflicting(const Even
     TERN_ASSIGN_OR_RETURN(std::optional<Event> there, GetEvent(variant.record_id));
     if (!there.has_value()) break;
     if (SameRecordContent(*there, e)) {
-      TERN_ASSIGN_OR_RETURN(std::optional<std::string> there_raw,
-                            Get(store_internal::kRaw, variant.record_id));
+      TERN_ASSIGN_OR_RETURN(std::optional<std::string> there_raw, GetRaw(variant.record_id));
       TERN_RETURN_IF_ERROR(BatchCopy(variant, raw, variant.record_id,
                                      /*with_content=*/!there_raw.has_value() || raw != *there_raw));
       TERN_RETURN_IF_ERROR(MaybeWritePending());
@@ -298,16 +297,16 @@ absl::Status CaseStore::Impl::RollbackRecord(std::string_view record_id, uint32_
   event_key.append(record_id);
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> encoded,
                         Get(store_internal::kEvents, event_key));
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> old_raw, Get(store_internal::kRaw, record_id));
+  std::optional<std::string> old_raw;
+  if (encoded.has_value()) {
+    TERN_ASSIGN_OR_RETURN(old_raw, RawOf(record_id, *encoded));
+  }
   if (!encoded.has_value() || !old_raw.has_value()) {
     return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(record_id),
                                             " is indexed but its event or raw bytes are missing"));
   }
-  absl::StatusOr<Event> stored = DecodeEvent(*encoded);
-  if (!stored.ok()) {
-    return absl::DataLossError(absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": ",
-                                            stored.status().message()));
-  }
+  absl::StatusOr<Event> stored = DecodeEventValue(*encoded, record_id);
+  if (!stored.ok()) return stored.status();
   // Stored from another item: it stays; only this item's copies went.
   if (stored->provenance.evidence != ordinal) return absl::OkStatus();
 
@@ -401,12 +400,8 @@ absl::StatusOr<CaseStore::ItemCounts> CaseStore::Impl::CountItemRecords(uint32_t
         return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(id),
                                                 " is indexed but its event is missing"));
       }
-      absl::StatusOr<Event> e = DecodeEvent(*encoded);
-      if (!e.ok()) {
-        return absl::DataLossError(
-            absl::StrCat("case store at ", dir, ": event ", Av(id), ": ", e.status().message()));
-      }
-      if (e->provenance.evidence == ordinal) ++counts.stored;
+      TERN_ASSIGN_OR_RETURN(Event e, DecodeEventValue(*encoded, id));
+      if (e.provenance.evidence == ordinal) ++counts.stored;
     }
     // An entry may be stale (its copies moved to another record); only the
     // copies themselves count.

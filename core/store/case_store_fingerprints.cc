@@ -99,17 +99,16 @@ absl::Status CaseStore::Impl::Absorb(const std::string& sid, const std::string& 
   std::optional<std::string> encoded, raw;
   if (time.has_value()) {
     TERN_ASSIGN_OR_RETURN(encoded, Get(store_internal::kEvents, *time + sid));
-    TERN_ASSIGN_OR_RETURN(raw, Get(store_internal::kRaw, sid));
+    if (encoded.has_value()) {
+      TERN_ASSIGN_OR_RETURN(raw, RawOf(sid, *encoded));
+    }
   }
   if (!encoded.has_value() || !raw.has_value()) {
     return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(sid),
                                             " has a fingerprint but no stored event"));
   }
-  absl::StatusOr<Event> stored = DecodeEvent(*encoded);
-  if (!stored.ok()) {
-    return absl::DataLossError(
-        absl::StrCat("case store at ", dir, ": event ", Av(sid), ": ", stored.status().message()));
-  }
+  absl::StatusOr<Event> stored = DecodeEventValue(*encoded, sid);
+  if (!stored.ok()) return stored.status();
   TERN_RETURN_IF_ERROR(DeleteStored(*stored, b));
   TERN_RETURN_IF_ERROR(PutFingerprints(*stored, owner, b));
   --event_count;
@@ -118,7 +117,7 @@ absl::Status CaseStore::Impl::Absorb(const std::string& sid, const std::string& 
   std::vector<CopyEntry> rows(1);
   rows[0].ordinal = stored->provenance.evidence;
   rows[0].line = stored->provenance.line;
-  rows[0].value = {stored->provenance.record_index, *raw, *encoded};
+  rows[0].value = {stored->provenance.record_index, *raw, EncodeEvent(*stored)};
   TERN_ASSIGN_OR_RETURN(std::vector<CopyEntry> copies, ReadCopies(sid));
   for (CopyEntry& c : copies) {
     TERN_RETURN_IF_ERROR(Err(b->Delete(H(store_internal::kCopies), c.key), "batching a deletion"));
@@ -330,12 +329,8 @@ absl::Status CaseStore::Impl::BackfillFingerprints() {
       db->NewIterator(rocksdb::ReadOptions(), H(store_internal::kEvents)));
   rocksdb::WriteBatch b;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    absl::StatusOr<Event> e = DecodeEvent(Sv(it->value()));
-    if (!e.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("case store at ", dir, ": event: ", e.status().message()));
-    }
-    TERN_RETURN_IF_ERROR(PutFingerprints(*e, "", &b));
+    TERN_ASSIGN_OR_RETURN(Event e, DecodeEventValue(Sv(it->value()), Sv(it->key()).substr(8)));
+    TERN_RETURN_IF_ERROR(PutFingerprints(e, "", &b));
     if (b.GetDataSize() >= (size_t{8} << 20)) {
       TERN_RETURN_IF_ERROR(WriteBulk(&b));
       b.Clear();

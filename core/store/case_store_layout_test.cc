@@ -2,14 +2,17 @@
 // column family is written with (chosen by measurement, docs/BENCHMARKS.md
 // "Change 5"), and records that come back byte for byte, raw and normalized,
 // once they went through flushes and compactions.
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
 #include "core/model/codec.h"
 #include "core/store/case_store.h"
 #include "core/store/case_store_test_util.h"
@@ -66,6 +69,58 @@ std::string RawOf(const Event& e) {
                       R"(,"ClientIPAddress":"203.0.113.5"})");
 }
 
+// Every (key, value) of column family `family` in the store at `dir`, read
+// behind CaseStore's back.
+std::vector<std::pair<std::string, std::string>> ReadFamily(const std::string& dir,
+                                                            const std::string& family) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::vector<std::string> names;
+  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  int wanted = -1;
+  for (const std::string& name : names) {
+    if (name == family) wanted = static_cast<int>(descriptors.size());
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  EXPECT_GE(wanted, 0);
+  if (wanted < 0) return out;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  EXPECT_TRUE(
+      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
+  if (db == nullptr) return out;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[wanted]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      out.emplace_back(it->key().ToString(), it->value().ToString());
+    }
+  }
+  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  delete db;
+  return out;
+}
+
+// Rewrites meta schema_version of the (closed) store at `dir`, as an older
+// tern would have left it.
+void SetSchemaVersion(const std::string& dir, const std::string& version) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  int meta = -1;
+  for (const std::string& name : names) {
+    if (name == "meta") meta = static_cast<int>(descriptors.size());
+    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  ASSERT_GE(meta, 0);
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
+  EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[meta], "schema_version", version).ok());
+  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+  EXPECT_TRUE(db->Close().ok());
+  delete db;
+}
+
 TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSizes) {
   if (!ZstdSupported()) GTEST_SKIP() << "this librocksdb has no ZSTD; the store uses LZ4";
   TempDir tmp;
@@ -118,7 +173,7 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::OpenForReadOnly(db_options, dir, families, &handles, &db).ok());
   for (size_t i = 0; i < families.size(); ++i) {
-    if (families[i].name != "events" && families[i].name != "raw" && families[i].name != "idx_ip" &&
+    if (families[i].name != "events" && families[i].name != "idx_ip" &&
         families[i].name != "copies") {
       continue;
     }
@@ -169,6 +224,76 @@ TEST(CaseStoreLayoutTest, RawRecordAndNormalizedEventRoundTripThroughFlushesAndC
                                })
                   .ok());
   EXPECT_EQ(scanned, kEvents);
+}
+
+// Schema 2: one events value holds the normalized event and the raw bytes;
+// the raw family stays empty.
+TEST(CaseStoreLayoutTest, OneEventsValueHoldsTheNormalizedEventAndTheRawBytes) {
+  TempDir tmp;
+  const std::string dir = tmp / "store";
+  const Event e = FullEvent(1);
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->AddEvent(e, RawOf(e)).ok());
+    ASSERT_TRUE(store->Commit().ok());
+    EXPECT_EQ(store->GetMeta("schema_version")->value_or(""), "2");
+  }
+  EXPECT_TRUE(ReadFamily(dir, "raw").empty());
+  const auto events = ReadFamily(dir, "events");
+  ASSERT_EQ(events.size(), 1u);
+  std::string want;
+  PutLengthPrefixed(EncodeEvent(e), &want);
+  want += RawOf(e);
+  EXPECT_EQ(events[0].second, want);
+}
+
+// A store written with schema 1 (raw bytes in the raw family) is read and
+// written in its own layout: new events, duplicates with other bytes, a
+// rollback that promotes a copy.
+TEST(CaseStoreLayoutTest, ASchemaOneStoreKeepsItsLayout) {
+  TempDir tmp;
+  const std::string dir = tmp / "store";
+  const Event a = FullEvent(1);
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+  }
+  SetSchemaVersion(dir, "1");
+  Event b = FullEvent(2);
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->AddEvent(a, RawOf(a)).ok());
+    b.provenance = {1, 50, 50};
+    ASSERT_TRUE(store->AddEvent(b, RawOf(b)).ok());
+    Event b2 = b;
+    b2.provenance = {2, 60, 60};
+    ASSERT_EQ(*store->AddEvent(b2, RawOf(b) + "\n"), CaseStore::AddOutcome::kDuplicate);
+    ASSERT_TRUE(store->Commit().ok());
+    EXPECT_EQ(store->GetMeta("schema_version")->value_or(""), "1");
+  }
+  const auto raw = ReadFamily(dir, "raw");
+  ASSERT_EQ(raw.size(), 2u);
+  for (const auto& [key, value] : ReadFamily(dir, "events")) {
+    EXPECT_TRUE(DecodeEvent(value).ok()) << "schema-1 events values are EncodeEvent alone";
+  }
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    EXPECT_EQ(*store->GetRaw(a.record_id), RawOf(a));
+    EXPECT_EQ(EncodeEvent(**store->GetEvent(a.record_id)), EncodeEvent(a));
+    // Evidence 1 goes: b's copy from evidence 2, with its own bytes, takes its place.
+    ASSERT_TRUE(store->RollbackEvidence(1).ok());
+    ASSERT_TRUE(store->Commit().ok());
+    EXPECT_EQ(*store->GetRaw(b.record_id), RawOf(b) + "\n");
+    EXPECT_EQ((*store->GetEvent(b.record_id))->provenance.evidence, 2u);
+    EXPECT_EQ(*store->GetRaw(a.record_id), RawOf(a));  // from evidence 2: stays
+  }
+  std::vector<std::string> raw_after;
+  for (const auto& [key, value] : ReadFamily(dir, "raw")) raw_after.push_back(value);
+  EXPECT_EQ(raw_after.size(), 2u);
+  EXPECT_NE(std::find(raw_after.begin(), raw_after.end(), RawOf(b) + "\n"), raw_after.end());
 }
 
 }  // namespace

@@ -38,13 +38,9 @@ absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(ro, impl_->H(store_internal::kEvents)));
   for (it->Seek(lower); it->Valid(); it->Next()) {
-    absl::StatusOr<Event> e = DecodeEvent(Sv(it->value()));
-    if (!e.ok()) {
-      return absl::DataLossError(absl::StrCat("case store at ", impl_->dir, ": event ",
-                                              Av(Sv(it->key()).substr(8)), ": ",
-                                              e.status().message()));
-    }
-    if (!fn(*e)) break;
+    TERN_ASSIGN_OR_RETURN(Event e,
+                          impl_->DecodeEventValue(Sv(it->value()), Sv(it->key()).substr(8)));
+    if (!fn(e)) break;
   }
   return impl_->Err(it->status(), "scanning events");
 }
@@ -63,12 +59,54 @@ absl::StatusOr<std::optional<Event>> CaseStore::Impl::GetEvent(std::string_view 
     return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(record_id),
                                             " is indexed but its event is missing"));
   }
-  absl::StatusOr<Event> e = DecodeEvent(*value);
+  TERN_ASSIGN_OR_RETURN(Event e, DecodeEventValue(*value, record_id));
+  return std::optional<Event>(std::move(e));
+}
+
+std::string CaseStore::Impl::EventValue(const Event& e, std::string_view raw) const {
+  if (!RawInEvents()) return EncodeEvent(e);
+  return store_internal::EncodeEventValue(EncodeEvent(e), raw);
+}
+
+absl::StatusOr<Event> CaseStore::Impl::DecodeEventValue(std::string_view value,
+                                                        std::string_view record_id) const {
+  std::string_view event = value;
+  std::string_view raw;
+  if (RawInEvents() && !store_internal::SplitEventValue(value, &event, &raw)) {
+    return absl::DataLossError(
+        absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": malformed value"));
+  }
+  absl::StatusOr<Event> e = DecodeEvent(event);
   if (!e.ok()) {
     return absl::DataLossError(
         absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": ", e.status().message()));
   }
-  return std::optional<Event>(*std::move(e));
+  return e;
+}
+
+absl::StatusOr<std::optional<std::string>> CaseStore::Impl::RawOf(std::string_view record_id,
+                                                                  std::string_view value) {
+  if (!RawInEvents()) return Get(store_internal::kRaw, record_id);
+  std::string_view event;
+  std::string_view raw;
+  if (!store_internal::SplitEventValue(value, &event, &raw)) {
+    return absl::DataLossError(
+        absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": malformed value"));
+  }
+  return std::optional<std::string>(std::string(raw));
+}
+
+absl::StatusOr<std::optional<std::string>> CaseStore::Impl::GetRaw(std::string_view record_id) {
+  if (!RawInEvents()) return Get(store_internal::kRaw, record_id);
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, record_id));
+  if (!time.has_value()) return std::optional<std::string>();
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> value,
+                        Get(store_internal::kEvents, *time + std::string(record_id)));
+  if (!value.has_value()) {
+    return absl::DataLossError(absl::StrCat("case store at ", dir, ": record ", Av(record_id),
+                                            " is indexed but its event is missing"));
+  }
+  return RawOf(record_id, *value);
 }
 
 absl::StatusOr<std::optional<Event>> CaseStore::GetEvent(std::string_view record_id) {
@@ -76,8 +114,7 @@ absl::StatusOr<std::optional<Event>> CaseStore::GetEvent(std::string_view record
 }
 
 absl::StatusOr<std::string> CaseStore::GetRaw(std::string_view record_id) {
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> raw,
-                        impl_->Get(store_internal::kRaw, record_id));
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> raw, impl_->GetRaw(record_id));
   if (!raw.has_value()) {
     return absl::NotFoundError(absl::StrCat("no record ", Av(record_id), " in the case"));
   }

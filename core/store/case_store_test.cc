@@ -212,7 +212,7 @@ TEST(CaseStoreTest, ReservedMetaKeysAreRefused) {
   for (const char* key : {"schema_version", "event_count", "copy_count", "next_evidence_ordinal"}) {
     ExpectError(store->PutMeta(key, "99"), absl::StatusCode::kInvalidArgument, "reserved");
   }
-  EXPECT_EQ(store->GetMeta("schema_version")->value_or(""), "1");
+  EXPECT_EQ(store->GetMeta("schema_version")->value_or(""), std::to_string(kStoreSchemaVersion));
 }
 
 TEST(CaseStoreTest, SecondWriterInSameProcessGetsClearError) {

@@ -104,6 +104,14 @@ std::string EvidenceKey(uint32_t ordinal);
 // derived: kind + '\0' + key.
 std::string DerivedPrefix(std::string_view kind);
 
+// events values. Schema 1: EncodeEvent, the raw bytes in the raw family.
+// Schema 2: varint(size of EncodeEvent) + EncodeEvent + the raw bytes, one
+// value compressed as one (the normalized fields repeat much of the raw
+// record), the raw family left empty.
+std::string EncodeEventValue(std::string_view event, std::string_view raw);
+// Splits a schema-2 value; false when it is malformed.
+bool SplitEventValue(std::string_view value, std::string_view* event, std::string_view* raw);
+
 // The value of a copies entry. raw and event are empty when the copy's bytes
 // equal the stored record's; otherwise they hold the copy's own bytes and its
 // normalized encoding, so that the copy can stand in for the stored event if
@@ -197,6 +205,12 @@ struct CaseStore::Impl {
   // (see CaseStore::TakeStoredCountChanges).
   std::map<uint32_t, int64_t> stored_changes;
 
+  // Store schema of this store's layout: 1 keeps raw bytes in the raw
+  // family (stores written before schema 2 go on being written that way), 2
+  // and later in the events value.
+  int schema = kStoreSchemaVersion;
+  bool RawInEvents() const { return schema >= 2; }
+
   std::atomic<uint64_t> event_count{0};
   std::atomic<uint64_t> copy_count{0};
   uint32_t next_ordinal = 1;
@@ -216,6 +230,17 @@ struct CaseStore::Impl {
   absl::StatusOr<std::optional<std::string>> Get(Cf c, std::string_view key);
   // The stored event `record_id` (committed data), nullopt when absent.
   absl::StatusOr<std::optional<Event>> GetEvent(std::string_view record_id);
+  // The events value of `e` with its raw bytes, in this store's layout.
+  std::string EventValue(const Event& e, std::string_view raw) const;
+  // The event in an events value of `record_id` (DataLoss when malformed).
+  absl::StatusOr<Event> DecodeEventValue(std::string_view value, std::string_view record_id) const;
+  // The raw bytes of the stored event `record_id` whose events value is
+  // `value`: in the value (schema 2) or the raw family (schema 1).
+  absl::StatusOr<std::optional<std::string>> RawOf(std::string_view record_id,
+                                                   std::string_view value);
+  // The raw bytes of the stored event `record_id` (committed data), nullopt
+  // when absent.
+  absl::StatusOr<std::optional<std::string>> GetRaw(std::string_view record_id);
 
   // Hands `batch` to RocksDB without the WAL, together with the current
   // counters, so data and counts always persist together.

@@ -108,6 +108,21 @@ std::string DerivedPrefix(std::string_view kind) {
   return key;
 }
 
+std::string EncodeEventValue(std::string_view event, std::string_view raw) {
+  std::string out;
+  out.reserve(event.size() + raw.size() + 5);
+  PutLengthPrefixed(event, &out);
+  out.append(raw);
+  return out;
+}
+
+bool SplitEventValue(std::string_view value, std::string_view* event, std::string_view* raw) {
+  Decoder d(value);
+  if (!d.GetLengthPrefixed(event)) return false;
+  *raw = value.substr(static_cast<size_t>(event->data() + event->size() - value.data()));
+  return true;
+}
+
 std::string EncodeCopyValue(const CopyValue& v) {
   std::string out;
   PutVarint64(kCopyValueFormat, &out);
