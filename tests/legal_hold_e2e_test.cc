@@ -207,6 +207,26 @@ TEST(OldCaseTest, ASchemaOneCaseReportsAndVerifies) {
   EXPECT_THAT(verify.out, HasSubstr("outputs match manifest.json"));
 }
 
+// A schema-2 case (raw bytes inside the events values) reports the same
+// twice and verifies against its evidence.
+TEST(OldCaseTest, ASchemaTwoCaseReportsAndVerifies) {
+  TempDir tmp;
+  const std::string case_dir = tmp / "case";
+  fs::copy(Fixture("cases/schema-2"), case_dir, fs::copy_options::recursive);
+  const RunResult first = RunTern({"report", "--case", case_dir, "--out", tmp / "r1"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const RunResult second = RunTern({"report", "--case", case_dir, "--out", tmp / "r2"});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_EQ(ReadFile(tmp / "r1/findings.json"), ReadFile(tmp / "r2/findings.json"));
+  EXPECT_EQ(ReadFile(tmp / "r1/report.html"), ReadFile(tmp / "r2/report.html"));
+  EXPECT_THAT(ReadFile(tmp / "r1/findings.json"), HasSubstr("\"id\": \"SCHEMA-2\""));
+  const RunResult verify = RunTern({"verify", "--case", case_dir, "--evidence", Fixture("e2e")});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out;
+  EXPECT_THAT(verify.out,
+              ::testing::AnyOf(HasSubstr("FOUND     /tmp/tern-fixture-evidence/export_b.jsonl"),
+                               HasSubstr("all 1 files verified")));
+}
+
 TEST(TimezoneTest, ReportHtmlShowsTheZoneFindingsJsonStaysUtc) {
   TempDir tmp;
   const std::string case_dir = tmp / "case";
