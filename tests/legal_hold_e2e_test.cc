@@ -39,7 +39,7 @@ TEST_F(LegalHoldTest, ManifestSealsOutputsEvidenceAndVersions) {
   const std::string manifest = ReadFile(Case() + "/manifest.json");
   for (const char* listed :
        {"\"custody.json\"", "\"findings.json\"", "\"sessions.jsonl\"", "\"report.html\"",
-        "export_b.jsonl", "\"store_schema\": 1", "\"Ed25519\""}) {
+        "export_b.jsonl", "\"store_schema\": 2", "\"Ed25519\""}) {
     EXPECT_THAT(manifest, HasSubstr(listed));
   }
   EXPECT_EQ(ReadFile(Case() + "/manifest.sig").size(), 129u);  // 128 hex digits + newline
