@@ -182,6 +182,7 @@ absl::StatusOr<ResolvedAnchor> SourceResolver::Resolve(std::string_view record_i
 absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version) {
   CaseView view;
   view.tool_version = tool_version;
+  view.store_schema = store.schema_version();
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> case_id, store.GetMeta("case_id"));
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> examiner, store.GetMeta("examiner"));
   view.case_id = case_id.value_or("");

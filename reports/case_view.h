@@ -99,6 +99,7 @@ struct IncidentView {
 
 struct CaseView {
   std::string tool_version;
+  int store_schema = 0;  // the case store's own schema (CaseStore::schema_version)
   std::string case_id;
   std::string examiner;
   // The IANA zone report.html shows times in ("" = UTC); findings.json and

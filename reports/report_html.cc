@@ -289,7 +289,7 @@ void RenderMethodology(const Context& ctx, std::string* out) {
   out->append("<section class=\"block\" id=\"methodology\"><h2>Methodology</h2>\n");
   absl::StrAppend(out, "<dl class=\"facts\"><dt>Tool</dt><dd>tern ", Esc(v.tool_version),
                   "</dd><dt>findings.json schema</dt><dd class=\"mono\">", kFindingsSchema,
-                  "</dd><dt>Case store schema</dt><dd>", kStoreSchemaVersion, "</dd>");
+                  "</dd><dt>Case store schema</dt><dd>", v.store_schema, "</dd>");
   if (!v.library_versions.empty()) {
     out->append("<dt>Libraries</dt><dd>");
     for (size_t i = 0; i < v.library_versions.size(); ++i) {

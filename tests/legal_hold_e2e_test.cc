@@ -192,6 +192,9 @@ TEST(OldCaseTest, ASchemaOneCaseReportsAndVerifies) {
   EXPECT_THAT(then, HasSubstr("\"schema\": \"tern.findings/1\""));
   EXPECT_THAT(now, HasSubstr("\"schema\": \"tern.findings/2\""));
   EXPECT_TRUE(fs::exists(tmp / "r1/sessions.jsonl"));
+  // The case keeps its own store schema, and the report and manifest say so.
+  EXPECT_THAT(ReadFile(tmp / "r1/report.html"), HasSubstr("<dt>Case store schema</dt><dd>1</dd>"));
+  EXPECT_THAT(ReadFile(tmp / "r1/manifest.json"), HasSubstr("\"store_schema\": 1"));
   const RunResult diff = RunTern({"diff", case_dir, tmp / "r1"});
   EXPECT_EQ(diff.exit_code, 0) << diff.out << diff.err;
   // A read-only command leaves the old case as it was.

@@ -15,7 +15,7 @@ absl::StatusOr<Manifest> SealCase(CaseStore& store, const CaseDir& dir, const Se
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> examiner, store.GetMeta("examiner"));
   ManifestOptions manifest_options;
   manifest_options.tool_version = ToolVersion();
-  manifest_options.store_schema = kStoreSchemaVersion;
+  manifest_options.store_schema = store.schema_version();
   manifest_options.case_id = case_id.value_or("");
   manifest_options.examiner = examiner.value_or("");
   manifest_options.outputs = options.outputs;

@@ -561,4 +561,6 @@ std::map<uint32_t, int64_t> CaseStore::TakeStoredCountChanges() {
   return changes;
 }
 
+int CaseStore::schema_version() const { return impl_->schema; }
+
 }  // namespace tern

@@ -179,6 +179,9 @@ class CaseStore {
   // O(1) (counters kept in meta); they include adds not yet committed.
   absl::StatusOr<uint64_t> CountEvents();
   absl::StatusOr<uint64_t> CountCopies();
+  // The schema this store was written in (kStoreSchemaVersion for a new
+  // store; an older case keeps its own): what manifests and reports record.
+  int schema_version() const;
 
   // --- derived data written by `tern analyze` (sessions, findings, ...)
   // Replaces every entry of `kind` with `entries` (key, value), atomically.
