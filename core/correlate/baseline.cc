@@ -46,7 +46,7 @@ TimeMs FirstSeen(Map& map, const Key& key, TimeMs t) {
 
 }  // namespace
 
-std::string NetworkOf(std::string_view ip) {
+std::string NetworkOf(std::string_view ip, int ipv6_bits) {
   if (ip.empty() || !IsIpLiteral(ip) || IsPrivateOrLocalIp(ip)) return "";
   const std::string text(ip);
   char out[INET6_ADDRSTRLEN + 8];
@@ -59,9 +59,10 @@ std::string NetworkOf(std::string_view ip) {
   }
   in6_addr a;
   if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return "";
-  std::memset(a.s6_addr + 6, 0, 10);
+  const int kept = std::clamp(ipv6_bits, 0, 128) / 8;
+  std::memset(a.s6_addr + kept, 0, 16 - kept);
   if (inet_ntop(AF_INET6, &a, out, sizeof(out)) == nullptr) return "";
-  return std::string(out) + "/48";
+  return std::string(out) + "/" + std::to_string(kept * 8);
 }
 
 ClientFamily ClassifyClient(const Event& e) {

@@ -28,9 +28,10 @@
 namespace tern::correlate {
 
 // The network prefix an address belongs to for baselines: "81.2.69.0/24"
-// for IPv4, "2a00:2012:4a10::/48" for IPv6; "" for a host name, a private
-// or local address, or no address.
-std::string NetworkOf(std::string_view ip);
+// for IPv4, "2a00:2012:4a10::/48" for IPv6 (or the /`ipv6_bits` prefix,
+// a multiple of 8: the spray rule groups IPv6 by /64); "" for a host name,
+// a private or local address, or no address.
+std::string NetworkOf(std::string_view ip, int ipv6_bits = 48);
 
 // The kind of client a record comes from, by ClientInfoString, user agent
 // and app id.

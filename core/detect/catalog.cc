@@ -330,7 +330,8 @@ const std::vector<CppRule>& CppRules() {
         Severity::kMedium,
         {"T1110.003", "T1110.004"},
         "UserLoginFailed for many distinct identities from one client IP within spray_window_ms "
-        "(default 5 minutes) [74b]. Many scales with the tenant: at least spray_min_identities "
+        "(default 5 minutes) [74b], or from several addresses of one IPv6 /64 or one ASN (with "
+        "geo data; never the organization's own) when none of them did it alone. Many scales with the tenant: at least spray_min_identities "
         "(default 5), and at least spray_identities (default 10) or spray_tenant_percent (default "
         "30) % of the identities seen in the case, whichever is smaller, since a 10-seat tenant "
         "never reaches Splunk's 10 accounts: medium. High when the same source then signs one of "

@@ -111,5 +111,54 @@ TEST_F(SprayTest, SlowFailuresOrManySourcesAreNoSpray) {
   EXPECT_THAT(OfRule(Run(), kSpray), IsEmpty());
 }
 
+// An attacker rotating addresses inside one IPv6 /64 or one ASN is one
+// source: reported once, for the group, when no address did it alone.
+TEST_F(SprayTest, AddressesRotatedInsideOneSlash64AreOneSource) {
+  Tenant(10);
+  for (int i = 0; i < 5; ++i) {
+    Spray(kAfterBaseline + i * kMinute / 2, i, 1, absl::StrCat("2a02:26f0:1:2::", 10 + i));
+  }
+  // Five other /64s: five unrelated sources.
+  for (int i = 0; i < 5; ++i) {
+    Spray(kAfterBaseline + kDay + i * kMinute / 2, i, 1,
+          absl::StrCat("2a02:26f0:1:", 10 + i, "::1"));
+  }
+  auto f = OfRule(Run(), kSpray);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].title, "Password spray from 2a02:26f0:1:2::/64 (5 addresses): 5 identities");
+  EXPECT_EQ(f[0].client_ips.size(), 5u);
+}
+
+TEST_F(SprayTest, AddressesRotatedInsideOneAsnAreOneSourceWithGeo) {
+  Tenant(10);
+  for (int i = 0; i < 5; ++i) {  // AS35908 in the test ASN database
+    Spray(kAfterBaseline + i * kMinute / 2, i, 1, absl::StrCat("67.43.156.", 10 + i));
+  }
+  auto f = OfRule(Run(WithGeo()), kSpray);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].title, "Password spray from AS35908 (5 addresses): 5 identities");
+  // Without geo data there is no ASN to group by.
+  EXPECT_THAT(OfRule(Run(), kSpray), IsEmpty());
+}
+
+TEST_F(SprayTest, OneAddressInsideAGroupIsReportedOnceForTheAddress) {
+  Tenant(10);
+  Spray(kAfterBaseline, 0, 5, "67.43.156.7");
+  Spray(kAfterBaseline + kMinute / 4, 5, 1, "67.43.156.8");
+  auto f = OfRule(Run(WithGeo()), kSpray);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_EQ(f[0].title, "Password spray from 67.43.156.7: 5 identities");
+}
+
+// Employees mistyping from home on the ISP the organization works from
+// every day are no spray: that ASN is the organization's own.
+TEST_F(SprayTest, TheOrganizationsOwnAsnIsNoGroup) {
+  for (int i = 0; i < 10; ++i) Baseline(User(i), absl::StrCat("67.43.156.", 100 + i), 4);
+  for (int i = 0; i < 5; ++i) {
+    Spray(kAfterBaseline + i * kMinute / 2, i, 1, absl::StrCat("67.43.156.", 10 + i));
+  }
+  EXPECT_THAT(OfRule(Run(WithGeo()), kSpray), IsEmpty());
+}
+
 }  // namespace
 }  // namespace tern::detect::testing
