@@ -103,9 +103,7 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
     o.memtable_prefix_bloom_size_ratio = 0.05;
     o.memtable_whole_key_filtering = true;
   }
-  if (c == store_internal::kIdxMailbox || c == store_internal::kIdxIp ||
-      c == store_internal::kIdxActor || c == store_internal::kIdxOperation ||
-      c == store_internal::kByEvid) {
+  if (store_internal::OnVectorMemtable(c)) {
     // Written on every event, read only after a Commit() (search, reports)
     // or once per rollback (by_evid): an unsorted vector takes inserts in
     // O(1) and is sorted once, by the flush thread, instead of a skip list
@@ -181,29 +179,26 @@ absl::Status CaseStore::Impl::WriteBulk(rocksdb::WriteBatch* batch) {
 
 namespace {
 
-// The operations of a batch, as slices into it, so they can be replayed in
-// key order. Only Put and Delete are collected: both commute across keys,
-// and a stable sort keeps the order of operations on one key. Anything else
-// (a range delete spans keys) makes Iterate fail and the batch is written
-// as it is.
+// Collects the operations of a batch, as slices into it, so they can be
+// replayed in key order. Only Put and Delete are collected: both commute
+// across keys, and a stable sort keeps the order of operations on one key.
+// Anything else (a range delete spans keys) makes Iterate fail and the batch
+// is written as it is.
 class BatchOps : public rocksdb::WriteBatch::Handler {
  public:
-  struct Op {
-    uint32_t cf;
-    bool is_delete;
-    rocksdb::Slice key;
-    rocksdb::Slice value;
-  };
+  explicit BatchOps(std::vector<store_internal::BatchOp>* ops) : ops_(ops) {}
   rocksdb::Status PutCF(uint32_t cf, const rocksdb::Slice& key,
                         const rocksdb::Slice& value) override {
-    ops.push_back(Op{cf, false, key, value});
+    ops_->push_back(store_internal::BatchOp{cf, false, key, value});
     return rocksdb::Status::OK();
   }
   rocksdb::Status DeleteCF(uint32_t cf, const rocksdb::Slice& key) override {
-    ops.push_back(Op{cf, true, key, rocksdb::Slice()});
+    ops_->push_back(store_internal::BatchOp{cf, true, key, rocksdb::Slice()});
     return rocksdb::Status::OK();
   }
-  std::vector<Op> ops;
+
+ private:
+  std::vector<store_internal::BatchOp>* ops_;
 };
 
 }  // namespace
@@ -212,18 +207,33 @@ absl::Status CaseStore::Impl::SortedWrite(rocksdb::WriteBatch* batch) {
   // Memtable inserts dominate bulk ingest, and a skip list insert is cheap
   // only next to the previous one: record ids and index values arrive in
   // random order, so each family's entries go in sorted (several times fewer
-  // cycles per insert on the 64 MB memtables).
-  BatchOps collected;
-  collected.ops.reserve(batch->Count());
+  // cycles per insert on the 64 MB memtables). Families on vector memtables
+  // (store_internal::OnVectorMemtable) are sorted once by the flush instead,
+  // so their entries keep batch order. The operation list and the sorted
+  // batch are kept between writes: fresh multi-MiB buffers cost a page fault
+  // per 4 KiB on every write.
+  sort_ops.clear();
+  sort_ops.reserve(batch->Count());
+  BatchOps collected(&sort_ops);
   if (!batch->Iterate(&collected).ok()) return WriteBulk(batch);
-  std::stable_sort(collected.ops.begin(), collected.ops.end(),
-                   [](const BatchOps::Op& a, const BatchOps::Op& b) {
+  // Whether each family (by RocksDB id) is sorted by key.
+  std::vector<char> keyed;
+  for (int c = 0; c < kNumCfs; ++c) {
+    if (cf[c] == nullptr) continue;
+    const uint32_t id = cf[c]->GetID();
+    if (keyed.size() <= id) keyed.resize(id + 1, 1);
+    keyed[id] = !store_internal::OnVectorMemtable(static_cast<Cf>(c));
+  }
+  std::stable_sort(sort_ops.begin(), sort_ops.end(),
+                   [&keyed](const store_internal::BatchOp& a, const store_internal::BatchOp& b) {
                      if (a.cf != b.cf) return a.cf < b.cf;
+                     if (a.cf < keyed.size() && !keyed[a.cf]) return false;
                      return a.key.compare(b.key) < 0;
                    });
-  rocksdb::WriteBatch sorted(batch->GetDataSize() + 256);
+  rocksdb::WriteBatch& sorted = sort_batch;
+  sorted.Clear();
   rocksdb::ColumnFamilyHandle* handle = nullptr;
-  for (const BatchOps::Op& op : collected.ops) {
+  for (const store_internal::BatchOp& op : sort_ops) {
     if (handle == nullptr || handle->GetID() != op.cf) {
       handle = nullptr;
       for (rocksdb::ColumnFamilyHandle* h : cf) {

@@ -65,6 +65,20 @@ inline constexpr uint32_t kZstdDictBytes = 16 << 10;
 inline constexpr uint64_t kZstdDictBufferBytes = 8 << 20;
 inline constexpr size_t kRecordBlockBytes = 16 << 10;
 inline bool IsCompressedFamily(Cf c) { return c != kDefault && c != kMeta && c != kEvidence; }
+// Families written on every event but never read during an ingest (the
+// secondary indexes; by_evid only by a rollback): their memtables are
+// unsorted vectors, sorted once by the flush (case_store.cc CfOptions).
+inline bool OnVectorMemtable(Cf c) {
+  return c == kIdxMailbox || c == kIdxIp || c == kIdxActor || c == kIdxOperation || c == kByEvid;
+}
+
+// One Put or Delete of a batch, as slices into it (SortedWrite).
+struct BatchOp {
+  uint32_t cf;
+  bool is_delete;
+  rocksdb::Slice key;
+  rocksdb::Slice value;
+};
 
 // Reserved meta keys; PutMeta refuses them so callers cannot corrupt them.
 inline constexpr char kMetaSchemaVersion[] = "schema_version";
@@ -192,6 +206,9 @@ struct CaseStore::Impl {
   // fingerprint scan can read the database alone (kept from the first event
   // without an id of its own on; before it nothing scans).
   absl::flat_hash_set<std::string> pending_fps;
+  // SortedWrite's buffers, kept between writes.
+  std::vector<store_internal::BatchOp> sort_ops;
+  rocksdb::WriteBatch sort_batch;
   // True when RocksDB holds WAL-less writes that no flush has persisted yet.
   bool unflushed = false;
   // kMetaSyntheticSeen; never reset (a conservative hint, not a count).
