@@ -459,6 +459,13 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     impl->cf[store_internal::kFingerprints] = h;
     TERN_RETURN_IF_ERROR(impl->BackfillFingerprints());
   }
+  if (mode == StoreMode::kReadWrite) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        impl->db->NewIterator(rocksdb::ReadOptions(), impl->H(store_internal::kIds)));
+    it->SeekToFirst();
+    TERN_RETURN_IF_ERROR(impl->Err(it->status(), "checking for record ids"));
+    impl->id_filter_complete = !it->Valid();
+  }
   return std::unique_ptr<CaseStore>(new CaseStore(std::move(impl)));
 }
 

@@ -57,6 +57,7 @@ absl::Status CaseStore::Impl::PutStored(const Event& e, std::string_view raw,
                              EventValue(e, raw));
   if (s.ok() && !RawInEvents()) s = b->Put(H(store_internal::kRaw), id, Sl(raw));
   if (s.ok()) s = b->Put(H(store_internal::kIds), id, store_internal::TimeKey(e.time_ms));
+  if (id_filter_complete) id_filter.Add(id);
   if (s.ok()) {
     s = b->Put(H(store_internal::kByEvid), store_internal::ByEvidKey(e.provenance.evidence, id),
                rocksdb::Slice());
@@ -117,7 +118,10 @@ absl::StatusOr<CaseStore::AddOutcome> CaseStore::Impl::AddEvent(const Event& e,
     if (!owner.empty()) return AddAbsorbed(e, raw, owner, prefixes);
   }
 
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, id));
+  std::optional<std::string> time;
+  if (!id_filter_complete || id_filter.MayContain(id)) {
+    TERN_ASSIGN_OR_RETURN(time, Get(store_internal::kIds, id));
+  }
   if (!time.has_value()) {
     // A new UAL record takes over the rows it matches. Until the case has
     // seen any such row there is nothing to look for.

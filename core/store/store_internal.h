@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "core/model/event.h"
 #include "core/store/case_store.h"
+#include "core/store/id_filter.h"
 #include "rocksdb/db.h"
 #include "rocksdb/status.h"
 #include "rocksdb/write_batch.h"
@@ -206,6 +207,12 @@ struct CaseStore::Impl {
   // fingerprint scan can read the database alone (kept from the first event
   // without an id of its own on; before it nothing scans).
   absl::flat_hash_set<std::string> pending_fps;
+  // Every record id given an ids entry since the store was opened; when the
+  // ids family was empty at that point (a new case: id_filter_complete), an
+  // id the filter has never seen is not in the store and AddEvent skips the
+  // point read.
+  store_internal::IdFilter id_filter;
+  bool id_filter_complete = false;
   // SortedWrite's buffers, kept between writes.
   std::vector<store_internal::BatchOp> sort_ops;
   rocksdb::WriteBatch sort_batch;
