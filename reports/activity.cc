@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
 
@@ -33,10 +34,6 @@ class CappedSet {
       more_ = true;
     }
   }
-  void Merge(const CappedSet& other) {
-    for (const std::string& v : other.values_) Add(v);
-    more_ = more_ || other.more_;
-  }
   ValueList Take() const {
     return ValueList{std::vector<std::string>(values_.begin(), values_.end()), more_};
   }
@@ -59,13 +56,74 @@ struct Span {
     if (first == kNoTime || t < first) first = t;
     if (last == kNoTime || t > last) last = t;
   }
-  void Merge(const Span& o) {
-    events += o.events;
-    for (int i = 0; i < kCategoryCount; ++i) categories[i] += o.categories[i];
-    if (o.first != kNoTime && (first == kNoTime || o.first < first)) first = o.first;
-    if (o.last != kNoTime && (last == kNoTime || o.last > last)) last = o.last;
-  }
 };
+
+bool HasTime(const Event& e) { return (e.flags & kFlagNoTime) == 0 && e.time_ms != kNoTime; }
+
+const std::string& ActorOf(const Event& e) {
+  return e.actor_upn.empty() ? e.actor_sid : e.actor_upn;
+}
+
+// The key events of one mailbox share; "" for an event naming none.
+std::string EventMailboxKey(const Event& e) {
+  if (!e.mailbox_guid.empty()) return "guid:" + e.mailbox_guid;
+  if (!e.mailbox_upn.empty()) return "upn:" + AsciiLower(e.mailbox_upn);
+  return "";
+}
+
+// First pass: a mailbox as counted over all events.
+struct MailboxCount {
+  std::string guid;
+  std::string upn;  // smallest owner UPN seen
+  uint64_t events = 0;
+};
+
+// Keeps the `k` best items offered under `better` (a strict total order).
+template <typename T, typename Better>
+class TopK {
+ public:
+  TopK(size_t k, Better better) : k_(k), better_(better) {}
+  void Offer(T item) {
+    // A heap ordered by `better` has its worst item in front.
+    if (heap_.size() < k_) {
+      heap_.push_back(std::move(item));
+      std::push_heap(heap_.begin(), heap_.end(), better_);
+    } else if (k_ > 0 && better_(item, heap_.front())) {
+      std::pop_heap(heap_.begin(), heap_.end(), better_);
+      heap_.back() = std::move(item);
+      std::push_heap(heap_.begin(), heap_.end(), better_);
+    }
+  }
+  std::vector<T>& items() { return heap_; }
+
+ private:
+  size_t k_;
+  Better better_;
+  std::vector<T> heap_;
+};
+
+// Folds mailboxes known only by owner UPN into the GUID-keyed mailbox with
+// that owner, so an admin cmdlet naming "alice@..." lands with her mailbox.
+// Returns the key each folded mailbox went into.
+std::map<std::string, std::string> FoldMailboxes(std::map<std::string, MailboxCount>& by_key) {
+  std::map<std::string, std::string> guid_key_by_upn;
+  for (auto& [key, m] : by_key) {
+    if (!m.guid.empty() && !m.upn.empty()) guid_key_by_upn.emplace(AsciiLower(m.upn), key);
+  }
+  std::map<std::string, std::string> folded;
+  for (auto it = by_key.begin(); it != by_key.end();) {
+    auto target = it->second.guid.empty() ? guid_key_by_upn.find(AsciiLower(it->second.upn))
+                                          : guid_key_by_upn.end();
+    if (target == guid_key_by_upn.end()) {
+      ++it;
+      continue;
+    }
+    by_key[target->second].events += it->second.events;
+    folded.emplace(it->first, target->second);
+    it = by_key.erase(it);
+  }
+  return folded;
+}
 
 struct MailboxAgg {
   std::string guid;
@@ -73,10 +131,6 @@ struct MailboxAgg {
   Span span;
   CappedSet ips;
   CappedSet actors;
-
-  void SetUpn(const std::string& u) {
-    if (!u.empty() && (upn.empty() || u < upn)) upn = u;
-  }
 };
 
 struct IpAgg {
@@ -86,29 +140,63 @@ struct IpAgg {
   CappedSet client_infos;
 };
 
-bool HasTime(const Event& e) { return (e.flags & kFlagNoTime) == 0 && e.time_ms != kNoTime; }
+// The second pass's rows: the kept mailboxes and IPs, and which event
+// mailbox key feeds which kept mailbox.
+struct KeptRows {
+  std::map<std::string, MailboxAgg> mailboxes;       // by mailbox key
+  std::map<std::string, MailboxAgg*> mailbox_feeds;  // event mailbox key -> row
+  std::map<std::string, IpAgg> ips;
+};
 
-// Folds mailboxes known only by owner UPN into the GUID-keyed mailbox with
-// that owner, so an admin cmdlet naming "alice@..." lands with her mailbox.
-std::vector<MailboxActivity> FinishMailboxes(std::map<std::string, MailboxAgg>& by_key) {
-  std::map<std::string, std::string> guid_key_by_upn;
-  for (auto& [key, agg] : by_key) {
-    if (!agg.guid.empty() && !agg.upn.empty()) guid_key_by_upn.emplace(AsciiLower(agg.upn), key);
+// Picks the mailboxes to keep (RankRow, then (upn, guid)).
+void KeepMailboxes(const std::map<std::string, MailboxCount>& counts,
+                   const std::map<std::string, std::string>& folded,
+                   const std::vector<Finding>& findings, const FindingsByRow& by_row,
+                   KeptRows* kept) {
+  struct Candidate {
+    RowRank rank;
+    const std::string* key;
+    const MailboxCount* m;
+  };
+  auto better = [](const Candidate& a, const Candidate& b) {
+    if (a.rank != b.rank) return a.rank > b.rank;
+    return std::tie(a.m->upn, a.m->guid) < std::tie(b.m->upn, b.m->guid);
+  };
+  TopK<Candidate, decltype(better)> top(kActivityRowsKept, better);
+  for (const auto& [key, m] : counts) {
+    top.Offer({RankRow(findings, by_row.ForMailbox(m.guid, m.upn), m.events), &key, &m});
   }
-  for (auto it = by_key.begin(); it != by_key.end();) {
-    MailboxAgg& agg = it->second;
-    auto target =
-        agg.guid.empty() ? guid_key_by_upn.find(AsciiLower(agg.upn)) : guid_key_by_upn.end();
-    if (target == guid_key_by_upn.end()) {
-      ++it;
-      continue;
-    }
-    MailboxAgg& into = by_key[target->second];
-    into.span.Merge(agg.span);
-    into.ips.Merge(agg.ips);
-    into.actors.Merge(agg.actors);
-    it = by_key.erase(it);
+  for (const Candidate& c : top.items()) {
+    MailboxAgg& agg = kept->mailboxes[*c.key];
+    agg.guid = c.m->guid;
+    agg.upn = c.m->upn;
+    kept->mailbox_feeds[*c.key] = &agg;
   }
+  for (const auto& [from, into] : folded) {
+    auto it = kept->mailboxes.find(into);
+    if (it != kept->mailboxes.end()) kept->mailbox_feeds[from] = &it->second;
+  }
+}
+
+// Picks the IPs to keep (RankRow, then ip).
+void KeepIps(const absl::flat_hash_map<std::string, uint64_t>& counts,
+             const std::vector<Finding>& findings, const FindingsByRow& by_row, KeptRows* kept) {
+  struct Candidate {
+    RowRank rank;
+    const std::string* ip;
+  };
+  auto better = [](const Candidate& a, const Candidate& b) {
+    if (a.rank != b.rank) return a.rank > b.rank;
+    return *a.ip < *b.ip;
+  };
+  TopK<Candidate, decltype(better)> top(kActivityRowsKept, better);
+  for (const auto& [ip, events] : counts) {
+    top.Offer({RankRow(findings, by_row.ForIp(ip), events), &ip});
+  }
+  for (const Candidate& c : top.items()) kept->ips[*c.ip];
+}
+
+std::vector<MailboxActivity> FinishMailboxes(const std::map<std::string, MailboxAgg>& by_key) {
   std::vector<MailboxActivity> out;
   for (const auto& [key, agg] : by_key) {
     MailboxActivity m;
@@ -125,6 +213,23 @@ std::vector<MailboxActivity> FinishMailboxes(std::map<std::string, MailboxAgg>& 
   std::sort(out.begin(), out.end(), [](const MailboxActivity& a, const MailboxActivity& b) {
     return std::tie(a.upn, a.guid) < std::tie(b.upn, b.guid);
   });
+  return out;
+}
+
+std::vector<IpActivity> FinishIps(const std::map<std::string, IpAgg>& by_ip) {
+  std::vector<IpActivity> out;
+  for (const auto& [address, agg] : by_ip) {
+    IpActivity ip;
+    ip.ip = address;
+    ip.events = agg.span.events;
+    ip.first = agg.span.first;
+    ip.last = agg.span.last;
+    ip.categories = agg.span.categories;
+    ip.mailboxes = agg.mailboxes.Take();
+    ip.actors = agg.actors.Take();
+    ip.client_infos = agg.client_infos.Take();
+    out.push_back(std::move(ip));
+  }
   return out;
 }
 
@@ -167,59 +272,117 @@ ActivityChart BuildChart(const std::vector<std::pair<int64_t, CategoryCounts>>& 
   return chart;
 }
 
-absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings,
-                                      const std::map<std::string, GeoInfo>& geo_by_ip) {
-  std::map<int64_t, CategoryCounts> hours;
-  uint64_t untimed = 0;
-  std::map<std::string, MailboxAgg> mailboxes;
-  std::map<std::string, IpAgg> ips;
-  TERN_RETURN_IF_ERROR(store.ScanEvents(
-      std::numeric_limits<TimeMs>::min(), std::numeric_limits<TimeMs>::max(), [&](const Event& e) {
-        const Category category = CategorizeEvent(e);
-        const TimeMs t = HasTime(e) ? e.time_ms : kNoTime;
-        if (t == kNoTime) {
-          ++untimed;
-        } else {
-          ++hours[FloorDiv(t, kHourMs)][static_cast<int>(category)];
+std::string MailboxKey(std::string_view guid, std::string_view upn) {
+  if (!guid.empty()) return AsciiLower(guid);
+  return "upn:" + AsciiLower(upn);
+}
+
+FindingsByRow::FindingsByRow(const std::vector<Finding>& findings) {
+  for (size_t i = 0; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (!f.mailbox_guid.empty() || !f.mailbox_upn.empty()) {
+      by_mailbox_[MailboxKey(f.mailbox_guid, f.mailbox_upn)].push_back(i);
+      // A finding naming only the owner still belongs to the GUID-keyed mailbox.
+      if (!f.mailbox_guid.empty() && !f.mailbox_upn.empty()) {
+        by_mailbox_[MailboxKey("", f.mailbox_upn)].push_back(i);
+      }
+    }
+    for (const std::string& ip : f.client_ips) by_ip_[ip].push_back(i);
+  }
+}
+
+const std::vector<size_t>& FindingsByRow::ForIp(const std::string& ip) const {
+  static const std::vector<size_t>* const kEmpty = new std::vector<size_t>();
+  auto it = by_ip_.find(ip);
+  return it == by_ip_.end() ? *kEmpty : it->second;
+}
+
+std::vector<size_t> FindingsByRow::ForMailbox(const std::string& guid,
+                                              const std::string& upn) const {
+  std::vector<size_t> out;
+  auto add = [&](const std::string& key) {
+    auto it = by_mailbox_.find(key);
+    if (it != by_mailbox_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  };
+  add(MailboxKey(guid, upn));
+  if (!guid.empty() && !upn.empty()) add(MailboxKey("", upn));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+RowRank RankRow(const std::vector<Finding>& findings, const std::vector<size_t>& indexes,
+                uint64_t events) {
+  if (indexes.empty()) return {false, -1, events};
+  Severity max = Severity::kInfo;
+  for (size_t i : indexes) max = std::max(max, findings[i].severity);
+  return {true, static_cast<int>(max), events};
+}
+
+absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings) {
+  constexpr TimeMs kFrom = std::numeric_limits<TimeMs>::min();
+  constexpr TimeMs kTo = std::numeric_limits<TimeMs>::max();
+  Activity activity;
+  KeptRows kept;
+  {
+    // First pass: the chart, and events per mailbox and per IP.
+    std::map<int64_t, CategoryCounts> hours;
+    uint64_t untimed = 0;
+    std::map<std::string, MailboxCount> mailboxes;
+    absl::flat_hash_map<std::string, uint64_t> ips;
+    TERN_RETURN_IF_ERROR(store.ScanEvents(kFrom, kTo, [&](const Event& e) {
+      const Category category = CategorizeEvent(e);
+      if (HasTime(e)) {
+        ++hours[FloorDiv(e.time_ms, kHourMs)][static_cast<int>(category)];
+      } else {
+        ++untimed;
+      }
+      if (std::string key = EventMailboxKey(e); !key.empty()) {
+        MailboxCount& m = mailboxes[key];
+        m.guid = e.mailbox_guid;
+        if (!e.mailbox_upn.empty() && (m.upn.empty() || e.mailbox_upn < m.upn)) {
+          m.upn = e.mailbox_upn;
         }
-        const std::string& actor = e.actor_upn.empty() ? e.actor_sid : e.actor_upn;
-        if (!e.mailbox_guid.empty() || !e.mailbox_upn.empty()) {
-          const std::string key = e.mailbox_guid.empty() ? "upn:" + AsciiLower(e.mailbox_upn)
-                                                         : "guid:" + e.mailbox_guid;
-          MailboxAgg& m = mailboxes[key];
-          m.guid = e.mailbox_guid;
-          m.SetUpn(e.mailbox_upn);
+        ++m.events;
+      }
+      if (!e.client_ip.empty()) ++ips[e.client_ip];
+      return true;
+    }));
+    activity.chart = BuildChart({hours.begin(), hours.end()}, untimed);
+    const std::map<std::string, std::string> folded = FoldMailboxes(mailboxes);
+    const FindingsByRow by_row(findings);
+    KeepMailboxes(mailboxes, folded, findings, by_row, &kept);
+    KeepIps(ips, findings, by_row, &kept);
+    activity.mailbox_count = mailboxes.size();
+    activity.ip_count = ips.size();
+  }
+  // Second pass: the spans and listed values of the kept rows.
+  if (!kept.mailboxes.empty() || !kept.ips.empty()) {
+    TERN_RETURN_IF_ERROR(store.ScanEvents(kFrom, kTo, [&](const Event& e) {
+      const Category category = CategorizeEvent(e);
+      const TimeMs t = HasTime(e) ? e.time_ms : kNoTime;
+      if (std::string key = EventMailboxKey(e); !key.empty()) {
+        if (auto it = kept.mailbox_feeds.find(key); it != kept.mailbox_feeds.end()) {
+          MailboxAgg& m = *it->second;
           m.span.Add(t, category);
           m.ips.Add(e.client_ip);
-          m.actors.Add(actor);
+          m.actors.Add(ActorOf(e));
         }
-        if (!e.client_ip.empty()) {
-          IpAgg& ip = ips[e.client_ip];
+      }
+      if (!e.client_ip.empty()) {
+        if (auto it = kept.ips.find(e.client_ip); it != kept.ips.end()) {
+          IpAgg& ip = it->second;
           ip.span.Add(t, category);
           ip.mailboxes.Add(e.mailbox_upn.empty() ? e.mailbox_guid : e.mailbox_upn);
-          ip.actors.Add(actor);
+          ip.actors.Add(ActorOf(e));
           ip.client_infos.Add(e.client_info);
         }
-        return true;
-      }));
-
-  Activity activity;
-  activity.chart = BuildChart({hours.begin(), hours.end()}, untimed);
-  activity.mailboxes = FinishMailboxes(mailboxes);
-
-  for (const auto& [address, agg] : ips) {
-    IpActivity ip;
-    ip.ip = address;
-    ip.events = agg.span.events;
-    ip.first = agg.span.first;
-    ip.last = agg.span.last;
-    ip.categories = agg.span.categories;
-    ip.mailboxes = agg.mailboxes.Take();
-    ip.actors = agg.actors.Take();
-    ip.client_infos = agg.client_infos.Take();
-    if (auto it = geo_by_ip.find(address); it != geo_by_ip.end()) ip.geo = it->second;
-    activity.ips.push_back(std::move(ip));
+      }
+      return true;
+    }));
   }
+  activity.mailboxes = FinishMailboxes(kept.mailboxes);
+  activity.ips = FinishIps(kept.ips);
 
   for (const Finding& f : findings) {
     std::vector<std::optional<Event>> events;
@@ -230,6 +393,21 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
     activity.finding_events.push_back(std::move(events));
   }
   return activity;
+}
+
+SessionGeo::SessionGeo(Activity& activity, const std::vector<Finding>& findings)
+    : activity_(activity) {
+  for (const Finding& f : findings) finding_ips_.insert(f.client_ips.begin(), f.client_ips.end());
+}
+
+void SessionGeo::Add(const std::string& ip, const GeoInfo& geo) {
+  if (ip.empty() || !(geo.known || geo.asn != 0)) return;
+  auto row = std::lower_bound(activity_.ips.begin(), activity_.ips.end(), ip,
+                              [](const IpActivity& a, const std::string& b) { return a.ip < b; });
+  if (row != activity_.ips.end() && row->ip == ip && !row->geo.known && row->geo.asn == 0) {
+    row->geo = geo;
+  }
+  if (finding_ips_.contains(ip)) activity_.finding_ip_geo.emplace(ip, geo);
 }
 
 }  // namespace tern

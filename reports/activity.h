@@ -1,18 +1,27 @@
 // Activity: what the HTML report needs beyond the stored findings and
-// sessions, aggregated in one ScanEvents pass over the case: the events
+// sessions, aggregated in two ScanEvents passes over the case: the events
 // per time bucket and category (the timeline chart), per-mailbox and per-IP
 // activity, and the events behind each finding (loaded by record id).
 //
-// Memory is bounded by the number of distinct hours, mailboxes and IPs, never
+// The report's mailbox and IP tables show at most kMaxTableRows rows, those
+// tied to findings first (RankRow). So the first pass only counts events per
+// mailbox and per IP (a compact counter each) and picks the
+// kActivityRowsKept rows of highest rank; the second pass aggregates the
+// listed values (IPs of a mailbox, ...) of those rows only. Memory is bounded
+// by the number of distinct hours, mailboxes and IPs (a counter each), never
 // by the number of events; listed values per row are capped. The result only
-// depends on the stored events, findings and sessions. Thread-compatible.
+// depends on the stored events and findings. Thread-compatible.
 #ifndef TERN_REPORTS_ACTIVITY_H_
 #define TERN_REPORTS_ACTIVITY_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -27,6 +36,9 @@ namespace tern {
 inline constexpr size_t kMaxListedValues = 20;
 // Events loaded and shown under each finding (all anchors stay in findings.json).
 inline constexpr size_t kMaxEventsPerFinding = 25;
+// Mailbox and IP rows LoadActivity keeps, those of highest RankRow: at least
+// as many as report.html's tables show.
+inline constexpr size_t kActivityRowsKept = 2000;
 
 inline constexpr TimeMs kHourMs = 3600 * 1000;
 inline constexpr TimeMs kDayMs = 24 * kHourMs;
@@ -71,17 +83,64 @@ struct IpActivity {
 
 struct Activity {
   ActivityChart chart;
+  // The kActivityRowsKept mailboxes and IPs of highest RankRow (ties: the
+  // smaller (upn, guid) or ip); views built by hand may hold every row.
   std::vector<MailboxActivity> mailboxes;  // sorted by (upn, guid)
   std::vector<IpActivity> ips;             // sorted by ip
+  // Distinct mailboxes and IPs in the events (0: the rows above are all).
+  uint64_t mailbox_count = 0;
+  uint64_t ip_count = 0;
+  uint64_t MailboxCount() const { return std::max<uint64_t>(mailbox_count, mailboxes.size()); }
+  uint64_t IpCount() const { return std::max<uint64_t>(ip_count, ips.size()); }
+  // Geo facts of the IPs findings name (IpActivity::geo has those of the
+  // rows), from each IP's first session with any.
+  std::map<std::string, GeoInfo> finding_ip_geo;
   // Parallel to the findings: the events of their first kMaxEventsPerFinding
   // anchors, in anchor order (nullopt if the store no longer has one).
   std::vector<std::vector<std::optional<Event>>> finding_events;
 };
 
-// Scans the events of `store` and loads the events behind `findings`.
-// `geo_by_ip` gives the geo facts of IPs (from each IP's first session).
-absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings,
-                                      const std::map<std::string, GeoInfo>& geo_by_ip);
+// The key the report ties a mailbox to findings by: the lower-case GUID, or
+// "upn:" + lower-case owner UPN when there is no GUID.
+std::string MailboxKey(std::string_view guid, std::string_view upn);
+
+// The findings that name each IP and mailbox (indexes into the findings the
+// index was built from). Immutable once built; thread-safe.
+class FindingsByRow {
+ public:
+  explicit FindingsByRow(const std::vector<Finding>& findings);
+  // The findings whose client IPs hold `ip`, in order.
+  const std::vector<size_t>& ForIp(const std::string& ip) const;
+  // The findings naming the mailbox by its GUID or, for a finding that names
+  // only the owner, by its UPN: sorted, distinct.
+  std::vector<size_t> ForMailbox(const std::string& guid, const std::string& upn) const;
+
+ private:
+  std::map<std::string, std::vector<size_t>> by_mailbox_;
+  std::map<std::string, std::vector<size_t>> by_ip_;
+};
+
+// How the report orders mailbox and IP rows, highest first: rows tied to
+// findings, then by their highest severity, then by events.
+using RowRank = std::tuple<bool, int, uint64_t>;
+RowRank RankRow(const std::vector<Finding>& findings, const std::vector<size_t>& indexes,
+                uint64_t events);
+
+// Scans the events of `store` and loads the events behind `findings`. The
+// geo facts are left empty: AddSessionGeo fills them.
+absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings);
+
+// Gives the IP rows of `activity` and the IPs `findings` name the geo facts
+// of their first session with any: call it for every session, in store order.
+class SessionGeo {
+ public:
+  SessionGeo(Activity& activity, const std::vector<Finding>& findings);
+  void Add(const std::string& ip, const GeoInfo& geo);
+
+ private:
+  Activity& activity_;
+  std::set<std::string> finding_ips_;
+};
 
 // Builds the chart buckets from per-hour counts (hour index = floor(ms / 1h)):
 // hourly when the span is at most 21 days, daily up to ~3 years, else weekly

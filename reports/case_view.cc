@@ -261,7 +261,8 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   const IncidentSessions incident_sessions(view.incidents);
   std::vector<std::set<std::string>> sessions_of_incident(view.incidents.size());
   std::set<std::string> mailboxes;
-  std::map<std::string, GeoInfo> geo_by_ip;  // from the first session of each IP
+  TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings));
+  SessionGeo geo(view.activity, view.findings);
   size_t others = 0;
   TERN_RETURN_IF_ERROR(store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
     absl::StatusOr<Session> session = DecodeSession(value);
@@ -271,9 +272,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     }
     ++view.session_count;
     mailboxes.insert(session->mailbox_guid.empty() ? session->mailbox_upn : session->mailbox_guid);
-    if (!session->client_ip.empty() && (session->geo.known || session->geo.asn != 0)) {
-      geo_by_ip.emplace(session->client_ip, session->geo);
-    }
+    geo.Add(session->client_ip, session->geo);
     const bool in_incident = incident_sessions.Match(*session, sessions_of_incident);
     if (named.contains(session->id) || in_incident || others++ < kSessionsKept) {
       view.sessions.push_back(*std::move(session));
@@ -291,7 +290,6 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   std::sort(view.sessions.begin(), view.sessions.end(), [](const Session& a, const Session& b) {
     return std::tie(a.start, a.id) < std::tie(b.start, b.id);
   });
-  TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings, geo_by_ip));
   view.rules = RuleCatalog();
   // Rules given to the analysis (Sigma --rules) after the built-in ones.
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> loaded, store.GetMeta(kLoadedRulesKey));

@@ -134,9 +134,9 @@ struct CaseView {
   std::vector<AnalysisInput> inputs;
 };
 
-// Loads the view. `tool_version` is recorded in the reports. One ScanEvents
-// pass over the case aggregates the activity (memory bounded by the number of
-// distinct hours, mailboxes and IPs, not by the number of events).
+// Loads the view. `tool_version` is recorded in the reports. Two ScanEvents
+// passes over the case aggregate the activity (LoadActivity: a counter per
+// distinct mailbox and IP, full rows only for those the report shows).
 absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_version);
 
 // The sessions the case's findings and incidents name: findings.json

@@ -22,8 +22,8 @@
 
 namespace tern::html {
 
-// Lookups computed once from the view; keys are as stored (lower-case GUIDs,
-// normalized IPs); mailbox keys are the GUID, or "upn:" + lower-case UPN.
+// Lookups computed once from the view; keys are as stored (normalized IPs);
+// mailbox keys are MailboxKey's (activity.h).
 struct Context {
   explicit Context(const CaseView& v);
 
@@ -31,13 +31,10 @@ struct Context {
   std::map<std::string, std::string> evidence_label;  // SHA-256 -> "E3"
   std::map<std::string, const Session*> session_by_id;
   std::map<std::string, const RuleInfo*> rule_by_id;
-  std::map<std::string, GeoInfo> geo_by_ip;
-  std::map<std::string, std::vector<size_t>> findings_by_mailbox;  // -> finding indexes
-  std::map<std::string, std::vector<size_t>> findings_by_ip;
-  std::map<std::string, std::vector<size_t>> findings_by_session;
+  std::map<std::string, GeoInfo> geo_by_ip;  // IP rows and the IPs findings name
+  FindingsByRow findings_by_row;             // for the mailbox and IP tables
+  std::map<std::string, std::vector<size_t>> findings_by_session;  // -> finding indexes
 };
-
-std::string MailboxKey(std::string_view guid, std::string_view upn);
 
 // --- text
 std::string Esc(std::string_view raw);  // HtmlEscape

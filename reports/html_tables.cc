@@ -56,19 +56,18 @@ void ActivityCell(const CategoryCounts& counts, std::string* out) {
                   "</svg><div class=\"note\">", text, "</div></td>");
 }
 
-// Orders rows by (has findings, highest severity, events) descending; ties
-// keep the incoming (sorted) order.
+// LoadActivity keeps the rows of highest rank: all those a table can show.
+static_assert(kActivityRowsKept >= kMaxTableRows);
+
+// Orders rows by RankRow, highest first; ties keep the incoming (sorted)
+// order, as LoadActivity's choice of rows does.
 template <typename Row>
 std::vector<const Row*> Prioritize(const std::vector<Row>& rows,
                                    const std::vector<std::vector<size_t>>& findings,
                                    const CaseView& v) {
   std::vector<size_t> order(rows.size());
   for (size_t i = 0; i < rows.size(); ++i) order[i] = i;
-  auto key = [&](size_t i) {
-    const bool any = !findings[i].empty();
-    return std::make_tuple(any, any ? static_cast<int>(MaxSeverity(v, findings[i])) : -1,
-                           rows[i].events);
-  };
+  auto key = [&](size_t i) { return RankRow(v.findings, findings[i], rows[i].events); };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key(a) > key(b); });
   std::vector<const Row*> out;
   for (size_t i : order) out.push_back(&rows[i]);
@@ -133,13 +132,7 @@ void RenderMailboxes(const Context& ctx, std::string* out) {
       "Activity per mailbox over the whole evidence, by category.</p>\n");
   std::vector<std::vector<size_t>> findings;
   for (const MailboxActivity& m : rows) {
-    std::vector<size_t> f = Lookup(ctx.findings_by_mailbox, MailboxKey(m.guid, m.upn));
-    if (!m.guid.empty() && !m.upn.empty()) {
-      for (size_t i : Lookup(ctx.findings_by_mailbox, MailboxKey("", m.upn))) f.push_back(i);
-    }
-    std::sort(f.begin(), f.end());
-    f.erase(std::unique(f.begin(), f.end()), f.end());
-    findings.push_back(std::move(f));
+    findings.push_back(ctx.findings_by_row.ForMailbox(m.guid, m.upn));
   }
   std::vector<const MailboxActivity*> ordered = Prioritize(rows, findings, v);
   BeginTable(out, "tbl-mailboxes",
@@ -169,7 +162,7 @@ void RenderMailboxes(const Context& ctx, std::string* out) {
     out->append("</tr>\n");
   }
   EndTable(out);
-  OmittedNote(shown, ordered.size(), "mailboxes, those tied to findings first",
+  OmittedNote(shown, v.activity.MailboxCount(), "mailboxes, those tied to findings first",
               "with <span class=\"mono\">tern search --mailbox UPN</span> (their events) and in "
               "sessions.jsonl (their sessions).",
               out);
@@ -184,7 +177,7 @@ void RenderIps(const Context& ctx, std::string* out) {
       "Client addresses seen in the evidence, with location and network when geo-IP "
       "databases were given.</p>\n");
   std::vector<std::vector<size_t>> findings;
-  for (const IpActivity& ip : rows) findings.push_back(Lookup(ctx.findings_by_ip, ip.ip));
+  for (const IpActivity& ip : rows) findings.push_back(ctx.findings_by_row.ForIp(ip.ip));
   std::vector<const IpActivity*> ordered = Prioritize(rows, findings, v);
   BeginTable(out, "tbl-ips",
              {{"IP address / location"},
@@ -225,7 +218,7 @@ void RenderIps(const Context& ctx, std::string* out) {
     out->append("</tr>\n");
   }
   EndTable(out);
-  OmittedNote(shown, ordered.size(), "addresses, those tied to findings first",
+  OmittedNote(shown, v.activity.IpCount(), "addresses, those tied to findings first",
               "with <span class=\"mono\">tern search --ip ADDRESS</span> (their events) and in "
               "sessions.jsonl (their sessions).",
               out);

@@ -21,12 +21,7 @@ void LabelEvidence(const EvidenceNodeView& node, int* next,
 
 }  // namespace
 
-std::string MailboxKey(std::string_view guid, std::string_view upn) {
-  if (!guid.empty()) return AsciiLower(guid);
-  return "upn:" + AsciiLower(upn);
-}
-
-Context::Context(const CaseView& v) : view(v) {
+Context::Context(const CaseView& v) : view(v), findings_by_row(v.findings) {
   int next = 1;
   for (const EvidenceNodeView& node : v.evidence) LabelEvidence(node, &next, &evidence_label);
   for (const Session& s : v.sessions) session_by_id.emplace(s.id, &s);
@@ -34,17 +29,9 @@ Context::Context(const CaseView& v) : view(v) {
   for (const IpActivity& ip : v.activity.ips) {
     if (ip.geo.known || ip.geo.asn != 0) geo_by_ip.emplace(ip.ip, ip.geo);
   }
+  for (const auto& [ip, geo] : v.activity.finding_ip_geo) geo_by_ip.emplace(ip, geo);
   for (size_t i = 0; i < v.findings.size(); ++i) {
-    const Finding& f = v.findings[i];
-    if (!f.mailbox_guid.empty() || !f.mailbox_upn.empty()) {
-      findings_by_mailbox[MailboxKey(f.mailbox_guid, f.mailbox_upn)].push_back(i);
-      // A finding naming only the owner still belongs to the GUID-keyed mailbox.
-      if (!f.mailbox_guid.empty() && !f.mailbox_upn.empty()) {
-        findings_by_mailbox[MailboxKey("", f.mailbox_upn)].push_back(i);
-      }
-    }
-    for (const std::string& ip : f.client_ips) findings_by_ip[ip].push_back(i);
-    for (const std::string& s : f.sessions) findings_by_session[s].push_back(i);
+    for (const std::string& s : v.findings[i].sessions) findings_by_session[s].push_back(i);
   }
 }
 
