@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <optional>
 #include <tuple>
 #include <utility>
 
 #include "core/base/codec.h"
+#include "core/base/status_macros.h"
 #include "core/correlate/text.h"
 
 namespace tern::correlate {
@@ -108,7 +110,101 @@ absl::Status ScanPivots(CaseStore& store, std::string_view kind,
   return inner;
 }
 
-void PivotBuilder::Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto) {
+namespace {
+
+// Scratch kinds holding spilled partial pivots while an analysis runs.
+std::string SpillKind(std::string_view kind) { return Cat(kind, ".spill"); }
+
+// Length-prefixed pivot key then the spill number: the partials of one pivot
+// are adjacent and in spill (= event) order.
+std::string SpillKey(std::string_view key, uint32_t spill) {
+  std::string out;
+  PutBigEndian32(static_cast<uint32_t>(key.size()), &out);
+  out.append(key);
+  PutBigEndian32(spill, &out);
+  return out;
+}
+
+std::tuple<const std::string&, const std::string&, const std::string&> LinkOrder(
+    const PivotLink& l) {
+  return {l.mailbox_guid.empty() ? l.mailbox_upn : l.mailbox_guid, l.actor, l.ip};
+}
+
+// Folds `later` (a partial of the same pivot from a later spill) into `into`,
+// as if their events had been added to one builder.
+void MergeInto(Pivot& into, Pivot&& later) {
+  into.first = std::min(into.first, later.first);
+  into.last = std::max(into.last, later.last);
+  into.events += later.events;
+  std::vector<PivotLink> links;
+  links.reserve(into.links.size() + later.links.size());
+  auto a = into.links.begin();
+  auto b = later.links.begin();
+  while (a != into.links.end() || b != later.links.end()) {
+    if (b == later.links.end() || (a != into.links.end() && LinkOrder(*a) < LinkOrder(*b))) {
+      links.push_back(std::move(*a++));
+    } else if (a == into.links.end() || LinkOrder(*b) < LinkOrder(*a)) {
+      links.push_back(std::move(*b++));
+    } else {
+      PivotLink& l = links.emplace_back(std::move(*a++));
+      l.first = std::min(l.first, b->first);
+      l.last = std::max(l.last, b->last);
+      l.events += b->events;
+      if (l.mailbox_upn.empty()) l.mailbox_upn = std::move(b->mailbox_upn);
+      ++b;
+    }
+  }
+  into.links = std::move(links);
+}
+
+constexpr size_t kWriteBatch = 4096;
+
+// Streams the spilled partials of `scratch` into `kind`, one merged pivot
+// per key; returns the number of pivots written.
+absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch,
+                                      std::string_view kind) {
+  std::vector<std::pair<std::string, std::string>> batch;
+  uint64_t written = 0;
+  absl::Status inner;
+  std::string group;
+  std::optional<Pivot> merged;
+  auto emit = [&]() {
+    batch.emplace_back(merged->key, EncodePivot(*merged));
+    ++written;
+    if (batch.size() < kWriteBatch) return true;
+    inner = store.AppendDerived(kind, batch);
+    batch.clear();
+    return inner.ok();
+  };
+  TERN_RETURN_IF_ERROR(
+      store.ScanDerived(scratch, [&](std::string_view key, std::string_view value) {
+        absl::StatusOr<Pivot> part = DecodePivot(value);
+        if (!part.ok() || key.size() < 8) {
+          inner = absl::DataLossError(Cat(scratch, ": damaged spilled pivot"));
+          return false;
+        }
+        const std::string_view group_key = key.substr(0, key.size() - 4);
+        if (merged && group_key == group) {
+          MergeInto(*merged, *std::move(part));
+          return true;
+        }
+        if (merged && !emit()) return false;
+        group.assign(group_key);
+        merged = *std::move(part);
+        return true;
+      }));
+  TERN_RETURN_IF_ERROR(inner);
+  if (merged && !emit()) return inner;
+  if (!batch.empty()) TERN_RETURN_IF_ERROR(store.AppendDerived(kind, batch));
+  return written;
+}
+
+}  // namespace
+
+PivotBuilder::PivotBuilder(CaseStore* spill_to, size_t max_entries)
+    : spill_to_(spill_to), max_entries_(std::max<size_t>(max_entries, 1)) {}
+
+bool PivotBuilder::Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto) {
   if (acc.pivot.events == 0 || t < acc.pivot.first) acc.pivot.first = t;
   if (acc.pivot.events == 0 || t > acc.pivot.last) acc.pivot.last = t;
   ++acc.pivot.events;
@@ -122,6 +218,7 @@ void PivotBuilder::Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLi
     if (l.mailbox_upn.empty()) l.mailbox_upn = proto.mailbox_upn;
   }
   ++l.events;
+  return inserted;
 }
 
 void PivotBuilder::Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox,
@@ -132,44 +229,106 @@ void PivotBuilder::Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox,
     if (acc.pivot.key.empty()) {
       acc.pivot.key = std::string(ip);
       acc.pivot.geo = geo;
+      ++held_;
     }
     PivotLink proto{mailbox.guid, mailbox.upn, std::string(actor), "", 0, 0, 0};
-    Touch(acc, t, Cat(mailbox.key(), sep, actor), proto);
+    held_ += Touch(acc, t, Cat(mailbox.key(), sep, actor), proto);
   }
   if (!actor.empty()) {
     Acc& acc = by_actor_[std::string(actor)];
-    if (acc.pivot.key.empty()) acc.pivot.key = std::string(actor);
+    if (acc.pivot.key.empty()) {
+      acc.pivot.key = std::string(actor);
+      ++held_;
+    }
     PivotLink proto{mailbox.guid, mailbox.upn, "", std::string(ip), 0, 0, 0};
-    Touch(acc, t, Cat(mailbox.key(), sep, ip), proto);
+    held_ += Touch(acc, t, Cat(mailbox.key(), sep, ip), proto);
   }
+  if (spill_to_ != nullptr && held_ > max_entries_ && spill_status_.ok()) {
+    spill_status_ = Spill();
+  }
+}
+
+std::string PivotBuilder::TakeEncoded(Acc& acc) {
+  Pivot& p = acc.pivot;
+  p.links.reserve(acc.links.size());
+  for (auto& [unused, link] : acc.links) p.links.push_back(std::move(link));
+  acc.links.clear();
+  std::sort(p.links.begin(), p.links.end(),
+            [](const PivotLink& a, const PivotLink& b) { return LinkOrder(a) < LinkOrder(b); });
+  return EncodePivot(p);
 }
 
 std::vector<std::pair<std::string, std::string>> PivotBuilder::Take(
     absl::flat_hash_map<std::string, Acc>& map) {
   std::vector<std::pair<std::string, std::string>> out;
   out.reserve(map.size());
-  for (auto& [key, acc] : map) {
-    Pivot& p = acc.pivot;
-    p.links.reserve(acc.links.size());
-    for (auto& [unused, link] : acc.links) p.links.push_back(std::move(link));
-    std::sort(p.links.begin(), p.links.end(), [](const PivotLink& a, const PivotLink& b) {
-      const std::string& ka = a.mailbox_guid.empty() ? a.mailbox_upn : a.mailbox_guid;
-      const std::string& kb = b.mailbox_guid.empty() ? b.mailbox_upn : b.mailbox_guid;
-      return std::tie(ka, a.actor, a.ip) < std::tie(kb, b.actor, b.ip);
-    });
-    out.emplace_back(key, EncodePivot(p));
-  }
+  for (auto& [key, acc] : map) out.emplace_back(key, TakeEncoded(acc));
   map.clear();
   std::sort(out.begin(), out.end());
   return out;
 }
 
 std::vector<std::pair<std::string, std::string>> PivotBuilder::TakeIpPivots() {
+  held_ = 0;
   return Take(by_ip_);
 }
 
 std::vector<std::pair<std::string, std::string>> PivotBuilder::TakeActorPivots() {
+  held_ = 0;
   return Take(by_actor_);
+}
+
+absl::Status PivotBuilder::Spill() {
+  if (spills_ == 0) {  // leftovers of an analysis that did not finish
+    TERN_RETURN_IF_ERROR(spill_to_->ClearDerived(SpillKind(kIpPivotKind)));
+    TERN_RETURN_IF_ERROR(spill_to_->ClearDerived(SpillKind(kActorPivotKind)));
+  }
+  for (auto [map, kind] :
+       {std::pair{&by_ip_, kIpPivotKind}, std::pair{&by_actor_, kActorPivotKind}}) {
+    std::vector<std::pair<std::string, std::string>> batch;
+    for (auto& [key, acc] : *map) {
+      batch.emplace_back(SpillKey(key, spills_), TakeEncoded(acc));
+      if (batch.size() == kWriteBatch) {
+        TERN_RETURN_IF_ERROR(spill_to_->AppendDerived(SpillKind(kind), batch));
+        batch.clear();
+      }
+    }
+    TERN_RETURN_IF_ERROR(spill_to_->AppendDerived(SpillKind(kind), batch));
+    map->clear();
+  }
+  held_ = 0;
+  ++spills_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PivotBuilder::Written> PivotBuilder::WriteTo(CaseStore& store) {
+  TERN_RETURN_IF_ERROR(spill_status_);
+  if (spill_to_ != nullptr && spill_to_ != &store) {
+    return absl::InvalidArgumentError("pivots: WriteTo must write to the store spilled to");
+  }
+  Written written;
+  if (spill_to_ != nullptr && spills_ == 0) {  // leftovers of an analysis that did not finish
+    TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kIpPivotKind)));
+    TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kActorPivotKind)));
+  }
+  if (spills_ == 0) {
+    std::vector<std::pair<std::string, std::string>> ips = TakeIpPivots();
+    written.ip_pivots = ips.size();
+    TERN_RETURN_IF_ERROR(store.ReplaceDerived(kIpPivotKind, ips));
+    ips = TakeActorPivots();
+    written.actor_pivots = ips.size();
+    TERN_RETURN_IF_ERROR(store.ReplaceDerived(kActorPivotKind, ips));
+    return written;
+  }
+  TERN_RETURN_IF_ERROR(Spill());
+  for (auto [count, kind] : {std::pair{&written.ip_pivots, kIpPivotKind},
+                             std::pair{&written.actor_pivots, kActorPivotKind}}) {
+    TERN_RETURN_IF_ERROR(store.ClearDerived(kind));
+    TERN_ASSIGN_OR_RETURN(*count, MergeSpilled(store, SpillKind(kind), kind));
+    TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kind)));
+  }
+  spills_ = 0;
+  return written;
 }
 
 }  // namespace tern::correlate

@@ -16,6 +16,7 @@
 #ifndef TERN_CORE_CORRELATE_PIVOTS_H_
 #define TERN_CORE_CORRELATE_PIVOTS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -66,28 +67,62 @@ absl::StatusOr<Pivot> DecodePivot(std::string_view bytes);
 absl::Status ScanPivots(CaseStore& store, std::string_view kind,
                         const std::function<bool(const Pivot&)>& fn);
 
-// Accumulates both pivots over the events of a case. Memory is bounded by
-// the number of distinct (IP, mailbox, actor) combinations.
+// Links (plus pivots) a spilling PivotBuilder holds before it spills: about
+// 40 MB of accumulators.
+inline constexpr size_t kPivotSpillEntries = size_t{1} << 17;
+
+// Accumulates both pivots over the events of a case. Without a spill store,
+// memory grows with the number of distinct (IP, mailbox, actor)
+// combinations. With one, the partial pivots are written to scratch derived
+// kinds of that store whenever more than `max_entries` pivots and links are
+// held, and WriteTo merges them back: memory stays bounded whatever the
+// number of IPs, and the stored pivots are the same bytes as without
+// spilling (a pivot's fields are minima, maxima, sums and the first value
+// seen, merged in event order).
 class PivotBuilder {
  public:
+  PivotBuilder() = default;
+  // `spill_to` must outlive the builder.
+  PivotBuilder(CaseStore* spill_to, size_t max_entries);
+
   // Records one event; events without an IP only count for the actor pivot.
   void Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox, std::string_view actor,
            const GeoInfo& geo);
   // The pivots as (key, encoded value), sorted by key; clears the builder.
+  // Only for a builder that has not spilled (no spill store, or small input).
   std::vector<std::pair<std::string, std::string>> TakeIpPivots();
   std::vector<std::pair<std::string, std::string>> TakeActorPivots();
+
+  struct Written {
+    uint64_t ip_pivots = 0;
+    uint64_t actor_pivots = 0;
+  };
+  // Replaces kinds kIpPivotKind and kActorPivotKind of `store` with the
+  // pivots, merged with whatever was spilled, removes the scratch kinds and
+  // clears the builder. Not atomic: the analyzer records completion.
+  absl::StatusOr<Written> WriteTo(CaseStore& store);
 
  private:
   struct Acc {
     Pivot pivot;
     absl::flat_hash_map<std::string, PivotLink> links;
   };
-  static void Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto);
+  // Returns true when a new link was inserted.
+  static bool Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto);
+  // The pivot with its links sorted, encoded; empties `acc`.
+  static std::string TakeEncoded(Acc& acc);
   static std::vector<std::pair<std::string, std::string>> Take(
       absl::flat_hash_map<std::string, Acc>& map);
+  // Writes every held pivot to the scratch kinds as spill number `spills_`.
+  absl::Status Spill();
 
   absl::flat_hash_map<std::string, Acc> by_ip_;
   absl::flat_hash_map<std::string, Acc> by_actor_;
+  CaseStore* spill_to_ = nullptr;
+  size_t max_entries_ = 0;
+  size_t held_ = 0;      // pivots + links in both maps
+  uint32_t spills_ = 0;  // spills written so far
+  absl::Status spill_status_;
 };
 
 }  // namespace tern::correlate

@@ -1,10 +1,15 @@
 #include "core/correlate/pivots.h"
 
+#include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/temp_dir.h"
 
 namespace tern::correlate {
 namespace {
@@ -57,6 +62,87 @@ TEST(PivotBuilderTest, GroupsByIpAndByActor) {
   EXPECT_THAT(m->links, ElementsAre(Field(&PivotLink::mailbox_upn, "ceo@contoso.com"),
                                     Field(&PivotLink::mailbox_upn, "cfo@contoso.com")));
   EXPECT_EQ(m->links[0].ip, "89.160.20.112");
+}
+
+// Every stored entry of `kind`, for comparing two stores.
+std::vector<std::pair<std::string, std::string>> Stored(CaseStore& store, std::string_view kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  EXPECT_TRUE(store
+                  .ScanDerived(kind,
+                               [&](std::string_view k, std::string_view v) {
+                                 out.emplace_back(std::string(k), std::string(v));
+                                 return true;
+                               })
+                  .ok());
+  return out;
+}
+
+// A day of a small tenant: rotating mobile IPs, a shared office address,
+// mailboxes known by GUID only until their UPN shows up, events out of key
+// order.
+void AddTenantDay(PivotBuilder& b) {
+  GeoInfo geo;
+  geo.known = true;
+  geo.country_iso = "DE";
+  for (int i = 0; i < 3000; ++i) {
+    const int user = i % 37;
+    const MailboxRef mailbox{absl::StrCat("guid-", user),
+                             i < 1500 ? "" : absl::StrCat("u", user, "@contoso.com")};
+    const std::string ip =
+        i % 3 == 0 ? "198.51.100.7" : absl::StrCat("10.", user, ".", (i * 7) % 50, ".", i % 4);
+    const std::string actor =
+        i % 11 == 0 ? "svc@contoso.com" : absl::StrCat("u", user, "@contoso.com");
+    b.Add(100000 - i * 13 % 977 + i, i % 29 == 0 ? "" : ip, mailbox, actor, geo);
+  }
+}
+
+TEST(PivotBuilderTest, SpillingWritesTheSameBytes) {
+  tern::testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<CaseStore>> whole =
+      CaseStore::Open(dir / "whole", StoreMode::kReadWrite);
+  absl::StatusOr<std::unique_ptr<CaseStore>> spilled =
+      CaseStore::Open(dir / "spilled", StoreMode::kReadWrite);
+  ASSERT_TRUE(whole.ok() && spilled.ok());
+
+  PivotBuilder in_memory(whole->get(), 1 << 20);
+  AddTenantDay(in_memory);
+  absl::StatusOr<PivotBuilder::Written> a = in_memory.WriteTo(**whole);
+  ASSERT_TRUE(a.ok()) << a.status();
+
+  PivotBuilder small(spilled->get(), 300);  // spills every hundred events or so
+  AddTenantDay(small);
+  absl::StatusOr<PivotBuilder::Written> b = small.WriteTo(**spilled);
+  ASSERT_TRUE(b.ok()) << b.status();
+
+  EXPECT_EQ(a->ip_pivots, b->ip_pivots);
+  EXPECT_EQ(a->actor_pivots, b->actor_pivots);
+  EXPECT_GT(a->ip_pivots, 100u);
+  EXPECT_EQ(Stored(**whole, kIpPivotKind), Stored(**spilled, kIpPivotKind));
+  EXPECT_EQ(Stored(**whole, kActorPivotKind), Stored(**spilled, kActorPivotKind));
+  // The scratch kinds are gone once the pivots are written.
+  EXPECT_TRUE(Stored(**spilled, "ip_pivots.spill").empty());
+  EXPECT_TRUE(Stored(**spilled, "actor_pivots.spill").empty());
+  // Links merged across spills keep the UPN first seen for a GUID mailbox.
+  bool upn_filled = false;
+  EXPECT_TRUE(ScanPivots(**spilled, kIpPivotKind, [&](const Pivot& p) {
+                if (p.key == "198.51.100.7") {
+                  for (const PivotLink& l : p.links) upn_filled |= !l.mailbox_upn.empty();
+                }
+                return true;
+              }).ok());
+  EXPECT_TRUE(upn_filled);
+}
+
+TEST(PivotBuilderTest, RefusesToWriteSpillsIntoAnotherStore) {
+  tern::testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<CaseStore>> one =
+      CaseStore::Open(dir / "one", StoreMode::kReadWrite);
+  absl::StatusOr<std::unique_ptr<CaseStore>> two =
+      CaseStore::Open(dir / "two", StoreMode::kReadWrite);
+  ASSERT_TRUE(one.ok() && two.ok());
+  PivotBuilder b(one->get(), 1000);
+  AddTenantDay(b);
+  EXPECT_EQ(b.WriteTo(**two).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST(PivotCodecTest, RejectsDamagedBytes) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -114,7 +115,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
     // that two sessions never share an id.
     for (int salt = 0;; ++salt) {
       s.id = MakeSessionId(mailbox.key(), e.client_ip, actor, record_session, e.time_ms, salt);
-      if (ids_.insert(s.id).second) break;
+      if (ids_.insert(std::strtoull(s.id.c_str() + 2, nullptr, 16)).second) break;
     }
     ++opened_;
     it = open_.emplace(key, std::move(o)).first;

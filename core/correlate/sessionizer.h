@@ -102,7 +102,7 @@ class Sessionizer {
   absl::flat_hash_map<std::string, Open> open_;
   std::set<std::pair<TimeMs, std::string>> by_last_;  // (last event, key)
   absl::flat_hash_map<std::string, TimeMs> pair_first_seen_;
-  absl::flat_hash_set<std::string> ids_;
+  absl::flat_hash_set<uint64_t> ids_;  // the 48-bit hex value of every id given out
 };
 
 }  // namespace tern::correlate

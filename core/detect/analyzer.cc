@@ -53,6 +53,9 @@ std::string FindingKey(size_t index) {
   return key;
 }
 
+// IP lookups remembered at once (about 200 bytes each).
+constexpr size_t kGeoCacheEntries = 1 << 16;
+
 // Sessions encoded and waiting for one AppendDerived.
 constexpr size_t kSessionBatch = 4096;
 
@@ -104,7 +107,12 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   auto geo_of = [&](const std::string& ip) -> const correlate::GeoResult& {
     if (!use_geo || ip.empty()) return no_geo;
     auto it = geo_cache.find(ip);
-    if (it == geo_cache.end()) it = geo_cache.emplace(ip, geo->Resolve(ip)).first;
+    if (it == geo_cache.end()) {
+      // Lookups are pure: forgetting them bounds memory without changing
+      // any answer. Only between events: the result is used until the next.
+      if (geo_cache.size() >= kGeoCacheEntries) geo_cache.clear();
+      it = geo_cache.emplace(ip, geo->Resolve(ip)).first;
+    }
     return it->second;
   };
 
@@ -148,7 +156,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
 
   // Pass 2: sessions, pivots and rules, streaming in time order.
   correlate::Sessionizer sessionizer(options.session_gap_ms);
-  correlate::PivotBuilder pivots;
+  correlate::PivotBuilder pivots(&store, correlate::kPivotSpillEntries);
   absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
   absl::flat_hash_map<std::string, TimeMs> ip_first_seen;    // IP -> first event
   // Mailboxes events are attributed to: counted as the reports count them
@@ -217,10 +225,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return it != ip_first_seen.end() && it->second >= env.baseline_end;
   });
 
-  detect::ApplyTuningPolicy(options.tuning, incidents, [&](const std::string& ip) -> uint32_t {
-    auto it = geo_cache.find(ip);
-    return it == geo_cache.end() ? 0 : it->second.info.asn;
-  });
+  detect::ApplyTuningPolicy(options.tuning, incidents,
+                            [&](const std::string& ip) -> uint32_t { return geo_of(ip).info.asn; });
 
   // Low-level anomalies: one finding per rule and identity for the case.
   incidents.RollUp(Severity::kLow);
@@ -234,12 +240,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
                                       ip_first_seen,
                                       [&](const std::string& ip) { return geo_of(ip).info; }));
-  auto ip_pivots = pivots.TakeIpPivots();
-  auto actor_pivots = pivots.TakeActorPivots();
+  TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
 
   TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
-  TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kIpPivotKind, ip_pivots));
-  TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kActorPivotKind, actor_pivots));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kDirectoryKind, directory.Entries()));
 
   std::vector<RuleInfo> loaded;
@@ -259,8 +262,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   summary.sessions = session_count;
   summary.findings = findings.size();
   summary.mailboxes = mailboxes.size();
-  summary.ip_pivots = ip_pivots.size();
-  summary.actor_pivots = actor_pivots.size();
+  summary.ip_pivots = pivot_counts.ip_pivots;
+  summary.actor_pivots = pivot_counts.actor_pivots;
   return summary;
 }
 
