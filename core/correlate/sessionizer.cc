@@ -14,10 +14,6 @@ namespace {
 
 constexpr char kSep = '\x1f';
 
-std::string PairKey(std::string_view mailbox_key, std::string_view ip) {
-  return Cat(mailbox_key, std::string_view(&kSep, 1), ip);
-}
-
 // Adds `value` to a sorted set capped at `cap`, dropping the largest.
 void InsertCapped(std::set<std::string>& set, std::string_view value, size_t cap) {
   if (value.empty()) return;
@@ -93,7 +89,13 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
 
   Assignment out;
   if (!e.client_ip.empty()) {
-    auto [pit, inserted] = pair_first_seen_.emplace(PairKey(mailbox.key(), e.client_ip), e.time_ms);
+    const uint32_t mailbox_id =
+        mailbox_ids_.try_emplace(mailbox.key(), static_cast<uint32_t>(mailbox_ids_.size()))
+            .first->second;
+    auto [ip, new_ip] = ip_ids_.try_emplace(e.client_ip, static_cast<uint32_t>(ip_ids_.size()));
+    if (new_ip) ip_first_seen_.push_back(e.time_ms);
+    const uint32_t ip_id = ip->second;
+    auto [pit, inserted] = pair_first_seen_.emplace(PairId(mailbox_id, ip_id), e.time_ms);
     out.event_first_seen_ip = inserted;
     out.ip_first_seen = pit->second;
   }
@@ -151,8 +153,17 @@ void Sessionizer::Finish(const ClosedFn& closed) {
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {
-  auto it = pair_first_seen_.find(PairKey(mailbox_key, ip));
+  // Debian's Abseil hashes its own string_view, not std::string_view.
+  auto mailbox = mailbox_ids_.find(absl::string_view(mailbox_key.data(), mailbox_key.size()));
+  auto address = ip_ids_.find(absl::string_view(ip.data(), ip.size()));
+  if (mailbox == mailbox_ids_.end() || address == ip_ids_.end()) return kNoTime;
+  auto it = pair_first_seen_.find(PairId(mailbox->second, address->second));
   return it == pair_first_seen_.end() ? kNoTime : it->second;
+}
+
+TimeMs Sessionizer::IpFirstSeen(std::string_view ip) const {
+  auto it = ip_ids_.find(absl::string_view(ip.data(), ip.size()));
+  return it == ip_ids_.end() ? kNoTime : ip_first_seen_[it->second];
 }
 
 }  // namespace tern::correlate

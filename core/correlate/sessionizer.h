@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -84,6 +85,8 @@ class Sessionizer {
 
   // When (mailbox key, ip) was first seen; kNoTime if never.
   TimeMs IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const;
+  // When `ip` was first seen with any mailbox, or without one; kNoTime if never.
+  TimeMs IpFirstSeen(std::string_view ip) const;
 
   uint64_t sessions_opened() const { return opened_; }
 
@@ -101,7 +104,14 @@ class Sessionizer {
   uint64_t opened_ = 0;
   absl::flat_hash_map<std::string, Open> open_;
   std::set<std::pair<TimeMs, std::string>> by_last_;  // (last event, key)
-  absl::flat_hash_map<std::string, TimeMs> pair_first_seen_;
+  // (mailbox key, IP) pairs as two small ids: a tenant with rotating mobile
+  // addresses has hundreds of thousands of pairs, and a string per pair
+  // cost ~100 bytes where the ids cost 16.
+  static uint64_t PairId(uint32_t mailbox, uint32_t ip) { return uint64_t{mailbox} << 32 | ip; }
+  absl::flat_hash_map<std::string, uint32_t> mailbox_ids_;
+  absl::flat_hash_map<std::string, uint32_t> ip_ids_;
+  std::vector<TimeMs> ip_first_seen_;  // by IP id
+  absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen_;
   absl::flat_hash_set<uint64_t> ids_;  // the 48-bit hex value of every id given out
 };
 

@@ -53,8 +53,8 @@ std::string FindingKey(size_t index) {
   return key;
 }
 
-// IP lookups remembered at once (about 200 bytes each).
-constexpr size_t kGeoCacheEntries = 1 << 16;
+// IP lookups remembered at once (about 500 bytes each).
+constexpr size_t kGeoCacheEntries = 1 << 14;
 
 // Sessions encoded and waiting for one AppendDerived.
 constexpr size_t kSessionBatch = 4096;
@@ -64,11 +64,11 @@ constexpr size_t kSessionBatch = 4096;
 absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findings,
                             const correlate::MailboxDirectory& directory,
                             const correlate::OrgInfrastructure& infrastructure, TimeMs baseline_end,
-                            const absl::flat_hash_map<std::string, TimeMs>& ip_first_seen,
+                            const correlate::Sessionizer& sessionizer,
                             const std::function<GeoInfo(const std::string&)>& geo_of) {
   auto is_attacker_ip = [&](const std::string& ip) {
-    auto it = ip_first_seen.find(ip);
-    if (it == ip_first_seen.end() || it->second < baseline_end) return false;
+    const TimeMs first_seen = sessionizer.IpFirstSeen(ip);
+    if (first_seen == kNoTime || first_seen < baseline_end) return false;
     return !infrastructure.IsOrgIp(ip, geo_of(ip).asn);
   };
   detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
@@ -158,7 +158,6 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   correlate::Sessionizer sessionizer(options.session_gap_ms);
   correlate::PivotBuilder pivots(&store, correlate::kPivotSpillEntries);
   absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
-  absl::flat_hash_map<std::string, TimeMs> ip_first_seen;    // IP -> first event
   // Mailboxes events are attributed to: counted as the reports count them
   // (distinct session mailboxes), so stdout and findings.json agree.
   absl::flat_hash_set<std::string> mailboxes;
@@ -211,7 +210,6 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
       ctx.pair_first_seen = it->second;
       ctx.pair_new = it->second >= env.baseline_end;
     }
-    if (!e.client_ip.empty()) ip_first_seen.try_emplace(e.client_ip, e.time_ms);
     pivots.Add(e.time_ms, e.client_ip, ctx.mailbox, ctx.actor, ctx.geo->info);
     for (auto& rule : rules) rule->OnEvent(ctx);
     return true;
@@ -221,8 +219,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(session_write);
   for (auto& rule : rules) rule->Finish();
   detect::EscalateAttackerContext(incidents, [&](const std::string& ip) {
-    auto it = ip_first_seen.find(ip);
-    return it != ip_first_seen.end() && it->second >= env.baseline_end;
+    const TimeMs first_seen = sessionizer.IpFirstSeen(ip);
+    return first_seen != kNoTime && first_seen >= env.baseline_end;
   });
 
   detect::ApplyTuningPolicy(options.tuning, incidents,
@@ -238,7 +236,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     finding_entries.emplace_back(FindingKey(i + 1), EncodeFinding(findings[i]));
   }
   TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
-                                      ip_first_seen,
+                                      sessionizer,
                                       [&](const std::string& ip) { return geo_of(ip).info; }));
   TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "core/base/ip.h"
 #include "core/detect/fields.h"
 #include "core/detect/novelty.h"
@@ -145,18 +146,13 @@ class SessionIpChangeRule : public Rule {
   }
 
  private:
+  // A record session id of a mailbox's owner within the session gap (Concurrent).
   struct Seen {
     std::string ip;
-    std::string family;
-    std::string country;
-    uint32_t asn = 0;
-    bool ip_new = false;
+    bool ip_new = false;  // its place was new for the identity
     TimeMs last = 0;
     Remembered first;
-    TimeMs ip_first_seen = kNoTime;  // when the first IP was first seen for the mailbox
-    std::set<std::string> ips;       // IPs seen with the session id (capped)
-    std::set<std::string> families;  // client families seen (capped)
-    bool strong = false;             // from a new place with a new client
+    bool strong = false;  // from a new place with a new client
   };
 
   // [69] one SessionId, several IPs or client families. Roaming between IPs
@@ -166,26 +162,22 @@ class SessionIpChangeRule : public Rule {
   void Roaming(const EventContext& ctx, const std::string& sid) {
     const Event& e = ctx.e();
     const std::string family = ClientFamily(e.client_info);
-    auto [it, inserted] = sessions_.try_emplace(sid, Seen{e.client_ip,
-                                                          family,
-                                                          ctx.geo->info.country_iso,
-                                                          ctx.geo->info.asn,
-                                                          ctx.ip_new,
-                                                          e.time_ms,
-                                                          Remembered::Of(ctx),
-                                                          ctx.ip_first_seen,
-                                                          {},
-                                                          {}});
-    Seen& first = it->second;
+    auto [it, inserted] = sessions_.try_emplace(sid);
+    Roamed& first = it->second;
     first.last = e.time_ms;
     if (inserted) {
-      first.ips.insert(e.client_ip);
-      first.families.insert(family);
+      first.ip = e.client_ip;
+      first.family = family;
+      first.country = ctx.geo->info.country_iso;
+      first.asn = ctx.geo->info.asn;
+      first.anchor = ctx.anchor();
+      first.session = ctx.session;
+      first.ip_first_seen = ctx.ip_first_seen;
       return;
     }
-    const bool new_ip = first.ips.size() < 8 && first.ips.insert(e.client_ip).second;
+    const bool new_ip = Roamed::AddCapped(first.ip, first.more_ips, e.client_ip);
     const bool new_family =
-        !family.empty() && first.families.size() < 8 && first.families.insert(family).second;
+        !family.empty() && Roamed::AddCapped(first.family, first.more_families, family);
     if (!new_ip && !new_family) return;
 
     Severity severity = Severity::kInfo;
@@ -195,7 +187,7 @@ class SessionIpChangeRule : public Rule {
       const bool cross_country =
           !g.country_iso.empty() && !first.country.empty() && g.country_iso != first.country;
       const bool cross_asn = g.asn != 0 && first.asn != 0 && g.asn != first.asn;
-      const TimeMs session_start = first.first.anchor.time_ms;
+      const TimeMs session_start = first.anchor.time_ms;
       // A session moving is one signal; it earns high only together with a
       // second one: the place it moved to is new for the identity.
       const bool place_new = ctx.novelty.place_new();
@@ -230,7 +222,7 @@ class SessionIpChangeRule : public Rule {
     Incident& inc = env_.incidents->Open(info_, Cat("roaming|", sid));
     if (inc.empty()) {
       inc.SetTitle(Cat("Session ", sid, " used from several IPs or clients"));
-      first.first.AddTo(inc);
+      inc.AddAnchor(first.anchor, first.ip, first.session);
     }
     inc.Add(ctx);
     inc.Set("record_session_id", sid);
@@ -252,8 +244,8 @@ class SessionIpChangeRule : public Rule {
     // A phone and a laptop in parallel from known networks are ordinary;
     // only a side from a place new for the identity is a signal.
     const bool place_new = ctx.novelty.place_new();
-    auto [it, inserted] = open.try_emplace(
-        sid, Seen{e.client_ip, "", "", 0, place_new, t, Remembered::Of(ctx), kNoTime, {}, {}});
+    auto [it, inserted] =
+        open.try_emplace(sid, Seen{e.client_ip, place_new, t, Remembered::Of(ctx)});
     it->second.last = t;
     // A new place with a new client too (not a traveller's own phone and
     // laptop) makes the parallel session a second signal.
@@ -281,6 +273,32 @@ class SessionIpChangeRule : public Rule {
     }
   }
 
+  // What Roaming keeps of a record session id while it is alive (a week of
+  // idleness): a busy tenant has hundreds of thousands of them, so only
+  // what the checks read, the first IP and family inline (most ids are seen
+  // from one place), in a node map (no slot-sized holes).
+  struct Roamed {
+    std::string ip;                          // of the first event
+    std::string family;                      // of the first event ("" when unknown)
+    std::vector<std::string> more_ips;       // further IPs, at most 7
+    std::vector<std::string> more_families;  // further families, at most 7
+    std::string country;
+    uint32_t asn = 0;
+    TimeMs last = 0;
+    TimeMs ip_first_seen = kNoTime;  // when the first IP was first seen for the mailbox
+    EvidenceAnchor anchor;           // the first event
+    std::string session;             // its tern session
+
+    // Adds `value` unless known or 8 are kept; true when added.
+    static bool AddCapped(const std::string& first, std::vector<std::string>& more,
+                          const std::string& value) {
+      if (value == first || more.size() >= 7) return false;
+      if (std::find(more.begin(), more.end(), value) != more.end()) return false;
+      more.push_back(value);
+      return true;
+    }
+  };
+
   // Session ids idle for a week are dropped (token lifetimes are shorter).
   void Sweep(TimeMs now) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
@@ -295,7 +313,7 @@ class SessionIpChangeRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   uint64_t events_ = 0;
-  absl::flat_hash_map<std::string, Seen> sessions_;
+  absl::node_hash_map<std::string, Roamed> sessions_;
   absl::flat_hash_map<std::string, std::map<std::string, Seen>> mailboxes_;
 };
 
