@@ -384,15 +384,19 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
   activity.mailboxes = FinishMailboxes(kept.mailboxes);
   activity.ips = FinishIps(kept.ips);
 
-  for (const Finding& f : findings) {
-    std::vector<std::optional<Event>> events;
-    for (size_t i = 0; i < f.evidence.size() && i < kMaxEventsPerFinding; ++i) {
-      TERN_ASSIGN_OR_RETURN(std::optional<Event> event, store.GetEvent(f.evidence[i].record_id));
-      events.push_back(std::move(event));
-    }
-    activity.finding_events.push_back(std::move(events));
-  }
+  activity.event_store = &store;
   return activity;
+}
+
+absl::StatusOr<std::vector<std::optional<Event>>> LoadFindingEvents(CaseStore& store,
+                                                                    const Finding& finding) {
+  std::vector<std::optional<Event>> events;
+  for (size_t i = 0; i < finding.evidence.size() && i < kMaxEventsPerFinding; ++i) {
+    TERN_ASSIGN_OR_RETURN(std::optional<Event> event,
+                          store.GetEvent(finding.evidence[i].record_id));
+    events.push_back(std::move(event));
+  }
+  return events;
 }
 
 SessionGeo::SessionGeo(Activity& activity, const std::vector<Finding>& findings)

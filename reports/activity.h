@@ -9,8 +9,10 @@
 // kActivityRowsKept rows of highest rank; the second pass aggregates the
 // listed values (IPs of a mailbox, ...) of those rows only. Memory is bounded
 // by the number of distinct hours, mailboxes and IPs (a counter each), never
-// by the number of events; listed values per row are capped. The result only
-// depends on the stored events and findings. Thread-compatible.
+// by the number of events; listed values per row are capped. The events under
+// findings are read when report.html renders each finding (LoadFindingEvents),
+// not held for all findings. The result only depends on the stored events and
+// findings. Thread-compatible.
 #ifndef TERN_REPORTS_ACTIVITY_H_
 #define TERN_REPORTS_ACTIVITY_H_
 
@@ -95,8 +97,12 @@ struct Activity {
   // Geo facts of the IPs findings name (IpActivity::geo has those of the
   // rows), from each IP's first session with any.
   std::map<std::string, GeoInfo> finding_ip_geo;
-  // Parallel to the findings: the events of their first kMaxEventsPerFinding
-  // anchors, in anchor order (nullopt if the store no longer has one).
+  // Where report.html reads the events under each finding it shows
+  // (LoadFindingEvents), one finding at a time: LoadActivity sets it to the
+  // case store, which must outlive the view.
+  CaseStore* event_store = nullptr;
+  // Views built by hand (tests), without event_store: parallel to the
+  // findings, what LoadFindingEvents would give.
   std::vector<std::vector<std::optional<Event>>> finding_events;
 };
 
@@ -126,9 +132,14 @@ using RowRank = std::tuple<bool, int, uint64_t>;
 RowRank RankRow(const std::vector<Finding>& findings, const std::vector<size_t>& indexes,
                 uint64_t events);
 
-// Scans the events of `store` and loads the events behind `findings`. The
-// geo facts are left empty: AddSessionGeo fills them.
+// Scans the events of `store` and points event_store at it. The geo facts
+// are left empty: SessionGeo fills them.
 absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Finding>& findings);
+
+// The events of the first kMaxEventsPerFinding anchors of `finding`, in
+// anchor order (nullopt for one the store no longer has).
+absl::StatusOr<std::vector<std::optional<Event>>> LoadFindingEvents(CaseStore& store,
+                                                                    const Finding& finding);
 
 // Gives the IP rows of `activity` and the IPs `findings` name the geo facts
 // of their first session with any: call it for every session, in store order.

@@ -85,12 +85,43 @@ TEST_F(CaseReportTest, WritesTheOutputsIntoTheReportDirectory) {
 
   absl::StatusOr<CaseView> view = LoadCaseView(*store_, ToolVersion());
   ASSERT_TRUE(view.ok());
-  EXPECT_EQ(Read(out.report()), RenderReportHtml(*view));
+  EXPECT_EQ(Read(out.report()), RenderReportHtml(*view).value());
   EXPECT_THAT(Read(out.findings()), HasSubstr("\"events\": 3"));
   EXPECT_THAT(Read(out.File("timeline.csv")), HasSubstr("MailItemsAccessed"));
   EXPECT_THAT(Read(out.File(kSessionsFile)), HasSubstr("\"id\":\"S-"));  // every session
   // No incident, so nothing was exposed: no exposure.csv (tests/story_e2e_test.cc has one).
   EXPECT_FALSE(std::filesystem::exists(out.File(kExposureFileName)));
+}
+
+// report.html reads the events under each finding it shows from the store
+// while it renders (the view does not hold them): the same page as from
+// events loaded beforehand.
+TEST_F(CaseReportTest, TheEventsUnderFindingsAreReadWhileRendering) {
+  absl::StatusOr<CaseView> view = LoadCaseView(*store_, ToolVersion());
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->activity.event_store, store_.get());
+  EXPECT_TRUE(view->activity.finding_events.empty());
+  Finding f;
+  f.id = "F-9999";
+  f.rule = "test-rule";
+  f.severity = Severity::kHigh;
+  f.title = "two anchors";
+  f.evidence = {EvidenceAnchor{"r1", 1, 2, 1709690460000}, EvidenceAnchor{"gone", 1, 9, 0}};
+  view->findings.push_back(f);
+  view->anchors.push_back({ResolvedAnchor{"r1", std::string(64, 'a'), "", 2, 1709690460000, 1},
+                           ResolvedAnchor{"gone", std::string(64, 'a'), "", 9, 0, 1}});
+  ++view->findings_by_severity[f.severity];
+  const std::string page = RenderReportHtml(*view).value();
+  EXPECT_THAT(page, HasSubstr("record gone is not in the case store"));
+
+  CaseView preloaded = *view;
+  preloaded.activity.event_store = nullptr;
+  for (const Finding& finding : preloaded.findings) {
+    preloaded.activity.finding_events.push_back(LoadFindingEvents(*store_, finding).value());
+  }
+  EXPECT_EQ(preloaded.activity.finding_events.back().size(), 2u);
+  EXPECT_FALSE(preloaded.activity.finding_events.back()[1].has_value());
+  EXPECT_EQ(RenderReportHtml(preloaded).value(), page);
 }
 
 TEST_F(CaseReportTest, LogsWhatItWrote) {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/status_macros.h"
 #include "core/base/strings.h"
 #include "reports/event_format.h"
 #include "reports/html_internal.h"
@@ -59,7 +60,7 @@ void EventRow(const Context& ctx, const ResolvedAnchor& anchor, const std::optio
   out->append("</tr>\n");
 }
 
-void RenderFinding(const Context& ctx, size_t index, std::string* out) {
+absl::Status RenderFinding(const Context& ctx, size_t index, std::string* out) {
   const CaseView& v = ctx.view;
   const Finding& f = v.findings[index];
   const std::string sev(SeverityName(f.severity));
@@ -111,8 +112,14 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
   }
 
   const std::vector<ResolvedAnchor>& anchors = v.anchors[index];
-  const std::vector<std::optional<Event>>* events =
-      index < v.activity.finding_events.size() ? &v.activity.finding_events[index] : nullptr;
+  std::vector<std::optional<Event>> read;
+  const std::vector<std::optional<Event>>* events = nullptr;
+  if (v.activity.event_store != nullptr) {
+    TERN_ASSIGN_OR_RETURN(read, LoadFindingEvents(*v.activity.event_store, f));
+    events = &read;
+  } else if (index < v.activity.finding_events.size()) {
+    events = &v.activity.finding_events[index];
+  }
   BeginTable(out, absl::StrCat("ev-", f.id),
              {{"Time", Column::kTime},
               {"Operation"},
@@ -130,6 +137,7 @@ void RenderFinding(const Context& ctx, size_t index, std::string* out) {
                     " events; findings.json lists the evidence anchor of every one.</p>\n");
   }
   out->append("</article>\n");
+  return absl::OkStatus();
 }
 
 // Low-level anomalies summarized per identity (issue 11): one row per actor
@@ -241,14 +249,14 @@ void RenderFindingList(const Context& ctx, const std::vector<size_t>& rest, std:
 
 }  // namespace
 
-void RenderFindings(const Context& ctx, std::string* out) {
+absl::Status RenderFindings(const Context& ctx, std::string* out) {
   const CaseView& v = ctx.view;
   out->append("<section class=\"block\" id=\"findings\"><h2>Findings</h2>\n");
   if (v.findings.empty()) {
     out->append(
         "<p class=\"note\">No detection rule raised a finding on this evidence. The rules "
         "that ran are listed under Methodology.</p>\n</section>\n");
-    return;
+    return absl::OkStatus();
   }
   out->append(
       "<div class=\"tools\"><input type=\"search\" id=\"finding-filter\" "
@@ -281,13 +289,14 @@ void RenderFindings(const Context& ctx, std::string* out) {
       if (details.Spent()) {
         rest.push_back(i);
       } else {
-        RenderFinding(ctx, i, out);
+        TERN_RETURN_IF_ERROR(RenderFinding(ctx, i, out));
       }
     }
     out->append("</section>\n");
   }
   RenderFindingList(ctx, rest, out);
   out->append("</section>\n");
+  return absl::OkStatus();
 }
 
 }  // namespace tern::html

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "core/model/finding.h"
 #include "reports/case_view.h"
 
@@ -87,7 +88,8 @@ void TdSpan(std::string* out, TimeMs first, TimeMs last);
 void RenderHeader(const Context& ctx, std::string* out);
 void RenderIncidents(const Context& ctx, std::string* out);  // html_incidents.cc
 void RenderSummary(const Context& ctx, std::string* out);
-void RenderFindings(const Context& ctx, std::string* out);
+// Reads the events under each finding it shows (Activity::event_store).
+absl::Status RenderFindings(const Context& ctx, std::string* out);
 void RenderTimelineChart(const Context& ctx, std::string* out);
 void RenderMailboxes(const Context& ctx, std::string* out);
 void RenderIps(const Context& ctx, std::string* out);

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/base/files.h"
+#include "core/base/status_macros.h"
 #include "core/case/case_dir.h"
 #include "reports/output.h"
 #include "reports/report_html.h"
@@ -14,7 +15,8 @@ class ReportHtmlOutput : public OutputModule {
  public:
   explicit ReportHtmlOutput(const OutputTarget& target) : target_(target) {}
   absl::Status WriteFooter() override {
-    return WriteFileAtomically(target_.path, RenderReportHtml(*target_.view));
+    TERN_ASSIGN_OR_RETURN(const std::string page, RenderReportHtml(*target_.view));
+    return WriteFileAtomically(target_.path, page);
   }
 
  private:

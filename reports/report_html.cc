@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/status_macros.h"
 #include "core/base/strings.h"
 #include "core/store/case_store.h"
 #include "reports/findings_json.h"
@@ -359,7 +360,7 @@ void RenderMethodology(const Context& ctx, std::string* out) {
 
 }  // namespace html
 
-std::string RenderReportHtml(const CaseView& view) {
+absl::StatusOr<std::string> RenderReportHtml(const CaseView& view) {
   const html::ScopedDisplayZone zone(view.display_timezone);
   const html::Context ctx(view);
   std::string out;
@@ -375,7 +376,7 @@ std::string RenderReportHtml(const CaseView& view) {
   html::RenderHeader(ctx, &out);
   html::RenderIncidents(ctx, &out);
   html::RenderSummary(ctx, &out);
-  html::RenderFindings(ctx, &out);
+  TERN_RETURN_IF_ERROR(html::RenderFindings(ctx, &out));
   html::RenderTimelineChart(ctx, &out);
   html::RenderMailboxes(ctx, &out);
   html::RenderIps(ctx, &out);

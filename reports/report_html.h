@@ -8,19 +8,22 @@
 // Byte-identical for the same view (no time of run, no random ids, stable
 // order, integer-only chart coordinates). Every string that comes from
 // evidence goes through HtmlEscape, in text, attributes and the SVG alike;
-// none is ever written inside <script> or <style>. Pure function of the
-// view; thread-safe.
+// none is ever written inside <script> or <style>. A function of the view
+// and, for a view LoadCaseView made, of the case store it reads the events
+// under findings from (Activity::event_store); thread-safe.
 #ifndef TERN_REPORTS_REPORT_HTML_H_
 #define TERN_REPORTS_REPORT_HTML_H_
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "reports/case_view.h"
 
 namespace tern {
 
-// Renders the page (UTF-8, trailing newline).
-std::string RenderReportHtml(const CaseView& view);
+// Renders the page (UTF-8, trailing newline); fails only if the store cannot
+// be read.
+absl::StatusOr<std::string> RenderReportHtml(const CaseView& view);
 
 }  // namespace tern
 

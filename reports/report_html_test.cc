@@ -51,7 +51,7 @@ std::string Markup(const std::string& page) {
 }
 
 TEST(ReportHtmlTest, RendersEverySection) {
-  const std::string page = RenderReportHtml(SampleView("plain"));
+  const std::string page = RenderReportHtml(SampleView("plain")).value();
   for (const char* id : {"summary", "findings", "timeline", "mailboxes", "ips", "sessions",
                          "evidence", "warnings", "methodology"}) {
     EXPECT_THAT(page, HasSubstr(std::string("<section class=\"block\" id=\"") + id + "\""));
@@ -74,12 +74,12 @@ TEST(ReportHtmlTest, RendersEverySection) {
 
 TEST(ReportHtmlTest, MenuLinksTheIncidentsWhenThereAreAny) {
   CaseView view = SampleView("plain");
-  const std::string none = RenderReportHtml(view);
+  const std::string none = RenderReportHtml(view).value();
   EXPECT_THAT(none, Not(HasSubstr("href=\"#incidents\"")));
   EXPECT_THAT(none, Not(HasSubstr("id=\"incidents\"")));
 
   view.incidents.push_back(SampleIncident(view, "plain"));
-  const std::string page = RenderReportHtml(view);
+  const std::string page = RenderReportHtml(view).value();
   const size_t nav = page.find("<nav class=\"toc\">");
   ASSERT_NE(nav, std::string::npos);
   // First in the menu, as the section is first on the page, and it leads there.
@@ -89,7 +89,7 @@ TEST(ReportHtmlTest, MenuLinksTheIncidentsWhenThereAreAny) {
 }
 
 TEST(ReportHtmlTest, ChartStacksCategoriesAndMarksFindings) {
-  const std::string page = RenderReportHtml(SampleView("plain"));
+  const std::string page = RenderReportHtml(SampleView("plain")).value();
   EXPECT_THAT(page, HasSubstr("<svg class=\"chart\""));
   EXPECT_EQ(Count(page, "<rect class=\"c-read\""), 1u);
   EXPECT_EQ(Count(page, "<rect class=\"c-rules-permissions\""), 1u);
@@ -109,7 +109,7 @@ TEST(ReportHtmlTest, LongCasesAreChartedPerDay) {
   for (size_t i = 0; i < chart.buckets.size(); ++i) chart.buckets[i][i % kCategoryCount] = i + 1;
   chart.untimed = 2;
   v.findings[2].first_seen = chart.origin + 39 * kDayMs + 5;  // the last day
-  const std::string page = RenderReportHtml(v);
+  const std::string page = RenderReportHtml(v).value();
   EXPECT_THAT(page, HasSubstr("Events per day (UTC)"));
   EXPECT_THAT(page, HasSubstr("2024-04-14: 40 events"));  // the last bucket's tooltip
   EXPECT_THAT(page, HasSubstr(">2024-03-06</text>"));     // a date tick
@@ -125,11 +125,12 @@ TEST(ReportHtmlTest, LongCasesAreChartedPerDay) {
 }
 
 TEST(ReportHtmlTest, IsDeterministic) {
-  EXPECT_EQ(RenderReportHtml(SampleView("same")), RenderReportHtml(SampleView("same")));
+  EXPECT_EQ(RenderReportHtml(SampleView("same")).value(),
+            RenderReportHtml(SampleView("same")).value());
 }
 
 TEST(ReportHtmlTest, PolicyForbidsNetworkAndAllowsOnlyOwnScriptAndStyle) {
-  const std::string page = RenderReportHtml(SampleView("plain"));
+  const std::string page = RenderReportHtml(SampleView("plain")).value();
   const std::string policy = html::ContentSecurityPolicy();
   EXPECT_THAT(page, HasSubstr("<meta http-equiv=\"Content-Security-Policy\" content=\"" + policy));
   EXPECT_THAT(policy, HasSubstr("default-src 'none'"));
@@ -150,7 +151,7 @@ class HostileHtmlTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HostileHtmlTest, EvidenceAppearsOnlyEscaped) {
   const std::string& hostile = GetParam();
-  const std::string page = RenderReportHtml(SampleView(hostile));
+  const std::string page = RenderReportHtml(SampleView(hostile)).value();
   const std::string markup = Markup(page);
   EXPECT_THAT(page, Not(HasSubstr(hostile)));
   EXPECT_THAT(page, HasSubstr(HtmlEscape(hostile)));
@@ -197,10 +198,10 @@ TEST(ReportHtmlTest, NotesCappedEventsAndEmptyCase) {
   CaseView v = SampleView("plain");
   v.anchors[0].push_back(v.anchors[0][0]);
   v.findings[0].evidence.push_back(v.findings[0].evidence[0]);
-  EXPECT_THAT(RenderReportHtml(v), HasSubstr("Showing the first 1 of 2 events"));
+  EXPECT_THAT(RenderReportHtml(v).value(), HasSubstr("Showing the first 1 of 2 events"));
 
   CaseView empty;
-  const std::string page = RenderReportHtml(empty);
+  const std::string page = RenderReportHtml(empty).value();
   EXPECT_THAT(page, HasSubstr("No timed events to chart."));
   EXPECT_THAT(page, HasSubstr("No detection rule raised a finding"));
   EXPECT_THAT(page, HasSubstr("No completeness or integrity warnings"));
@@ -260,7 +261,7 @@ std::string Note(const std::string& page, const std::string& start) {
 }
 
 TEST(ReportHtmlTest, AHugeCaseStaysUnderTenMegabytesAndPointsToTheExports) {
-  const std::string page = RenderReportHtml(HugeView());
+  const std::string page = RenderReportHtml(HugeView()).value();
   EXPECT_LE(page.size(), 10u << 20);
   EXPECT_GT(page.size(), 3u << 20);  // the budgets are used, not skipped
   using ::testing::MatchesRegex;
@@ -287,7 +288,7 @@ TEST(ReportHtmlTest, AHugeCaseStaysUnderTenMegabytesAndPointsToTheExports) {
 }
 
 TEST(ReportHtmlTest, ASmallCaseShowsEverythingWithoutOmissionNotes) {
-  const std::string page = RenderReportHtml(SampleView("plain"));
+  const std::string page = RenderReportHtml(SampleView("plain")).value();
   EXPECT_THAT(page, Not(HasSubstr("omitted")));
   EXPECT_THAT(page, Not(HasSubstr("more findings, without their events")));
 }
