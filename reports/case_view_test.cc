@@ -85,6 +85,32 @@ TEST_F(CaseViewTest, WrittenFindingsJsonEqualsTheRenderedDocument) {
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
+// A findings.json of several MB is written piece by piece: the same bytes.
+TEST_F(CaseViewTest, ALargeFindingsJsonIsWrittenInPiecesWithTheSameBytes) {
+  AddSparseReads(3);
+  auto view = LoadCaseView(*store_, "test");
+  ASSERT_TRUE(view.ok()) << view.status();
+  Finding f;
+  f.rule = "test-rule";
+  f.severity = Severity::kMedium;
+  f.title = std::string(500, 't');
+  f.client_ips = {"10.0.0.1"};
+  f.sessions = {view->sessions.front().id};
+  for (int i = 0; i < 5000; ++i) {
+    f.id = absl::StrCat("F-", 10000 + i);
+    f.evidence = {EvidenceAnchor{absl::StrCat("r", i), 1, 1, kT0}};
+    view->findings.push_back(f);
+    view->anchors.push_back(
+        {ResolvedAnchor{f.evidence[0].record_id, std::string(64, 'a'), "", 1, kT0, 1}});
+  }
+  const std::string path = dir_ + "/findings.json";
+  ASSERT_TRUE(WriteFindingsJson(*view, path).ok());
+  const std::string expected = RenderFindingsJson(*view);
+  EXPECT_GT(expected.size(), 3u << 20);
+  EXPECT_EQ(Read(path), expected);
+  EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
+}
+
 TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndSessionsJsonlHasEverySession) {
   const int n = static_cast<int>(kSessionsKept) + 150;
   AddSparseReads(n);

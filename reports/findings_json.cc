@@ -3,7 +3,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <set>
+#include <string_view>
 
 #include "core/base/files.h"
 #include "core/base/json_writer.h"
@@ -142,8 +144,9 @@ void WriteSessionJson(JsonWriter& json, const Session& s) {
 
 namespace {
 
-// Everything up to and including the opening of the "sessions" array.
-void WriteHead(const CaseView& view, JsonWriter& json) {
+// Everything up to and including the opening of the "sessions" array;
+// `written` after each finding.
+void WriteHead(const CaseView& view, JsonWriter& json, const std::function<void()>& written) {
   json.BeginObject();
   json.Key("schema").String(kFindingsSchema);
   json.Key("tool").BeginObject();
@@ -185,6 +188,7 @@ void WriteHead(const CaseView& view, JsonWriter& json) {
   json.Key("findings").BeginArray();
   for (size_t i = 0; i < view.findings.size(); ++i) {
     WriteFinding(json, view.findings[i], view.anchors[i]);
+    written();
   }
   json.EndArray();
   WriteIncidentsJson(json, view);
@@ -197,39 +201,73 @@ void WriteTail(JsonWriter& json) {
   json.EndObject();
 }
 
-// Lines of sessions.jsonl written between two flushes.
-constexpr size_t kSessionsPerFlush = 1024;
+// The whole document but its trailing newline; `written` after each finding
+// and session.
+void WriteDocument(const CaseView& view, JsonWriter& json, const std::function<void()>& written) {
+  WriteHead(view, json, written);
+  const std::set<std::string> named = NamedSessions(view);
+  for (const Session& s : view.sessions) {
+    if (!named.contains(s.id)) continue;
+    WriteSessionJson(json, s);
+    written();
+  }
+  WriteTail(json);
+}
+
+// Text held before it is written to the file: findings.json and
+// sessions.jsonl are written piece by piece, never whole in memory.
+constexpr size_t kFlushBytes = 256 << 10;
+
+// Writes pieces of a file being made through WriteFileThrough; keeps the
+// first error.
+class PieceWriter {
+ public:
+  PieceWriter(std::FILE* file, const std::string& path) : file_(file), path_(path) {}
+  void Write(std::string_view text) {
+    if (status_.ok() && std::fwrite(text.data(), 1, text.size(), file_) != text.size()) {
+      status_ = absl::UnavailableError(
+          absl::StrCat("cannot write ", path_, ".tmp: ", std::strerror(errno)));
+    }
+  }
+  const absl::Status& status() const { return status_; }
+
+ private:
+  std::FILE* file_;
+  const std::string& path_;
+  absl::Status status_;
+};
 
 }  // namespace
 
 std::string RenderFindingsJson(const CaseView& view) {
   JsonWriter json(2);
-  WriteHead(view, json);
-  const std::set<std::string> named = NamedSessions(view);
-  for (const Session& s : view.sessions) {
-    if (named.contains(s.id)) WriteSessionJson(json, s);
-  }
-  WriteTail(json);
+  WriteDocument(view, json, [] {});
   std::string text = json.Take();
   text.push_back('\n');
   return text;
 }
 
 absl::Status WriteFindingsJson(const CaseView& view, const std::string& path) {
-  return WriteFileAtomically(path, RenderFindingsJson(view));
+  return WriteFileThrough(path, [&](std::FILE* file) {
+    PieceWriter out(file, path);
+    JsonWriter json(2);
+    WriteDocument(view, json, [&] {
+      if (json.str().size() >= kFlushBytes) out.Write(json.TakeOutput());
+    });
+    out.Write(json.TakeOutput());
+    out.Write("\n");
+    return out.status();
+  });
 }
 
 absl::StatusOr<uint64_t> WriteSessionsJsonl(CaseStore& store, const std::string& path) {
   uint64_t lines = 0;
   absl::Status status = WriteFileThrough(path, [&](std::FILE* file) {
-    absl::Status write_status;
+    PieceWriter out(file, path);
+    absl::Status decode_status;
     std::string pending;
     auto flush = [&] {
-      if (write_status.ok() &&
-          std::fwrite(pending.data(), 1, pending.size(), file) != pending.size()) {
-        write_status = absl::UnavailableError(
-            absl::StrCat("cannot write ", path, ".tmp: ", std::strerror(errno)));
-      }
+      out.Write(pending);
       pending.clear();
     };
     // The store's keys are in (start, id) order (analyzer.h SessionKey), the
@@ -238,18 +276,20 @@ absl::StatusOr<uint64_t> WriteSessionsJsonl(CaseStore& store, const std::string&
         store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
           absl::StatusOr<Session> session = DecodeSession(value);
           if (!session.ok()) {
-            write_status = session.status();
+            decode_status = session.status();
             return false;
           }
           JsonWriter json;
           WriteSessionJson(json, *session);
           pending += json.str();
           pending.push_back('\n');
-          if (++lines % kSessionsPerFlush == 0) flush();
-          return write_status.ok();
+          ++lines;
+          if (pending.size() >= kFlushBytes) flush();
+          return out.status().ok();
         });
     flush();
-    if (!write_status.ok()) return write_status;
+    if (!decode_status.ok()) return decode_status;
+    if (!out.status().ok()) return out.status();
     return scan;
   });
   if (!status.ok()) return status;

@@ -28,7 +28,7 @@ inline constexpr char kSessionsFile[] = "sessions.jsonl";
 std::string RenderFindingsJson(const CaseView& view);
 
 // Writes RenderFindingsJson(view) to `path` (through a temporary file renamed
-// into place).
+// into place), piece by piece: the text is never held whole.
 absl::Status WriteFindingsJson(const CaseView& view, const std::string& path);
 
 // Writes sessions.jsonl to `path`, streaming every session from `store` so
