@@ -161,6 +161,14 @@ TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view i
   return it == pair_first_seen_.end() ? kNoTime : it->second;
 }
 
+void Sessionizer::ReleaseAllButIpFirstSeen() {
+  absl::flat_hash_map<std::string, Open>().swap(open_);
+  std::set<std::pair<TimeMs, std::string>>().swap(by_last_);
+  absl::flat_hash_map<std::string, uint32_t>().swap(mailbox_ids_);
+  absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen_);
+  absl::flat_hash_set<uint64_t>().swap(ids_);
+}
+
 TimeMs Sessionizer::IpFirstSeen(std::string_view ip) const {
   auto it = ip_ids_.find(absl::string_view(ip.data(), ip.size()));
   return it == ip_ids_.end() ? kNoTime : ip_first_seen_[it->second];

@@ -88,6 +88,10 @@ class Sessionizer {
   // When `ip` was first seen with any mailbox, or without one; kNoTime if never.
   TimeMs IpFirstSeen(std::string_view ip) const;
 
+  // After Finish: frees everything but what IpFirstSeen(ip) needs (session
+  // ids, pairs), so the end of an analysis does not hold it.
+  void ReleaseAllButIpFirstSeen();
+
   uint64_t sessions_opened() const { return opened_; }
 
  private:

@@ -229,6 +229,12 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // Low-level anomalies: one finding per rule and identity for the case.
   incidents.RollUp(Severity::kLow);
   std::vector<Finding> findings = incidents.TakeFindings();
+  // What the incidents pass below does not need goes before it runs: rule
+  // state, session bookkeeping, and the pivots (written now).
+  rules.clear();
+  sessionizer.ReleaseAllButIpFirstSeen();
+  absl::flat_hash_map<std::string, TimeMs>().swap(pair_first_seen);
+  TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
   std::vector<std::pair<std::string, std::string>> finding_entries;
   finding_entries.reserve(findings.size());
   for (size_t i = 0; i < findings.size(); ++i) {
@@ -238,7 +244,6 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
                                       sessionizer,
                                       [&](const std::string& ip) { return geo_of(ip).info; }));
-  TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
 
   TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
   TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kDirectoryKind, directory.Entries()));

@@ -66,6 +66,10 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   // 64 MiB ones held 215 MB of the heap at the peak, and peak RSS at 500k
   // records fell from 540 to 491 MiB with these caps (docs/BENCHMARKS.md).
   o.write_buffer_size = 32 << 20;
+  // Derived data (sessions, spilled pivots) is what an analysis writes, a
+  // batch at a time, next to all its in-memory state: small memtables keep
+  // its peak RSS down (2M records: see docs/BENCHMARKS.md "Change 8").
+  if (c == store_internal::kDerived) o.write_buffer_size = 8 << 20;
   o.level_compaction_dynamic_level_bytes = true;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
