@@ -278,11 +278,18 @@ std::vector<std::pair<std::string, std::string>> PivotBuilder::TakeActorPivots()
   return Take(by_actor_);
 }
 
+namespace {
+
+// Removes the scratch kinds: leftovers of an analysis that did not finish.
+absl::Status ClearScratch(CaseStore& store) {
+  TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kIpPivotKind)));
+  return store.ClearDerived(SpillKind(kActorPivotKind));
+}
+
+}  // namespace
+
 absl::Status PivotBuilder::Spill() {
-  if (spills_ == 0) {  // leftovers of an analysis that did not finish
-    TERN_RETURN_IF_ERROR(spill_to_->ClearDerived(SpillKind(kIpPivotKind)));
-    TERN_RETURN_IF_ERROR(spill_to_->ClearDerived(SpillKind(kActorPivotKind)));
-  }
+  if (spills_ == 0) TERN_RETURN_IF_ERROR(ClearScratch(*spill_to_));
   for (auto [map, kind] :
        {std::pair{&by_ip_, kIpPivotKind}, std::pair{&by_actor_, kActorPivotKind}}) {
     std::vector<std::pair<std::string, std::string>> batch;
@@ -307,10 +314,7 @@ absl::StatusOr<PivotBuilder::Written> PivotBuilder::WriteTo(CaseStore& store) {
     return absl::InvalidArgumentError("pivots: WriteTo must write to the store spilled to");
   }
   Written written;
-  if (spill_to_ != nullptr && spills_ == 0) {  // leftovers of an analysis that did not finish
-    TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kIpPivotKind)));
-    TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kActorPivotKind)));
-  }
+  if (spill_to_ != nullptr && spills_ == 0) TERN_RETURN_IF_ERROR(ClearScratch(store));
   if (spills_ == 0) {
     std::vector<std::pair<std::string, std::string>> ips = TakeIpPivots();
     written.ip_pivots = ips.size();

@@ -64,6 +64,11 @@ TEST(PivotBuilderTest, GroupsByIpAndByActor) {
   EXPECT_EQ(m->links[0].ip, "89.160.20.112");
 }
 
+absl::StatusOr<std::unique_ptr<CaseStore>> OpenStore(const tern::testing::TempDir& dir,
+                                                     std::string_view name) {
+  return CaseStore::Open(dir / name, StoreMode::kReadWrite);
+}
+
 // Every stored entry of `kind`, for comparing two stores.
 std::vector<std::pair<std::string, std::string>> Stored(CaseStore& store, std::string_view kind) {
   std::vector<std::pair<std::string, std::string>> out;
@@ -98,10 +103,8 @@ void AddTenantDay(PivotBuilder& b) {
 
 TEST(PivotBuilderTest, SpillingWritesTheSameBytes) {
   tern::testing::TempDir dir;
-  absl::StatusOr<std::unique_ptr<CaseStore>> whole =
-      CaseStore::Open(dir / "whole", StoreMode::kReadWrite);
-  absl::StatusOr<std::unique_ptr<CaseStore>> spilled =
-      CaseStore::Open(dir / "spilled", StoreMode::kReadWrite);
+  absl::StatusOr<std::unique_ptr<CaseStore>> whole = OpenStore(dir, "whole");
+  absl::StatusOr<std::unique_ptr<CaseStore>> spilled = OpenStore(dir, "spilled");
   ASSERT_TRUE(whole.ok() && spilled.ok());
 
   PivotBuilder in_memory(whole->get(), 1 << 20);
@@ -135,10 +138,8 @@ TEST(PivotBuilderTest, SpillingWritesTheSameBytes) {
 
 TEST(PivotBuilderTest, RefusesToWriteSpillsIntoAnotherStore) {
   tern::testing::TempDir dir;
-  absl::StatusOr<std::unique_ptr<CaseStore>> one =
-      CaseStore::Open(dir / "one", StoreMode::kReadWrite);
-  absl::StatusOr<std::unique_ptr<CaseStore>> two =
-      CaseStore::Open(dir / "two", StoreMode::kReadWrite);
+  absl::StatusOr<std::unique_ptr<CaseStore>> one = OpenStore(dir, "one");
+  absl::StatusOr<std::unique_ptr<CaseStore>> two = OpenStore(dir, "two");
   ASSERT_TRUE(one.ok() && two.ok());
   PivotBuilder b(one->get(), 1000);
   AddTenantDay(b);
