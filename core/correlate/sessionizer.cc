@@ -117,7 +117,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
     // that two sessions never share an id.
     for (int salt = 0;; ++salt) {
       s.id = MakeSessionId(mailbox.key(), e.client_ip, actor, record_session, e.time_ms, salt);
-      if (ids_.insert(std::strtoull(s.id.c_str() + 2, nullptr, 16)).second) break;
+      if (ids_.Insert(std::strtoull(s.id.c_str() + 2, nullptr, 16))) break;
     }
     ++opened_;
     it = open_.emplace(key, std::move(o)).first;
@@ -166,7 +166,7 @@ void Sessionizer::ReleaseAllButIpFirstSeen() {
   std::set<std::pair<TimeMs, std::string>>().swap(by_last_);
   absl::flat_hash_map<std::string, uint32_t>().swap(mailbox_ids_);
   absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen_);
-  absl::flat_hash_set<uint64_t>().swap(ids_);
+  ids_.Clear();
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view ip) const {

@@ -20,9 +20,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "core/base/time.h"
 #include "core/correlate/directory.h"
+#include "core/correlate/id_set.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
 
@@ -116,7 +116,7 @@ class Sessionizer {
   absl::flat_hash_map<std::string, uint32_t> ip_ids_;
   std::vector<TimeMs> ip_first_seen_;  // by IP id
   absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen_;
-  absl::flat_hash_set<uint64_t> ids_;  // the 48-bit hex value of every id given out
+  IdSet48 ids_;  // the 48-bit hex value of every id given out
 };
 
 }  // namespace tern::correlate
