@@ -1,6 +1,7 @@
 // ip-multiple-mailboxes, session-ip-change, first-seen-ip and
 // impossible-travel: positive and negative cases through Analyze(), with the
 // MaxMind test databases where geo matters.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -93,6 +94,36 @@ TEST_F(NetworkTest, SessionIdFromANewIpIsHigh) {
   EXPECT_THAT(AnchorIds(f[0]), ElementsAre(first.record_id, second.record_id));
   EXPECT_THAT(f[0].client_ips, ElementsAre(kEvilIp, kOfficeIp));  // sorted
   EXPECT_THAT(f[0].details_json, HasSubstr("\"record_session_id\":\"sess-1\""));
+}
+
+// The rule keeps the first event of every record session id packed
+// (GUIDs in 16 bytes, the tern session as 48 bits): the finding names that
+// event and its session exactly as the event and the sessionizer gave them.
+TEST_F(NetworkTest, SessionIdRoamingKeepsTheFirstEventExactly) {
+  Baseline("a@contoso.com", kOfficeIp);
+  Event a =
+      Read(kAfterBaseline, "a@contoso.com", kOfficeIp, "7297312f-5ffe-4234-9f8e-c196f4a38689");
+  a.record_id = "038b5782-ebed-417c-85fc-8a3e848654d9";
+  Event b = Read(kAfterBaseline + 10 * kMinute, "a@contoso.com", kEvilIp,
+                 "7297312f-5ffe-4234-9f8e-c196f4a38689");
+  b.record_id = "038B5782-EBED-417C-85FC-8A3E848654DA";  // not packed: kept as text
+  const Event& first = Push(std::move(a));
+  const Event& second = Push(std::move(b));
+  auto f = OfRule(Run(), kSessionRule);
+  ASSERT_EQ(f.size(), 1u);
+  ASSERT_EQ(f[0].evidence.size(), 2u);
+  EXPECT_EQ(f[0].evidence[0], (EvidenceAnchor{first.record_id, first.provenance.evidence,
+                                              first.provenance.line, first.time_ms}));
+  EXPECT_EQ(f[0].evidence[1].record_id, second.record_id);
+  std::vector<std::string> sessions;
+  for (const Session& s : StoredSessions()) {
+    if (s.session_id == first.session_id) sessions.push_back(s.id);
+  }
+  ASSERT_EQ(sessions.size(), 2u);  // one per IP
+  std::sort(sessions.begin(), sessions.end());
+  EXPECT_EQ(f[0].sessions, sessions);
+  EXPECT_THAT(f[0].details_json,
+              HasSubstr("\"record_session_id\":\"7297312f-5ffe-4234-9f8e-c196f4a38689\""));
 }
 
 TEST_F(NetworkTest, SessionIdAcrossKnownCountriesIsLowRoamingBetweenKnownIpsIsNothing) {

@@ -3,6 +3,7 @@
 #ifndef TERN_CORE_DETECT_RULES_H_
 #define TERN_CORE_DETECT_RULES_H_
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -54,6 +55,10 @@ class SlidingKeys {
     return {&it->second.value, inserted};
   }
   size_t size() const { return entries_.size(); }
+  // True when every key was last seen before `oldest` (Expire would drop all).
+  bool AllBefore(TimeMs oldest) const {
+    return by_last_.empty() || by_last_.rbegin()->first < oldest;
+  }
   // Visits (key, value) in key order.
   template <typename F>
   void ForEach(F fn) const {
@@ -67,6 +72,31 @@ class SlidingKeys {
   };
   std::map<std::string, Entry> entries_;
   std::set<std::pair<TimeMs, std::string>> by_last_;
+};
+
+// Per-key window state (per mailbox, actor or IP) that no later event can
+// read any more, because all of it is older than the window at `now` and
+// the next event of its key would drop it first, goes every 65,536 events:
+// the maps then hold the keys active within their window, not every key of
+// the case (a deque or a window's bookkeeping costs ~0.5-1.5 KB per key even
+// when empty). `stale(value)` says whether a value is such state.
+class StaleSweep {
+ public:
+  template <typename Map, typename Stale>
+  void Run(Map& map, Stale stale) {
+    if (++events_ % kEvents != 0) return;
+    for (auto it = map.begin(); it != map.end();) {
+      if (stale(it->second)) {
+        map.erase(it++);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+ private:
+  static constexpr uint64_t kEvents = 65536;
+  uint64_t events_ = 0;
 };
 
 // rules_forwarding.cc

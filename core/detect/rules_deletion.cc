@@ -84,6 +84,11 @@ class MassDeletionRule : public Rule {
     const Event& e = ctx.e();
     const TimeMs t = e.time_ms;
     const int64_t w = env_.options->mass_delete_window_ms;
+    // A mailbox whose entries and last burst are all older than the window
+    // starts afresh at its next deletion (a new incident key too).
+    sweep_.Run(states_, [&](const State& old) {
+      return (old.q.empty() || old.q.back().time < t - w) && old.last_trigger < t - w;
+    });
     State& s = states_[ctx.mailbox.key()];
     while (!s.q.empty() && s.q.front().time < t - w) {
       s.items -= s.q.front().items;
@@ -126,6 +131,7 @@ class MassDeletionRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   absl::flat_hash_map<std::string, State> states_;
+  StaleSweep sweep_;
 };
 
 class SentThenDeletedRule : public Rule {
@@ -139,8 +145,11 @@ class SentThenDeletedRule : public Rule {
     const bool send = OpIn(e, {"Send", "SendAs", "SendOnBehalf"});
     const bool del = IsDeletion(e);
     if (!send && !del) return;
+    const int64_t w = env_.options->sent_delete_window_ms;
+    sweep_.Run(sent_,
+               [&](const std::deque<Sent>& old) { return old.empty() || old.back().time < t - w; });
     std::deque<Sent>& q = sent_[ctx.mailbox.key()];
-    while (!q.empty() && q.front().time < t - env_.options->sent_delete_window_ms) q.pop_front();
+    while (!q.empty() && q.front().time < t - w) q.pop_front();
     if (send) {
       for (const MailItem& item : e.items) {
         q.push_back(Sent{t, Lower(Trim(item.message_id)), item.subject,
@@ -188,6 +197,7 @@ class SentThenDeletedRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   absl::flat_hash_map<std::string, std::deque<Sent>> sent_;
+  StaleSweep sweep_;
 };
 
 }  // namespace

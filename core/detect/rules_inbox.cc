@@ -166,6 +166,13 @@ class InboxRuleSuspiciousRule : public Rule {
     const bool is_rule = OpIs(e, "New-InboxRule");
     const bool is_send = OpIs(e, "Send");
     const bool is_move = OpIs(e, "Move") && IsArchiveMove(e);
+    // Steps older than 2 w are pruned before they are read.
+    sweep_.Run(sequences_, [&](const Seq& q) {
+      for (const std::deque<Step>* steps : {&q.rules, &q.sends, &q.moves}) {
+        if (!steps->empty() && steps->back().time >= t - 2 * w) return false;
+      }
+      return true;
+    });
     if (!is_rule && !is_send && !is_move) return;
     if (!Succeeded(e) || ctx.actor.empty()) return;
     Seq& s = sequences_[ctx.actor];
@@ -228,6 +235,7 @@ class InboxRuleSuspiciousRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   absl::flat_hash_map<std::string, Seq> sequences_;
+  StaleSweep sweep_;
 };
 
 }  // namespace

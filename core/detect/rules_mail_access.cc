@@ -127,6 +127,9 @@ class SyncBulkRule : public Rule {
       RaiseVolume(ctx, inc, "MailItemsAccessed record with many items");
     }
     const std::string key = Cat(ctx.mailbox.key(), '|', ctx.actor);
+    sweep_.Run(rates_, [&](const std::deque<TimeMs>& old) {
+      return old.empty() || old.back() < e.time_ms - kDayMs;
+    });
     std::deque<TimeMs>& q = rates_[key];
     while (!q.empty() && q.front() < e.time_ms - kDayMs) q.pop_front();
     q.push_back(e.time_ms);
@@ -197,6 +200,7 @@ class SyncBulkRule : public Rule {
   absl::flat_hash_map<std::string, SessionState> sessions_;
   absl::flat_hash_map<std::string, std::deque<TimeMs>> rates_;
   absl::flat_hash_map<std::string, SlidingKeys<Remembered>> apps_;
+  StaleSweep sweep_;
 };
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 
@@ -13,6 +14,7 @@
 #include "core/base/ip.h"
 #include "core/detect/fields.h"
 #include "core/detect/novelty.h"
+#include "core/detect/packed_text.h"
 #include "core/detect/rules.h"
 
 namespace tern::detect {
@@ -41,6 +43,8 @@ class IpMultipleMailboxesRule : public Rule {
     }
     const TimeMs t = e.time_ms;
     const int64_t w = env_.options->ip_mailboxes_window_ms;
+    // An IP whose mailboxes have all left the window counts nothing.
+    sweep_.Run(ips_, [&](const State& old) { return old.touches.AllBefore(t - w); });
     State& s = ips_[e.client_ip];
     s.touches.Expire(t - w, [&](const Touch& gone) { s.Count(gone, -1); });
     // Each mailbox knows the IP as new (first seen after the baseline, in a
@@ -116,6 +120,7 @@ class IpMultipleMailboxesRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   absl::flat_hash_map<std::string, State> ips_;
+  StaleSweep sweep_;
 };
 
 // ------------------------------------------------------------------ [69, 70]
@@ -162,32 +167,38 @@ class SessionIpChangeRule : public Rule {
   void Roaming(const EventContext& ctx, const std::string& sid) {
     const Event& e = ctx.e();
     const std::string family = ClientFamily(e.client_info);
-    auto [it, inserted] = sessions_.try_emplace(sid);
+    const uint32_t family_id = families_.Id(family);
+    auto [it, inserted] = sessions_.try_emplace(PackedText(sid));
     Roamed& first = it->second;
     first.last = e.time_ms;
     if (inserted) {
       first.ip = e.client_ip;
-      first.family = family;
-      first.country = ctx.geo->info.country_iso;
+      first.family = family_id;
+      first.country = countries_.Id(ctx.geo->info.country_iso);
       first.asn = ctx.geo->info.asn;
-      first.anchor = ctx.anchor();
-      first.session = ctx.session;
+      const EvidenceAnchor anchor = ctx.anchor();
+      first.record_id = PackedText(anchor.record_id);
+      first.evidence = anchor.evidence;
+      first.line = anchor.line;
+      first.time = anchor.time_ms;
+      first.SetSession(ctx.session);
       first.ip_first_seen = ctx.ip_first_seen;
       return;
     }
-    const bool new_ip = Roamed::AddCapped(first.ip, first.more_ips, e.client_ip);
-    const bool new_family =
-        !family.empty() && Roamed::AddCapped(first.family, first.more_families, family);
+    const bool new_ip = first.AddIp(e.client_ip);
+    const bool new_family = !family.empty() && first.AddFamily(family_id);
     if (!new_ip && !new_family) return;
+    const std::string& first_family = families_.Value(first.family);
+    const std::string& first_country = countries_.Value(first.country);
 
     Severity severity = Severity::kInfo;
     std::string_view reason;
     if (new_ip) {
       const GeoInfo& g = ctx.geo->info;
       const bool cross_country =
-          !g.country_iso.empty() && !first.country.empty() && g.country_iso != first.country;
+          !g.country_iso.empty() && !first_country.empty() && g.country_iso != first_country;
       const bool cross_asn = g.asn != 0 && first.asn != 0 && g.asn != first.asn;
-      const TimeMs session_start = first.anchor.time_ms;
+      const TimeMs session_start = first.time;
       // A session moving is one signal; it earns high only together with a
       // second one: the place it moved to is new for the identity.
       const bool place_new = ctx.novelty.place_new();
@@ -214,7 +225,7 @@ class SessionIpChangeRule : public Rule {
         reason = "session used from an IP that appeared during the session";
       }
     }
-    if (severity == Severity::kInfo && new_family && !first.family.empty()) {
+    if (severity == Severity::kInfo && new_family && !first_family.empty()) {
       severity = Severity::kLow;
       reason = "client changed within one session";
     }
@@ -222,12 +233,12 @@ class SessionIpChangeRule : public Rule {
     Incident& inc = env_.incidents->Open(info_, Cat("roaming|", sid));
     if (inc.empty()) {
       inc.SetTitle(Cat("Session ", sid, " used from several IPs or clients"));
-      inc.AddAnchor(first.anchor, first.ip, first.session);
+      inc.AddAnchor(first.anchor(), first.ip, first.session());
     }
     inc.Add(ctx);
     inc.Set("record_session_id", sid);
     NoteNovelty(env_, ctx, inc);
-    inc.List("client_families", first.family);
+    inc.List("client_families", first_family);
     inc.List("client_families", family);
     inc.Raise(severity, reason);
   }
@@ -275,26 +286,78 @@ class SessionIpChangeRule : public Rule {
 
   // What Roaming keeps of a record session id while it is alive (a week of
   // idleness): a busy tenant has hundreds of thousands of them, so only
-  // what the checks read, the first IP and family inline (most ids are seen
-  // from one place), in a node map (no slot-sized holes).
+  // what the checks read, packed (144 bytes where the strings took ~430):
+  // the id and the first event's record id as 16-byte GUIDs, the tern
+  // session as its 48-bit value, family and country as interned ids, and
+  // further IPs and families (most ids are seen from one place) apart.
   struct Roamed {
-    std::string ip;                          // of the first event
-    std::string family;                      // of the first event ("" when unknown)
-    std::vector<std::string> more_ips;       // further IPs, at most 7
-    std::vector<std::string> more_families;  // further families, at most 7
-    std::string country;
+    struct More {
+      std::vector<std::string> ips;    // at most 7
+      std::vector<uint32_t> families;  // at most 7
+      std::string session;             // when not "S-" + 12 hex digits
+    };
+    static constexpr uint64_t kSessionText = ~uint64_t{0};
+
+    std::string ip;        // of the first event
+    PackedText record_id;  // of the first event
+    TimeMs time = 0;       // of the first event
+    uint64_t line = 0;     // of the first event
+    uint32_t evidence = 0;
     uint32_t asn = 0;
+    uint32_t family = 0;   // families_ id ("" when unknown)
+    uint32_t country = 0;  // countries_ id
     TimeMs last = 0;
     TimeMs ip_first_seen = kNoTime;  // when the first IP was first seen for the mailbox
-    EvidenceAnchor anchor;           // the first event
-    std::string session;             // its tern session
+    uint64_t session_value = 0;      // its tern session's 48 bits, or kSessionText
+    std::unique_ptr<More> more;
 
-    // Adds `value` unless known or 8 are kept; true when added.
-    static bool AddCapped(const std::string& first, std::vector<std::string>& more,
-                          const std::string& value) {
-      if (value == first || more.size() >= 7) return false;
-      if (std::find(more.begin(), more.end(), value) != more.end()) return false;
-      more.push_back(value);
+    EvidenceAnchor anchor() const { return EvidenceAnchor{record_id.str(), evidence, line, time}; }
+    void SetSession(const std::string& id) {
+      // The form MakeSessionId gives (core/correlate/sessionizer.h).
+      uint64_t v = 0;
+      bool hex = id.size() == 14 && id.compare(0, 2, "S-") == 0;
+      for (size_t i = 2; hex && i < id.size(); ++i) {
+        const char c = id[i];
+        hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+        v = v << 4 | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
+      }
+      if (hex) {
+        session_value = v;
+        return;
+      }
+      session_value = kSessionText;
+      Extra().session = id;
+    }
+    std::string session() const {
+      if (session_value == kSessionText) return more->session;
+      std::string id = "S-000000000000";
+      for (size_t i = 0; i < 12; ++i) {
+        id[13 - i] = "0123456789abcdef"[(session_value >> (4 * i)) & 0xf];
+      }
+      return id;
+    }
+    More& Extra() {
+      if (more == nullptr) more = std::make_unique<More>();
+      return *more;
+    }
+    // Add a further value unless known or 8 are kept; true when added.
+    bool AddIp(const std::string& value) {
+      if (value == ip) return false;
+      if (more != nullptr && (more->ips.size() >= 7 || std::find(more->ips.begin(), more->ips.end(),
+                                                                 value) != more->ips.end())) {
+        return false;
+      }
+      Extra().ips.push_back(value);
+      return true;
+    }
+    bool AddFamily(uint32_t value) {
+      if (value == family) return false;
+      if (more != nullptr &&
+          (more->families.size() >= 7 || std::find(more->families.begin(), more->families.end(),
+                                                   value) != more->families.end())) {
+        return false;
+      }
+      Extra().families.push_back(value);
       return true;
     }
   };
@@ -313,7 +376,9 @@ class SessionIpChangeRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   uint64_t events_ = 0;
-  absl::node_hash_map<std::string, Roamed> sessions_;
+  absl::node_hash_map<PackedText, Roamed> sessions_;
+  Interned families_;
+  Interned countries_;
   absl::flat_hash_map<std::string, std::map<std::string, Seen>> mailboxes_;
 };
 

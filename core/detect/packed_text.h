@@ -1,0 +1,60 @@
+// Compact forms of the strings rules keep per record session id for a week
+// (rules_network.cc, SessionIpChangeRule): a busy tenant has hundreds of
+// thousands of ids alive at once, each with a record id and a session id,
+// and most are GUIDs or tern session ids whose text is fixed by format.
+//
+//  - PackedText holds a lower-case canonical GUID ("8-4-4-4-12" hex, the
+//    form of record ids and SessionIds in Microsoft 365 exports) in 16
+//    bytes instead of a 32-byte string plus a 48-byte heap block; any other
+//    text is kept as it is. str() gives back exactly the text packed.
+//  - Interned keeps each distinct value of a small vocabulary (client
+//    families, countries) once and hands out 32-bit ids.
+//
+// Thread-compatible.
+#ifndef TERN_CORE_DETECT_PACKED_TEXT_H_
+#define TERN_CORE_DETECT_PACKED_TEXT_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+
+namespace tern::detect {
+
+class PackedText {
+ public:
+  PackedText() = default;
+  explicit PackedText(std::string_view text);
+
+  std::string str() const;
+  bool operator==(const PackedText& other) const;
+
+  template <typename H>
+  friend H AbslHashValue(H h, const PackedText& p) {
+    if (p.other_ != nullptr) return H::combine(std::move(h), *p.other_);
+    return H::combine(std::move(h), p.hi_, p.lo_);
+  }
+
+ private:
+  uint64_t hi_ = 0;
+  uint64_t lo_ = 0;
+  std::unique_ptr<const std::string> other_;  // null: the text is the GUID
+};
+
+class Interned {
+ public:
+  uint32_t Id(std::string_view value);
+  const std::string& Value(uint32_t id) const { return values_[id]; }
+
+ private:
+  std::vector<std::string> values_;
+  absl::flat_hash_map<std::string, uint32_t> ids_;
+};
+
+}  // namespace tern::detect
+
+#endif  // TERN_CORE_DETECT_PACKED_TEXT_H_
