@@ -286,6 +286,18 @@ absl::Status CaseStore::Impl::WriteSmall(rocksdb::WriteBatch* batch, bool until_
 absl::Status CaseStore::Impl::Commit() {
   TERN_RETURN_IF_ERROR(RequireWritable());
   TERN_RETURN_IF_ERROR(WritePending());
+  // A commit ends a phase of writing (an ingest commits every 512 MiB of
+  // evidence and at its end; `tern run` then analyzes and reports in the
+  // same process): the batch buffers kept for the next bulk write and the
+  // blocks cached by the ingest's point reads are given back, so the next
+  // phase starts from what a fresh open would hold. At 2M records they were
+  // some 90 MiB of `tern run`'s analysis peak (docs/BENCHMARKS.md "Change
+  // 10"); reallocating them costs far less than the flush below. The id
+  // filter stays: it is what keeps the next batches' AddEvent cheap.
+  std::vector<store_internal::BatchOp>().swap(sort_ops);
+  sort_batch = rocksdb::WriteBatch();
+  pending = rocksdb::WriteBatch();
+  cache->EraseUnRefEntries();
   if (!unflushed) return absl::OkStatus();
   rocksdb::FlushOptions fo;
   fo.wait = true;
@@ -341,6 +353,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     opts.info_log = impl->logger;
   }
   const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(size_t{64} << 20);
+  impl->cache = cache;
 
   // An existing store is opened with exactly the families it has, so that a
   // store written by a newer tern (with more families) still opens far

@@ -26,6 +26,7 @@
 #include "core/model/event.h"
 #include "core/store/case_store.h"
 #include "core/store/id_filter.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/status.h"
 #include "rocksdb/write_batch.h"
@@ -194,6 +195,7 @@ struct CaseStore::Impl {
   StoreMode mode = StoreMode::kReadOnly;
   std::shared_ptr<rocksdb::Logger> logger;          // read-only opens log nowhere
   rocksdb::DB* db = nullptr;                        // owned; closed by ~Impl
+  std::shared_ptr<rocksdb::Cache> cache;            // every family's block cache
   std::vector<rocksdb::ColumnFamilyHandle*> cf;     // indexed by Cf
   std::vector<rocksdb::ColumnFamilyHandle*> extra;  // families of a newer schema
 
@@ -280,6 +282,8 @@ struct CaseStore::Impl {
   // never keeps a later write while losing an earlier one. `until_commit`
   // joins the bulk stream even when nothing is outstanding: no WAL, no fsync.
   absl::Status WriteSmall(rocksdb::WriteBatch* batch, bool until_commit = false);
+  // Writes pending batches, gives back the memory bulk writes keep between
+  // batches and the block cache (see the definition), and flushes.
   absl::Status Commit();
 
   // Event writes (case_store_events.cc).
