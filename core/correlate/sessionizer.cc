@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -45,7 +44,22 @@ std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip, std
   const std::string_view sep(&kSep, 1);
   std::string text = Cat(mailbox_key, sep, ip, sep, actor, sep, record_session, sep, start, sep);
   if (salt > 0) text += Cat(salt, sep);
-  return absl::StrFormat("S-%012x", Fnv1a64(text) >> 16);
+  return SessionIdText(Fnv1a64(text) >> 16);
+}
+
+std::optional<uint64_t> SessionIdValue(std::string_view id) {
+  if (id.size() != 14 || id.substr(0, 2) != "S-") return std::nullopt;
+  uint64_t value = 0;
+  for (const char c : id.substr(2)) {
+    const bool digit = c >= '0' && c <= '9';
+    if (!digit && !(c >= 'a' && c <= 'f')) return std::nullopt;
+    value = value << 4 | static_cast<uint64_t>(digit ? c - '0' : c - 'a' + 10);
+  }
+  return value;
+}
+
+std::string SessionIdText(uint64_t value) {
+  return absl::StrFormat("S-%012x", value & ((uint64_t{1} << 48) - 1));
 }
 
 Sessionizer::Sessionizer(int64_t gap_ms) : gap_ms_(gap_ms > 0 ? gap_ms : 1) {}
@@ -117,7 +131,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
     // that two sessions never share an id.
     for (int salt = 0;; ++salt) {
       s.id = MakeSessionId(mailbox.key(), e.client_ip, actor, record_session, e.time_ms, salt);
-      if (ids_.Insert(std::strtoull(s.id.c_str() + 2, nullptr, 16))) break;
+      if (ids_.Insert(*SessionIdValue(s.id))) break;
     }
     ++opened_;
     it = open_.emplace(key, std::move(o)).first;

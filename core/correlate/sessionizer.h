@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -38,6 +39,12 @@ uint64_t Fnv1a64(std::string_view data, uint64_t h = kFnv1aOffset);
 // followed by a 0x1f separator. `salt` > 0 is appended (collision retry).
 std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip, std::string_view actor,
                           std::string_view record_session, TimeMs start, int salt = 0);
+
+// The 48 bits a session id of MakeSessionId's form spells; nullopt for any
+// other text. SessionIdText is its inverse: SessionIdText(*SessionIdValue(id))
+// == id, so state can keep the value and give the same id back.
+std::optional<uint64_t> SessionIdValue(std::string_view id);
+std::string SessionIdText(uint64_t value);
 
 // The session id a record carries: SessionId, else AppAccessContext's
 // AADSessionId (empty when it has neither).

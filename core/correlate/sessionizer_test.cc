@@ -1,5 +1,7 @@
 #include "core/correlate/sessionizer.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -134,4 +136,23 @@ TEST(SessionIdTest, StableFormatAndInputsMatter) {
 }
 
 }  // namespace
+TEST(SessionIdTest, ValueAndTextRoundTrip) {
+  const std::string id = MakeSessionId("mbx", "203.0.113.7", "a@x.test", "rs", 1700000000000);
+  const std::optional<uint64_t> value = SessionIdValue(id);
+  ASSERT_TRUE(value.has_value());
+  EXPECT_LT(*value, uint64_t{1} << 48);
+  EXPECT_EQ(SessionIdText(*value), id);
+  EXPECT_EQ(SessionIdText(0), "S-000000000000");
+  EXPECT_EQ(SessionIdValue("S-0000000000ff"), 255u);
+}
+
+TEST(SessionIdTest, OtherTextHasNoValue) {
+  EXPECT_FALSE(SessionIdValue("S-0000000000FF").has_value());  // upper case is not its form
+  EXPECT_FALSE(SessionIdValue("S-00000000000").has_value());
+  EXPECT_FALSE(SessionIdValue("S-0000000000000").has_value());
+  EXPECT_FALSE(SessionIdValue("X-000000000000").has_value());
+  EXPECT_FALSE(SessionIdValue("S-00000000000g").has_value());
+  EXPECT_FALSE(SessionIdValue("").has_value());
+}
+
 }  // namespace tern::correlate

@@ -6,12 +6,14 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "core/base/ip.h"
+#include "core/correlate/sessionizer.h"
 #include "core/detect/fields.h"
 #include "core/detect/novelty.h"
 #include "core/detect/packed_text.h"
@@ -313,28 +315,13 @@ class SessionIpChangeRule : public Rule {
 
     EvidenceAnchor anchor() const { return EvidenceAnchor{record_id.str(), evidence, line, time}; }
     void SetSession(const std::string& id) {
-      // The form MakeSessionId gives (core/correlate/sessionizer.h).
-      uint64_t v = 0;
-      bool hex = id.size() == 14 && id.compare(0, 2, "S-") == 0;
-      for (size_t i = 2; hex && i < id.size(); ++i) {
-        const char c = id[i];
-        hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-        v = v << 4 | static_cast<uint64_t>(c <= '9' ? c - '0' : c - 'a' + 10);
-      }
-      if (hex) {
-        session_value = v;
-        return;
-      }
-      session_value = kSessionText;
-      Extra().session = id;
+      const std::optional<uint64_t> value = correlate::SessionIdValue(id);
+      session_value = value.value_or(kSessionText);
+      if (!value) Extra().session = id;
     }
     std::string session() const {
       if (session_value == kSessionText) return more->session;
-      std::string id = "S-000000000000";
-      for (size_t i = 0; i < 12; ++i) {
-        id[13 - i] = "0123456789abcdef"[(session_value >> (4 * i)) & 0xf];
-      }
-      return id;
+      return correlate::SessionIdText(session_value);
     }
     More& Extra() {
       if (more == nullptr) more = std::make_unique<More>();
