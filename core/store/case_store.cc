@@ -291,7 +291,7 @@ absl::Status CaseStore::Impl::Commit() {
   // same process): the batch buffers kept for the next bulk write and the
   // blocks cached by the ingest's point reads are given back, so the next
   // phase starts from what a fresh open would hold. At 2M records they were
-  // some 90 MiB of `tern run`'s analysis peak (docs/BENCHMARKS.md "Change
+  // some 55-70 MiB at the end of the ingest (docs/BENCHMARKS.md "Change
   // 10"); reallocating them costs far less than the flush below. The id
   // filter stays: it is what keeps the next batches' AddEvent cheap.
   std::vector<store_internal::BatchOp>().swap(sort_ops);
