@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -231,6 +232,24 @@ std::string NormalizeClientIp(std::string_view raw) {
   std::string lowered(host);
   absl::AsciiStrToLower(&lowered);
   return lowered;
+}
+
+std::optional<PackedIp> PackCanonicalIp(std::string_view ip) {
+  // Canonical means the text is what formatting its bytes gives back: then
+  // distinct texts have distinct bytes.
+  if (std::optional<Ipv4Bytes> v4 = ParseIpv4(ip)) {
+    if (FormatIpv4(*v4) != ip) return std::nullopt;
+    PackedIp packed{};
+    packed[10] = 0xff;
+    packed[11] = 0xff;
+    std::copy(v4->begin(), v4->end(), packed.begin() + 12);
+    return packed;
+  }
+  if (std::optional<Ipv6Bytes> v6 = ParseIpv6(ip)) {
+    if (MappedIpv4(*v6).has_value() || FormatIpv6(*v6) != ip) return std::nullopt;
+    return *v6;
+  }
+  return std::nullopt;
 }
 
 bool IsIpLiteral(std::string_view ip) {

@@ -6,6 +6,9 @@
 #ifndef TERN_CORE_BASE_IP_H_
 #define TERN_CORE_BASE_IP_H_
 
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -23,6 +26,15 @@ bool IsIpLiteral(std::string_view ip);
 // True for loopback, private (RFC 1918, ULA), carrier-grade NAT (100.64/10),
 // link-local and unspecified (0/8, ::) addresses; ::ffff:a.b.c.d is judged as a.b.c.d.
 bool IsPrivateOrLocalIp(std::string_view ip);
+
+// The 16 bytes of a canonical address (NormalizeClientIp's output for an IP
+// literal): IPv6 as is, IPv4 as ::ffff:a.b.c.d (a text NormalizeClientIp
+// never returns, so IPv4 and IPv6 keys stay apart). nullopt for a host name
+// or for text that is not in canonical form. Two different texts never give
+// the same bytes, so a table keyed by them answers exactly as one keyed by
+// the text, in 16 bytes instead of a string.
+using PackedIp = std::array<uint8_t, 16>;
+std::optional<PackedIp> PackCanonicalIp(std::string_view ip);
 
 }  // namespace tern
 

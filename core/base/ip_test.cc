@@ -1,7 +1,10 @@
 #include "core/base/ip.h"
 
+#include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -222,6 +225,36 @@ TEST(IsPrivateOrLocalIpTest, PublicAndNonIp) {
                               "10.0.0.1:80",
                               "garbage"}) {
     EXPECT_FALSE(IsPrivateOrLocalIp(ip)) << ip;
+  }
+}
+
+TEST(PackCanonicalIpTest, CanonicalAddressesPackAndStayDistinct) {
+  const std::vector<std::string> texts = {
+      "1.2.3.4",     "81.2.69.160",        "0.0.0.0", "255.255.255.255",
+      "2001:db8::1", "2001:db8:0:1::1",    "::",      "::1",
+      "fe80::",      "2a00:2012:4a10::7f", "::2:3",   "2001:db8:1:2:3:4:5:6"};
+  std::set<PackedIp> seen;
+  for (const std::string& text : texts) {
+    // Every text here is already NormalizeClientIp's output...
+    ASSERT_EQ(NormalizeClientIp(text), text);
+    const std::optional<PackedIp> packed = PackCanonicalIp(text);
+    ASSERT_TRUE(packed.has_value()) << text;
+    // ...and no two of them share their bytes.
+    EXPECT_TRUE(seen.insert(*packed).second) << text;
+  }
+  const std::optional<PackedIp> v4 = PackCanonicalIp("1.2.3.4");
+  EXPECT_EQ(*v4, (PackedIp{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4}));
+}
+
+TEST(PackCanonicalIpTest, OtherSpellingsAndHostNamesAreNotPacked) {
+  // Each of these is an address, but not in its canonical text: packing it
+  // would merge it with the canonical spelling, which a text key keeps apart.
+  for (const char* text : {"::ffff:1.2.3.4", "2001:DB8::1", "2001:db8:0:0:0:0:0:1", "2001:0db8::1",
+                           "[2001:db8::1]", "1.2.3.4:443", "01.2.3.4", "::0.2.0.3"}) {
+    EXPECT_FALSE(PackCanonicalIp(text).has_value()) << text;
+  }
+  for (const char* text : {"", "cool.client.local", "not an ip", "1.2.3", "-"}) {
+    EXPECT_FALSE(PackCanonicalIp(text).has_value()) << text;
   }
 }
 

@@ -86,8 +86,8 @@ uint32_t IdentityDirectory::Tenant::Node(const std::string& id) {
   auto [it, inserted] = node.try_emplace(id, static_cast<uint32_t>(parent.size()));
   if (inserted) {
     parent.push_back(it->second);
-    name.push_back(id);
-    best_upn.emplace_back();
+    name.push_back(&it->first);
+    best_upn.push_back(kNoNode);
     best_is_owner.push_back(false);
   }
   return it->second;
@@ -98,13 +98,18 @@ uint32_t IdentityDirectory::Tenant::Root(uint32_t n) const {
   return n;
 }
 
-void IdentityDirectory::Tenant::OfferUpn(uint32_t n, const std::string& upn, bool owner) {
+const std::string& IdentityDirectory::Tenant::BestUpn(uint32_t r) const {
+  static const std::string* const kNone = new std::string();
+  return best_upn[r] == kNoNode ? *kNone : *name[best_upn[r]];
+}
+
+void IdentityDirectory::Tenant::OfferUpn(uint32_t n, uint32_t upn, bool owner) {
   const uint32_t r = Root(n);
-  std::string& best = best_upn[r];
-  const bool better =
-      best.empty() || (owner && !best_is_owner[r]) || (owner == best_is_owner[r] && upn < best);
+  const uint32_t best = best_upn[r];
+  const bool better = best == kNoNode || (owner && !best_is_owner[r]) ||
+                      (owner == best_is_owner[r] && *name[upn] < *name[best]);
   if (better) {
-    best = upn;
+    best_upn[r] = upn;
     best_is_owner[r] = owner;
   }
 }
@@ -115,7 +120,8 @@ void IdentityDirectory::Tenant::Union(uint32_t a, uint32_t b) {
   if (ra == rb) return;
   // Two people (two different UPNs) are never merged, even when a record
   // seems to link them (a shared SID or key): the first link stands.
-  if (!best_upn[ra].empty() && !best_upn[rb].empty() && best_upn[ra] != best_upn[rb]) return;
+  // (Node names are distinct: the same node is the same UPN.)
+  if (best_upn[ra] != kNoNode && best_upn[rb] != kNoNode && best_upn[ra] != best_upn[rb]) return;
   if (rb < ra) std::swap(ra, rb);  // the older identity stays the root
   parent[rb] = ra;
   // Shorten the path from b for later lookups.
@@ -124,17 +130,17 @@ void IdentityDirectory::Tenant::Union(uint32_t a, uint32_t b) {
     parent[n] = ra;
     n = next;
   }
-  if (!best_upn[rb].empty()) OfferUpn(ra, best_upn[rb], best_is_owner[rb]);
+  if (best_upn[rb] != kNoNode) OfferUpn(ra, best_upn[rb], best_is_owner[rb]);
 }
 
 std::string IdentityDirectory::Tenant::Lookup(const std::string& id) const {
-  if (auto it = node.find(id); it != node.end()) return best_upn[Root(it->second)];
+  if (auto it = node.find(id); it != node.end()) return BestUpn(Root(it->second));
   auto it = names.find(id);
   if (it == names.end()) return "";
   std::set<uint32_t> roots;
   for (uint32_t n : it->second) roots.insert(Root(n));
   if (roots.size() != 1) return std::string(kAmbiguous);
-  return best_upn[*roots.begin()];
+  return BestUpn(*roots.begin());
 }
 
 void IdentityDirectory::Link(Tenant& t, const std::vector<std::string>& ids) {
@@ -144,7 +150,7 @@ void IdentityDirectory::Link(Tenant& t, const std::vector<std::string>& ids) {
     if (id.empty() || IsSystemName(id)) continue;
     const uint32_t n = t.Node(id);
     if (IsUpn(id)) {
-      t.OfferUpn(n, id, false);
+      t.OfferUpn(n, n, false);
       if (const size_t at = id.find('@'); at != std::string::npos) {
         AddName(t, id.substr(0, at), id);
       }
@@ -210,7 +216,8 @@ void IdentityDirectory::Observe(const Event& e) {
   const std::string owner_sid = NormalIdentifier(ExtraValue(e, "MailboxOwnerSid"));
   if (IsUpn(owner)) {
     Link(t, {owner, guid, owner_sid});
-    t.OfferUpn(t.Node(owner), owner, true);
+    const uint32_t o = t.Node(owner);
+    t.OfferUpn(o, o, true);
   }
   const std::string actor = NormalIdentifier(e.actor_upn);
   if (IsUpn(actor) && e.user_type != 3 && e.user_type != 4) {
@@ -258,7 +265,7 @@ std::vector<std::string> IdentityDirectory::IdentifiersOf(std::string_view tenan
   if (n == t.node.end()) return out;
   const uint32_t root = t.Root(n->second);
   for (uint32_t i = 0; i < t.parent.size(); ++i) {
-    if (t.Root(i) == root) out.push_back(t.name[i]);
+    if (t.Root(i) == root) out.push_back(*t.name[i]);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -295,7 +302,7 @@ std::vector<std::pair<std::string, std::string>> IdentityDirectory::Links() cons
   std::vector<std::pair<std::string, std::string>> out;
   for (const auto& [tenant, t] : tenants_) {
     for (const auto& [id, n] : t.node) {
-      const std::string& upn = t.best_upn[t.Root(n)];
+      const std::string& upn = t.BestUpn(t.Root(n));
       if (!upn.empty()) out.emplace_back(LinkKey(tenant, kIdentifierLink, id), upn);
     }
     for (const auto& [name, owners] : t.names) {
@@ -334,7 +341,7 @@ absl::StatusOr<IdentityDirectory> IdentityDirectory::FromLinks(
     const uint32_t n = t.Node(id);
     const uint32_t root = t.Node(upn);
     if (n != root) t.parent[n] = root;
-    t.best_upn[root] = upn;
+    t.best_upn[root] = root;
   }
   return d;
 }

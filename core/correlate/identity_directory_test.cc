@@ -1,6 +1,7 @@
 #include "core/correlate/identity_directory.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -186,7 +187,7 @@ TEST(IdentityDirectoryTest, RestoredFromItsLinksItAnswersTheSame) {
   ASSERT_TRUE(std::is_sorted(links.begin(), links.end()));
   absl::StatusOr<IdentityDirectory> restored = IdentityDirectory::FromLinks(links);
   ASSERT_TRUE(restored.ok()) << restored.status();
-  for (const std::string tenant : {std::string(kContoso), std::string(kFabrikam), std::string()}) {
+  for (const std::string& tenant : {std::string(kContoso), std::string(kFabrikam), std::string()}) {
     for (const char* id :
          {"User_F757CB79-DD91-4A5C-8D2F-0123456789AB", "10032001C0FFEE01", "johnd", "admin",
           "0b1c2d3e-0000-4000-8000-000000000001", "S-1-5-21-1-2-3-1004", "10037FFE8A2B3C02", "jo",
@@ -201,6 +202,43 @@ TEST(IdentityDirectoryTest, RestoredFromItsLinksItAnswersTheSame) {
   EXPECT_EQ(restored->IdentifiersOf(kContoso, "johnd@contoso.example"),
             dir.IdentifiersOf(kContoso, "johnd@contoso.example"));
   EXPECT_EQ(restored->Links(), links);
+}
+
+// Each identifier is held once (the identity's UPN is named through its
+// node): a tenant-sized directory, grown through many rehashes and then
+// moved, still answers every identifier with its own person's UPN.
+TEST(IdentityDirectoryTest, ATenantOfThousandsAnswersEveryIdentifierAfterAMove) {
+  IdentityDirectory grown;
+  constexpr int kPeople = 5000;
+  auto upn = [](int i) { return "user" + std::to_string(i) + "@contoso.example"; };
+  auto guid = [](int i) {
+    char text[40];
+    std::snprintf(text, sizeof(text), "5a0c9d2e-6b1f-4c1e-9a77-%012d", i);
+    return std::string(text);
+  };
+  auto puid = [](int i) {
+    char text[20];
+    std::snprintf(text, sizeof(text), "10037FFE%08X", i);
+    return std::string(text);
+  };
+  for (int i = 0; i < kPeople; ++i) {
+    grown.Observe(
+        MailboxRecord(kContoso, guid(i), upn(i), puid(i), "S-1-5-21-1-2-3-" + std::to_string(i)));
+  }
+  const IdentityDirectory dir = std::move(grown);
+  for (int i = 0; i < kPeople; i += 7) {
+    ASSERT_EQ(dir.UpnOf(kContoso, guid(i)), upn(i)) << i;
+    ASSERT_EQ(dir.UpnOf(kContoso, puid(i)), upn(i)) << i;
+    ASSERT_EQ(dir.UpnOf(kContoso, "S-1-5-21-1-2-3-" + std::to_string(i)), upn(i)) << i;
+    ASSERT_EQ(dir.UpnOf(kContoso, "user" + std::to_string(i)), upn(i)) << i;  // alias
+  }
+  EXPECT_THAT(dir.IdentifiersOf(kContoso, upn(4321)),
+              ::testing::ElementsAre("10037ffe000010e1", "5a0c9d2e-6b1f-4c1e-9a77-000000004321",
+                                     "s-1-5-21-1-2-3-4321", "user4321@contoso.example"));
+  absl::StatusOr<IdentityDirectory> restored = IdentityDirectory::FromLinks(dir.Links());
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(restored->Links(), dir.Links());
+  EXPECT_EQ(restored->UpnOf(kContoso, puid(4999)), upn(4999));
 }
 
 TEST(IdentityDirectoryTest, UnreadableLinksAreDataLoss) {

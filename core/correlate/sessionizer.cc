@@ -106,9 +106,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
     const uint32_t mailbox_id =
         mailbox_ids_.try_emplace(mailbox.key(), static_cast<uint32_t>(mailbox_ids_.size()))
             .first->second;
-    auto [ip, new_ip] = ip_ids_.try_emplace(e.client_ip, static_cast<uint32_t>(ip_ids_.size()));
-    if (new_ip) ip_first_seen_.push_back(e.time_ms);
-    const uint32_t ip_id = ip->second;
+    const uint32_t ip_id = IpId(e.client_ip, e.time_ms);
     auto [pit, inserted] = pair_first_seen_.emplace(PairId(mailbox_id, ip_id), e.time_ms);
     out.event_first_seen_ip = inserted;
     out.ip_first_seen = pit->second;
@@ -166,12 +164,30 @@ void Sessionizer::Finish(const ClosedFn& closed) {
   }
 }
 
-TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {
+uint32_t Sessionizer::FindIp(std::string_view ip) const {
+  if (const std::optional<PackedIp> packed = PackCanonicalIp(ip)) {
+    auto it = packed_ip_ids_.find(*packed);
+    return it == packed_ip_ids_.end() ? kNoIp : it->second;
+  }
   // Debian's Abseil hashes its own string_view, not std::string_view.
+  auto it = text_ip_ids_.find(absl::string_view(ip.data(), ip.size()));
+  return it == text_ip_ids_.end() ? kNoIp : it->second;
+}
+
+uint32_t Sessionizer::IpId(std::string_view ip, TimeMs t) {
+  const auto next = static_cast<uint32_t>(ip_first_seen_.size());
+  const std::optional<PackedIp> packed = PackCanonicalIp(ip);
+  const uint32_t id = packed ? packed_ip_ids_.try_emplace(*packed, next).first->second
+                             : text_ip_ids_.try_emplace(std::string(ip), next).first->second;
+  if (id == next) ip_first_seen_.push_back(t);
+  return id;
+}
+
+TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {
   auto mailbox = mailbox_ids_.find(absl::string_view(mailbox_key.data(), mailbox_key.size()));
-  auto address = ip_ids_.find(absl::string_view(ip.data(), ip.size()));
-  if (mailbox == mailbox_ids_.end() || address == ip_ids_.end()) return kNoTime;
-  auto it = pair_first_seen_.find(PairId(mailbox->second, address->second));
+  const uint32_t address = FindIp(ip);
+  if (mailbox == mailbox_ids_.end() || address == kNoIp) return kNoTime;
+  auto it = pair_first_seen_.find(PairId(mailbox->second, address));
   return it == pair_first_seen_.end() ? kNoTime : it->second;
 }
 
@@ -184,8 +200,8 @@ void Sessionizer::ReleaseAllButIpFirstSeen() {
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view ip) const {
-  auto it = ip_ids_.find(absl::string_view(ip.data(), ip.size()));
-  return it == ip_ids_.end() ? kNoTime : ip_first_seen_[it->second];
+  const uint32_t address = FindIp(ip);
+  return address == kNoIp ? kNoTime : ip_first_seen_[address];
 }
 
 }  // namespace tern::correlate

@@ -66,6 +66,33 @@ TEST_F(SessionizerTest, InactivityGapSplitsSessions) {
   EXPECT_FALSE(closed_[1].first_seen_ip);
 }
 
+TEST_F(SessionizerTest, IpFirstSeenKeepsEverySpellingApart) {
+  // Canonical addresses are kept as bytes, anything else as text: each
+  // spelling is still its own IP, exactly as a text key would keep it.
+  const std::vector<std::string> ips = {"81.2.69.142",  "::ffff:81.2.69.142", "2001:db8::1",
+                                        "2001:DB8::1",  "cool.client.local",  "81.2.69.142x",
+                                        "2001:db8::1:0"};
+  for (size_t i = 0; i < ips.size(); ++i) {
+    const auto a = Add(Ev(kT0 + static_cast<TimeMs>(i) * kMin, "MailItemsAccessed", ips[i]));
+    EXPECT_TRUE(a.event_first_seen_ip) << ips[i];
+    EXPECT_EQ(a.ip_first_seen, kT0 + static_cast<TimeMs>(i) * kMin) << ips[i];
+  }
+  const auto again = Add(Ev(kT0 + 60 * kMin, "Send", "2001:db8::1"));
+  EXPECT_FALSE(again.event_first_seen_ip);
+  EXPECT_EQ(again.ip_first_seen, kT0 + 2 * kMin);
+  for (size_t i = 0; i < ips.size(); ++i) {
+    EXPECT_EQ(s_.IpFirstSeen(ips[i]), kT0 + static_cast<TimeMs>(i) * kMin) << ips[i];
+    EXPECT_EQ(s_.IpFirstSeen("guid-alice", ips[i]), kT0 + static_cast<TimeMs>(i) * kMin) << ips[i];
+  }
+  EXPECT_EQ(s_.IpFirstSeen("2001:db8::2"), kNoTime);
+  EXPECT_EQ(s_.IpFirstSeen("other.host"), kNoTime);
+  EXPECT_EQ(s_.IpFirstSeen(""), kNoTime);
+  Finish();
+  s_.ReleaseAllButIpFirstSeen();
+  EXPECT_EQ(s_.IpFirstSeen("cool.client.local"), kT0 + 4 * kMin);
+  EXPECT_EQ(s_.IpFirstSeen("2001:db8::1:0"), kT0 + 6 * kMin);
+}
+
 TEST_F(SessionizerTest, SessionIdSplitsConcurrentActivityFromOneIp) {
   auto a = Add(Ev(kT0, "MailItemsAccessed", "81.2.69.142", "sess-1"));
   auto b = Add(Ev(kT0 + kMin, "MailItemsAccessed", "81.2.69.142", "sess-2"));

@@ -1,13 +1,13 @@
 // Deletion as anti-forensics: bulk deletion in a sliding window [43],
 // deleted security notifications [44], and sent mail deleted right after
 // sending [11] (DETECTIONS.md section 1.F and 1.A).
-#include <deque>
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
+#include "core/detect/window_queue.h"
 
 namespace tern::detect {
 namespace {
@@ -72,7 +72,7 @@ class MassDeletionRule : public Rule {
     Remembered event;
   };
   struct State {
-    std::deque<Entry> q;
+    WindowQueue<Entry> q;
     int64_t items = 0;
     int64_t hard = 0;
     std::string incident;  // key of the running incident, "" when none
@@ -146,9 +146,10 @@ class SentThenDeletedRule : public Rule {
     const bool del = IsDeletion(e);
     if (!send && !del) return;
     const int64_t w = env_.options->sent_delete_window_ms;
-    sweep_.Run(sent_,
-               [&](const std::deque<Sent>& old) { return old.empty() || old.back().time < t - w; });
-    std::deque<Sent>& q = sent_[ctx.mailbox.key()];
+    sweep_.Run(sent_, [&](const WindowQueue<Sent>& old) {
+      return old.empty() || old.back().time < t - w;
+    });
+    WindowQueue<Sent>& q = sent_[ctx.mailbox.key()];
     while (!q.empty() && q.front().time < t - w) q.pop_front();
     if (send) {
       for (const MailItem& item : e.items) {
@@ -196,7 +197,7 @@ class SentThenDeletedRule : public Rule {
   };
   RuleEnv env_;
   const RuleInfo& info_;
-  absl::flat_hash_map<std::string, std::deque<Sent>> sent_;
+  absl::flat_hash_map<std::string, WindowQueue<Sent>> sent_;
   StaleSweep sweep_;
 };
 

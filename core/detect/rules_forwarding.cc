@@ -1,7 +1,6 @@
 // Mail leaving the organization by configuration: mailbox forwarding [1],
 // forwarding inbox rules [2, 3, 9] and transport rules [13, 14, 15]
 // (DETECTIONS.md section 1.A/B).
-#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -9,6 +8,7 @@
 
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
+#include "core/detect/window_queue.h"
 
 namespace tern::detect {
 namespace {
@@ -197,7 +197,7 @@ class InboxRuleForwardRule : public Rule {
     if (ctx.mailbox.empty()) return;
     const TimeMs t = ctx.e().time_ms;
     const std::string key = Cat(destination, '|', ctx.e().client_ip);
-    std::deque<Entry>& q = destinations_[key];
+    WindowQueue<Entry>& q = destinations_[key];
     while (!q.empty() && q.front().time < t - env_.options->same_destination_window_ms) {
       q.pop_front();
     }
@@ -225,7 +225,7 @@ class InboxRuleForwardRule : public Rule {
   };
   RuleEnv env_;
   const RuleInfo& info_;
-  std::map<std::string, std::deque<Entry>> destinations_;
+  std::map<std::string, WindowQueue<Entry>> destinations_;
 };
 
 // ------------------------------------------------------------------ [13, 14, 15]

@@ -2,13 +2,13 @@
 // security keywords [5], with obfuscated names [6], starting applications
 // [8], and the rule + send + archive sequence of payroll diversion [10]
 // (DETECTIONS.md section 1.A).
-#include <deque>
 #include <string>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
+#include "core/detect/window_queue.h"
 
 namespace tern::detect {
 namespace {
@@ -168,7 +168,7 @@ class InboxRuleSuspiciousRule : public Rule {
     const bool is_move = OpIs(e, "Move") && IsArchiveMove(e);
     // Steps older than 2 w are pruned before they are read.
     sweep_.Run(sequences_, [&](const Seq& q) {
-      for (const std::deque<Step>* steps : {&q.rules, &q.sends, &q.moves}) {
+      for (const WindowQueue<Step>* steps : {&q.rules, &q.sends, &q.moves}) {
         if (!steps->empty() && steps->back().time >= t - 2 * w) return false;
       }
       return true;
@@ -176,7 +176,7 @@ class InboxRuleSuspiciousRule : public Rule {
     if (!is_rule && !is_send && !is_move) return;
     if (!Succeeded(e) || ctx.actor.empty()) return;
     Seq& s = sequences_[ctx.actor];
-    auto prune = [&](std::deque<Step>& q) {
+    auto prune = [&](WindowQueue<Step>& q) {
       while (!q.empty() && q.front().time < t - 2 * w) q.pop_front();
     };
     prune(s.rules);
@@ -230,7 +230,7 @@ class InboxRuleSuspiciousRule : public Rule {
     Remembered event;
   };
   struct Seq {
-    std::deque<Step> rules, sends, moves;
+    WindowQueue<Step> rules, sends, moves;
   };
   RuleEnv env_;
   const RuleInfo& info_;

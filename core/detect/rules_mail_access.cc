@@ -2,7 +2,6 @@
 // access and API readers of many mailboxes [34, 36, 40] (DETECTIONS.md
 // section 1.E).
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -14,6 +13,7 @@
 #include "core/detect/fields.h"
 #include "core/detect/novelty.h"
 #include "core/detect/rules.h"
+#include "core/detect/window_queue.h"
 
 namespace tern::detect {
 namespace {
@@ -127,10 +127,10 @@ class SyncBulkRule : public Rule {
       RaiseVolume(ctx, inc, "MailItemsAccessed record with many items");
     }
     const std::string key = Cat(ctx.mailbox.key(), '|', ctx.actor);
-    sweep_.Run(rates_, [&](const std::deque<TimeMs>& old) {
+    sweep_.Run(rates_, [&](const WindowQueue<TimeMs>& old) {
       return old.empty() || old.back() < e.time_ms - kDayMs;
     });
-    std::deque<TimeMs>& q = rates_[key];
+    WindowQueue<TimeMs>& q = rates_[key];
     while (!q.empty() && q.front() < e.time_ms - kDayMs) q.pop_front();
     q.push_back(e.time_ms);
     // Only the threshold matters: keep at most that many times.
@@ -198,7 +198,7 @@ class SyncBulkRule : public Rule {
   RuleEnv env_;
   const RuleInfo& info_;
   absl::flat_hash_map<std::string, SessionState> sessions_;
-  absl::flat_hash_map<std::string, std::deque<TimeMs>> rates_;
+  absl::flat_hash_map<std::string, WindowQueue<TimeMs>> rates_;
   absl::flat_hash_map<std::string, SlidingKeys<Remembered>> apps_;
   StaleSweep sweep_;
 };

@@ -6,7 +6,6 @@
 // several of its addresses together reach the threshold and none of them
 // did alone (an attacker rotating addresses inside one network).
 #include <algorithm>
-#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -16,6 +15,7 @@
 #include "core/correlate/baseline.h"
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
+#include "core/detect/window_queue.h"
 
 namespace tern::detect {
 namespace {
@@ -76,7 +76,7 @@ class PasswordSprayRule : public Rule {
     std::set<std::string> ips;                    // the addresses of its failures
   };
   struct Source {
-    std::deque<Failure> window;
+    WindowQueue<Failure> window;
     std::map<std::string, int> in_window;  // identity -> failures in the window
     bool open = false;                     // the last burst is still going on
     std::vector<Burst> bursts;
