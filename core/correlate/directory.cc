@@ -247,30 +247,37 @@ constexpr char kDomainEntry = 'm';    // owner domain -> ""
 constexpr char kIdentityEntry = 'i';  // an IdentityDirectory link
 
 template <typename Map>
-void AddEntries(char prefix, const Map& map,
-                std::vector<std::pair<std::string, std::string>>* out) {
+void VisitEntries(char prefix, const Map& map,
+                  const std::function<void(std::string key, std::string value)>& fn) {
   for (const auto& [key, value] : map) {
     if constexpr (std::is_same_v<std::decay_t<decltype(value)>, bool>) {
-      out->emplace_back(Cat(std::string(1, prefix), key), "");
+      fn(Cat(std::string(1, prefix), key), "");
     } else {
-      out->emplace_back(Cat(std::string(1, prefix), key), value);
+      fn(Cat(std::string(1, prefix), key), value);
     }
   }
 }
 
 }  // namespace
 
+void MailboxDirectory::ForEachEntry(
+    const std::function<void(std::string key, std::string value)>& fn) const {
+  VisitEntries(kGuidEntry, guid_to_upn_, fn);
+  VisitEntries(kUpnEntry, upn_to_guid_, fn);
+  VisitEntries(kUpnOnlyEntry, upn_only_, fn);
+  VisitEntries(kAliasEntry, alias_, fn);
+  VisitEntries(kDisplayEntry, display_, fn);
+  VisitEntries(kDomainEntry, owner_domains_, fn);
+  identities_.ForEachLink([&](std::string key, std::string upn) {
+    fn(Cat(std::string(1, kIdentityEntry), key), std::move(upn));
+  });
+}
+
 std::vector<std::pair<std::string, std::string>> MailboxDirectory::Entries() const {
   std::vector<std::pair<std::string, std::string>> out;
-  AddEntries(kGuidEntry, guid_to_upn_, &out);
-  AddEntries(kUpnEntry, upn_to_guid_, &out);
-  AddEntries(kUpnOnlyEntry, upn_only_, &out);
-  AddEntries(kAliasEntry, alias_, &out);
-  AddEntries(kDisplayEntry, display_, &out);
-  AddEntries(kDomainEntry, owner_domains_, &out);
-  for (auto& [key, upn] : identities_.Links()) {
-    out.emplace_back(Cat(std::string(1, kIdentityEntry), key), std::move(upn));
-  }
+  ForEachEntry([&](std::string key, std::string value) {
+    out.emplace_back(std::move(key), std::move(value));
+  });
   std::sort(out.begin(), out.end());
   return out;
 }

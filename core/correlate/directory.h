@@ -24,6 +24,7 @@
 #define TERN_CORE_CORRELATE_DIRECTORY_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -115,6 +116,9 @@ class MailboxDirectory {
   // Everything Resolve, ForEvent, ActorFor and OwnerDomains consult, as
   // (key, value) entries in key order.
   std::vector<std::pair<std::string, std::string>> Entries() const;
+  // The same entries one at a time, in no particular order, without holding
+  // them all (what the analysis writes to the store).
+  void ForEachEntry(const std::function<void(std::string key, std::string value)>& fn) const;
   // A directory that answers as the one whose Entries() these are (the
   // event count and span are not kept). DataLoss for an unreadable entry.
   static absl::StatusOr<MailboxDirectory> FromEntries(

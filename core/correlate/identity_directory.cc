@@ -298,19 +298,25 @@ std::string LinkKey(const std::string& tenant, char kind, const std::string& id)
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> IdentityDirectory::Links() const {
-  std::vector<std::pair<std::string, std::string>> out;
+void IdentityDirectory::ForEachLink(
+    const std::function<void(std::string key, std::string upn)>& fn) const {
   for (const auto& [tenant, t] : tenants_) {
     for (const auto& [id, n] : t.node) {
       const std::string& upn = t.BestUpn(t.Root(n));
-      if (!upn.empty()) out.emplace_back(LinkKey(tenant, kIdentifierLink, id), upn);
+      if (!upn.empty()) fn(LinkKey(tenant, kIdentifierLink, id), upn);
     }
     for (const auto& [name, owners] : t.names) {
       if (t.node.contains(name)) continue;  // the identifier answers first
       std::string upn = t.Lookup(name);
-      if (!upn.empty()) out.emplace_back(LinkKey(tenant, kNameLink, name), std::move(upn));
+      if (!upn.empty()) fn(LinkKey(tenant, kNameLink, name), std::move(upn));
     }
   }
+}
+
+std::vector<std::pair<std::string, std::string>> IdentityDirectory::Links() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  ForEachLink(
+      [&](std::string key, std::string upn) { out.emplace_back(std::move(key), std::move(upn)); });
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -25,6 +25,7 @@
 #define TERN_CORE_CORRELATE_IDENTITY_DIRECTORY_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <string_view>
@@ -55,6 +56,9 @@ class IdentityDirectory {
   // name for aliases and display names; UPN "\x1f" for an ambiguous name.
   // Identifiers that resolve to no UPN are left out.
   std::vector<std::pair<std::string, std::string>> Links() const;
+  // The same entries one at a time, in no particular order, without
+  // holding them all (a tenant of tens of thousands has millions of bytes).
+  void ForEachLink(const std::function<void(std::string key, std::string upn)>& fn) const;
   // A directory that answers UpnOf and IdentifiersOf as the one whose
   // Links() these are. DataLoss for an entry that is none of Links()'.
   static absl::StatusOr<IdentityDirectory> FromLinks(

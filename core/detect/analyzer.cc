@@ -28,6 +28,7 @@
 #include "core/detect/tuning_pass.h"
 #include "core/model/case_incident.h"
 #include "core/sigma/rule.h"
+#include "core/store/derived_appender.h"
 
 namespace tern {
 namespace {
@@ -55,9 +56,6 @@ std::string FindingKey(size_t index) {
 
 // IP lookups remembered at once (about 500 bytes each).
 constexpr size_t kGeoCacheEntries = 1 << 14;
-
-// Sessions encoded and waiting for one AppendDerived.
-constexpr size_t kSessionBatch = 4096;
 
 // The incidents (core/detect/incident_graph.h): one more pass over the events
 // when any finding seeds one. Stored as derived kind "incidents".
@@ -164,21 +162,10 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
-  TERN_RETURN_IF_ERROR(store.ClearDerived("sessions"));
-  std::vector<std::pair<std::string, std::string>> session_batch;  // (key, encoded)
-  uint64_t session_count = 0;
-  absl::Status session_write;
-  auto flush_sessions = [&]() {
-    if (session_write.ok() && !session_batch.empty()) {
-      session_write = store.AppendDerived("sessions", session_batch);
-    }
-    session_batch.clear();
-  };
+  DerivedAppender sessions(&store, "sessions");
   auto on_closed = [&](Session s) {
     for (auto& rule : rules) rule->OnSessionClosed(s);
-    session_batch.emplace_back(SessionKey(s.start, s.id), EncodeSession(s));
-    ++session_count;
-    if (session_batch.size() == kSessionBatch) flush_sessions();
+    sessions.Add(SessionKey(s.start, s.id), EncodeSession(s));
   };
 
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
@@ -215,8 +202,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     return true;
   }));
   sessionizer.Finish(on_closed);
-  flush_sessions();
-  TERN_RETURN_IF_ERROR(session_write);
+  TERN_RETURN_IF_ERROR(sessions.Finish());
   for (auto& rule : rules) rule->Finish();
   detect::EscalateAttackerContext(incidents, [&](const std::string& ip) {
     const TimeMs first_seen = sessionizer.IpFirstSeen(ip);
@@ -235,18 +221,24 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   sessionizer.ReleaseAllButIpFirstSeen();
   absl::flat_hash_map<std::string, TimeMs>().swap(pair_first_seen);
   TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
-  std::vector<std::pair<std::string, std::string>> finding_entries;
-  finding_entries.reserve(findings.size());
-  for (size_t i = 0; i < findings.size(); ++i) {
-    ++summary.findings_by_severity[findings[i].severity];
-    finding_entries.emplace_back(FindingKey(i + 1), EncodeFinding(findings[i]));
-  }
+  for (const Finding& f : findings) ++summary.findings_by_severity[f.severity];
   TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
                                       sessionizer,
                                       [&](const std::string& ip) { return geo_of(ip).info; }));
 
-  TERN_RETURN_IF_ERROR(store.ReplaceDerived("findings", finding_entries));
-  TERN_RETURN_IF_ERROR(store.ReplaceDerived(correlate::kDirectoryKind, directory.Entries()));
+  // Findings (with their anchors) and the directory are written a batch at
+  // a time: encoded whole, each was a second copy of itself and a third in
+  // the write batch, the analysis' last peak (docs/BENCHMARKS.md "Change 12").
+  DerivedAppender finding_out(&store, "findings");
+  for (size_t i = 0; i < findings.size(); ++i) {
+    finding_out.Add(FindingKey(i + 1), EncodeFinding(findings[i]));
+  }
+  TERN_RETURN_IF_ERROR(finding_out.Finish());
+  DerivedAppender directory_out(&store, correlate::kDirectoryKind);
+  directory.ForEachEntry([&](std::string key, std::string value) {
+    directory_out.Add(std::move(key), std::move(value));
+  });
+  TERN_RETURN_IF_ERROR(directory_out.Finish());
 
   std::vector<RuleInfo> loaded;
   if (options.sigma_rules) {
@@ -262,7 +254,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisComplete));
 
   summary.events = directory.events();
-  summary.sessions = session_count;
+  summary.sessions = sessions.added();
   summary.findings = findings.size();
   summary.mailboxes = mailboxes.size();
   summary.ip_pivots = pivot_counts.ip_pivots;
