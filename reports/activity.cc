@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
+#include "core/base/ip_map.h"
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
 
@@ -179,21 +179,21 @@ void KeepMailboxes(const std::map<std::string, MailboxCount>& counts,
 }
 
 // Picks the IPs to keep (RankRow, then ip).
-void KeepIps(const absl::flat_hash_map<std::string, uint64_t>& counts,
-             const std::vector<Finding>& findings, const FindingsByRow& by_row, KeptRows* kept) {
+void KeepIps(const IpMap<uint64_t>& counts, const std::vector<Finding>& findings,
+             const FindingsByRow& by_row, KeptRows* kept) {
   struct Candidate {
     RowRank rank;
-    const std::string* ip;
+    std::string ip;
   };
   auto better = [](const Candidate& a, const Candidate& b) {
     if (a.rank != b.rank) return a.rank > b.rank;
-    return *a.ip < *b.ip;
+    return a.ip < b.ip;
   };
   TopK<Candidate, decltype(better)> top(kActivityRowsKept, better);
-  for (const auto& [ip, events] : counts) {
-    top.Offer({RankRow(findings, by_row.ForIp(ip), events), &ip});
-  }
-  for (const Candidate& c : top.items()) kept->ips[*c.ip];
+  counts.ForEach([&](std::string ip, uint64_t events) {
+    top.Offer({RankRow(findings, by_row.ForIp(ip), events), std::move(ip)});
+  });
+  for (const Candidate& c : top.items()) kept->ips[c.ip];
 }
 
 std::vector<MailboxActivity> FinishMailboxes(const std::map<std::string, MailboxAgg>& by_key) {
@@ -329,7 +329,7 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
     std::map<int64_t, CategoryCounts> hours;
     uint64_t untimed = 0;
     std::map<std::string, MailboxCount> mailboxes;
-    absl::flat_hash_map<std::string, uint64_t> ips;
+    IpMap<uint64_t> ips;  // rotating mobile addresses: millions at 10M records
     TERN_RETURN_IF_ERROR(store.ScanEvents(kFrom, kTo, [&](const Event& e) {
       const Category category = CategorizeEvent(e);
       if (HasTime(e)) {
@@ -345,7 +345,7 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
         }
         ++m.events;
       }
-      if (!e.client_ip.empty()) ++ips[e.client_ip];
+      if (!e.client_ip.empty()) ++*ips.TryEmplace(e.client_ip).first;
       return true;
     }));
     activity.chart = BuildChart({hours.begin(), hours.end()}, untimed);

@@ -90,11 +90,9 @@ class IncidentSessions {
     for (auto& [key, times] : times_) std::sort(times.begin(), times.end());
   }
 
-  // Adds `s` to the sessions of every incident with an event in it; true if
-  // there was one.
-  bool Match(const Session& s, std::vector<std::set<std::string>>& sessions) const {
-    if (times_.empty()) return false;
-    bool matched = false;
+  // Adds `s` to the sessions of every incident with an event in it.
+  void Match(const Session& s, std::vector<std::set<std::string>>& sessions) const {
+    if (times_.empty()) return;
     auto match_mailbox = [&](const std::string& mailbox) {
       auto it = times_.find(Key(s.client_ip, mailbox));
       if (it == times_.end()) return;
@@ -103,13 +101,11 @@ class IncidentSessions {
                std::lower_bound(times.begin(), times.end(), std::pair<TimeMs, size_t>(s.start, 0));
            t != times.end() && t->first <= s.end; ++t) {
         sessions[t->second].insert(s.id);
-        matched = true;
       }
     };
     // Timeline events name the mailbox by UPN, else GUID; "" for none.
     match_mailbox(s.mailbox_upn);
     if (s.mailbox_guid != s.mailbox_upn) match_mailbox(s.mailbox_guid);
-    return matched;
   }
 
  private:
@@ -257,13 +253,17 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     return absl::FailedPreconditionError(
         "the last `tern analyze` of this case did not finish; run it again before reporting");
   }
-  const std::set<std::string> named = NamedSessions(view);
+  std::set<std::string> named_by_findings;
+  for (const Finding& f : view.findings) {
+    named_by_findings.insert(f.sessions.begin(), f.sessions.end());
+  }
   const IncidentSessions incident_sessions(view.incidents);
   std::vector<std::set<std::string>> sessions_of_incident(view.incidents.size());
   std::set<std::string> mailboxes;
   TERN_ASSIGN_OR_RETURN(view.activity, LoadActivity(store, view.findings));
   SessionGeo geo(view.activity, view.findings);
-  size_t others = 0;
+  size_t kept_named = 0;
+  size_t kept_others = 0;
   TERN_RETURN_IF_ERROR(store.ScanDerived("sessions", [&](std::string_view, std::string_view value) {
     absl::StatusOr<Session> session = DecodeSession(value);
     if (!session.ok()) {
@@ -273,8 +273,12 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     ++view.session_count;
     mailboxes.insert(session->mailbox_guid.empty() ? session->mailbox_upn : session->mailbox_guid);
     geo.Add(session->client_ip, session->geo);
-    const bool in_incident = incident_sessions.Match(*session, sessions_of_incident);
-    if (named.contains(session->id) || in_incident || others++ < kSessionsKept) {
+    incident_sessions.Match(*session, sessions_of_incident);
+    // The HTML shows the sessions findings name first, then the others, in
+    // (start, id) order and up to its row limit: the first of each suffice.
+    size_t& kept = named_by_findings.contains(session->id) ? kept_named : kept_others;
+    if (kept < kSessionsKept) {
+      ++kept;
       view.sessions.push_back(*std::move(session));
     }
     return true;
@@ -286,6 +290,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
   }
   mailboxes.erase("");
   view.mailboxes = mailboxes.size();
+  view.session_store = &store;
   // The store's keys are already in (start, id) order (analyzer.h SessionKey).
   std::sort(view.sessions.begin(), view.sessions.end(), [](const Session& a, const Session& b) {
     return std::tie(a.start, a.id) < std::tie(b.start, b.id);

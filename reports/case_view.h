@@ -117,10 +117,15 @@ struct CaseView {
   std::vector<std::vector<ResolvedAnchor>> anchors;  // parallel to findings
   std::vector<IncidentView> incidents;               // in I-id order (reports/incident_report.h)
   // Sorted by (start, id). Built by hand (tests) it holds every session.
-  // LoadCaseView keeps only what the HTML report shows: every session a
-  // finding or incident names and the first kSessionsKept others; the rest stay in the
-  // store, counted in session_count, and WriteSessionsJsonl streams them.
+  // LoadCaseView keeps only what the HTML report can show: the first
+  // kSessionsKept sessions findings name and the first kSessionsKept others;
+  // the rest stay in the store, counted in session_count. findings.json reads
+  // the sessions it carries from session_store, WriteSessionsJsonl streams all.
   std::vector<Session> sessions;
+  // Where findings.json reads the sessions NamedSessions lists: LoadCaseView
+  // sets it to the case store, which must outlive the view. Views built by
+  // hand leave it null and findings.json takes them from `sessions`.
+  CaseStore* session_store = nullptr;
   uint64_t session_count = 0;  // 0: sessions.size()
   uint64_t SessionCount() const { return std::max<uint64_t>(session_count, sessions.size()); }
   std::map<Severity, uint64_t> findings_by_severity;
@@ -144,8 +149,9 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
 // keeps them.
 std::set<std::string> NamedSessions(const CaseView& view);
 
-// Sessions LoadCaseView keeps besides those findings and incidents name (the
-// HTML table's row limit).
+// Sessions LoadCaseView keeps of those findings name, and of the others: the
+// HTML table's row limit (reports/html_internal.h kMaxTableRows) each, so
+// the view does not grow with the case (111,782 sessions named at 10M).
 inline constexpr size_t kSessionsKept = 2000;
 
 }  // namespace tern

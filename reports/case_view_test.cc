@@ -4,6 +4,7 @@
 // store in order, and a case whose analysis did not finish is refused.
 #include "reports/case_view.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -11,7 +12,10 @@
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
+#include "core/base/time.h"
 #include "core/detect/analyzer.h"
+#include "core/model/finding.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reports/findings_json.h"
@@ -81,7 +85,7 @@ TEST_F(CaseViewTest, WrittenFindingsJsonEqualsTheRenderedDocument) {
   EXPECT_EQ(view->SessionCount(), 30u);
   const std::string path = dir_ + "/findings.json";
   ASSERT_TRUE(WriteFindingsJson(*view, path).ok());
-  EXPECT_EQ(Read(path), RenderFindingsJson(*view));
+  EXPECT_EQ(Read(path), RenderFindingsJson(*view).value());
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
 }
 
@@ -105,7 +109,7 @@ TEST_F(CaseViewTest, ALargeFindingsJsonIsWrittenInPiecesWithTheSameBytes) {
   }
   const std::string path = dir_ + "/findings.json";
   ASSERT_TRUE(WriteFindingsJson(*view, path).ok());
-  const std::string expected = RenderFindingsJson(*view);
+  const std::string expected = RenderFindingsJson(*view).value();
   EXPECT_GT(expected.size(), 3u << 20);
   EXPECT_EQ(Read(path), expected);
   EXPECT_FALSE(std::filesystem::exists(path + ".tmp"));
@@ -122,7 +126,7 @@ TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndSessionsJsonlHasEverySession)
   EXPECT_EQ(view->mailboxes, 1u);
 
   // findings.json counts every session but carries none: no finding names one.
-  const std::string json = RenderFindingsJson(*view);
+  const std::string json = RenderFindingsJson(*view).value();
   EXPECT_THAT(json, HasSubstr(absl::StrCat("\"sessions\": ", n, ",")));
   EXPECT_THAT(json, HasSubstr("\"sessions\": []"));
   EXPECT_THAT(json, Not(HasSubstr("\"id\": \"S-")));
@@ -150,6 +154,48 @@ TEST_F(CaseViewTest, ViewKeepsWhatTheReportShowsAndSessionsJsonlHasEverySession)
   EXPECT_EQ(count, n);
 }
 
+// A finding naming more sessions than the HTML shows: the view keeps the
+// first kSessionsKept, findings.json reads every one from the store.
+TEST_F(CaseViewTest, FindingsJsonCarriesNamedSessionsTheViewDoesNotHold) {
+  const int n = static_cast<int>(kSessionsKept) + 150;
+  AddSparseReads(n);
+  Finding f;
+  f.id = "F-0001";
+  f.rule = "some-rule";
+  f.title = "t";
+  f.first_seen = f.last_seen = kT0;
+  ASSERT_TRUE(store_
+                  ->ScanDerived("sessions",
+                                [&](std::string_view key, std::string_view) {
+                                  f.sessions.emplace_back(SessionIdOfKey(key));
+                                  return true;
+                                })
+                  .ok());
+  ASSERT_EQ(f.sessions.size(), static_cast<size_t>(n));
+  std::sort(f.sessions.begin(), f.sessions.end());
+  ASSERT_TRUE(store_->ReplaceDerived("findings", {{"00000001", EncodeFinding(f)}}).ok());
+
+  auto view = LoadCaseView(*store_, "test");
+  ASSERT_TRUE(view.ok()) << view.status();
+  EXPECT_EQ(view->SessionCount(), static_cast<uint64_t>(n));
+  EXPECT_EQ(view->sessions.size(), kSessionsKept);
+  EXPECT_EQ(view->sessions.front().start, kT0);
+  const std::string json = RenderFindingsJson(*view).value();
+  size_t carried = 0;
+  for (size_t at = json.find("\"id\": \"S-"); at != std::string::npos;
+       at = json.find("\"id\": \"S-", at + 1)) {
+    ++carried;
+  }
+  EXPECT_EQ(carried, static_cast<size_t>(n));
+  // The last session, which the view does not hold, is in the document.
+  const std::string last = absl::StrCat("\"start\": \"", FormatRfc3339(kT0 + (n - 1) * kHour));
+  EXPECT_THAT(json, HasSubstr(last));
+
+  const std::string path = dir_ + "/findings.json";
+  ASSERT_TRUE(WriteFindingsJson(*view, path).ok());
+  EXPECT_EQ(Read(path), json);
+}
+
 TEST(FindingsJsonTest, CarriesOnlyTheSessionsFindingsAndIncidentsName) {
   CaseView view;
   view.tool_version = "1";
@@ -175,7 +221,7 @@ TEST(FindingsJsonTest, CarriesOnlyTheSessionsFindingsAndIncidentsName) {
   view.incidents.push_back(incident);
   EXPECT_EQ(NamedSessions(view), (std::set<std::string>{"S-000000000002", "S-000000000003"}));
   view.incidents.clear();
-  const std::string json = RenderFindingsJson(view);
+  const std::string json = RenderFindingsJson(view).value();
   EXPECT_THAT(json, HasSubstr("\"schema\": \"tern.findings/2\""));
   EXPECT_THAT(json, HasSubstr("\"sessions\": 3,"));  // the summary counts all of them
   EXPECT_THAT(json, HasSubstr("\"id\": \"S-000000000002\""));

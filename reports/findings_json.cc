@@ -9,6 +9,8 @@
 
 #include "core/base/files.h"
 #include "core/base/json_writer.h"
+#include "core/base/status_macros.h"
+#include "core/detect/analyzer.h"
 #include "core/ingest/custody.h"
 #include "reports/event_format.h"
 #include "reports/incident_report.h"
@@ -201,17 +203,47 @@ void WriteTail(JsonWriter& json) {
   json.EndObject();
 }
 
+// Passes the sessions NamedSessions lists to `write` in (start, id) order:
+// from the view's session store (only the sessions named are decoded), else
+// from the view itself.
+absl::Status ForEachNamedSession(const CaseView& view,
+                                 const std::function<void(const Session&)>& write) {
+  const std::set<std::string> named = NamedSessions(view);
+  if (view.session_store == nullptr) {
+    for (const Session& s : view.sessions) {
+      if (named.contains(s.id)) write(s);
+    }
+    return absl::OkStatus();
+  }
+  size_t left = named.size();
+  absl::Status decode_status;
+  TERN_RETURN_IF_ERROR(view.session_store->ScanDerived(
+      "sessions", [&](std::string_view key, std::string_view value) {
+        if (left == 0) return false;
+        if (!named.contains(std::string(SessionIdOfKey(key)))) return true;
+        absl::StatusOr<Session> session = DecodeSession(value);
+        if (!session.ok()) {
+          decode_status = session.status();
+          return false;
+        }
+        write(*session);
+        --left;
+        return true;
+      }));
+  return decode_status;
+}
+
 // The whole document but its trailing newline; `written` after each finding
 // and session.
-void WriteDocument(const CaseView& view, JsonWriter& json, const std::function<void()>& written) {
+absl::Status WriteDocument(const CaseView& view, JsonWriter& json,
+                           const std::function<void()>& written) {
   WriteHead(view, json, written);
-  const std::set<std::string> named = NamedSessions(view);
-  for (const Session& s : view.sessions) {
-    if (!named.contains(s.id)) continue;
+  TERN_RETURN_IF_ERROR(ForEachNamedSession(view, [&](const Session& s) {
     WriteSessionJson(json, s);
     written();
-  }
+  }));
   WriteTail(json);
+  return absl::OkStatus();
 }
 
 // Text held before it is written to the file: findings.json and
@@ -239,9 +271,9 @@ class PieceWriter {
 
 }  // namespace
 
-std::string RenderFindingsJson(const CaseView& view) {
+absl::StatusOr<std::string> RenderFindingsJson(const CaseView& view) {
   JsonWriter json(2);
-  WriteDocument(view, json, [] {});
+  TERN_RETURN_IF_ERROR(WriteDocument(view, json, [] {}));
   std::string text = json.Take();
   text.push_back('\n');
   return text;
@@ -251,9 +283,9 @@ absl::Status WriteFindingsJson(const CaseView& view, const std::string& path) {
   return WriteFileThrough(path, [&](std::FILE* file) {
     PieceWriter out(file, path);
     JsonWriter json(2);
-    WriteDocument(view, json, [&] {
+    TERN_RETURN_IF_ERROR(WriteDocument(view, json, [&] {
       if (json.str().size() >= kFlushBytes) out.Write(json.TakeOutput());
-    });
+    }));
     out.Write(json.TakeOutput());
     out.Write("\n");
     return out.status();

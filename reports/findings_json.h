@@ -23,9 +23,10 @@ inline constexpr char kFindingsSchema[] = "tern.findings/2";
 inline constexpr char kSessionsFile[] = "sessions.jsonl";
 
 // Renders the document (pretty-printed, trailing newline). Its "sessions"
-// are the view's sessions that NamedSessions lists (the view must hold them:
-// LoadCaseView keeps every named one); summary.sessions counts all of them.
-std::string RenderFindingsJson(const CaseView& view);
+// are those NamedSessions lists, read from view.session_store (else from the
+// view's own sessions); summary.sessions counts all of them. Fails when the
+// store cannot be read.
+absl::StatusOr<std::string> RenderFindingsJson(const CaseView& view);
 
 // Writes RenderFindingsJson(view) to `path` (through a temporary file renamed
 // into place), piece by piece: the text is never held whole.

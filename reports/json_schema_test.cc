@@ -84,12 +84,12 @@ class FindingsSchemaTest : public ::testing::Test {
 TEST_F(FindingsSchemaTest, SchemaFileIsValidJson) { EXPECT_THAT(schema_.error(), IsEmpty()); }
 
 TEST_F(FindingsSchemaTest, RenderedSampleConforms) {
-  EXPECT_THAT(schema_.Validate(RenderFindingsJson(SampleView("plain"))), IsEmpty());
+  EXPECT_THAT(schema_.Validate(RenderFindingsJson(SampleView("plain")).value()), IsEmpty());
 }
 
 TEST_F(FindingsSchemaTest, HostileStringsStillConform) {
   for (const std::string& hostile : HostileStrings()) {
-    const std::string json = RenderFindingsJson(SampleView(hostile));
+    const std::string json = RenderFindingsJson(SampleView(hostile)).value();
     EXPECT_THAT(schema_.Validate(json), IsEmpty()) << hostile;
     // Control characters never appear raw in JSON text.
     EXPECT_EQ(json.find('\x1b'), std::string::npos);
@@ -99,18 +99,18 @@ TEST_F(FindingsSchemaTest, HostileStringsStillConform) {
 TEST_F(FindingsSchemaTest, EmptyCaseConforms) {
   CaseView empty;
   empty.tool_version = "1";
-  EXPECT_THAT(schema_.Validate(RenderFindingsJson(empty)), IsEmpty());
+  EXPECT_THAT(schema_.Validate(RenderFindingsJson(empty).value()), IsEmpty());
 }
 
 TEST_F(FindingsSchemaTest, IncidentsAreAlwaysPresentAndConform) {
   CaseView view = SampleView("plain");
-  const std::string none = RenderFindingsJson(view);
+  const std::string none = RenderFindingsJson(view).value();
   EXPECT_THAT(none, HasSubstr("\"incidents\": [],"));
   EXPECT_THAT(schema_.Validate(Replace(none, "\"incidents\": [],", "")),
               ElementsAre(HasSubstr("missing required \"incidents\"")));
 
   view.incidents.push_back(SampleIncident(view, "plain"));
-  const std::string one = RenderFindingsJson(view);
+  const std::string one = RenderFindingsJson(view).value();
   EXPECT_THAT(schema_.Validate(one), IsEmpty());
   EXPECT_THAT(one, HasSubstr("\"id\": \"I-001\""));
   EXPECT_THAT(schema_.Validate(Replace(one, "\"id\": \"I-001\"", "\"id\": \"I1\"")),
@@ -118,7 +118,7 @@ TEST_F(FindingsSchemaTest, IncidentsAreAlwaysPresentAndConform) {
 }
 
 TEST_F(FindingsSchemaTest, DetectsContractViolations) {
-  const std::string good = RenderFindingsJson(SampleView("plain"));
+  const std::string good = RenderFindingsJson(SampleView("plain")).value();
   EXPECT_THAT(schema_.Validate(Replace(good, "\"tern.findings/2\"", "\"tern.findings/1\"")),
               ElementsAre(HasSubstr("/schema: value differs from const")));
   EXPECT_THAT(schema_.Validate(Replace(good, "\"severity\": \"high\"", "\"severity\": \"urgent\"")),

@@ -252,6 +252,11 @@ std::optional<PackedIp> PackCanonicalIp(std::string_view ip) {
   return std::nullopt;
 }
 
+std::string PackedIpText(const PackedIp& packed) {
+  if (std::optional<Ipv4Bytes> v4 = MappedIpv4(packed)) return FormatIpv4(*v4);
+  return FormatIpv6(packed);
+}
+
 bool IsIpLiteral(std::string_view ip) {
   return ParseIpv4(ip).has_value() || ParseIpv6(ip).has_value();
 }

@@ -35,6 +35,8 @@ bool IsPrivateOrLocalIp(std::string_view ip);
 // the text, in 16 bytes instead of a string.
 using PackedIp = std::array<uint8_t, 16>;
 std::optional<PackedIp> PackCanonicalIp(std::string_view ip);
+// The text PackCanonicalIp packed: PackedIpText(*PackCanonicalIp(t)) == t.
+std::string PackedIpText(const PackedIp& packed);
 
 }  // namespace tern
 

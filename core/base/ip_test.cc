@@ -239,8 +239,10 @@ TEST(PackCanonicalIpTest, CanonicalAddressesPackAndStayDistinct) {
     ASSERT_EQ(NormalizeClientIp(text), text);
     const std::optional<PackedIp> packed = PackCanonicalIp(text);
     ASSERT_TRUE(packed.has_value()) << text;
-    // ...and no two of them share their bytes.
+    // ...and no two of them share their bytes...
     EXPECT_TRUE(seen.insert(*packed).second) << text;
+    // ...and the bytes give the text back.
+    EXPECT_EQ(PackedIpText(*packed), text);
   }
   const std::optional<PackedIp> v4 = PackCanonicalIp("1.2.3.4");
   EXPECT_EQ(*v4, (PackedIp{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 1, 2, 3, 4}));

@@ -9,6 +9,7 @@
 #include "core/base/codec.h"
 #include "core/base/status_macros.h"
 #include "core/correlate/text.h"
+#include "core/store/derived_appender.h"
 
 namespace tern::correlate {
 namespace {
@@ -157,30 +158,19 @@ void MergeInto(Pivot& into, Pivot&& later) {
   into.links = std::move(links);
 }
 
-constexpr size_t kWriteBatch = 4096;
-
-// Streams the spilled partials of `scratch` into `kind`, one merged pivot
-// per key; returns the number of pivots written.
+// Streams the spilled partials of `scratch` into `kind` (replacing it), one
+// merged pivot per key; returns the number of pivots written.
 absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch,
                                       std::string_view kind) {
-  std::vector<std::pair<std::string, std::string>> batch;
-  uint64_t written = 0;
-  absl::Status inner;
+  DerivedAppender out(&store, kind);
+  absl::Status damaged;
   std::string group;
   std::optional<Pivot> merged;
-  auto emit = [&]() {
-    batch.emplace_back(merged->key, EncodePivot(*merged));
-    ++written;
-    if (batch.size() < kWriteBatch) return true;
-    inner = store.AppendDerived(kind, batch);
-    batch.clear();
-    return inner.ok();
-  };
   TERN_RETURN_IF_ERROR(
       store.ScanDerived(scratch, [&](std::string_view key, std::string_view value) {
         absl::StatusOr<Pivot> part = DecodePivot(value);
         if (!part.ok() || key.size() < 8) {
-          inner = absl::DataLossError(Cat(scratch, ": damaged spilled pivot"));
+          damaged = absl::DataLossError(Cat(scratch, ": damaged spilled pivot"));
           return false;
         }
         const std::string_view group_key = key.substr(0, key.size() - 4);
@@ -188,15 +178,15 @@ absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch
           MergeInto(*merged, *std::move(part));
           return true;
         }
-        if (merged && !emit()) return false;
+        if (merged) out.Add(merged->key, EncodePivot(*merged));
         group.assign(group_key);
         merged = *std::move(part);
         return true;
       }));
-  TERN_RETURN_IF_ERROR(inner);
-  if (merged && !emit()) return inner;
-  if (!batch.empty()) TERN_RETURN_IF_ERROR(store.AppendDerived(kind, batch));
-  return written;
+  TERN_RETURN_IF_ERROR(damaged);
+  if (merged) out.Add(merged->key, EncodePivot(*merged));
+  TERN_RETURN_IF_ERROR(out.Finish());
+  return out.added();
 }
 
 }  // namespace
@@ -292,16 +282,10 @@ absl::Status PivotBuilder::Spill() {
   if (spills_ == 0) TERN_RETURN_IF_ERROR(ClearScratch(*spill_to_));
   for (auto [map, kind] :
        {std::pair{&by_ip_, kIpPivotKind}, std::pair{&by_actor_, kActorPivotKind}}) {
-    std::vector<std::pair<std::string, std::string>> batch;
-    for (auto& [key, acc] : *map) {
-      batch.emplace_back(SpillKey(key, spills_), TakeEncoded(acc));
-      if (batch.size() == kWriteBatch) {
-        TERN_RETURN_IF_ERROR(spill_to_->AppendDerived(SpillKind(kind), batch));
-        batch.clear();
-      }
-    }
-    TERN_RETURN_IF_ERROR(spill_to_->AppendDerived(SpillKind(kind), batch));
+    DerivedAppender out(spill_to_, SpillKind(kind), DerivedAppender::Existing::kKept);
+    for (auto& [key, acc] : *map) out.Add(SpillKey(key, spills_), TakeEncoded(acc));
     map->clear();
+    TERN_RETURN_IF_ERROR(out.Finish());
   }
   held_ = 0;
   ++spills_;
@@ -316,18 +300,21 @@ absl::StatusOr<PivotBuilder::Written> PivotBuilder::WriteTo(CaseStore& store) {
   Written written;
   if (spill_to_ != nullptr && spills_ == 0) TERN_RETURN_IF_ERROR(ClearScratch(store));
   if (spills_ == 0) {
-    std::vector<std::pair<std::string, std::string>> ips = TakeIpPivots();
-    written.ip_pivots = ips.size();
-    TERN_RETURN_IF_ERROR(store.ReplaceDerived(kIpPivotKind, ips));
-    ips = TakeActorPivots();
-    written.actor_pivots = ips.size();
-    TERN_RETURN_IF_ERROR(store.ReplaceDerived(kActorPivotKind, ips));
+    for (auto [map, kind, count] :
+         {std::tuple{&by_ip_, kIpPivotKind, &written.ip_pivots},
+          std::tuple{&by_actor_, kActorPivotKind, &written.actor_pivots}}) {
+      DerivedAppender out(&store, kind);
+      for (auto& [key, acc] : *map) out.Add(key, TakeEncoded(acc));
+      map->clear();
+      TERN_RETURN_IF_ERROR(out.Finish());
+      *count = out.added();
+    }
+    held_ = 0;
     return written;
   }
   TERN_RETURN_IF_ERROR(Spill());
   for (auto [count, kind] : {std::pair{&written.ip_pivots, kIpPivotKind},
                              std::pair{&written.actor_pivots, kActorPivotKind}}) {
-    TERN_RETURN_IF_ERROR(store.ClearDerived(kind));
     TERN_ASSIGN_OR_RETURN(*count, MergeSpilled(store, SpillKind(kind), kind));
     TERN_RETURN_IF_ERROR(store.ClearDerived(SpillKind(kind)));
   }

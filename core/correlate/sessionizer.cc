@@ -165,22 +165,14 @@ void Sessionizer::Finish(const ClosedFn& closed) {
 }
 
 uint32_t Sessionizer::FindIp(std::string_view ip) const {
-  if (const std::optional<PackedIp> packed = PackCanonicalIp(ip)) {
-    auto it = packed_ip_ids_.find(*packed);
-    return it == packed_ip_ids_.end() ? kNoIp : it->second;
-  }
-  // Debian's Abseil hashes its own string_view, not std::string_view.
-  auto it = text_ip_ids_.find(absl::string_view(ip.data(), ip.size()));
-  return it == text_ip_ids_.end() ? kNoIp : it->second;
+  const uint32_t* id = ip_ids_.Find(ip);
+  return id == nullptr ? kNoIp : *id;
 }
 
 uint32_t Sessionizer::IpId(std::string_view ip, TimeMs t) {
-  const auto next = static_cast<uint32_t>(ip_first_seen_.size());
-  const std::optional<PackedIp> packed = PackCanonicalIp(ip);
-  const uint32_t id = packed ? packed_ip_ids_.try_emplace(*packed, next).first->second
-                             : text_ip_ids_.try_emplace(std::string(ip), next).first->second;
-  if (id == next) ip_first_seen_.push_back(t);
-  return id;
+  auto [id, inserted] = ip_ids_.TryEmplace(ip, static_cast<uint32_t>(ip_first_seen_.size()));
+  if (inserted) ip_first_seen_.push_back(t);
+  return *id;
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {

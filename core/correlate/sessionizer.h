@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "core/base/ip.h"
+#include "core/base/ip_map.h"
 #include "core/base/time.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/id_set.h"
@@ -121,15 +121,12 @@ class Sessionizer {
   // cost ~100 bytes where the ids cost 16.
   static uint64_t PairId(uint32_t mailbox, uint32_t ip) { return uint64_t{mailbox} << 32 | ip; }
   absl::flat_hash_map<std::string, uint32_t> mailbox_ids_;
-  // An IP's id, or kNoIp. Canonical addresses are keyed by their 16 bytes
-  // (20 bytes a slot where a string key took 32 and, for most IPv6, 48
-  // more on the heap: rotating addresses make this the largest table of
-  // the analysis); host names and other text by the text.
+  // An IP's id, or kNoIp. Rotating addresses make this the largest table
+  // of the analysis: keyed by packed address (core/base/ip_map.h).
   static constexpr uint32_t kNoIp = ~uint32_t{0};
   uint32_t FindIp(std::string_view ip) const;
   uint32_t IpId(std::string_view ip, TimeMs t);  // a new IP is first seen at t
-  absl::flat_hash_map<PackedIp, uint32_t> packed_ip_ids_;
-  absl::flat_hash_map<std::string, uint32_t> text_ip_ids_;
+  IpMap<uint32_t> ip_ids_;
   std::vector<TimeMs> ip_first_seen_;  // by IP id
   absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen_;
   IdSet48 ids_;  // the 48-bit hex value of every id given out

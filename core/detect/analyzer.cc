@@ -79,10 +79,9 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
       return true;
     }));
   }
-  std::vector<CaseIncident> incidents = graph.Finish();
-  std::vector<std::pair<std::string, std::string>> entries;
-  for (const CaseIncident& c : incidents) entries.emplace_back(c.id, EncodeCaseIncident(c));
-  return store.ReplaceDerived("incidents", entries);
+  DerivedAppender out(&store, "incidents");
+  for (const CaseIncident& c : graph.Finish()) out.Add(c.id, EncodeCaseIncident(c));
+  return out.Finish();
 }
 
 }  // namespace
@@ -92,6 +91,10 @@ std::string SessionKey(TimeMs start, std::string_view id) {
   PutBigEndian64(static_cast<uint64_t>(start) ^ (uint64_t{1} << 63), &key);
   key.append(id);
   return key;
+}
+
+std::string_view SessionIdOfKey(std::string_view key) {
+  return key.size() < sizeof(uint64_t) ? std::string_view() : key.substr(sizeof(uint64_t));
 }
 
 absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& options) {

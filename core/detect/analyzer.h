@@ -49,6 +49,8 @@ inline constexpr char kLoadedRulesKey[] = "loaded_rules";
 // Derived key of a session: its start, big-endian with the sign bit flipped
 // (so byte order is time order), then its id.
 std::string SessionKey(TimeMs start, std::string_view id);
+// The id a SessionKey holds ("" for a key too short to be one).
+std::string_view SessionIdOfKey(std::string_view key);
 
 struct AnalyzeOptions {
   // Organization domains; empty = inferred from the mailbox owners' UPN domains.

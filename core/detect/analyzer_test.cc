@@ -101,6 +101,12 @@ TEST_F(AnalyzeTest, StoresSessionsWithCountsAndAttachesAdminCmdletsToTheirTarget
   EXPECT_EQ(*store_->GetMeta(kAnalysisStateKey), kAnalysisComplete);
 }
 
+TEST(SessionKeyTest, GivesItsIdBack) {
+  EXPECT_EQ(SessionIdOfKey(SessionKey(-5, "S-0123456789ab")), "S-0123456789ab");
+  EXPECT_EQ(SessionIdOfKey(SessionKey(0, "")), "");
+  EXPECT_EQ(SessionIdOfKey("short"), "");
+}
+
 TEST(SessionKeyTest, SortsByTimeThenIdAcrossTheEpoch) {
   EXPECT_LT(SessionKey(-1, "S-b"), SessionKey(0, "S-a"));
   EXPECT_LT(SessionKey(0, "S-a"), SessionKey(0, "S-b"));

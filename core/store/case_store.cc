@@ -73,6 +73,14 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   o.level_compaction_dynamic_level_bytes = true;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
+  // Index and filter blocks are charged to the block cache, in its
+  // high-priority part, instead of held beside it for every open table:
+  // there they grew with the store (44 MB of a 2M-record case's report,
+  // five times that at 10M; docs/BENCHMARKS.md "Change 13"). L0 tables,
+  // the ones an ingest reads most, keep theirs pinned.
+  t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
   // ZSTD level 1 at every level, flushes included, for every family that
   // grows with the evidence (docs/BENCHMARKS.md "Change 5"): at 100k records
   // the store fell from 0.76x to 0.48x the evidence. ZSTD only at the bottom

@@ -2,9 +2,9 @@
 
 namespace tern {
 
-DerivedAppender::DerivedAppender(CaseStore* store, std::string_view kind)
+DerivedAppender::DerivedAppender(CaseStore* store, std::string_view kind, Existing existing)
     : store_(store), kind_(kind) {
-  status_ = store_->ClearDerived(kind_);
+  if (existing == Existing::kCleared) status_ = store_->ClearDerived(kind_);
 }
 
 void DerivedAppender::Add(std::string key, std::string value) {

@@ -3,8 +3,9 @@
 // the findings with their anchors, the identity directory) is never held
 // whole, nor copied whole into one write batch.
 //
-// The kind is cleared when the appender is made; entries are appended in
-// batches of about kBatchBytes. Not atomic: as with CaseStore::AppendDerived,
+// The kind is cleared when the appender is made (unless told to keep what it
+// has: spills add to theirs); entries are appended in batches of about
+// kBatchBytes. Not atomic: as with CaseStore::AppendDerived,
 // the caller records when the whole has been written. The first failed
 // write is kept and returned by Finish(); later entries are dropped.
 // Not thread-safe; the store must outlive the appender.
@@ -26,7 +27,10 @@ class DerivedAppender {
  public:
   static constexpr size_t kBatchBytes = size_t{4} << 20;
 
-  DerivedAppender(CaseStore* store, std::string_view kind);
+  // What becomes of the entries the kind already has.
+  enum class Existing { kCleared, kKept };
+
+  DerivedAppender(CaseStore* store, std::string_view kind, Existing existing = Existing::kCleared);
 
   void Add(std::string key, std::string value);
   // Writes what is pending; the first error of any write, or OK.

@@ -62,6 +62,20 @@ TEST(DerivedAppenderTest, AnEmptyAppenderLeavesTheKindEmpty) {
   EXPECT_TRUE(Scan(*store, "sessions").empty());
 }
 
+TEST(DerivedAppenderTest, KeptEntriesStayAndNewOnesJoinThem) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->ReplaceDerived("spill", {{"a", "1"}, {"c", "3"}}).ok());
+  DerivedAppender out(store.get(), "spill", DerivedAppender::Existing::kKept);
+  out.Add("b", "2");
+  out.Add("c", "new");
+  ASSERT_TRUE(out.Finish().ok());
+  EXPECT_EQ(out.added(), 2u);
+  EXPECT_EQ(Scan(*store, "spill"), (std::vector<std::pair<std::string, std::string>>{
+                                       {"a", "1"}, {"b", "2"}, {"c", "new"}}));
+}
+
 TEST(DerivedAppenderTest, AWriteThatFailsIsReported) {
   TempDir tmp;
   {
