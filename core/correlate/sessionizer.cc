@@ -66,7 +66,7 @@ Sessionizer::Sessionizer(int64_t gap_ms) : gap_ms_(gap_ms > 0 ? gap_ms : 1) {}
 
 void Sessionizer::Advance(TimeMs now, const ClosedFn& closed) {
   while (!by_last_.empty() && by_last_.begin()->first < now - gap_ms_) {
-    const std::string key = by_last_.begin()->second;
+    const std::string key = *by_last_.begin()->second;
     Close(key, closed);
   }
 }
@@ -85,7 +85,7 @@ void Sessionizer::Close(const std::string& key, const ClosedFn& closed) {
   auto it = open_.find(key);
   if (it == open_.end()) return;
   Open& o = it->second;
-  by_last_.erase({o.session.end, key});
+  by_last_.erase({o.session.end, &it->first});
   Session s = std::move(o.session);
   s.operations.assign(o.operations.begin(), o.operations.end());
   std::sort(s.operations.begin(), s.operations.end());
@@ -133,11 +133,11 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
     }
     ++opened_;
     it = open_.emplace(key, std::move(o)).first;
-    by_last_.emplace(e.time_ms, key);
+    by_last_.emplace(e.time_ms, &it->first);
   } else {
-    by_last_.erase({it->second.session.end, key});
+    by_last_.erase({it->second.session.end, &it->first});
     it->second.session.end = std::max(it->second.session.end, e.time_ms);
-    by_last_.emplace(it->second.session.end, key);
+    by_last_.emplace(it->second.session.end, &it->first);
   }
 
   Open& o = it->second;
@@ -159,7 +159,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
 
 void Sessionizer::Finish(const ClosedFn& closed) {
   while (!by_last_.empty()) {
-    const std::string key = by_last_.begin()->second;
+    const std::string key = *by_last_.begin()->second;
     Close(key, closed);
   }
 }
@@ -184,8 +184,8 @@ TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view i
 }
 
 void Sessionizer::ReleaseAllButIpFirstSeen() {
-  absl::flat_hash_map<std::string, Open>().swap(open_);
-  std::set<std::pair<TimeMs, std::string>>().swap(by_last_);
+  by_last_.clear();
+  absl::node_hash_map<std::string, Open>().swap(open_);
   absl::flat_hash_map<std::string, uint32_t>().swap(mailbox_ids_);
   absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen_);
   ids_.Clear();

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/node_hash_map.h"
 #include "core/base/ip_map.h"
 #include "core/base/time.h"
 #include "core/correlate/directory.h"
@@ -114,8 +115,17 @@ class Sessionizer {
 
   int64_t gap_ms_;
   uint64_t opened_ = 0;
-  absl::flat_hash_map<std::string, Open> open_;
-  std::set<std::pair<TimeMs, std::string>> by_last_;  // (last event, key)
+  // Open sessions by group key. Nodes: an Open is ~600 bytes, which a flat
+  // table would also spend on each of its empty slots, and the keys stay
+  // where they are, so by_last_ can point at them instead of copying them.
+  absl::node_hash_map<std::string, Open> open_;
+  using LastAndKey = std::pair<TimeMs, const std::string*>;  // the key is open_'s
+  struct ByLastThenKey {
+    bool operator()(const LastAndKey& a, const LastAndKey& b) const {
+      return a.first != b.first ? a.first < b.first : *a.second < *b.second;
+    }
+  };
+  std::set<LastAndKey, ByLastThenKey> by_last_;
   // (mailbox key, IP) pairs as two small ids: a tenant with rotating mobile
   // addresses has hundreds of thousands of pairs, and a string per pair
   // cost ~100 bytes where the ids cost 16.

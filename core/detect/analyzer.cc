@@ -9,7 +9,6 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
 #include "core/base/codec.h"
 #include "core/base/status_macros.h"
 #include "core/correlate/baseline.h"
@@ -32,8 +31,6 @@
 
 namespace tern {
 namespace {
-
-using correlate::Cat;
 
 constexpr TimeMs kAllFrom = std::numeric_limits<TimeMs>::min();
 constexpr TimeMs kAllTo = std::numeric_limits<TimeMs>::max();
@@ -158,10 +155,16 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // Pass 2: sessions, pivots and rules, streaming in time order.
   correlate::Sessionizer sessionizer(options.session_gap_ms);
   correlate::PivotBuilder pivots(&store, correlate::kPivotSpillEntries);
-  absl::flat_hash_map<std::string, TimeMs> pair_first_seen;  // actor|mailbox
-  // Mailboxes events are attributed to: counted as the reports count them
-  // (distinct session mailboxes), so stdout and findings.json agree.
-  absl::flat_hash_set<std::string> mailboxes;
+  // The first event of each (actor, mailbox) pair, keyed by two small ids
+  // (a string per pair cost ~120 bytes). The mailboxes are those events are
+  // attributed to: counted as the reports count them (distinct session
+  // mailboxes), so stdout and findings.json agree.
+  absl::flat_hash_map<std::string, uint32_t> actor_ids;
+  absl::flat_hash_map<std::string, uint32_t> mailbox_ids;
+  absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen;
+  auto id_of = [](absl::flat_hash_map<std::string, uint32_t>& ids, const std::string& key) {
+    return ids.try_emplace(key, static_cast<uint32_t>(ids.size())).first->second;
+  };
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
@@ -178,7 +181,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.mailbox = directory.ForEvent(e, &ctx.mailbox_raw);
     ctx.actor = directory.ActorFor(e);
     if (std::string raw = correlate::ActorOf(e); raw != ctx.actor) ctx.actor_raw = std::move(raw);
-    if (!ctx.mailbox.empty()) mailboxes.insert(ctx.mailbox.key());
+    const uint32_t mailbox_id = ctx.mailbox.empty() ? 0 : id_of(mailbox_ids, ctx.mailbox.key());
     ctx.geo = &geo_of(e.client_ip);
     const correlate::Sessionizer::Assignment a =
         sessionizer.Add(e, ctx.mailbox, ctx.actor, ctx.geo->info);
@@ -195,8 +198,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.after_baseline = e.time_ms >= env.baseline_end;
     ctx.ip_new = a.ip_first_seen != kNoTime && a.ip_first_seen >= env.baseline_end;
     if (!ctx.actor.empty() && !ctx.mailbox.empty()) {
-      auto [it, inserted] =
-          pair_first_seen.try_emplace(Cat(ctx.actor, '|', ctx.mailbox.key()), e.time_ms);
+      const uint64_t pair = uint64_t{id_of(actor_ids, ctx.actor)} << 32 | mailbox_id;
+      auto [it, inserted] = pair_first_seen.try_emplace(pair, e.time_ms);
       ctx.pair_first_seen = it->second;
       ctx.pair_new = it->second >= env.baseline_end;
     }
@@ -222,7 +225,10 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // state, session bookkeeping, and the pivots (written now).
   rules.clear();
   sessionizer.ReleaseAllButIpFirstSeen();
-  absl::flat_hash_map<std::string, TimeMs>().swap(pair_first_seen);
+  const size_t mailbox_count = mailbox_ids.size();
+  absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen);
+  absl::flat_hash_map<std::string, uint32_t>().swap(actor_ids);
+  absl::flat_hash_map<std::string, uint32_t>().swap(mailbox_ids);
   TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
   for (const Finding& f : findings) ++summary.findings_by_severity[f.severity];
   TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
@@ -259,7 +265,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   summary.events = directory.events();
   summary.sessions = sessions.added();
   summary.findings = findings.size();
-  summary.mailboxes = mailboxes.size();
+  summary.mailboxes = mailbox_count;
   summary.ip_pivots = pivot_counts.ip_pivots;
   summary.actor_pivots = pivot_counts.actor_pivots;
   return summary;
