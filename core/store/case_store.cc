@@ -60,7 +60,8 @@ rocksdb::CompressionType FastCompression() {
   return rocksdb::kNoCompression;
 }
 
-rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache) {
+rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache,
+                                       StoreMode mode) {
   rocksdb::ColumnFamilyOptions o;
   // Memtables of 32 MiB (at most 128 MiB for all families together, Open):
   // 64 MiB ones held 215 MB of the heap at the peak, and peak RSS at 500k
@@ -73,14 +74,17 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   o.level_compaction_dynamic_level_bytes = true;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
-  // Index and filter blocks are charged to the block cache, in its
-  // high-priority part, instead of held beside it for every open table:
-  // there they grew with the store (44 MB of a 2M-record case's report,
-  // five times that at 10M; docs/BENCHMARKS.md "Change 13"). L0 tables,
-  // the ones an ingest reads most, keep theirs pinned.
-  t.cache_index_and_filter_blocks = true;
-  t.cache_index_and_filter_blocks_with_high_priority = true;
-  t.pin_l0_filter_and_index_blocks_in_cache = true;
+  // Readers (report, export, verify) charge index and filter blocks to the
+  // block cache, in its high-priority part, instead of holding them beside
+  // it for every open table, where they grow with the store (44 MB of a
+  // 2M-record case's report; docs/BENCHMARKS.md "Change 13"). A writer
+  // keeps them beside it: at 10M records an ingest's dedup lookups then
+  // evicted and re-read them, and the ingest took twice as long.
+  if (mode == StoreMode::kReadOnly) {
+    t.cache_index_and_filter_blocks = true;
+    t.cache_index_and_filter_blocks_with_high_priority = true;
+    t.pin_l0_filter_and_index_blocks_in_cache = true;
+  }
   // ZSTD level 1 at every level, flushes included, for every family that
   // grows with the evidence (docs/BENCHMARKS.md "Change 5"): at 100k records
   // the store fell from 0.76x to 0.48x the evidence. ZSTD only at the bottom
@@ -380,7 +384,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     for (int c = 0; c < kNumCfs; ++c) {
       if (name == kCfNames[c]) known = c;
     }
-    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), cache)
+    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), cache, mode)
                                               : rocksdb::ColumnFamilyOptions());
     slot.push_back(known);
   }
@@ -478,7 +482,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
   if (impl->cf[store_internal::kFingerprints] == nullptr && mode == StoreMode::kReadWrite) {
     rocksdb::ColumnFamilyHandle* h = nullptr;
     TERN_RETURN_IF_ERROR(store_internal::FromRocks(
-        impl->db->CreateColumnFamily(CfOptions(store_internal::kFingerprints, cache),
+        impl->db->CreateColumnFamily(CfOptions(store_internal::kFingerprints, cache, mode),
                                      kCfNames[store_internal::kFingerprints], &h),
         dir, "adding the fingerprints column family"));
     impl->cf[store_internal::kFingerprints] = h;
