@@ -34,7 +34,6 @@ class IpMap {
     auto it = text_.find(absl::string_view(ip.data(), ip.size()));
     return it == text_.end() ? nullptr : &it->second;
   }
-  V* Find(std::string_view ip) { return const_cast<V*>(std::as_const(*this).Find(ip)); }
 
   // The value of `ip`, made from `init` when it has none; second is true then.
   std::pair<V*, bool> TryEmplace(std::string_view ip, V init = V()) {
@@ -53,12 +52,6 @@ class IpMap {
   void ForEach(Fn&& fn) const {
     for (const auto& [packed, value] : packed_) fn(PackedIpText(packed), value);
     for (const auto& [text, value] : text_) fn(text, value);
-  }
-
-  // Empties the map and gives its memory back.
-  void Release() {
-    absl::flat_hash_map<PackedIp, V>().swap(packed_);
-    absl::flat_hash_map<std::string, V>().swap(text_);
   }
 
  private:

@@ -248,26 +248,6 @@ std::string PivotBuilder::TakeEncoded(Acc& acc) {
   return EncodePivot(p);
 }
 
-std::vector<std::pair<std::string, std::string>> PivotBuilder::Take(
-    absl::flat_hash_map<std::string, Acc>& map) {
-  std::vector<std::pair<std::string, std::string>> out;
-  out.reserve(map.size());
-  for (auto& [key, acc] : map) out.emplace_back(key, TakeEncoded(acc));
-  map.clear();
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-std::vector<std::pair<std::string, std::string>> PivotBuilder::TakeIpPivots() {
-  held_ = 0;
-  return Take(by_ip_);
-}
-
-std::vector<std::pair<std::string, std::string>> PivotBuilder::TakeActorPivots() {
-  held_ = 0;
-  return Take(by_actor_);
-}
-
 namespace {
 
 // Removes the scratch kinds: leftovers of an analysis that did not finish.

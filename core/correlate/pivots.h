@@ -88,11 +88,6 @@ class PivotBuilder {
   // Records one event; events without an IP only count for the actor pivot.
   void Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox, std::string_view actor,
            const GeoInfo& geo);
-  // The pivots as (key, encoded value), sorted by key; clears the builder.
-  // Only for a builder that has not spilled (no spill store, or small input).
-  std::vector<std::pair<std::string, std::string>> TakeIpPivots();
-  std::vector<std::pair<std::string, std::string>> TakeActorPivots();
-
   struct Written {
     uint64_t ip_pivots = 0;
     uint64_t actor_pivots = 0;
@@ -111,8 +106,6 @@ class PivotBuilder {
   static bool Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto);
   // The pivot with its links sorted, encoded; empties `acc`.
   static std::string TakeEncoded(Acc& acc);
-  static std::vector<std::pair<std::string, std::string>> Take(
-      absl::flat_hash_map<std::string, Acc>& map);
   // Writes every held pivot to the scratch kinds as spill number `spills_`.
   absl::Status Spill();
 

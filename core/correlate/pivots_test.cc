@@ -17,6 +17,24 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Field;
 
+absl::StatusOr<std::unique_ptr<CaseStore>> OpenStore(const tern::testing::TempDir& dir,
+                                                     std::string_view name) {
+  return CaseStore::Open(dir / name, StoreMode::kReadWrite);
+}
+
+// Every stored entry of `kind`, for comparing two stores.
+std::vector<std::pair<std::string, std::string>> Stored(CaseStore& store, std::string_view kind) {
+  std::vector<std::pair<std::string, std::string>> out;
+  EXPECT_TRUE(store
+                  .ScanDerived(kind,
+                               [&](std::string_view k, std::string_view v) {
+                                 out.emplace_back(std::string(k), std::string(v));
+                                 return true;
+                               })
+                  .ok());
+  return out;
+}
+
 TEST(PivotBuilderTest, GroupsByIpAndByActor) {
   PivotBuilder b;
   GeoInfo se;
@@ -32,7 +50,15 @@ TEST(PivotBuilderTest, GroupsByIpAndByActor) {
   b.Add(200, "89.160.20.112", cfo, "mallory@contoso.com", se);
   b.Add(150, "", cfo, "cfo@contoso.com", {});  // no IP: actor pivot only
 
-  auto ips = b.TakeIpPivots();
+  tern::testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<CaseStore>> store = OpenStore(dir, "store");
+  ASSERT_TRUE(store.ok()) << store.status();
+  absl::StatusOr<PivotBuilder::Written> written = b.WriteTo(**store);
+  ASSERT_TRUE(written.ok()) << written.status();
+  EXPECT_EQ(written->ip_pivots, 1u);
+  EXPECT_EQ(written->actor_pivots, 2u);
+
+  const auto ips = Stored(**store, kIpPivotKind);
   ASSERT_EQ(ips.size(), 1u);
   EXPECT_EQ(ips[0].first, "89.160.20.112");
   absl::StatusOr<Pivot> ip = DecodePivot(ips[0].second);
@@ -52,7 +78,7 @@ TEST(PivotBuilderTest, GroupsByIpAndByActor) {
   EXPECT_EQ(ip->links[1].events, 2u);
   EXPECT_EQ(ip->links[1].actor, "mallory@contoso.com");
 
-  auto actors = b.TakeActorPivots();
+  const auto actors = Stored(**store, kActorPivotKind);
   ASSERT_EQ(actors.size(), 2u);
   EXPECT_EQ(actors[0].first, "cfo@contoso.com");
   EXPECT_EQ(actors[1].first, "mallory@contoso.com");
@@ -62,24 +88,6 @@ TEST(PivotBuilderTest, GroupsByIpAndByActor) {
   EXPECT_THAT(m->links, ElementsAre(Field(&PivotLink::mailbox_upn, "ceo@contoso.com"),
                                     Field(&PivotLink::mailbox_upn, "cfo@contoso.com")));
   EXPECT_EQ(m->links[0].ip, "89.160.20.112");
-}
-
-absl::StatusOr<std::unique_ptr<CaseStore>> OpenStore(const tern::testing::TempDir& dir,
-                                                     std::string_view name) {
-  return CaseStore::Open(dir / name, StoreMode::kReadWrite);
-}
-
-// Every stored entry of `kind`, for comparing two stores.
-std::vector<std::pair<std::string, std::string>> Stored(CaseStore& store, std::string_view kind) {
-  std::vector<std::pair<std::string, std::string>> out;
-  EXPECT_TRUE(store
-                  .ScanDerived(kind,
-                               [&](std::string_view k, std::string_view v) {
-                                 out.emplace_back(std::string(k), std::string(v));
-                                 return true;
-                               })
-                  .ok());
-  return out;
 }
 
 // A day of a small tenant: rotating mobile IPs, a shared office address,
