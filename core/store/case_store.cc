@@ -60,8 +60,7 @@ rocksdb::CompressionType FastCompression() {
   return rocksdb::kNoCompression;
 }
 
-rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache,
-                                       StoreMode mode) {
+rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cache>& cache) {
   rocksdb::ColumnFamilyOptions o;
   // Memtables of 32 MiB (at most 128 MiB for all families together, Open):
   // 64 MiB ones held 215 MB of the heap at the peak, and peak RSS at 500k
@@ -74,17 +73,19 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   o.level_compaction_dynamic_level_bytes = true;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
-  // Readers (report, export, verify) charge index and filter blocks to the
-  // block cache, in its high-priority part, instead of holding them beside
-  // it for every open table, where they grow with the store (44 MB of a
-  // 2M-record case's report; docs/BENCHMARKS.md "Change 13"). A writer
-  // keeps them beside it: at 10M records an ingest's dedup lookups then
-  // evicted and re-read them, and the ingest took twice as long.
-  if (mode == StoreMode::kReadOnly) {
-    t.cache_index_and_filter_blocks = true;
-    t.cache_index_and_filter_blocks_with_high_priority = true;
-    t.pin_l0_filter_and_index_blocks_in_cache = true;
-  }
+  // Index and filter blocks are partitioned (4 KiB pieces under a small
+  // top-level index, pinned) and charged to the block cache, high priority,
+  // by readers and writers alike. Held whole beside the cache for every open
+  // table they grow with the store: 170 MiB of a 10M-record case, most of
+  // it events, derived and fingerprints, which an analysis only scans. Whole
+  // blocks charged to the cache (tried in Change 13) made a 10M ingest's
+  // dedup lookups evict and re-read megabyte blocks; a lookup now reads the
+  // one partition it needs (docs/BENCHMARKS.md "Change 14").
+  t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
+  t.pin_top_level_index_and_filter = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
   // ZSTD level 1 at every level, flushes included, for every family that
   // grows with the evidence (docs/BENCHMARKS.md "Change 5"): at 100k records
   // the store fell from 0.76x to 0.48x the evidence. ZSTD only at the bottom
@@ -112,6 +113,7 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
   if (c == store_internal::kIds || c == store_internal::kCopies || c == store_internal::kRaw ||
       c == store_internal::kMeta) {
     t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    t.partition_filters = true;
   }
   if (c == store_internal::kIds) {
     // Every AddEvent looks its id up, and a new id (the common case) would
@@ -384,7 +386,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     for (int c = 0; c < kNumCfs; ++c) {
       if (name == kCfNames[c]) known = c;
     }
-    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), cache, mode)
+    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), cache)
                                               : rocksdb::ColumnFamilyOptions());
     slot.push_back(known);
   }
@@ -482,7 +484,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
   if (impl->cf[store_internal::kFingerprints] == nullptr && mode == StoreMode::kReadWrite) {
     rocksdb::ColumnFamilyHandle* h = nullptr;
     TERN_RETURN_IF_ERROR(store_internal::FromRocks(
-        impl->db->CreateColumnFamily(CfOptions(store_internal::kFingerprints, cache, mode),
+        impl->db->CreateColumnFamily(CfOptions(store_internal::kFingerprints, cache),
                                      kCfNames[store_internal::kFingerprints], &h),
         dir, "adding the fingerprints column family"));
     impl->cf[store_internal::kFingerprints] = h;

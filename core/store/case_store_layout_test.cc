@@ -167,14 +167,22 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
     SCOPED_TRACE(name);
     EXPECT_NE(by_name[name].compression, rocksdb::kZSTD);
   }
-  // A writer keeps index and filter blocks beside the block cache (only
-  // readers charge them to it): an ingest's lookups would evict them.
+  // Index and filter blocks are partitioned and charged to the block cache
+  // (a writer's included), with only the small top level pinned: held whole
+  // beside the cache they grew with the store (docs/BENCHMARKS.md "Change 14").
   for (const auto& [name, o] : by_name) {
     SCOPED_TRACE(name);
     const auto* table = o.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
     ASSERT_NE(table, nullptr);
-    EXPECT_FALSE(table->cache_index_and_filter_blocks);
+    EXPECT_TRUE(table->cache_index_and_filter_blocks);
+    EXPECT_TRUE(table->cache_index_and_filter_blocks_with_high_priority);
+    EXPECT_TRUE(table->pin_top_level_index_and_filter);
+    EXPECT_EQ(table->index_type, rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch);
+    EXPECT_EQ(table->partition_filters, table->filter_policy != nullptr);
   }
+  EXPECT_NE(
+      by_name["ids"].table_factory->GetOptions<rocksdb::BlockBasedTableOptions>()->filter_policy,
+      nullptr);
 
   // And the files written by the flush really are ZSTD.
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
@@ -189,7 +197,10 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
     rocksdb::TablePropertiesCollection tables;
     ASSERT_TRUE(db->GetPropertiesOfAllTables(handles[i], &tables).ok());
     ASSERT_FALSE(tables.empty());
-    for (const auto& [file, props] : tables) EXPECT_EQ(props->compression_name, "ZSTD") << file;
+    for (const auto& [file, props] : tables) {
+      EXPECT_EQ(props->compression_name, "ZSTD") << file;
+      EXPECT_GT(props->index_partitions, 0u) << file;  // a partitioned index
+    }
   }
   for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   delete db;
