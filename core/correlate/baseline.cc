@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "core/base/ip.h"
 #include "core/base/strings.h"
@@ -184,6 +185,18 @@ bool OrgInfrastructure::IsOrgIp(std::string_view ip, uint32_t asn) const {
 IdentityBaselines::IdentityBaselines(TimeMs baseline_end, const OrgInfrastructure* org)
     : baseline_end_(baseline_end), org_(org) {}
 
+TimeMs IdentityBaselines::FirstSeenValue(absl::flat_hash_map<uint32_t, TimeMs>& seen,
+                                         std::string_view value, TimeMs t) {
+  // Found without interning: a value an identity's full map cannot take
+  // is not kept in the pool either.
+  if (const std::optional<uint32_t> id = values_.Find(value)) {
+    if (auto it = seen.find(*id); it != seen.end()) return it->second;
+  }
+  if (seen.size() >= kMaxPerIdentity) return kNoTime;
+  seen.emplace(values_.Intern(value), t);
+  return t;
+}
+
 Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, const GeoInfo& geo) {
   Novelty n;
   n.family = ClassifyClient(e);
@@ -194,7 +207,7 @@ Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, co
 
   n.network = NetworkOf(e.client_ip);
   if (!n.network.empty()) {
-    const bool prefix_new = is_new(FirstSeen(k.networks, n.network, t));
+    const bool prefix_new = is_new(FirstSeenValue(k.networks, n.network, t));
     bool asn_known = false;
     if (geo.asn != 0) {
       n.asn_new = is_new(FirstSeen(k.asns, geo.asn, t));
@@ -204,16 +217,16 @@ Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, co
     n.network_new = prefix_new && !asn_known && !n.org_network;
   }
   const std::string device = DeviceOf(e);
-  const bool device_known = !device.empty() && !is_new(FirstSeen(k.devices, device, t));
+  const bool device_known = !device.empty() && !is_new(FirstSeenValue(k.devices, device, t));
   if (!device.empty()) n.device_new = !device_known;
   if (n.family != ClientFamily::kUnknown) {
     n.family_new = is_new(FirstSeen(k.families, static_cast<uint8_t>(n.family), t));
   }
   if (!geo.country_iso.empty()) {
     // The organization's own networks are known wherever they are.
-    n.country_new = is_new(FirstSeen(k.countries, geo.country_iso, t)) && !n.org_network;
+    n.country_new = is_new(FirstSeenValue(k.countries, geo.country_iso, t)) && !n.org_network;
     if (device_known) {
-      auto& days = k.country_days[geo.country_iso];
+      auto& days = k.country_days[values_.Intern(geo.country_iso)];
       if (days.size() < 31) days.insert(DayOfMs(t));
     }
   }
@@ -224,7 +237,9 @@ int64_t IdentityBaselines::DaysInCountryWithKnownDevice(std::string_view identit
                                                         std::string_view country) const {
   auto it = identities_.find(std::string(identity));
   if (it == identities_.end()) return 0;
-  auto days = it->second.country_days.find(std::string(country));
+  const std::optional<uint32_t> id = values_.Find(country);
+  if (!id.has_value()) return 0;
+  auto days = it->second.country_days.find(*id);
   return days == it->second.country_days.end() ? 0 : static_cast<int64_t>(days->second.size());
 }
 

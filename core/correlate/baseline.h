@@ -22,6 +22,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "core/base/string_pool.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
 
@@ -142,16 +143,24 @@ class IdentityBaselines {
   int64_t DaysInCountryWithKnownDevice(std::string_view identity, std::string_view country) const;
 
  private:
+  // Networks, countries and devices by their id in values_: identities
+  // share most of them, and an id costs 4 bytes where a string cost 32 or
+  // more (docs/BENCHMARKS.md "Change 14").
   struct Known {
-    absl::flat_hash_map<std::string, TimeMs> networks;
+    absl::flat_hash_map<uint32_t, TimeMs> networks;
     absl::flat_hash_map<uint32_t, TimeMs> asns;
-    absl::flat_hash_map<std::string, TimeMs> countries;
+    absl::flat_hash_map<uint32_t, TimeMs> countries;
     absl::flat_hash_map<uint8_t, TimeMs> families;
-    absl::flat_hash_map<std::string, TimeMs> devices;
-    absl::flat_hash_map<std::string, absl::flat_hash_set<int64_t>> country_days;
+    absl::flat_hash_map<uint32_t, TimeMs> devices;
+    absl::flat_hash_map<uint32_t, absl::flat_hash_set<int64_t>> country_days;
   };
+  // When `value` was first seen in `seen` (see FirstSeen in baseline.cc).
+  TimeMs FirstSeenValue(absl::flat_hash_map<uint32_t, TimeMs>& seen, std::string_view value,
+                        TimeMs t);
+
   TimeMs baseline_end_;
   const OrgInfrastructure* org_;
+  StringPool values_;
   absl::flat_hash_map<std::string, Known> identities_;
 };
 

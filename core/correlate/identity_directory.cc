@@ -1,6 +1,7 @@
 #include "core/correlate/identity_directory.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -82,15 +83,14 @@ std::string NormalIdentifier(std::string_view id) {
   return Lower(s);
 }
 
-uint32_t IdentityDirectory::Tenant::Node(const std::string& id) {
-  auto [it, inserted] = node.try_emplace(id, static_cast<uint32_t>(parent.size()));
-  if (inserted) {
-    parent.push_back(it->second);
-    name.push_back(&it->first);
+uint32_t IdentityDirectory::Tenant::Node(std::string_view id) {
+  const uint32_t n = ids.Intern(id);
+  if (n == parent.size()) {
+    parent.push_back(n);
     best_upn.push_back(kNoNode);
     best_is_owner.push_back(false);
   }
-  return it->second;
+  return n;
 }
 
 uint32_t IdentityDirectory::Tenant::Root(uint32_t n) const {
@@ -98,16 +98,15 @@ uint32_t IdentityDirectory::Tenant::Root(uint32_t n) const {
   return n;
 }
 
-const std::string& IdentityDirectory::Tenant::BestUpn(uint32_t r) const {
-  static const std::string* const kNone = new std::string();
-  return best_upn[r] == kNoNode ? *kNone : *name[best_upn[r]];
+std::string_view IdentityDirectory::Tenant::BestUpn(uint32_t r) const {
+  return best_upn[r] == kNoNode ? std::string_view() : ids.View(best_upn[r]);
 }
 
 void IdentityDirectory::Tenant::OfferUpn(uint32_t n, uint32_t upn, bool owner) {
   const uint32_t r = Root(n);
   const uint32_t best = best_upn[r];
   const bool better = best == kNoNode || (owner && !best_is_owner[r]) ||
-                      (owner == best_is_owner[r] && *name[upn] < *name[best]);
+                      (owner == best_is_owner[r] && ids.View(upn) < ids.View(best));
   if (better) {
     best_upn[r] = upn;
     best_is_owner[r] = owner;
@@ -134,13 +133,13 @@ void IdentityDirectory::Tenant::Union(uint32_t a, uint32_t b) {
 }
 
 std::string IdentityDirectory::Tenant::Lookup(const std::string& id) const {
-  if (auto it = node.find(id); it != node.end()) return BestUpn(Root(it->second));
+  if (std::optional<uint32_t> n = ids.Find(id)) return std::string(BestUpn(Root(*n)));
   auto it = names.find(id);
   if (it == names.end()) return "";
   std::set<uint32_t> roots;
   for (uint32_t n : it->second) roots.insert(Root(n));
   if (roots.size() != 1) return std::string(kAmbiguous);
-  return BestUpn(*roots.begin());
+  return std::string(BestUpn(*roots.begin()));
 }
 
 void IdentityDirectory::Link(Tenant& t, const std::vector<std::string>& ids) {
@@ -165,7 +164,7 @@ void IdentityDirectory::Link(Tenant& t, const std::vector<std::string>& ids) {
 }
 
 void IdentityDirectory::AddName(Tenant& t, std::string name, const std::string& id) {
-  if (name.empty() || t.node.contains(name)) return;
+  if (name.empty() || t.ids.contains(name)) return;
   std::vector<uint32_t>& owners = t.names[std::move(name)];
   const uint32_t n = t.Node(id);
   for (uint32_t o : owners) {
@@ -261,11 +260,11 @@ std::vector<std::string> IdentityDirectory::IdentifiersOf(std::string_view tenan
   auto it = tenants_.find(Lower(tenant));
   if (it == tenants_.end()) return out;
   const Tenant& t = it->second;
-  auto n = t.node.find(NormalIdentifier(upn));
-  if (n == t.node.end()) return out;
-  const uint32_t root = t.Root(n->second);
+  const std::optional<uint32_t> n = t.ids.Find(NormalIdentifier(upn));
+  if (!n.has_value()) return out;
+  const uint32_t root = t.Root(*n);
   for (uint32_t i = 0; i < t.parent.size(); ++i) {
-    if (t.Root(i) == root) out.push_back(*t.name[i]);
+    if (t.Root(i) == root) out.emplace_back(t.ids.View(i));
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -288,11 +287,11 @@ constexpr char kLinkSeparator = '\x1f';
 constexpr char kIdentifierLink = 'i';
 constexpr char kNameLink = 'n';
 
-std::string LinkKey(const std::string& tenant, char kind, const std::string& id) {
+std::string LinkKey(const std::string& tenant, char kind, std::string_view id) {
   std::string key = tenant;
   key.push_back(kLinkSeparator);
   key.push_back(kind);
-  key += id;
+  key.append(id);
   return key;
 }
 
@@ -301,12 +300,12 @@ std::string LinkKey(const std::string& tenant, char kind, const std::string& id)
 void IdentityDirectory::ForEachLink(
     const std::function<void(std::string key, std::string upn)>& fn) const {
   for (const auto& [tenant, t] : tenants_) {
-    for (const auto& [id, n] : t.node) {
-      const std::string& upn = t.BestUpn(t.Root(n));
-      if (!upn.empty()) fn(LinkKey(tenant, kIdentifierLink, id), upn);
+    for (uint32_t n = 0; n < t.parent.size(); ++n) {
+      const std::string_view upn = t.BestUpn(t.Root(n));
+      if (!upn.empty()) fn(LinkKey(tenant, kIdentifierLink, t.ids.View(n)), std::string(upn));
     }
     for (const auto& [name, owners] : t.names) {
-      if (t.node.contains(name)) continue;  // the identifier answers first
+      if (t.ids.contains(name)) continue;  // the identifier answers first
       std::string upn = t.Lookup(name);
       if (!upn.empty()) fn(LinkKey(tenant, kNameLink, name), std::move(upn));
     }

@@ -33,8 +33,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/container/node_hash_map.h"
 #include "absl/status/statusor.h"
+#include "core/base/string_pool.h"
 #include "core/model/event.h"
 
 namespace tern::correlate {
@@ -79,21 +79,15 @@ class IdentityDirectory {
   size_t tenant_count() const { return tenants_.size(); }
 
  private:
-  // One tenant's union-find over strong identifiers. Each identifier is
-  // held once (a key of `node`, which does not move its keys): at 10M
+  // One tenant's union-find over strong identifiers. A node is the
+  // identifier's id in `ids`, which holds each identifier once: at 10M
   // records a tenant has hundreds of thousands of them (UPNs, object ids,
-  // PUIDs, SIDs, mailbox GUIDs). Move-only: `name` points into `node`.
+  // PUIDs, SIDs, mailbox GUIDs).
   struct Tenant {
     static constexpr uint32_t kNoNode = ~uint32_t{0};
-    Tenant() = default;
-    Tenant(Tenant&&) = default;
-    Tenant& operator=(Tenant&&) = default;
-    Tenant(const Tenant&) = delete;
-    Tenant& operator=(const Tenant&) = delete;
 
-    absl::node_hash_map<std::string, uint32_t> node;  // identifier -> node
+    StringPool ids;  // identifier <-> node
     std::vector<uint32_t> parent;
-    std::vector<const std::string*> name;  // the node's identifier, a key of `node`
     // Per root: the node of its preferred UPN (kNoNode none) and whether
     // that is an owner's.
     std::vector<uint32_t> best_upn;
@@ -101,13 +95,13 @@ class IdentityDirectory {
     // Alias / display name -> nodes of the identities that use it (a few).
     absl::flat_hash_map<std::string, std::vector<uint32_t>> names;
 
-    uint32_t Node(const std::string& id);
+    uint32_t Node(std::string_view id);
     uint32_t Root(uint32_t n) const;
     void Union(uint32_t a, uint32_t b);
     // Offers the identifier of node `upn` as the preferred UPN of `n`'s identity.
     void OfferUpn(uint32_t n, uint32_t upn, bool owner);
     // The preferred UPN of root `r`; "" none.
-    const std::string& BestUpn(uint32_t r) const;
+    std::string_view BestUpn(uint32_t r) const;
     // The preferred UPN of `id`'s identity; "" unknown, "\x1f" ambiguous.
     std::string Lookup(const std::string& id) const;
   };

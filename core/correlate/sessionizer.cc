@@ -103,9 +103,7 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
 
   Assignment out;
   if (!e.client_ip.empty()) {
-    const uint32_t mailbox_id =
-        mailbox_ids_.try_emplace(mailbox.key(), static_cast<uint32_t>(mailbox_ids_.size()))
-            .first->second;
+    const uint32_t mailbox_id = mailbox_ids_.Intern(mailbox.key());
     const uint32_t ip_id = IpId(e.client_ip, e.time_ms);
     auto [pit, inserted] = pair_first_seen_.emplace(PairId(mailbox_id, ip_id), e.time_ms);
     out.event_first_seen_ip = inserted;
@@ -176,17 +174,17 @@ uint32_t Sessionizer::IpId(std::string_view ip, TimeMs t) {
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {
-  auto mailbox = mailbox_ids_.find(absl::string_view(mailbox_key.data(), mailbox_key.size()));
+  const std::optional<uint32_t> mailbox = mailbox_ids_.Find(mailbox_key);
   const uint32_t address = FindIp(ip);
-  if (mailbox == mailbox_ids_.end() || address == kNoIp) return kNoTime;
-  auto it = pair_first_seen_.find(PairId(mailbox->second, address));
+  if (!mailbox.has_value() || address == kNoIp) return kNoTime;
+  auto it = pair_first_seen_.find(PairId(*mailbox, address));
   return it == pair_first_seen_.end() ? kNoTime : it->second;
 }
 
 void Sessionizer::ReleaseAllButIpFirstSeen() {
   by_last_.clear();
   absl::node_hash_map<std::string, Open>().swap(open_);
-  absl::flat_hash_map<std::string, uint32_t>().swap(mailbox_ids_);
+  mailbox_ids_ = StringPool();
   absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen_);
   ids_.Clear();
 }

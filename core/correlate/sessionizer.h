@@ -23,6 +23,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "core/base/ip_map.h"
+#include "core/base/string_pool.h"
 #include "core/base/time.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/id_set.h"
@@ -130,7 +131,7 @@ class Sessionizer {
   // addresses has hundreds of thousands of pairs, and a string per pair
   // cost ~100 bytes where the ids cost 16.
   static uint64_t PairId(uint32_t mailbox, uint32_t ip) { return uint64_t{mailbox} << 32 | ip; }
-  absl::flat_hash_map<std::string, uint32_t> mailbox_ids_;
+  StringPool mailbox_ids_;
   // An IP's id, or kNoIp. Rotating addresses make this the largest table
   // of the analysis: keyed by packed address (core/base/ip_map.h).
   static constexpr uint32_t kNoIp = ~uint32_t{0};

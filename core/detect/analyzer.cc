@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "core/base/codec.h"
 #include "core/base/status_macros.h"
+#include "core/base/string_pool.h"
 #include "core/correlate/baseline.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
@@ -159,12 +160,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // (a string per pair cost ~120 bytes). The mailboxes are those events are
   // attributed to: counted as the reports count them (distinct session
   // mailboxes), so stdout and findings.json agree.
-  absl::flat_hash_map<std::string, uint32_t> actor_ids;
-  absl::flat_hash_map<std::string, uint32_t> mailbox_ids;
+  StringPool actor_ids;
+  StringPool mailbox_ids;
   absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen;
-  auto id_of = [](absl::flat_hash_map<std::string, uint32_t>& ids, const std::string& key) {
-    return ids.try_emplace(key, static_cast<uint32_t>(ids.size())).first->second;
-  };
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
@@ -181,7 +179,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.mailbox = directory.ForEvent(e, &ctx.mailbox_raw);
     ctx.actor = directory.ActorFor(e);
     if (std::string raw = correlate::ActorOf(e); raw != ctx.actor) ctx.actor_raw = std::move(raw);
-    const uint32_t mailbox_id = ctx.mailbox.empty() ? 0 : id_of(mailbox_ids, ctx.mailbox.key());
+    const uint32_t mailbox_id = ctx.mailbox.empty() ? 0 : mailbox_ids.Intern(ctx.mailbox.key());
     ctx.geo = &geo_of(e.client_ip);
     const correlate::Sessionizer::Assignment a =
         sessionizer.Add(e, ctx.mailbox, ctx.actor, ctx.geo->info);
@@ -198,7 +196,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     ctx.after_baseline = e.time_ms >= env.baseline_end;
     ctx.ip_new = a.ip_first_seen != kNoTime && a.ip_first_seen >= env.baseline_end;
     if (!ctx.actor.empty() && !ctx.mailbox.empty()) {
-      const uint64_t pair = uint64_t{id_of(actor_ids, ctx.actor)} << 32 | mailbox_id;
+      const uint64_t pair = uint64_t{actor_ids.Intern(ctx.actor)} << 32 | mailbox_id;
       auto [it, inserted] = pair_first_seen.try_emplace(pair, e.time_ms);
       ctx.pair_first_seen = it->second;
       ctx.pair_new = it->second >= env.baseline_end;
@@ -227,8 +225,8 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   sessionizer.ReleaseAllButIpFirstSeen();
   const size_t mailbox_count = mailbox_ids.size();
   absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen);
-  absl::flat_hash_map<std::string, uint32_t>().swap(actor_ids);
-  absl::flat_hash_map<std::string, uint32_t>().swap(mailbox_ids);
+  actor_ids = StringPool();
+  mailbox_ids = StringPool();
   TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
   for (const Finding& f : findings) ++summary.findings_by_severity[f.severity];
   TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,

@@ -60,10 +60,4 @@ bool PackedText::operator==(const PackedText& other) const {
   return hi_ == other.hi_ && lo_ == other.lo_;
 }
 
-uint32_t Interned::Id(std::string_view value) {
-  auto [it, inserted] = ids_.try_emplace(std::string(value), static_cast<uint32_t>(values_.size()));
-  if (inserted) values_.emplace_back(value);
-  return it->second;
-}
-
 }  // namespace tern::detect

@@ -7,8 +7,6 @@
 //    form of record ids and SessionIds in Microsoft 365 exports) in 16
 //    bytes instead of a 32-byte string plus a 48-byte heap block; any other
 //    text is kept as it is. str() gives back exactly the text packed.
-//  - Interned keeps each distinct value of a small vocabulary (client
-//    families, countries) once and hands out 32-bit ids.
 //
 // Thread-compatible.
 #ifndef TERN_CORE_DETECT_PACKED_TEXT_H_
@@ -19,9 +17,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
-
-#include "absl/container/flat_hash_map.h"
 
 namespace tern::detect {
 
@@ -43,16 +38,6 @@ class PackedText {
   uint64_t hi_ = 0;
   uint64_t lo_ = 0;
   std::unique_ptr<const std::string> other_;  // null: the text is the GUID
-};
-
-class Interned {
- public:
-  uint32_t Id(std::string_view value);
-  const std::string& Value(uint32_t id) const { return values_[id]; }
-
- private:
-  std::vector<std::string> values_;
-  absl::flat_hash_map<std::string, uint32_t> ids_;
 };
 
 }  // namespace tern::detect

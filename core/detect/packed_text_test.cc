@@ -34,16 +34,5 @@ TEST(PackedTextTest, EqualAndHashedByText) {
   EXPECT_FALSE(PackedText("") == PackedText("00000000-0000-0000-0000-000000000000"));
 }
 
-TEST(InternedTest, OneIdPerDistinctValue) {
-  Interned words;
-  const uint32_t owa = words.Id("client=owa");
-  const uint32_t rest = words.Id("client=rest");
-  EXPECT_NE(owa, rest);
-  EXPECT_EQ(words.Id("client=owa"), owa);
-  EXPECT_EQ(words.Value(owa), "client=owa");
-  EXPECT_EQ(words.Value(rest), "client=rest");
-  EXPECT_EQ(words.Value(words.Id("")), "");
-}
-
 }  // namespace
 }  // namespace tern::detect

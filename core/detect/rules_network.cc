@@ -13,6 +13,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
 #include "core/base/ip.h"
+#include "core/base/string_pool.h"
 #include "core/correlate/sessionizer.h"
 #include "core/detect/fields.h"
 #include "core/detect/novelty.h"
@@ -169,14 +170,14 @@ class SessionIpChangeRule : public Rule {
   void Roaming(const EventContext& ctx, const std::string& sid) {
     const Event& e = ctx.e();
     const std::string family = ClientFamily(e.client_info);
-    const uint32_t family_id = families_.Id(family);
+    const uint32_t family_id = families_.Intern(family);
     auto [it, inserted] = sessions_.try_emplace(PackedText(sid));
     Roamed& first = it->second;
     first.last = e.time_ms;
     if (inserted) {
       first.ip = e.client_ip;
       first.family = family_id;
-      first.country = countries_.Id(ctx.geo->info.country_iso);
+      first.country = countries_.Intern(ctx.geo->info.country_iso);
       first.asn = ctx.geo->info.asn;
       const EvidenceAnchor anchor = ctx.anchor();
       first.record_id = PackedText(anchor.record_id);
@@ -190,8 +191,8 @@ class SessionIpChangeRule : public Rule {
     const bool new_ip = first.AddIp(e.client_ip);
     const bool new_family = !family.empty() && first.AddFamily(family_id);
     if (!new_ip && !new_family) return;
-    const std::string& first_family = families_.Value(first.family);
-    const std::string& first_country = countries_.Value(first.country);
+    const std::string_view first_family = families_.View(first.family);
+    const std::string_view first_country = countries_.View(first.country);
 
     Severity severity = Severity::kInfo;
     std::string_view reason;
@@ -364,8 +365,8 @@ class SessionIpChangeRule : public Rule {
   const RuleInfo& info_;
   uint64_t events_ = 0;
   absl::node_hash_map<PackedText, Roamed> sessions_;
-  Interned families_;
-  Interned countries_;
+  StringPool families_;
+  StringPool countries_;
   absl::flat_hash_map<std::string, std::map<std::string, Seen>> mailboxes_;
 };
 
