@@ -126,6 +126,31 @@ TEST_F(NetworkTest, SessionIdRoamingKeepsTheFirstEventExactly) {
               HasSubstr("\"record_session_id\":\"7297312f-5ffe-4234-9f8e-c196f4a38689\""));
 }
 
+// The first IP is kept as 16 bytes when it is canonical and as text when it
+// is not: either way the finding names it exactly as the event gave it, and
+// only the same text is the same IP.
+TEST_F(NetworkTest, SessionIdRoamingKeepsTheFirstIpExactly) {
+  const std::string canonical = "2001:db8:4a11::5";
+  const std::string other_text = "2001:DB8:4A11::6";  // not canonical: kept as text
+  Baseline("a@contoso.com", kOfficeIp);
+  Baseline("b@contoso.com", kOfficeIp);
+  Push(Read(kAfterBaseline, "a@contoso.com", canonical, "sess-a"));
+  Push(Read(kAfterBaseline + kMinute, "a@contoso.com", canonical, "sess-a"));  // the same IP
+  Push(Read(kAfterBaseline + 2 * kMinute, "a@contoso.com", kEvilIp, "sess-a"));
+  Push(Read(kAfterBaseline, "b@contoso.com", other_text, "sess-b"));
+  Push(Read(kAfterBaseline + kMinute, "b@contoso.com", other_text, "sess-b"));
+  Push(Read(kAfterBaseline + 2 * kMinute, "b@contoso.com", kEvilIp, "sess-b"));
+  auto f = OfRule(Run(), kSessionRule);
+  ASSERT_EQ(f.size(), 2u);
+  std::sort(f.begin(), f.end(),
+            [](const Finding& x, const Finding& y) { return x.details_json < y.details_json; });
+  EXPECT_THAT(f[0].details_json, HasSubstr("\"record_session_id\":\"sess-a\""));
+  EXPECT_THAT(f[0].client_ips, ElementsAre(kEvilIp, canonical));
+  EXPECT_THAT(f[1].details_json, HasSubstr("\"record_session_id\":\"sess-b\""));
+  EXPECT_THAT(f[1].client_ips, ElementsAre(kEvilIp, other_text));
+  for (const Finding& x : f) EXPECT_EQ(x.evidence.size(), 2u);  // the first event and the move
+}
+
 TEST_F(NetworkTest, SessionIdAcrossKnownCountriesIsLowRoamingBetweenKnownIpsIsNothing) {
   Baseline("a@contoso.com", kLondonIp);
   Baseline("a@contoso.com", kSwedenIp);

@@ -175,7 +175,7 @@ class SessionIpChangeRule : public Rule {
     Roamed& first = it->second;
     first.last = e.time_ms;
     if (inserted) {
-      first.ip = e.client_ip;
+      first.SetIp(e.client_ip);
       first.family = family_id;
       first.country = countries_.Intern(ctx.geo->info.country_iso);
       first.asn = ctx.geo->info.asn;
@@ -219,7 +219,8 @@ class SessionIpChangeRule : public Rule {
         severity = Severity::kLow;
         reason = "session used from an IP new for the mailbox inside a known network";
       } else if (ctx.ip_first_seen != kNoTime && ctx.ip_first_seen >= session_start &&
-                 first.ip_first_seen < session_start && SameAddressFamily(e.client_ip, first.ip)) {
+                 first.ip_first_seen < session_start &&
+                 SameAddressFamily(e.client_ip, first.Ip())) {
         // The session began at a place the mailbox knew and moved to one it
         // had never seen (at the start of a case every IP is new, which says
         // nothing). Dual-stack clients switch between IPv4 and IPv6 (section
@@ -236,7 +237,7 @@ class SessionIpChangeRule : public Rule {
     Incident& inc = env_.incidents->Open(info_, Cat("roaming|", sid));
     if (inc.empty()) {
       inc.SetTitle(Cat("Session ", sid, " used from several IPs or clients"));
-      inc.AddAnchor(first.anchor(), first.ip, first.session());
+      inc.AddAnchor(first.anchor(), first.Ip(), first.session());
     }
     inc.Add(ctx);
     inc.Set("record_session_id", sid);
@@ -289,19 +290,21 @@ class SessionIpChangeRule : public Rule {
 
   // What Roaming keeps of a record session id while it is alive (a week of
   // idleness): a busy tenant has hundreds of thousands of them, so only
-  // what the checks read, packed (144 bytes where the strings took ~430):
-  // the id and the first event's record id as 16-byte GUIDs, the tern
-  // session as its 48-bit value, family and country as interned ids, and
-  // further IPs and families (most ids are seen from one place) apart.
+  // what the checks read, packed (128 bytes where the strings took ~430):
+  // the id and the first event's record id as 16-byte GUIDs, its IP as 16
+  // bytes (an IPv6 string took 80), the tern session as its 48-bit value,
+  // family and country as pool ids, and further IPs and families (most ids
+  // are seen from one place) apart.
   struct Roamed {
     struct More {
       std::vector<std::string> ips;    // at most 7
       std::vector<uint32_t> families;  // at most 7
       std::string session;             // when not "S-" + 12 hex digits
+      std::optional<std::string> ip;   // the first IP when not canonical
     };
     static constexpr uint64_t kSessionText = ~uint64_t{0};
 
-    std::string ip;        // of the first event
+    PackedIp ip{};         // of the first event, when canonical (PackCanonicalIp)
     PackedText record_id;  // of the first event
     TimeMs time = 0;       // of the first event
     uint64_t line = 0;     // of the first event
@@ -328,9 +331,24 @@ class SessionIpChangeRule : public Rule {
       if (more == nullptr) more = std::make_unique<More>();
       return *more;
     }
+    void SetIp(const std::string& text) {
+      if (const std::optional<PackedIp> packed = PackCanonicalIp(text)) {
+        ip = *packed;
+      } else {
+        Extra().ip = text;
+      }
+    }
+    std::string Ip() const {
+      return more != nullptr && more->ip.has_value() ? *more->ip : PackedIpText(ip);
+    }
+    bool IsFirstIp(const std::string& text) const {
+      if (more != nullptr && more->ip.has_value()) return text == *more->ip;
+      const std::optional<PackedIp> packed = PackCanonicalIp(text);
+      return packed.has_value() && *packed == ip;
+    }
     // Add a further value unless known or 8 are kept; true when added.
     bool AddIp(const std::string& value) {
-      if (value == ip) return false;
+      if (IsFirstIp(value)) return false;
       if (more != nullptr && (more->ips.size() >= 7 || std::find(more->ips.begin(), more->ips.end(),
                                                                  value) != more->ips.end())) {
         return false;
