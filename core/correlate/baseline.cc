@@ -189,12 +189,9 @@ TimeMs IdentityBaselines::FirstSeenValue(absl::flat_hash_map<uint32_t, TimeMs>& 
                                          std::string_view value, TimeMs t) {
   // Found without interning: a value an identity's full map cannot take
   // is not kept in the pool either.
-  if (const std::optional<uint32_t> id = values_.Find(value)) {
-    if (auto it = seen.find(*id); it != seen.end()) return it->second;
-  }
+  if (const std::optional<uint32_t> id = values_.Find(value)) return FirstSeen(seen, *id, t);
   if (seen.size() >= kMaxPerIdentity) return kNoTime;
-  seen.emplace(values_.Intern(value), t);
-  return t;
+  return FirstSeen(seen, values_.Intern(value), t);
 }
 
 Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, const GeoInfo& geo) {
