@@ -14,7 +14,6 @@
 
 #include <atomic>
 #include <cstddef>
-#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,6 +24,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "core/base/batch_channel.h"
 #include "core/model/event.h"
 
 namespace tern {
@@ -61,9 +61,6 @@ class EventPipeline {
   absl::Status Finish();
 
  private:
-  // Events are freed by the producer when it refills a batch, on the
-  // thread that allocated them: with glibc's per-thread arenas, freeing on
-  // the consumer's thread cost about 40% more peak RSS.
   struct Batch {
     std::vector<Event> events;
     std::vector<size_t> raw_ends;  // end offset of each event's raw bytes in `raw`
@@ -76,20 +73,20 @@ class EventPipeline {
   };
 
   void Run();
-  // Moves `filling_` to the consumer, waiting for a free batch to refill.
+  // Sends `filling_` to the consumer and takes an empty batch to fill,
+  // waiting for one; none once the consumer has failed.
   void Hand();
   absl::Status Error();
 
   Consumer consumer_;
-  Options options_;
-  std::unique_ptr<Batch> filling_;  // producer only
+  // Events are freed by the producer when it refills a batch, on the thread
+  // that allocated them (core/base/batch_channel.h).
+  BatchChannel<Batch> channel_;
+  std::unique_ptr<Batch> filling_;  // producer only; null once the consumer failed
   bool finished_ = false;           // producer only
+  size_t batch_events_;
 
   absl::Mutex mu_;
-  std::deque<std::unique_ptr<Batch>> full_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::unique_ptr<Batch>> free_ ABSL_GUARDED_BY(mu_);
-  size_t batches_ ABSL_GUARDED_BY(mu_) = 0;  // allocated so far
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Status error_ ABSL_GUARDED_BY(mu_);
   std::atomic<bool> failed_{false};
   std::thread thread_;

@@ -7,13 +7,13 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <thread>
 #include <unordered_map>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "core/base/status_macros.h"
+#include "core/base/threads.h"
 #include "core/evidence/hasher.h"
 #include "core/evidence/text_decoder.h"
 #include "core/ingest/event_pipeline.h"
@@ -362,11 +362,7 @@ class IngestVisitor : public EvidenceVisitor, public EventSink, public WarningSi
     return it != known_displays_.end() ? it->second : absl::StrCat("evidence #", ordinal);
   }
 
-  int Threads() const {
-    if (options_.threads > 0) return options_.threads;
-    const unsigned cores = std::thread::hardware_concurrency();
-    return cores > 0 ? static_cast<int>(cores) : 1;
-  }
+  int Threads() const { return ResolveThreads(options_.threads); }
 
   // The open record whose node `source` names ("a.zip" or "a.zip!member"),
   // the innermost one; nullptr if none.

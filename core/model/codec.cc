@@ -28,15 +28,19 @@ void PutNameValues(const std::vector<NameValue>& list, std::string* out) {
   }
 }
 
+// Reads into the elements `list` already has before adding any, so that
+// decoding into the same event again reuses their strings.
 void GetNameValues(FieldReader& r, std::vector<NameValue>* list, const char* field) {
   const size_t n = r.Count(field);
-  for (size_t i = 0; i < n && r.ok(); ++i) {
-    NameValue nv;
+  size_t read = 0;
+  for (; read < n && r.ok(); ++read) {
+    if (read == list->size()) list->emplace_back();
+    NameValue& nv = (*list)[read];
     r.Str(&nv.name, field);
     r.Str(&nv.value, field);
     r.Bool(&nv.has_value, field);
-    if (r.ok()) list->push_back(std::move(nv));
   }
+  list->resize(r.ok() ? read : 0);
 }
 
 }  // namespace
@@ -88,9 +92,11 @@ std::string EncodeEvent(const Event& e) {
   return out;
 }
 
-absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
+absl::Status DecodeEventInto(std::string_view bytes, Event* out) {
+  // Every field is overwritten in place: strings keep their capacity, so a
+  // scan that decodes into the same events allocates next to nothing.
+  Event& e = *out;
   FieldReader r(bytes);
-  Event e;
   r.Version(kEventFormat, "event");
   r.I64(&e.time_ms, "time_ms");
   r.Str(&e.record_id, "record_id");
@@ -118,27 +124,34 @@ absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
   GetNameValues(r, &e.parameters, "parameters");
   GetNameValues(r, &e.operation_properties, "operation_properties");
   const size_t items = r.Count("items");
-  for (size_t i = 0; i < items && r.ok(); ++i) {
-    MailItem item;
+  size_t read = 0;
+  for (; read < items && r.ok(); ++read) {
+    if (read == e.items.size()) e.items.emplace_back();
+    MailItem& item = e.items[read];
     r.Str(&item.subject, "items.subject");
     r.Str(&item.folder, "items.folder");
     r.Str(&item.message_id, "items.message_id");
     r.Str(&item.item_id, "items.item_id");
     r.I64(&item.size_bytes, "items.size_bytes");
-    if (r.ok()) e.items.push_back(std::move(item));
   }
+  e.items.resize(r.ok() ? read : 0);
   const size_t folders = r.Count("folders");
-  for (size_t i = 0; i < folders && r.ok(); ++i) {
-    std::string f;
-    r.Str(&f, "folders");
-    if (r.ok()) e.folders.push_back(std::move(f));
+  for (read = 0; read < folders && r.ok(); ++read) {
+    if (read == e.folders.size()) e.folders.emplace_back();
+    r.Str(&e.folders[read], "folders");
   }
+  e.folders.resize(r.ok() ? read : 0);
   GetNameValues(r, &e.extra, "extra");
   r.U32(&e.flags, "flags");
   r.U32(&e.provenance.evidence, "provenance.evidence");
   r.U64(&e.provenance.line, "provenance.line");
   r.U64(&e.provenance.record_index, "provenance.record_index");
-  absl::Status status = r.Finish("event");
+  return r.Finish("event");
+}
+
+absl::StatusOr<Event> DecodeEvent(std::string_view bytes) {
+  Event e;
+  absl::Status status = DecodeEventInto(bytes, &e);
   if (!status.ok()) return status;
   return e;
 }

@@ -16,6 +16,9 @@ namespace tern {
 std::string EncodeEvent(const Event& event);
 // Returns DataLoss naming the problem when `bytes` is not a valid encoding.
 absl::StatusOr<Event> DecodeEvent(std::string_view bytes);
+// The same into `*event`, every field overwritten (strings keep their
+// capacity). On error `*event` holds part of the record.
+absl::Status DecodeEventInto(std::string_view bytes, Event* event);
 
 std::string EncodeEvidence(const EvidenceRecord& record);
 absl::StatusOr<EvidenceRecord> DecodeEvidence(std::string_view bytes);

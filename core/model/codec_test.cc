@@ -110,6 +110,27 @@ TEST(EventCodecTest, RoundTripsDefaultsAndExtremes) {
   ExpectEventsEqual(*got, e);
 }
 
+// A scan decodes every event into the same few Event objects: nothing of
+// the record decoded before may survive into the next, in either direction.
+TEST(EventCodecTest, DecodingIntoAnUsedEventLeavesNothingOfTheLastOne) {
+  Event sparse;
+  sparse.record_id = "y";
+  sparse.parameters = {{"Only", "one", true}};
+  const Event full = FullEvent();
+
+  Event into;
+  ASSERT_TRUE(DecodeEventInto(EncodeEvent(full), &into).ok());
+  ExpectEventsEqual(into, full);
+  ASSERT_TRUE(DecodeEventInto(EncodeEvent(sparse), &into).ok());
+  ExpectEventsEqual(into, sparse);
+  ASSERT_TRUE(DecodeEventInto(EncodeEvent(full), &into).ok());
+  ExpectEventsEqual(into, full);
+  Event empty;
+  empty.record_id = "z";
+  ASSERT_TRUE(DecodeEventInto(EncodeEvent(empty), &into).ok());
+  ExpectEventsEqual(into, empty);
+}
+
 TEST(EventCodecTest, EveryPrefixIsDataLoss) {
   const std::string bytes = EncodeEvent(FullEvent());
   for (size_t n = 0; n < bytes.size(); ++n) {

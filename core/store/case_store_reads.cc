@@ -1,4 +1,4 @@
-// CaseStore reads: event scans and lookups, secondary indexes, counts,
+// CaseStore reads: event lookups (scans: case_store_scan.cc), secondary indexes, counts,
 // derived (analysis) records and the store's own checksum verification.
 #include <functional>
 #include <map>
@@ -23,27 +23,6 @@ using store_internal::Av;
 using store_internal::Cf;
 using store_internal::Sl;
 using store_internal::Sv;
-
-absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
-                                   const std::function<bool(const Event&)>& fn) {
-  if (from >= to) return absl::OkStatus();
-  const std::string lower = store_internal::TimeKey(from);
-  const std::string upper = store_internal::TimeKey(to);
-  const rocksdb::Slice upper_slice(upper);
-  rocksdb::ReadOptions ro;
-  ro.iterate_upper_bound = &upper_slice;
-  // A scan reads each block once: caching them only evicts what point
-  // lookups need and grows the heap.
-  ro.fill_cache = false;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(ro, impl_->H(store_internal::kEvents)));
-  for (it->Seek(lower); it->Valid(); it->Next()) {
-    TERN_ASSIGN_OR_RETURN(Event e,
-                          impl_->DecodeEventValue(Sv(it->value()), Sv(it->key()).substr(8)));
-    if (!fn(e)) break;
-  }
-  return impl_->Err(it->status(), "scanning events");
-}
 
 absl::StatusOr<std::optional<Event>> CaseStore::Impl::GetEvent(std::string_view record_id) {
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> time, Get(store_internal::kIds, record_id));
@@ -70,18 +49,25 @@ std::string CaseStore::Impl::EventValue(const Event& e, std::string_view raw) co
 
 absl::StatusOr<Event> CaseStore::Impl::DecodeEventValue(std::string_view value,
                                                         std::string_view record_id) const {
-  std::string_view event = value;
+  Event e;
+  TERN_RETURN_IF_ERROR(DecodeEventValueInto(value, record_id, &e));
+  return e;
+}
+
+absl::Status CaseStore::Impl::DecodeEventValueInto(std::string_view value,
+                                                   std::string_view record_id, Event* event) const {
+  std::string_view encoded = value;
   std::string_view raw;
-  if (RawInEvents() && !store_internal::SplitEventValue(value, &event, &raw)) {
+  if (RawInEvents() && !store_internal::SplitEventValue(value, &encoded, &raw)) {
     return absl::DataLossError(
         absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": malformed value"));
   }
-  absl::StatusOr<Event> e = DecodeEvent(event);
-  if (!e.ok()) {
+  absl::Status status = DecodeEventInto(encoded, event);
+  if (!status.ok()) {
     return absl::DataLossError(
-        absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": ", e.status().message()));
+        absl::StrCat("case store at ", dir, ": event ", Av(record_id), ": ", status.message()));
   }
-  return e;
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<std::string>> CaseStore::Impl::RawOf(std::string_view record_id,

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -237,6 +238,9 @@ struct CaseStore::Impl {
   int schema = kStoreSchemaVersion;
   bool RawInEvents() const { return schema >= 2; }
 
+  // SetScanThreads(): 2 or more, event scans decode on a thread of their own.
+  int scan_threads = 1;
+
   std::atomic<uint64_t> event_count{0};
   std::atomic<uint64_t> copy_count{0};
   uint32_t next_ordinal = 1;
@@ -260,6 +264,16 @@ struct CaseStore::Impl {
   std::string EventValue(const Event& e, std::string_view raw) const;
   // The event in an events value of `record_id` (DataLoss when malformed).
   absl::StatusOr<Event> DecodeEventValue(std::string_view value, std::string_view record_id) const;
+  // The same into `*event`, reusing its strings' capacity.
+  absl::Status DecodeEventValueInto(std::string_view value, std::string_view record_id,
+                                    Event* event) const;
+  // Calls visit(record_id, value) for each events entry with from <= time <
+  // to, in key order, until it returns false (case_store_scan.cc).
+  absl::Status VisitEventValues(
+      TimeMs from, TimeMs to,
+      absl::FunctionRef<bool(std::string_view, std::string_view)> visit) const;
+  // CaseStore::ScanEvents with a reader thread decoding ahead.
+  absl::Status ScanAhead(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn) const;
   // The raw bytes of the stored event `record_id` whose events value is
   // `value`: in the value (schema 2) or the raw family (schema 1).
   absl::StatusOr<std::optional<std::string>> RawOf(std::string_view record_id,

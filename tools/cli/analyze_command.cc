@@ -26,6 +26,7 @@ class AnalyzeCommand : public Command {
     po::options_description& c = spec.Group("case options");
     AddCaseOption(c, &case_.case_dir, CaseAccess::kReadWrite);
     AddCaseMetadataOptions(c, &case_.case_id, &case_.examiner);
+    AddThreadsOption(c, &case_.threads);
     AddQuietOption(c, &case_.quiet);
     AddAnalyzeOptions(spec, &analyze_);
   }

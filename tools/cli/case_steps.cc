@@ -55,6 +55,7 @@ int IngestExitCode(const IngestSummary& s, bool strict) {
 absl::StatusOr<AnalysisSummary> DoAnalyze(WritableCase& c, const CaseOptions& options,
                                           const AnalyzeOptions& analyze, std::FILE* err) {
   ConsoleObserver observer(c.log.get(), options.quiet, err);
+  c.store->SetScanThreads(options.threads);
   return AnalyzeCase(c, analyze, &observer);
 }
 

@@ -29,6 +29,7 @@ class ReportCommand : public Command {
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");
     AddCaseOption(c, &case_dir_, CaseAccess::kReadOnly);
+    AddThreadsOption(c, &threads_);
     // Every case command takes --quiet (scripts pass it to all of them);
     // report has no progress to silence, its result lines stay on stdout.
     AddQuietOption(c, &quiet_);
@@ -48,6 +49,7 @@ class ReportCommand : public Command {
     absl::StatusOr<std::unique_ptr<CaseStore>> store =
         CaseStore::Open(dir.store(), StoreMode::kReadOnly);
     if (!store.ok()) return Fatal(context, store.status());
+    (*store)->SetScanThreads(threads_);
     // The case is only read: a tern.log that cannot be written (read-only
     // media, --out elsewhere) is said on stderr, and the reports still made.
     absl::StatusOr<std::unique_ptr<RunLog>> opened = RunLog::Open(dir.log());
@@ -86,6 +88,7 @@ class ReportCommand : public Command {
 
  private:
   std::string case_dir_;
+  int threads_ = 0;  // 0 = all cores
   bool quiet_ = false;
   ReportArgs report_;
   SealArgs seal_;
