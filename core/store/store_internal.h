@@ -75,6 +75,16 @@ inline bool OnVectorMemtable(Cf c) {
   return c == kIdxMailbox || c == kIdxIp || c == kIdxActor || c == kIdxOperation || c == kByEvid;
 }
 
+// Families whose keys spread over the whole key space (record ids, index
+// values): every compaction into the bottom level rewrites all of it, so
+// they compact only once kL0FilesToCompact flushed files have piled up
+// (docs/BENCHMARKS.md "Change 15"). The events family's time-ordered keys
+// and the small families keep RocksDB's default of 4.
+inline constexpr int kL0FilesToCompact = 32;
+inline bool CompactsLate(Cf c) {
+  return c == kIds || c == kCopies || c == kFingerprints || OnVectorMemtable(c);
+}
+
 // One Put or Delete of a batch, as slices into it (SortedWrite).
 struct BatchOp {
   uint32_t cf;
