@@ -164,8 +164,8 @@ class CaseStore {
   // event is valid for the call only.
   absl::Status ScanEvents(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn);
   // With 2 or more `threads` (0: one per core), ScanEvents reads and decodes
-  // a few hundred events ahead on a thread of its own while fn runs. Same
-  // calls in the same order either way. Default: 1. Not while a scan runs.
+  // up to 256 events ahead on a thread of its own while fn runs. Same calls
+  // in the same order either way. Default: 1. Not while a scan runs.
   void SetScanThreads(int threads);
   absl::StatusOr<std::optional<Event>> GetEvent(std::string_view record_id);
   absl::StatusOr<std::string> GetRaw(std::string_view record_id);

@@ -29,16 +29,35 @@ using store_internal::Sv;
 
 // Events per hand-over (locking is noise at this size) and batches alive at
 // once: memory is about kScanBatches * kScanBatchEvents decoded events.
-constexpr size_t kScanBatchEvents = 256;
+constexpr size_t kScanBatchEvents = 64;
 constexpr size_t kScanBatches = 4;
+
+// Events whose stored value is larger than this are not decoded into
+// again: a slot would otherwise keep the capacity of the largest event it
+// ever held (a bulk MailItemsAccessed lists hundreds of items), over a
+// thousand slots.
+constexpr size_t kReusedValueBytes = 8 << 10;
 
 // Decoded events on their way from the reader thread to the caller. The
 // events past `size` are left from earlier rounds: decoding into them
 // reuses their strings.
 struct DecodedBatch {
   std::vector<Event> events;
+  std::vector<bool> large;  // per event: its value was over kReusedValueBytes
   size_t size = 0;
   absl::Status status;  // how the scan ended, on its last batch
+
+  // The next event to decode a value of `bytes` into.
+  Event* Next(size_t bytes) {
+    if (size == events.size()) {
+      events.emplace_back();
+      large.push_back(false);
+    } else if (large[size]) {
+      events[size] = Event();
+    }
+    large[size] = bytes > kReusedValueBytes;
+    return &events[size];
+  }
 };
 
 }  // namespace
@@ -73,8 +92,7 @@ absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
     absl::Status decoded;
     const absl::Status scanned =
         VisitEventValues(from, to, [&](std::string_view id, std::string_view value) {
-          if (batch->size == batch->events.size()) batch->events.emplace_back();
-          decoded = DecodeEventValueInto(value, id, &batch->events[batch->size]);
+          decoded = DecodeEventValueInto(value, id, batch->Next(value.size()));
           if (!decoded.ok()) return false;
           if (++batch->size < kScanBatchEvents) return true;
           channel.Send(std::move(batch));

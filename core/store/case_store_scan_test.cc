@@ -21,9 +21,8 @@ using testing_util::MakeEvent;
 using testing_util::OpenOrDie;
 using testing_util::TempDir;
 
-// More than a few of the reader's 256-event batches, with a partial one at
-// the end; events differ in which lists they fill, so a decoded event that
-// kept anything of the one decoded before it would show.
+// More than a few of the reader's batches, with a partial one at the end; events differ in which
+// lists they fill, so a decoded event that kept anything of the one decoded before it would show.
 constexpr int kEvents = 2000;
 
 Event Numbered(int i) {
@@ -34,6 +33,8 @@ Event Numbered(int i) {
   if (i % 7 == 0) e.folders = {"\\Inbox", "\\Archive"};
   if (i % 2 == 0) e.extra = {{"UserAgent", std::string(static_cast<size_t>(i % 300), 'u'), true}};
   if (i % 11 == 0) e.client_ip.clear();
+  // Large enough that the reader does not decode into its slot again.
+  if (i % 97 == 0) e.items.assign(40, {std::string(300, 's'), "\\Inbox", "<m@x>", "id", i});
   return e;
 }
 
