@@ -10,9 +10,9 @@
 
 #include "core/store/case_store.h"
 #include "core/store/case_store_test_util.h"
+#include "core/store/raw_db_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rocksdb/db.h"
 
 namespace tern {
 namespace {
@@ -21,6 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 using testing_util::IndexIds;
 using testing_util::OpenOrDie;
+using testing_util::RawDb;
 using testing_util::ScanIds;
 using testing_util::TempDir;
 using Outcome = CaseStore::AddOutcome;
@@ -266,22 +267,9 @@ TEST(FingerprintTest, OlderStoreWithoutFingerprintsIsBackfilledOnOpen) {
   }
   {
     // Make it look like a store written before the family existed.
-    rocksdb::DBOptions opts;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(opts, tmp.path(), &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-    for (const std::string& name : names)
-      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(opts, tmp.path(), descriptors, &handles, &db).ok());
-    for (rocksdb::ColumnFamilyHandle* h : handles) {
-      if (h->GetName() == "fingerprints") {
-        ASSERT_TRUE(db->DropColumnFamily(h).ok());
-      }
-      ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-    }
-    delete db;
+    const RawDb raw(tmp.path());
+    ASSERT_TRUE(raw.ok());
+    ASSERT_TRUE(raw.db()->DropColumnFamily(raw.Family("fingerprints")).ok());
   }
   // Readers do not need the family.
   EXPECT_NE(OpenOrDie(tmp.path(), StoreMode::kReadOnly), nullptr);

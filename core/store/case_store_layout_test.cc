@@ -16,6 +16,7 @@
 #include "core/model/codec.h"
 #include "core/store/case_store.h"
 #include "core/store/case_store_test_util.h"
+#include "core/store/raw_db_test_util.h"
 #include "gtest/gtest.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/db.h"
@@ -29,6 +30,7 @@ namespace {
 
 using testing_util::MakeEvent;
 using testing_util::OpenOrDie;
+using testing_util::RawDb;
 using testing_util::TempDir;
 
 bool ZstdSupported() {
@@ -73,52 +75,13 @@ std::string RawOf(const Event& e) {
 // behind CaseStore's back.
 std::vector<std::pair<std::string, std::string>> ReadFamily(const std::string& dir,
                                                             const std::string& family) {
-  std::vector<std::pair<std::string, std::string>> out;
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  int wanted = -1;
-  for (const std::string& name : names) {
-    if (name == family) wanted = static_cast<int>(descriptors.size());
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  EXPECT_GE(wanted, 0);
-  if (wanted < 0) return out;
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  EXPECT_TRUE(
-      rocksdb::DB::OpenForReadOnly(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  if (db == nullptr) return out;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[wanted]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      out.emplace_back(it->key().ToString(), it->value().ToString());
-    }
-  }
-  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  delete db;
-  return out;
+  return RawDb(dir, RawDb::kReadOnly).Entries(family);
 }
 
 // Rewrites meta schema_version of the (closed) store at `dir`, as an older
 // tern would have left it.
 void SetSchemaVersion(const std::string& dir, const std::string& version) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  int meta = -1;
-  for (const std::string& name : names) {
-    if (name == "meta") meta = static_cast<int>(descriptors.size());
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  ASSERT_GE(meta, 0);
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[meta], "schema_version", version).ok());
-  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  EXPECT_TRUE(db->Close().ok());
-  delete db;
+  RawDb(dir).Put("meta", "schema_version", version);
 }
 
 TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSizes) {

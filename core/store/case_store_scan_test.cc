@@ -9,9 +9,9 @@
 #include "core/model/codec.h"
 #include "core/store/case_store.h"
 #include "core/store/case_store_test_util.h"
+#include "core/store/raw_db_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "rocksdb/db.h"
 
 namespace tern {
 namespace {
@@ -19,6 +19,7 @@ namespace {
 using ::testing::HasSubstr;
 using testing_util::MakeEvent;
 using testing_util::OpenOrDie;
+using testing_util::RawDb;
 using testing_util::TempDir;
 
 // More than a few of the reader's batches, with a partial one at the end; events differ in which
@@ -108,30 +109,10 @@ TEST(CaseStoreScanTest, ReadingAheadStopsWhereTheCallbackSays) {
 // Overwrites the events value of the `index`-th event (in key order) with
 // bytes that do not decode, behind CaseStore's back.
 void CorruptEventValue(const std::string& dir, int index) {
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  int events = -1;
-  for (const std::string& name : names) {
-    if (name == "events") events = static_cast<int>(descriptors.size());
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
-  }
-  ASSERT_GE(events, 0);
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  std::string key;
-  {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), handles[events]));
-    it->SeekToFirst();
-    for (int i = 0; i < index && it->Valid(); ++i) it->Next();
-    ASSERT_TRUE(it->Valid());
-    key = it->key().ToString();
-  }
-  EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[events], key, "\xff\xff\xff").ok());
-  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  EXPECT_TRUE(db->Close().ok());
-  delete db;
+  const RawDb raw(dir);
+  const auto entries = raw.Entries("events");
+  ASSERT_GT(entries.size(), static_cast<size_t>(index));
+  raw.Put("events", entries[index].first, "\xff\xff\xff");
 }
 
 TEST(CaseStoreScanTest, AnEventThatDoesNotDecodeEndsTheScanAfterTheEventsBeforeIt) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/store/case_store_test_util.h"
+#include "core/store/raw_db_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -32,6 +33,7 @@ using testing_util::ExpectError;
 using testing_util::IndexIds;
 using testing_util::MakeEvent;
 using testing_util::OpenOrDie;
+using testing_util::RawDb;
 using testing_util::ScanIds;
 using testing_util::TempDir;
 
@@ -39,31 +41,19 @@ using testing_util::TempDir;
 // damaged tern would have left it. `value` nullopt deletes the key.
 void TamperMeta(const std::string& dir, const std::string& key,
                 const std::optional<std::string>& value, bool add_family = false) {
-  std::vector<std::string> names;
-  rocksdb::Options opts;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(opts, dir, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  int meta = -1;
-  for (const std::string& name : names) {
-    if (name == "meta") meta = static_cast<int>(descriptors.size());
-    descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  const RawDb raw(dir);
+  ASSERT_TRUE(raw.ok());
+  if (value.has_value()) {
+    raw.Put("meta", key, *value);
+  } else {
+    EXPECT_TRUE(raw.db()->Delete(rocksdb::WriteOptions(), raw.Family("meta"), key).ok());
   }
-  ASSERT_GE(meta, 0);
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, descriptors, &handles, &db).ok());
-  rocksdb::Status s = value.has_value()
-                          ? db->Put(rocksdb::WriteOptions(), handles[meta], key, *value)
-                          : db->Delete(rocksdb::WriteOptions(), handles[meta], key);
-  EXPECT_TRUE(s.ok()) << s.ToString();
   if (add_family) {
     rocksdb::ColumnFamilyHandle* h = nullptr;
-    EXPECT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_family", &h).ok());
-    EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    EXPECT_TRUE(
+        raw.db()->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_family", &h).ok());
+    EXPECT_TRUE(raw.db()->DestroyColumnFamilyHandle(h).ok());
   }
-  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  EXPECT_TRUE(db->Close().ok());
-  delete db;
 }
 
 std::set<std::string> FileNames(const std::string& dir) {
