@@ -330,24 +330,27 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
     uint64_t untimed = 0;
     std::map<std::string, MailboxCount> mailboxes;
     IpMap<uint64_t> ips;  // rotating mobile addresses: millions at 10M records
-    TERN_RETURN_IF_ERROR(store.ScanEvents(kFrom, kTo, [&](const Event& e) {
-      const Category category = CategorizeEvent(e);
-      if (HasTime(e)) {
-        ++hours[FloorDiv(e.time_ms, kHourMs)][static_cast<int>(category)];
-      } else {
-        ++untimed;
-      }
-      if (std::string key = EventMailboxKey(e); !key.empty()) {
-        MailboxCount& m = mailboxes[key];
-        m.guid = e.mailbox_guid;
-        if (!e.mailbox_upn.empty() && (m.upn.empty() || e.mailbox_upn < m.upn)) {
-          m.upn = e.mailbox_upn;
-        }
-        ++m.events;
-      }
-      if (!e.client_ip.empty()) ++*ips.TryEmplace(e.client_ip).first;
-      return true;
-    }));
+    TERN_RETURN_IF_ERROR(store.ScanEvents(
+        kFrom, kTo,
+        [&](const Event& e) {
+          const Category category = CategorizeEvent(e);
+          if (HasTime(e)) {
+            ++hours[FloorDiv(e.time_ms, kHourMs)][static_cast<int>(category)];
+          } else {
+            ++untimed;
+          }
+          if (std::string key = EventMailboxKey(e); !key.empty()) {
+            MailboxCount& m = mailboxes[key];
+            m.guid = e.mailbox_guid;
+            if (!e.mailbox_upn.empty() && (m.upn.empty() || e.mailbox_upn < m.upn)) {
+              m.upn = e.mailbox_upn;
+            }
+            ++m.events;
+          }
+          if (!e.client_ip.empty()) ++*ips.TryEmplace(e.client_ip).first;
+          return true;
+        },
+        CaseStore::ScanWork::kLight));
     activity.chart = BuildChart({hours.begin(), hours.end()}, untimed);
     const std::map<std::string, std::string> folded = FoldMailboxes(mailboxes);
     const FindingsByRow by_row(findings);
@@ -358,28 +361,31 @@ absl::StatusOr<Activity> LoadActivity(CaseStore& store, const std::vector<Findin
   }
   // Second pass: the spans and listed values of the kept rows.
   if (!kept.mailboxes.empty() || !kept.ips.empty()) {
-    TERN_RETURN_IF_ERROR(store.ScanEvents(kFrom, kTo, [&](const Event& e) {
-      const Category category = CategorizeEvent(e);
-      const TimeMs t = HasTime(e) ? e.time_ms : kNoTime;
-      if (std::string key = EventMailboxKey(e); !key.empty()) {
-        if (auto it = kept.mailbox_feeds.find(key); it != kept.mailbox_feeds.end()) {
-          MailboxAgg& m = *it->second;
-          m.span.Add(t, category);
-          m.ips.Add(e.client_ip);
-          m.actors.Add(ActorOf(e));
-        }
-      }
-      if (!e.client_ip.empty()) {
-        if (auto it = kept.ips.find(e.client_ip); it != kept.ips.end()) {
-          IpAgg& ip = it->second;
-          ip.span.Add(t, category);
-          ip.mailboxes.Add(e.mailbox_upn.empty() ? e.mailbox_guid : e.mailbox_upn);
-          ip.actors.Add(ActorOf(e));
-          ip.client_infos.Add(e.client_info);
-        }
-      }
-      return true;
-    }));
+    TERN_RETURN_IF_ERROR(store.ScanEvents(
+        kFrom, kTo,
+        [&](const Event& e) {
+          const Category category = CategorizeEvent(e);
+          const TimeMs t = HasTime(e) ? e.time_ms : kNoTime;
+          if (std::string key = EventMailboxKey(e); !key.empty()) {
+            if (auto it = kept.mailbox_feeds.find(key); it != kept.mailbox_feeds.end()) {
+              MailboxAgg& m = *it->second;
+              m.span.Add(t, category);
+              m.ips.Add(e.client_ip);
+              m.actors.Add(ActorOf(e));
+            }
+          }
+          if (!e.client_ip.empty()) {
+            if (auto it = kept.ips.find(e.client_ip); it != kept.ips.end()) {
+              IpAgg& ip = it->second;
+              ip.span.Add(t, category);
+              ip.mailboxes.Add(e.mailbox_upn.empty() ? e.mailbox_guid : e.mailbox_upn);
+              ip.actors.Add(ActorOf(e));
+              ip.client_infos.Add(e.client_info);
+            }
+          }
+          return true;
+        },
+        CaseStore::ScanWork::kLight));
   }
   activity.mailboxes = FinishMailboxes(kept.mailboxes);
   activity.ips = FinishIps(kept.ips);

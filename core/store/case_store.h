@@ -159,13 +159,20 @@ class CaseStore {
   absl::StatusOr<ItemCounts> CountItemRecords(uint32_t ordinal);
 
   // --- reads (see the committed state)
+  // How much fn of a scan does per event. With SetScanThreads(2+), events
+  // are read and decoded ahead on a thread of their own; a light fn (a few
+  // counters, as the report's) leaves a core for decoding on a third. On
+  // two cores that made the report 17% faster and the analysis, even its
+  // lighter passes, 5-10% slower (docs/BENCHMARKS.md "Change 15").
+  enum class ScanWork { kHeavy, kLight };
   // Calls fn for each event with from <= time < to, in (time, record_id)
   // order, on the calling thread; stops early when fn returns false. The
   // event is valid for the call only.
-  absl::Status ScanEvents(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn);
+  absl::Status ScanEvents(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn,
+                          ScanWork work = ScanWork::kHeavy);
   // With 2 or more `threads` (0: one per core), ScanEvents reads and decodes
-  // up to 256 events ahead on a thread of its own while fn runs. Same calls
-  // in the same order either way. Default: 1. Not while a scan runs.
+  // up to 256 events ahead of fn (ScanWork). Same calls in the same order
+  // either way. Default: 1. Not while a scan runs.
   void SetScanThreads(int threads);
   absl::StatusOr<std::optional<Event>> GetEvent(std::string_view record_id);
   absl::StatusOr<std::string> GetRaw(std::string_view record_id);

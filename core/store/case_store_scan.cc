@@ -1,10 +1,13 @@
 // CaseStore::ScanEvents: every event of a time range, in store order.
 //
 // Reading a scan's blocks (ZSTD) and decoding its events is about a third
-// of an analysis' main thread (docs/BENCHMARKS.md "Change 15"). With
-// SetScanThreads(2+) a reader thread does both, a few batches ahead, while
-// the callback runs on the calling thread, so callers that keep
-// thread-local state (the report's display time zone) see no difference.
+// of an analysis' main thread, and nearly all of a light scan such as the
+// report's (docs/BENCHMARKS.md "Change 15"). With SetScanThreads(2+) a
+// reader thread does it a few batches ahead; for a light callback a reader
+// copies each stored entry out of its decompressed block and a decoder
+// thread decodes. The callback runs on the calling thread either way, so
+// callers that keep thread-local state (the report's display time zone)
+// see no difference.
 #include <pthread.h>
 
 #include <functional>
@@ -60,6 +63,44 @@ struct DecodedBatch {
   }
 };
 
+// Stored entries on their way from the reader thread to the decoder: each
+// entry's record id and value, back to back in one buffer.
+struct ValueBatch {
+  std::string bytes;
+  std::vector<size_t> ends;  // per entry: where its id ends, where its value ends
+  absl::Status status;       // how the scan ended, on its last batch
+
+  size_t size() const { return ends.size() / 2; }
+  void Add(std::string_view id, std::string_view value) {
+    bytes.append(id);
+    ends.push_back(bytes.size());
+    bytes.append(value);
+    ends.push_back(bytes.size());
+  }
+  std::string_view Id(size_t i) const { return Slice(i == 0 ? 0 : ends[2 * i - 1], ends[2 * i]); }
+  std::string_view Value(size_t i) const { return Slice(ends[2 * i], ends[2 * i + 1]); }
+  // Ready for refilling; a buffer grown past a megabyte by a huge record is
+  // given back rather than kept.
+  void Clear() {
+    if (bytes.capacity() > (size_t{1} << 20)) bytes = std::string();
+    bytes.clear();
+    ends.clear();
+    status = absl::OkStatus();
+  }
+
+ private:
+  std::string_view Slice(size_t begin, size_t end) const {
+    return std::string_view(bytes).substr(begin, end - begin);
+  }
+};
+
+// Starts `body` on a thread named `name` (for perf, top -H and gdb).
+std::thread NamedThread(const char* name, std::function<void()> body) {
+  std::thread t(std::move(body));
+  pthread_setname_np(t.native_handle(), name);
+  return t;
+}
+
 }  // namespace
 
 absl::Status CaseStore::Impl::VisitEventValues(
@@ -81,12 +122,14 @@ absl::Status CaseStore::Impl::VisitEventValues(
 }
 
 absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
-                                        const std::function<bool(const Event&)>& fn) const {
-  BatchChannel<DecodedBatch> channel(kScanBatches);
-  // Fills batches until the range ends, a value does not decode, or the
-  // caller cancels.
-  auto read_ahead = [&] {
-    std::unique_ptr<DecodedBatch> batch = channel.Acquire();
+                                        const std::function<bool(const Event&)>& fn,
+                                        bool decode_apart) const {
+  BatchChannel<ValueBatch> values(kScanBatches);
+  BatchChannel<DecodedBatch> events(kScanBatches);
+  // Reads and decodes into batches of events until the range ends, a value
+  // does not decode, or the caller stops.
+  auto read_and_decode = [&] {
+    std::unique_ptr<DecodedBatch> batch = events.Acquire();
     if (batch == nullptr) return;
     batch->size = 0;
     absl::Status decoded;
@@ -95,34 +138,81 @@ absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
           decoded = DecodeEventValueInto(value, id, batch->Next(value.size()));
           if (!decoded.ok()) return false;
           if (++batch->size < kScanBatchEvents) return true;
-          channel.Send(std::move(batch));
-          batch = channel.Acquire();
+          events.Send(std::move(batch));
+          batch = events.Acquire();
           if (batch == nullptr) return false;  // the caller has stopped
           batch->size = 0;
           return true;
         });
     if (batch != nullptr) {
       batch->status = decoded.ok() ? scanned : decoded;
-      channel.Send(std::move(batch));
+      events.Send(std::move(batch));
     }
-    channel.Close();
+    events.Close();
   };
-  std::thread reader(read_ahead);
-  // Named for profilers and debuggers ("tern-scan" in perf, top -H, gdb).
-  pthread_setname_np(reader.native_handle(), "tern-scan");
+  // Copies stored entries into batches until the range ends or the decoder
+  // stops taking them.
+  auto read = [&] {
+    std::unique_ptr<ValueBatch> batch = values.Acquire();
+    if (batch == nullptr) return;
+    batch->Clear();
+    const absl::Status scanned =
+        VisitEventValues(from, to, [&](std::string_view id, std::string_view value) {
+          batch->Add(id, value);
+          if (batch->size() < kScanBatchEvents) return true;
+          values.Send(std::move(batch));
+          batch = values.Acquire();
+          if (batch == nullptr) return false;  // the decoder has stopped
+          batch->Clear();
+          return true;
+        });
+    if (batch != nullptr) {
+      batch->status = scanned;
+      values.Send(std::move(batch));
+    }
+    values.Close();
+  };
+  // Decodes each batch of entries into a batch of events, in order, until
+  // the entries end, one does not decode, or the caller stops.
+  auto decode = [&] {
+    while (std::unique_ptr<DecodedBatch> out = events.Acquire()) {
+      std::unique_ptr<ValueBatch> in = values.Receive();
+      if (in == nullptr) break;
+      out->size = 0;
+      out->status = absl::OkStatus();
+      for (size_t i = 0; i < in->size() && out->status.ok(); ++i) {
+        const std::string_view value = in->Value(i);
+        out->status = DecodeEventValueInto(value, in->Id(i), out->Next(value.size()));
+        if (out->status.ok()) ++out->size;
+      }
+      if (out->status.ok()) out->status = std::move(in->status);
+      const bool last = !out->status.ok();
+      values.Recycle(std::move(in));
+      events.Send(std::move(out));
+      if (last) break;
+    }
+    values.Cancel();  // stops the reader, if it is still reading
+    events.Close();
+  };
+  std::thread reader =
+      NamedThread("tern-scan", decode_apart ? std::function<void()>(read)
+                                            : std::function<void()>(read_and_decode));
+  std::thread decoder;
+  if (decode_apart) decoder = NamedThread("tern-decode", decode);
   absl::Status status;
-  while (std::unique_ptr<DecodedBatch> batch = channel.Receive()) {
+  while (std::unique_ptr<DecodedBatch> batch = events.Receive()) {
     bool more = true;
     for (size_t i = 0; i < batch->size && more; ++i) more = fn(batch->events[i]);
     // Stopped early by fn: the error after these events was not reached.
     if (more) status = std::move(batch->status);
     batch->status = absl::OkStatus();
-    channel.Recycle(std::move(batch));
+    events.Recycle(std::move(batch));
     if (!more || !status.ok()) {
-      channel.Cancel();
+      events.Cancel();
       break;
     }
   }
+  if (decoder.joinable()) decoder.join();
   reader.join();
   return status;
 }
@@ -130,9 +220,9 @@ absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
 void CaseStore::SetScanThreads(int threads) { impl_->scan_threads = ResolveThreads(threads); }
 
 absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
-                                   const std::function<bool(const Event&)>& fn) {
+                                   const std::function<bool(const Event&)>& fn, ScanWork work) {
   if (from >= to) return absl::OkStatus();
-  if (impl_->scan_threads >= 2) return impl_->ScanAhead(from, to, fn);
+  if (impl_->scan_threads >= 2) return impl_->ScanAhead(from, to, fn, work == ScanWork::kLight);
   Event e;
   absl::Status decoded;
   const absl::Status scanned =

@@ -52,14 +52,28 @@ struct Scanned {
   absl::Status status;
 };
 
-Scanned Scan(CaseStore& store, TimeMs from, TimeMs to, size_t stop_after = SIZE_MAX) {
+// Each test runs every way a scan can go: on the calling thread, with a
+// reader thread, and with a reader and a decoder thread (a light callback).
+using Work = CaseStore::ScanWork;
+struct Way {
+  int threads;
+  Work work;
+};
+constexpr Way kWays[] = {
+    {1, Work::kHeavy}, {2, Work::kHeavy}, {2, Work::kLight}, {3, Work::kLight}};
+
+Scanned Scan(CaseStore& store, TimeMs from, TimeMs to, size_t stop_after = SIZE_MAX,
+             Work work = Work::kHeavy) {
   Scanned out;
   const std::thread::id caller = std::this_thread::get_id();
-  out.status = store.ScanEvents(from, to, [&](const Event& e) {
-    out.on_calling_thread = out.on_calling_thread && std::this_thread::get_id() == caller;
-    out.encoded.push_back(EncodeEvent(e));
-    return out.encoded.size() < stop_after;
-  });
+  out.status = store.ScanEvents(
+      from, to,
+      [&](const Event& e) {
+        out.on_calling_thread = out.on_calling_thread && std::this_thread::get_id() == caller;
+        out.encoded.push_back(EncodeEvent(e));
+        return out.encoded.size() < stop_after;
+      },
+      work);
   return out;
 }
 
@@ -71,20 +85,22 @@ TEST(CaseStoreScanTest, ReadingAheadDeliversTheSameEventsInOrderOnTheCallingThre
   std::vector<std::string> want;
   for (int i = 0; i < kEvents; ++i) want.push_back(EncodeEvent(Numbered(i)));
 
-  for (int threads : {1, 2, 3}) {
-    SCOPED_TRACE(threads);
-    store->SetScanThreads(threads);
-    const Scanned all = Scan(*store, INT64_MIN, INT64_MAX);
+  for (const Way& way : kWays) {
+    SCOPED_TRACE(::testing::Message()
+                 << way.threads << " threads, light " << (way.work == Work::kLight));
+    store->SetScanThreads(way.threads);
+    const Scanned all = Scan(*store, INT64_MIN, INT64_MAX, SIZE_MAX, way.work);
     ASSERT_TRUE(all.status.ok()) << all.status;
     EXPECT_EQ(all.encoded, want);
     EXPECT_TRUE(all.on_calling_thread);
     // Bounds: from inclusive, to exclusive; empty and inverted ranges.
-    const Scanned part = Scan(*store, 1700000000000 + 300 * 1000, 1700000000000 + 1000 * 1000);
+    const Scanned part =
+        Scan(*store, 1700000000000 + 300 * 1000, 1700000000000 + 1000 * 1000, SIZE_MAX, way.work);
     ASSERT_TRUE(part.status.ok());
     EXPECT_EQ(part.encoded, std::vector<std::string>(want.begin() + 300, want.begin() + 1000));
-    EXPECT_TRUE(Scan(*store, 5, 5).encoded.empty());
-    EXPECT_TRUE(Scan(*store, 10, -10).encoded.empty());
-    EXPECT_TRUE(Scan(*store, 0, 1000).encoded.empty());
+    EXPECT_TRUE(Scan(*store, 5, 5, SIZE_MAX, way.work).encoded.empty());
+    EXPECT_TRUE(Scan(*store, 10, -10, SIZE_MAX, way.work).encoded.empty());
+    EXPECT_TRUE(Scan(*store, 0, 1000, SIZE_MAX, way.work).encoded.empty());
   }
 }
 
@@ -93,17 +109,22 @@ TEST(CaseStoreScanTest, ReadingAheadStopsWhereTheCallbackSays) {
   auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
   ASSERT_NE(store, nullptr);
   Fill(*store);
-  store->SetScanThreads(2);
-  // Inside the first batch, on a batch boundary, and past it; the reader
-  // thread may be blocked waiting for room when the caller stops.
-  for (size_t stop : {1u, 256u, 257u, 1500u}) {
-    const Scanned s = Scan(*store, INT64_MIN, INT64_MAX, stop);
-    EXPECT_TRUE(s.status.ok()) << s.status;
-    EXPECT_EQ(s.encoded.size(), stop);
-    if (!s.encoded.empty()) EXPECT_EQ(s.encoded.back(), EncodeEvent(Numbered(int(stop) - 1)));
+  for (const Way& way : kWays) {
+    SCOPED_TRACE(::testing::Message()
+                 << way.threads << " threads, light " << (way.work == Work::kLight));
+    store->SetScanThreads(way.threads);
+    // Inside the first batch, on a batch boundary, and past it; the reader
+    // thread may be blocked waiting for room when the caller stops.
+    for (size_t stop : {1u, 64u, 65u, 256u, 1500u}) {
+      const Scanned s = Scan(*store, INT64_MIN, INT64_MAX, stop, way.work);
+      EXPECT_TRUE(s.status.ok()) << s.status;
+      EXPECT_EQ(s.encoded.size(), stop);
+      if (!s.encoded.empty()) EXPECT_EQ(s.encoded.back(), EncodeEvent(Numbered(int(stop) - 1)));
+    }
+    // The store scans again afterwards, whole.
+    EXPECT_EQ(Scan(*store, INT64_MIN, INT64_MAX, SIZE_MAX, way.work).encoded.size(),
+              size_t{kEvents});
   }
-  // The store scans again afterwards, whole.
-  EXPECT_EQ(Scan(*store, INT64_MIN, INT64_MAX).encoded.size(), size_t{kEvents});
 }
 
 // Overwrites the events value of the `index`-th event (in key order) with
@@ -126,15 +147,16 @@ TEST(CaseStoreScanTest, AnEventThatDoesNotDecodeEndsTheScanAfterTheEventsBeforeI
   CorruptEventValue(tmp.path(), kBad);
   auto store = OpenOrDie(tmp.path(), StoreMode::kReadOnly);
   ASSERT_NE(store, nullptr);
-  for (int threads : {1, 2}) {
-    SCOPED_TRACE(threads);
-    store->SetScanThreads(threads);
-    const Scanned s = Scan(*store, INT64_MIN, INT64_MAX);
+  for (const Way& way : kWays) {
+    SCOPED_TRACE(::testing::Message()
+                 << way.threads << " threads, light " << (way.work == Work::kLight));
+    store->SetScanThreads(way.threads);
+    const Scanned s = Scan(*store, INT64_MIN, INT64_MAX, SIZE_MAX, way.work);
     EXPECT_EQ(s.status.code(), absl::StatusCode::kDataLoss) << s.status;
     EXPECT_THAT(std::string(s.status.message()), HasSubstr("r" + std::to_string(100000 + kBad)));
     EXPECT_EQ(s.encoded.size(), size_t{kBad});
     // A caller that stops before the bad event never hears of it.
-    EXPECT_TRUE(Scan(*store, INT64_MIN, INT64_MAX, kBad).status.ok());
+    EXPECT_TRUE(Scan(*store, INT64_MIN, INT64_MAX, kBad, way.work).status.ok());
   }
 }
 

@@ -282,8 +282,10 @@ struct CaseStore::Impl {
   absl::Status VisitEventValues(
       TimeMs from, TimeMs to,
       absl::FunctionRef<bool(std::string_view, std::string_view)> visit) const;
-  // CaseStore::ScanEvents with a reader thread decoding ahead.
-  absl::Status ScanAhead(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn) const;
+  // CaseStore::ScanEvents with a reader thread decoding ahead, or with
+  // `decode_apart` a reader and a decoder thread.
+  absl::Status ScanAhead(TimeMs from, TimeMs to, const std::function<bool(const Event&)>& fn,
+                         bool decode_apart) const;
   // The raw bytes of the stored event `record_id` whose events value is
   // `value`: in the value (schema 2) or the raw family (schema 1).
   absl::StatusOr<std::optional<std::string>> RawOf(std::string_view record_id,
