@@ -28,19 +28,26 @@ void PutNameValues(const std::vector<NameValue>& list, std::string* out) {
   }
 }
 
-// Reads into the elements `list` already has before adding any, so that
-// decoding into the same event again reuses their strings.
-void GetNameValues(FieldReader& r, std::vector<NameValue>* list, const char* field) {
+// Reads a counted list, each element by read_one(r, element), into the
+// elements `list` already has before adding any, so that decoding into the
+// same event again reuses their strings. Empty after a failure.
+template <typename T, typename ReadOne>
+void GetList(FieldReader& r, std::vector<T>* list, const char* field, ReadOne read_one) {
   const size_t n = r.Count(field);
   size_t read = 0;
   for (; read < n && r.ok(); ++read) {
     if (read == list->size()) list->emplace_back();
-    NameValue& nv = (*list)[read];
+    read_one((*list)[read]);
+  }
+  list->resize(r.ok() ? read : 0);
+}
+
+void GetNameValues(FieldReader& r, std::vector<NameValue>* list, const char* field) {
+  GetList(r, list, field, [&](NameValue& nv) {
     r.Str(&nv.name, field);
     r.Str(&nv.value, field);
     r.Bool(&nv.has_value, field);
-  }
-  list->resize(r.ok() ? read : 0);
+  });
 }
 
 }  // namespace
@@ -123,24 +130,14 @@ absl::Status DecodeEventInto(std::string_view bytes, Event* out) {
   r.Str(&e.object_id, "object_id");
   GetNameValues(r, &e.parameters, "parameters");
   GetNameValues(r, &e.operation_properties, "operation_properties");
-  const size_t items = r.Count("items");
-  size_t read = 0;
-  for (; read < items && r.ok(); ++read) {
-    if (read == e.items.size()) e.items.emplace_back();
-    MailItem& item = e.items[read];
+  GetList(r, &e.items, "items", [&](MailItem& item) {
     r.Str(&item.subject, "items.subject");
     r.Str(&item.folder, "items.folder");
     r.Str(&item.message_id, "items.message_id");
     r.Str(&item.item_id, "items.item_id");
     r.I64(&item.size_bytes, "items.size_bytes");
-  }
-  e.items.resize(r.ok() ? read : 0);
-  const size_t folders = r.Count("folders");
-  for (read = 0; read < folders && r.ok(); ++read) {
-    if (read == e.folders.size()) e.folders.emplace_back();
-    r.Str(&e.folders[read], "folders");
-  }
-  e.folders.resize(r.ok() ? read : 0);
+  });
+  GetList(r, &e.folders, "folders", [&](std::string& folder) { r.Str(&folder, "folders"); });
   GetNameValues(r, &e.extra, "extra");
   r.U32(&e.flags, "flags");
   r.U32(&e.provenance.evidence, "provenance.evidence");
