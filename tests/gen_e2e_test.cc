@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 #include <utility>
 
@@ -146,6 +148,37 @@ TEST(GeneratorE2eTest, OutputDependsOnTheSeedAlone) {
   EXPECT_EQ(files, 3u);
   EXPECT_EQ(ReadFile(tmp / "a/truth.json"), ReadFile(tmp / "b/truth.json"));
   EXPECT_TRUE(any_differs) << "another seed must give other evidence";
+}
+
+// A user's Entra ID object id (UserKey and Actor[Type 0] of a sign-in) is
+// the same in all of that user's sign-ins, and no two users share one. A
+// fresh id per sign-in was unlike any tenant and made tern's identity
+// directory grow with the sign-ins (docs/BENCHMARKS.md "Change 16").
+TEST(GeneratorE2eTest, EachUserSignsInUnderOneObjectId) {
+  TempDir tmp;
+  ASSERT_NO_FATAL_FAILURE(Generate(tmp / "g", "--users 25 --days 8 --seed 3 --formats jsonl"));
+  std::map<std::string, std::set<std::string>> ids_by_user;
+  size_t sign_ins = 0;
+  for (const fs::directory_entry& file : fs::directory_iterator(tmp / "g/evidence")) {
+    std::istringstream lines(ReadFile(file.path().string()));
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("\"UserLoggedIn\"") == std::string::npos) continue;
+      const JsonDoc record = JsonDoc::Text(line);
+      ASSERT_EQ(JsonDoc::Uint(record.root(), "/Actor/0/Type"), 0u) << line;
+      const std::string object_id = record.Str("/Actor/0/ID");
+      EXPECT_EQ(record.Str("/UserKey"), object_id) << line;
+      ids_by_user[record.Str("/UserId")].insert(object_id);
+      ++sign_ins;
+    }
+  }
+  ASSERT_GT(ids_by_user.size(), 10u);
+  EXPECT_GT(sign_ins, 2 * ids_by_user.size());
+  std::set<std::string> all_ids;
+  for (const auto& [user, ids] : ids_by_user) {
+    EXPECT_EQ(ids.size(), 1u) << user;
+    all_ids.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(all_ids.size(), ids_by_user.size());
 }
 
 }  // namespace

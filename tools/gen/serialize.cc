@@ -296,10 +296,16 @@ void AppendAdminRecord(const Tenant& t, const Record& r, std::string* out) {
   out->push_back('}');
 }
 
+// A user's Entra ID object id: the same in every sign-in of that user, as
+// in real exports (a fresh one per sign-in made the identity directory
+// grow with the sign-ins, a million identifiers at 10M records). Derived
+// from the UPN, so the tenant's random stream is unchanged.
+std::string ObjectIdOf(const User& user) { return IdRng("object-id:" + user.upn).Guid(); }
+
 void AppendAadRecord(const Tenant& t, const Record& r, std::string* out) {
   Rng rng = IdRng(r.id);
   const User& user = t.users[r.actor];
-  const std::string object_guid = rng.Guid();
+  const std::string object_guid = ObjectIdOf(user);
   out->push_back('{');
   AppendCommon(t, r, object_guid, "AzureActiveDirectory", /*first=*/true, out);
   Str("ClientIP", r.ip, out);
