@@ -5,6 +5,8 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
 #include "core/base/json_writer.h"
 #include "core/correlate/text.h"
 
@@ -29,23 +31,40 @@ const std::string& FirstRecord(const Finding& f) {
 
 }  // namespace
 
+AnchorSet::AnchorSet()
+    : anchors_(std::make_unique<std::vector<EvidenceAnchor>>()),
+      index_(0, ByRecordId{anchors_.get()}, ByRecordId{anchors_.get()}) {}
+
+void AnchorSet::Add(const EvidenceAnchor& anchor) {
+  anchors_->push_back(anchor);
+  index_.insert(static_cast<uint32_t>(anchors_->size() - 1));
+}
+
+size_t AnchorSet::ByRecordId::operator()(std::string_view id) const {
+  // Debian's Abseil hashes its own string_view, not std::string_view.
+  return absl::Hash<absl::string_view>()(absl::string_view(id.data(), id.size()));
+}
+
 Incident::Incident(const RuleInfo* info, size_t max_anchors)
     : info_(info), max_anchors_(max_anchors == 0 ? 1 : max_anchors) {}
 
 void Incident::AddAnchor(const EvidenceAnchor& anchor, std::string_view ip,
                          std::string_view session) {
-  if (anchored_ids_.contains(anchor.record_id)) return;
+  if (anchors_.contains(anchor.record_id)) return;
   if (events_ == 0 || anchor.time_ms < first_) first_ = anchor.time_ms;
   if (events_ == 0 || anchor.time_ms > last_) last_ = anchor.time_ms;
   ++events_;
   if (!ip.empty()) ips_.emplace(ip);
   if (!session.empty()) sessions_.emplace(session);
+  // Beyond the cap an event may be counted twice if a rule re-adds it;
+  // rules add each event once per incident, so the count stays exact.
+  KeepAnchor(anchor);
+}
+
+void Incident::KeepAnchor(const EvidenceAnchor& anchor) {
   if (anchors_.size() < max_anchors_) {
-    anchored_ids_.insert(anchor.record_id);
-    anchors_.push_back(anchor);
+    anchors_.Add(anchor);
   } else {
-    // Beyond the cap an event may be counted twice if a rule re-adds it;
-    // rules add each event once per incident, so the count stays exact.
     truncated_ = true;
   }
 }
@@ -108,14 +127,8 @@ void Incident::Flag(std::string_view key) { details_[std::string(key)] = true; }
 
 void Incident::Absorb(const Incident& other) {
   if (other.severity_ > severity_) severity_ = other.severity_;
-  for (const EvidenceAnchor& a : other.anchors_) {
-    if (anchored_ids_.contains(a.record_id)) continue;
-    if (anchors_.size() < max_anchors_) {
-      anchored_ids_.insert(a.record_id);
-      anchors_.push_back(a);
-    } else {
-      truncated_ = true;
-    }
+  for (const EvidenceAnchor& a : other.anchors_.anchors()) {
+    if (!anchors_.contains(a.record_id)) KeepAnchor(a);
   }
   if (other.events_ > 0) {
     first_ = events_ == 0 ? other.first_ : std::min(first_, other.first_);
@@ -156,7 +169,7 @@ Finding Incident::Build() const {
   f.first_seen = first_;
   f.last_seen = last_;
   f.sessions.assign(sessions_.begin(), sessions_.end());
-  f.evidence = anchors_;
+  f.evidence = anchors_.anchors();
   std::sort(f.evidence.begin(), f.evidence.end(), AnchorLess);
 
   std::map<std::string, Value> details = details_;

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -28,6 +29,40 @@ namespace tern::detect {
 
 // Values kept per list-valued detail (sorted, smallest kept).
 inline constexpr size_t kMaxDetailList = 50;
+
+// The anchors of one incident in the order they were kept, each record id
+// once. Indexed by position, hashed by record id: a set of the ids
+// themselves was a second copy of every one (~80 bytes an anchor,
+// docs/BENCHMARKS.md "Change 16"). Move-only.
+class AnchorSet {
+ public:
+  AnchorSet();
+
+  bool contains(std::string_view record_id) const { return index_.contains(record_id); }
+  // REQUIRES: !contains(anchor.record_id).
+  void Add(const EvidenceAnchor& anchor);
+  size_t size() const { return anchors_->size(); }
+  const std::vector<EvidenceAnchor>& anchors() const { return *anchors_; }
+
+ private:
+  // Hash and equality of positions by their record id, and of record ids
+  // themselves, so a lookup by id needs no position.
+  struct ByRecordId {
+    using is_transparent = void;
+    const std::vector<EvidenceAnchor>* anchors;
+    std::string_view Of(uint32_t i) const { return (*anchors)[i].record_id; }
+    static std::string_view Of(std::string_view id) { return id; }
+    size_t operator()(uint32_t i) const { return (*this)(Of(i)); }
+    size_t operator()(std::string_view id) const;
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return Of(a) == Of(b);
+    }
+  };
+  // On the heap, so the index's functors point at it across moves.
+  std::unique_ptr<std::vector<EvidenceAnchor>> anchors_;
+  absl::flat_hash_set<uint32_t, ByRecordId, ByRecordId> index_;
+};
 
 class Incident {
  public:
@@ -84,6 +119,9 @@ class Incident {
   Finding Build() const;
 
  private:
+  // Keeps `anchor` (not kept yet) unless the cap is reached.
+  void KeepAnchor(const EvidenceAnchor& anchor);
+
   using Value = std::variant<std::string, int64_t, bool, std::set<std::string>>;
 
   const RuleInfo* info_;
@@ -101,8 +139,7 @@ class Incident {
   TimeMs last_ = 0;
   uint64_t events_ = 0;
   bool truncated_ = false;
-  std::vector<EvidenceAnchor> anchors_;
-  absl::flat_hash_set<std::string> anchored_ids_;
+  AnchorSet anchors_;
   std::map<std::string, Value> details_;
 };
 

@@ -89,6 +89,23 @@ TEST(IncidentTest, AnchorsAreCappedButCounted) {
   EXPECT_EQ(findings[0].details_json, "{\"anchors_truncated\":true,\"event_count\":5}");
 }
 
+TEST(IncidentTest, AnEventCountsOnceAcrossMovesOfTheIncident) {
+  const RuleInfo& info = CatalogEntry("send-as");
+  std::vector<Event> events;
+  for (int i = 0; i < 100; ++i) events.push_back(MakeEvent("r" + std::to_string(i), i, ""));
+  Incident first(&info, /*max_anchors=*/1000);
+  for (const Event& e : events) first.Add(Ctx(e, ""));
+  // The index of kept anchors must follow the incident, not the old object.
+  Incident moved = std::move(first);
+  for (const Event& e : events) moved.Add(Ctx(e, ""));
+  moved.Add(Ctx(MakeEvent("r-new", 500, ""), ""));
+  moved.Raise(Severity::kHigh);
+  const Finding f = moved.Build();
+  EXPECT_EQ(f.evidence.size(), 101u);
+  EXPECT_EQ(f.details_json, "{\"event_count\":101}");
+  EXPECT_EQ(f.last_seen, 500);
+}
+
 TEST(IncidentTest, EmptyIncidentsMakeNoFinding) {
   IncidentTable table(10);
   table.Open("send-as", "k").Raise(Severity::kHigh);
