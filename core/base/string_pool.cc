@@ -4,8 +4,7 @@
 #include <cstring>
 #include <utility>
 
-#include "absl/hash/hash.h"
-#include "absl/strings/string_view.h"
+#include "core/base/strings.h"
 
 namespace tern {
 namespace {
@@ -38,10 +37,7 @@ std::string_view StringPool::Storage::Copy(std::string_view value) {
 
 size_t StringPool::ByText::operator()(uint32_t id) const { return (*this)(Of(id)); }
 
-size_t StringPool::ByText::operator()(std::string_view text) const {
-  // Debian's Abseil hashes its own string_view, not std::string_view.
-  return absl::Hash<absl::string_view>()(absl::string_view(text.data(), text.size()));
-}
+size_t StringPool::ByText::operator()(std::string_view text) const { return HashText(text); }
 
 StringPool::StringPool()
     : storage_(std::make_unique<Storage>()),

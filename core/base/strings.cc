@@ -2,9 +2,12 @@
 
 #include <cstddef>
 
+#include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 
 namespace tern {
+
+size_t HashText(std::string_view s) { return absl::Hash<absl::string_view>()(ToAbsl(s)); }
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

@@ -10,6 +10,7 @@
 #ifndef TERN_CORE_BASE_STRINGS_H_
 #define TERN_CORE_BASE_STRINGS_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,10 @@ inline absl::string_view ToAbsl(std::string_view s) {
   return absl::string_view(s.data(), s.size());
 }
 inline std::string_view ToStd(absl::string_view s) { return std::string_view(s.data(), s.size()); }
+
+// Abseil's hash of the text, for the hash tables keyed by text through
+// another type (ids, positions). Seeded per process: never store it.
+size_t HashText(std::string_view s);
 
 // ASCII case folding only: evidence text is UTF-8, and the names these
 // compare (operations, parameters, column headers) are ASCII.

@@ -5,9 +5,8 @@
 #include <tuple>
 #include <utility>
 
-#include "absl/hash/hash.h"
-#include "absl/strings/string_view.h"
 #include "core/base/json_writer.h"
+#include "core/base/strings.h"
 #include "core/correlate/text.h"
 
 namespace tern::detect {
@@ -40,10 +39,7 @@ void AnchorSet::Add(const EvidenceAnchor& anchor) {
   index_.insert(static_cast<uint32_t>(anchors_->size() - 1));
 }
 
-size_t AnchorSet::ByRecordId::operator()(std::string_view id) const {
-  // Debian's Abseil hashes its own string_view, not std::string_view.
-  return absl::Hash<absl::string_view>()(absl::string_view(id.data(), id.size()));
-}
+size_t AnchorSet::ByRecordId::operator()(std::string_view id) const { return HashText(id); }
 
 Incident::Incident(const RuleInfo* info, size_t max_anchors)
     : info_(info), max_anchors_(max_anchors == 0 ? 1 : max_anchors) {}

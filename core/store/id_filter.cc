@@ -2,8 +2,7 @@
 
 #include <utility>
 
-#include "absl/hash/hash.h"
-#include "absl/strings/string_view.h"
+#include "core/base/strings.h"
 
 namespace tern::store_internal {
 namespace {
@@ -14,9 +13,7 @@ constexpr int kProbes = 6;
 
 }  // namespace
 
-uint64_t IdFilter::HashOf(std::string_view id) {
-  return absl::Hash<absl::string_view>{}(absl::string_view(id.data(), id.size()));
-}
+uint64_t IdFilter::HashOf(std::string_view id) { return HashText(id); }
 
 uint64_t IdFilter::Bit(const Stage& s, uint64_t h, int i) {
   // Double hashing: probe i is h + i * h2 (h2 odd, so the probes differ).
