@@ -47,19 +47,24 @@ constexpr size_t kReusedValueBytes = 8 << 10;
 struct DecodedBatch {
   std::vector<Event> events;
   std::vector<bool> large;  // per event: its value was over kReusedValueBytes
-  size_t size = 0;
-  absl::Status status;  // how the scan ended, on its last batch
+  size_t filled = 0;        // events[0, filled) are this round's
+  absl::Status status;      // how the scan ended, on its last batch
 
+  size_t size() const { return filled; }
+  void Clear() {
+    filled = 0;
+    status = absl::OkStatus();
+  }
   // The next event to decode a value of `bytes` into.
   Event* Next(size_t bytes) {
-    if (size == events.size()) {
+    if (filled == events.size()) {
       events.emplace_back();
       large.push_back(false);
-    } else if (large[size]) {
-      events[size] = Event();
+    } else if (large[filled]) {
+      events[filled] = Event();
     }
-    large[size] = bytes > kReusedValueBytes;
-    return &events[size];
+    large[filled] = bytes > kReusedValueBytes;
+    return &events[filled];
   }
 };
 
@@ -94,6 +99,34 @@ struct ValueBatch {
   }
 };
 
+// Fills batches from `channel` with the entries `scan` visits, each by
+// add(batch, id, value), until the entries end, add fails or the consumer
+// cancels. The last batch sent carries how it ended: the scan's status, or
+// add's error. Closes the channel.
+template <typename Batch, typename Scan, typename Add>
+void FillBatches(BatchChannel<Batch>& channel, Scan scan, Add add) {
+  std::unique_ptr<Batch> batch = channel.Acquire();
+  if (batch != nullptr) {
+    batch->Clear();
+    absl::Status added;
+    const absl::Status scanned = scan([&](std::string_view id, std::string_view value) {
+      added = add(*batch, id, value);
+      if (!added.ok()) return false;
+      if (batch->size() < kScanBatchEvents) return true;
+      channel.Send(std::move(batch));
+      batch = channel.Acquire();
+      if (batch == nullptr) return false;  // the consumer has stopped
+      batch->Clear();
+      return true;
+    });
+    if (batch != nullptr) {
+      batch->status = added.ok() ? scanned : added;
+      channel.Send(std::move(batch));
+    }
+  }
+  channel.Close();
+}
+
 // Starts `body` on a thread named `name` (for perf, top -H and gdb).
 std::thread NamedThread(const char* name, std::function<void()> body) {
   std::thread t(std::move(body));
@@ -126,51 +159,23 @@ absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
                                         bool decode_apart) const {
   BatchChannel<ValueBatch> values(kScanBatches);
   BatchChannel<DecodedBatch> events(kScanBatches);
-  // Reads and decodes into batches of events until the range ends, a value
-  // does not decode, or the caller stops.
-  auto read_and_decode = [&] {
-    std::unique_ptr<DecodedBatch> batch = events.Acquire();
-    if (batch == nullptr) return;
-    batch->size = 0;
-    absl::Status decoded;
-    const absl::Status scanned =
-        VisitEventValues(from, to, [&](std::string_view id, std::string_view value) {
-          decoded = DecodeEventValueInto(value, id, batch->Next(value.size()));
-          if (!decoded.ok()) return false;
-          if (++batch->size < kScanBatchEvents) return true;
-          events.Send(std::move(batch));
-          batch = events.Acquire();
-          if (batch == nullptr) return false;  // the caller has stopped
-          batch->size = 0;
-          return true;
-        });
-    if (batch != nullptr) {
-      batch->status = decoded.ok() ? scanned : decoded;
-      events.Send(std::move(batch));
-    }
-    events.Close();
+  auto scan = [&](absl::FunctionRef<bool(std::string_view, std::string_view)> visit) {
+    return VisitEventValues(from, to, visit);
   };
-  // Copies stored entries into batches until the range ends or the decoder
-  // stops taking them.
+  // Decodes the stored entry (id, value) into the batch's next event.
+  auto decode_into = [this](DecodedBatch& batch, std::string_view id, std::string_view value) {
+    absl::Status decoded = DecodeEventValueInto(value, id, batch.Next(value.size()));
+    if (decoded.ok()) ++batch.filled;
+    return decoded;
+  };
+  // Reads and decodes into batches of events.
+  auto read_and_decode = [&] { FillBatches(events, scan, decode_into); };
+  // Copies stored entries into batches for the decoder.
   auto read = [&] {
-    std::unique_ptr<ValueBatch> batch = values.Acquire();
-    if (batch == nullptr) return;
-    batch->Clear();
-    const absl::Status scanned =
-        VisitEventValues(from, to, [&](std::string_view id, std::string_view value) {
-          batch->Add(id, value);
-          if (batch->size() < kScanBatchEvents) return true;
-          values.Send(std::move(batch));
-          batch = values.Acquire();
-          if (batch == nullptr) return false;  // the decoder has stopped
-          batch->Clear();
-          return true;
-        });
-    if (batch != nullptr) {
-      batch->status = scanned;
-      values.Send(std::move(batch));
-    }
-    values.Close();
+    FillBatches(values, scan, [](ValueBatch& batch, std::string_view id, std::string_view value) {
+      batch.Add(id, value);
+      return absl::OkStatus();
+    });
   };
   // Decodes each batch of entries into a batch of events, in order, until
   // the entries end, one does not decode, or the caller stops.
@@ -178,12 +183,9 @@ absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
     while (std::unique_ptr<DecodedBatch> out = events.Acquire()) {
       std::unique_ptr<ValueBatch> in = values.Receive();
       if (in == nullptr) break;
-      out->size = 0;
-      out->status = absl::OkStatus();
+      out->Clear();
       for (size_t i = 0; i < in->size() && out->status.ok(); ++i) {
-        const std::string_view value = in->Value(i);
-        out->status = DecodeEventValueInto(value, in->Id(i), out->Next(value.size()));
-        if (out->status.ok()) ++out->size;
+        out->status = decode_into(*out, in->Id(i), in->Value(i));
       }
       if (out->status.ok()) out->status = std::move(in->status);
       const bool last = !out->status.ok();
@@ -202,7 +204,7 @@ absl::Status CaseStore::Impl::ScanAhead(TimeMs from, TimeMs to,
   absl::Status status;
   while (std::unique_ptr<DecodedBatch> batch = events.Receive()) {
     bool more = true;
-    for (size_t i = 0; i < batch->size && more; ++i) more = fn(batch->events[i]);
+    for (size_t i = 0; i < batch->size() && more; ++i) more = fn(batch->events[i]);
     // Stopped early by fn: the error after these events was not reached.
     if (more) status = std::move(batch->status);
     batch->status = absl::OkStatus();
