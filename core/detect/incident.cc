@@ -5,6 +5,7 @@
 #include <tuple>
 #include <utility>
 
+#include "absl/hash/hash.h"
 #include "core/base/json_writer.h"
 #include "core/base/strings.h"
 #include "core/correlate/text.h"
@@ -31,35 +32,49 @@ const std::string& FirstRecord(const Finding& f) {
 }  // namespace
 
 AnchorSet::AnchorSet()
-    : anchors_(std::make_unique<std::vector<EvidenceAnchor>>()),
+    : anchors_(std::make_unique<std::vector<PackedAnchor>>()),
       index_(0, ByRecordId{anchors_.get()}, ByRecordId{anchors_.get()}) {}
 
-void AnchorSet::Add(const EvidenceAnchor& anchor) {
-  anchors_->push_back(anchor);
+void AnchorSet::Add(PackedAnchor anchor) {
+  anchors_->push_back(std::move(anchor));
   index_.insert(static_cast<uint32_t>(anchors_->size() - 1));
 }
 
-size_t AnchorSet::ByRecordId::operator()(std::string_view id) const { return HashText(id); }
+std::vector<EvidenceAnchor> AnchorSet::Unpack() const {
+  std::vector<EvidenceAnchor> out;
+  out.reserve(anchors_->size());
+  for (const PackedAnchor& a : *anchors_) out.push_back(a.Unpack());
+  return out;
+}
+
+size_t AnchorSet::ByRecordId::operator()(const PackedText& id) const {
+  return absl::Hash<PackedText>()(id);
+}
 
 Incident::Incident(const RuleInfo* info, size_t max_anchors)
     : info_(info), max_anchors_(max_anchors == 0 ? 1 : max_anchors) {}
 
 void Incident::AddAnchor(const EvidenceAnchor& anchor, std::string_view ip,
                          std::string_view session) {
-  if (anchors_.contains(anchor.record_id)) return;
-  if (events_ == 0 || anchor.time_ms < first_) first_ = anchor.time_ms;
-  if (events_ == 0 || anchor.time_ms > last_) last_ = anchor.time_ms;
+  AddAnchor(PackedAnchor(anchor), ip, session);
+}
+
+void Incident::AddAnchor(PackedAnchor anchor, std::string_view ip, std::string_view session) {
+  if (anchors_.contains(anchor.record_id())) return;
+  const TimeMs t = anchor.time_ms();
+  if (events_ == 0 || t < first_) first_ = t;
+  if (events_ == 0 || t > last_) last_ = t;
   ++events_;
   if (!ip.empty()) ips_.emplace(ip);
   if (!session.empty()) sessions_.emplace(session);
   // Beyond the cap an event may be counted twice if a rule re-adds it;
   // rules add each event once per incident, so the count stays exact.
-  KeepAnchor(anchor);
+  KeepAnchor(std::move(anchor));
 }
 
-void Incident::KeepAnchor(const EvidenceAnchor& anchor) {
+void Incident::KeepAnchor(PackedAnchor anchor) {
   if (anchors_.size() < max_anchors_) {
-    anchors_.Add(anchor);
+    anchors_.Add(std::move(anchor));
   } else {
     truncated_ = true;
   }
@@ -123,8 +138,9 @@ void Incident::Flag(std::string_view key) { details_[std::string(key)] = true; }
 
 void Incident::Absorb(const Incident& other) {
   if (other.severity_ > severity_) severity_ = other.severity_;
-  for (const EvidenceAnchor& a : other.anchors_.anchors()) {
-    if (!anchors_.contains(a.record_id)) KeepAnchor(a);
+  for (size_t i = 0; i < other.anchors_.size(); ++i) {
+    const PackedAnchor& a = other.anchors_[i];
+    if (!anchors_.contains(a.record_id())) KeepAnchor(a);
   }
   if (other.events_ > 0) {
     first_ = events_ == 0 ? other.first_ : std::min(first_, other.first_);
@@ -165,7 +181,7 @@ Finding Incident::Build() const {
   f.first_seen = first_;
   f.last_seen = last_;
   f.sessions.assign(sessions_.begin(), sessions_.end());
-  f.evidence = anchors_.anchors();
+  f.evidence = anchors_.Unpack();
   std::sort(f.evidence.begin(), f.evidence.end(), AnchorLess);
 
   std::map<std::string, Value> details = details_;

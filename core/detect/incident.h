@@ -22,6 +22,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "core/correlate/directory.h"
 #include "core/detect/analyzer.h"
+#include "core/detect/packed_text.h"
 #include "core/detect/rule.h"
 #include "core/model/finding.h"
 
@@ -33,34 +34,37 @@ inline constexpr size_t kMaxDetailList = 50;
 // The anchors of one incident in the order they were kept, each record id
 // once. Indexed by position, hashed by record id: a set of the ids
 // themselves was a second copy of every one (~80 bytes an anchor,
-// docs/BENCHMARKS.md "Change 16"). Move-only.
+// docs/BENCHMARKS.md "Change 16"), and the anchors are packed (Change 17).
+// Move-only.
 class AnchorSet {
  public:
   AnchorSet();
 
-  bool contains(std::string_view record_id) const { return index_.contains(record_id); }
-  // REQUIRES: !contains(anchor.record_id).
-  void Add(const EvidenceAnchor& anchor);
+  bool contains(const PackedText& record_id) const { return index_.contains(record_id); }
+  // REQUIRES: !contains(anchor.record_id()).
+  void Add(PackedAnchor anchor);
   size_t size() const { return anchors_->size(); }
-  const std::vector<EvidenceAnchor>& anchors() const { return *anchors_; }
+  const PackedAnchor& operator[](size_t i) const { return (*anchors_)[i]; }
+  // The anchors, unpacked, in the order they were kept.
+  std::vector<EvidenceAnchor> Unpack() const;
 
  private:
   // Hash and equality of positions by their record id, and of record ids
   // themselves, so a lookup by id needs no position.
   struct ByRecordId {
     using is_transparent = void;
-    const std::vector<EvidenceAnchor>* anchors;
-    std::string_view Of(uint32_t i) const { return (*anchors)[i].record_id; }
-    static std::string_view Of(std::string_view id) { return id; }
+    const std::vector<PackedAnchor>* anchors;
+    const PackedText& Of(uint32_t i) const { return (*anchors)[i].record_id(); }
+    static const PackedText& Of(const PackedText& id) { return id; }
     size_t operator()(uint32_t i) const { return (*this)(Of(i)); }
-    size_t operator()(std::string_view id) const;
+    size_t operator()(const PackedText& id) const;
     template <typename A, typename B>
     bool operator()(const A& a, const B& b) const {
       return Of(a) == Of(b);
     }
   };
   // On the heap, so the index's functors point at it across moves.
-  std::unique_ptr<std::vector<EvidenceAnchor>> anchors_;
+  std::unique_ptr<std::vector<PackedAnchor>> anchors_;
   absl::flat_hash_set<uint32_t, ByRecordId, ByRecordId> index_;
 };
 
@@ -74,6 +78,7 @@ class Incident {
   void Add(const EventContext& ctx);
   // Adds an event remembered earlier by a rule (e.g. from a sliding window).
   void AddAnchor(const EvidenceAnchor& anchor, std::string_view ip, std::string_view session);
+  void AddAnchor(PackedAnchor anchor, std::string_view ip, std::string_view session);
 
   void SetMailbox(const correlate::MailboxRef& mailbox) {
     mailbox_ = mailbox;
@@ -120,7 +125,7 @@ class Incident {
 
  private:
   // Keeps `anchor` (not kept yet) unless the cap is reached.
-  void KeepAnchor(const EvidenceAnchor& anchor);
+  void KeepAnchor(PackedAnchor anchor);
 
   using Value = std::variant<std::string, int64_t, bool, std::set<std::string>>;
 

@@ -41,6 +41,17 @@ PackedText::PackedText(std::string_view text) {
   if (!ParseGuid(text, &hi_, &lo_)) other_ = std::make_unique<const std::string>(text);
 }
 
+PackedText::PackedText(const PackedText& other)
+    : hi_(other.hi_),
+      lo_(other.lo_),
+      other_(other.other_ == nullptr ? nullptr
+                                     : std::make_unique<const std::string>(*other.other_)) {}
+
+PackedText& PackedText::operator=(const PackedText& other) {
+  if (this != &other) *this = PackedText(other);
+  return *this;
+}
+
 std::string PackedText::str() const {
   if (other_ != nullptr) return *other_;
   std::string out(kGuidLength, '-');

@@ -7,6 +7,10 @@
 //    form of record ids and SessionIds in Microsoft 365 exports) in 16
 //    bytes instead of a 32-byte string plus a 48-byte heap block; any other
 //    text is kept as it is. str() gives back exactly the text packed.
+//  - PackedAnchor holds an EvidenceAnchor with its record id packed: 48
+//    bytes instead of 56 plus the record id's heap block. Incidents keep up
+//    to max_anchors_per_finding of them each, and rules keep one per event
+//    in their windows (Remembered).
 //
 // Thread-compatible.
 #ifndef TERN_CORE_DETECT_PACKED_TEXT_H_
@@ -18,12 +22,19 @@
 #include <string_view>
 #include <utility>
 
+#include "core/base/time.h"
+#include "core/model/finding.h"
+
 namespace tern::detect {
 
 class PackedText {
  public:
   PackedText() = default;
   explicit PackedText(std::string_view text);
+  PackedText(const PackedText& other);
+  PackedText& operator=(const PackedText& other);
+  PackedText(PackedText&&) = default;
+  PackedText& operator=(PackedText&&) = default;
 
   std::string str() const;
   bool operator==(const PackedText& other) const;
@@ -38,6 +49,28 @@ class PackedText {
   uint64_t hi_ = 0;
   uint64_t lo_ = 0;
   std::unique_ptr<const std::string> other_;  // null: the text is the GUID
+};
+
+class PackedAnchor {
+ public:
+  PackedAnchor() = default;
+  explicit PackedAnchor(const EvidenceAnchor& anchor)
+      : record_id_(anchor.record_id),
+        time_ms_(anchor.time_ms),
+        line_(anchor.line),
+        evidence_(anchor.evidence) {}
+
+  EvidenceAnchor Unpack() const {
+    return EvidenceAnchor{record_id_.str(), evidence_, line_, time_ms_};
+  }
+  const PackedText& record_id() const { return record_id_; }
+  TimeMs time_ms() const { return time_ms_; }
+
+ private:
+  PackedText record_id_;
+  TimeMs time_ms_ = 0;
+  uint64_t line_ = 0;
+  uint32_t evidence_ = 0;
 };
 
 }  // namespace tern::detect

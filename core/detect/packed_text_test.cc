@@ -34,5 +34,30 @@ TEST(PackedTextTest, EqualAndHashedByText) {
   EXPECT_FALSE(PackedText("") == PackedText("00000000-0000-0000-0000-000000000000"));
 }
 
+TEST(PackedTextTest, CopiesAreDeepAndEqual) {
+  PackedText other("not-a-guid");
+  const PackedText copy = other;
+  other = PackedText("changed");
+  EXPECT_EQ(copy.str(), "not-a-guid");
+  EXPECT_EQ(other.str(), "changed");
+  const PackedText guid("038b5782-ebed-417c-85fc-8a3e848654d9");
+  PackedText assigned("x");
+  assigned = guid;
+  EXPECT_EQ(assigned, guid);
+}
+
+TEST(PackedAnchorTest, GivesBackTheAnchorPacked) {
+  for (const EvidenceAnchor& anchor :
+       {EvidenceAnchor{"038b5782-ebed-417c-85fc-8a3e848654d9", 7, 123456789012ULL, -5},
+        EvidenceAnchor{"R-42", 0, 0, 1700000000000}, EvidenceAnchor{"", 4294967295u, 1, 0}}) {
+    const PackedAnchor packed(anchor);
+    EXPECT_EQ(packed.Unpack(), anchor);
+    EXPECT_EQ(packed.time_ms(), anchor.time_ms);
+    EXPECT_EQ(packed.record_id(), PackedText(anchor.record_id));
+    const PackedAnchor copy = packed;
+    EXPECT_EQ(copy.Unpack(), anchor);
+  }
+}
+
 }  // namespace
 }  // namespace tern::detect

@@ -13,21 +13,10 @@
 #include <utility>
 
 #include "core/detect/incident.h"
+#include "core/detect/remembered.h"
 #include "core/detect/rule.h"
 
 namespace tern::detect {
-
-// An event a rule keeps in a window to anchor a later finding on it.
-struct Remembered {
-  EvidenceAnchor anchor;
-  std::string ip;
-  std::string session;
-
-  static Remembered Of(const EventContext& ctx) {
-    return Remembered{ctx.anchor(), ctx.e().client_ip, ctx.session};
-  }
-  void AddTo(Incident& incident) const { incident.AddAnchor(anchor, ip, session); }
-};
 
 // Keys (mailboxes) with the time each was last seen and a value, inside a
 // sliding window: expiry costs O(log n) per dropped key, so a busy shared IP

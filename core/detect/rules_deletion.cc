@@ -168,7 +168,7 @@ class SentThenDeletedRule : public Rule {
         // Same context: same record session, or same client IP (entry 11).
         const bool same_context =
             (!s.record_session.empty() && s.record_session == record_session) ||
-            (!s.event.ip.empty() && s.event.ip == e.client_ip);
+            s.event.HasIp(e.client_ip);
         if (!same_context) continue;
         const bool by_id = !mid.empty() && mid == s.message_id;
         const bool by_subject = !item.subject.empty() && item.subject == s.subject &&

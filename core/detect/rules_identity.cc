@@ -65,8 +65,7 @@ class PasswordResetNewAsnRule : public Rule {
     if (target.empty()) return;
     // The reset's own IP is the admin's (or the helpdesk's), not the
     // attacker's: the finding keeps only its anchor.
-    resets_[Lower(target)] = Reset{e.time_ms, e.operation, ctx.actor,
-                                   Remembered{ctx.anchor(), std::string(), std::string()}};
+    resets_[Lower(target)] = Reset{e.time_ms, e.operation, ctx.actor, Remembered(ctx.anchor())};
   }
 
   void OnSignIn(const EventContext& ctx) {

@@ -265,7 +265,7 @@ class SessionIpChangeRule : public Rule {
     // A new place with a new client too (not a traveller's own phone and
     // laptop) makes the parallel session a second signal.
     if (NoveltySeverity(ctx.novelty) >= Severity::kMedium) it->second.strong = true;
-    const TimeMs started = it->second.first.anchor.time_ms;
+    const TimeMs started = it->second.first.time_ms();
     for (const auto& [other_sid, other] : open) {
       if (other_sid == sid || other.ip == e.client_ip || other.last < started) continue;
       if (!other.ip_new && !place_new) continue;
