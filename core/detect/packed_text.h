@@ -55,10 +55,9 @@ class PackedAnchor {
  public:
   PackedAnchor() = default;
   explicit PackedAnchor(const EvidenceAnchor& anchor)
-      : record_id_(anchor.record_id),
-        time_ms_(anchor.time_ms),
-        line_(anchor.line),
-        evidence_(anchor.evidence) {}
+      : PackedAnchor(anchor.record_id, anchor.evidence, anchor.line, anchor.time_ms) {}
+  PackedAnchor(std::string_view record_id, uint32_t evidence, uint64_t line, TimeMs time_ms)
+      : record_id_(record_id), time_ms_(time_ms), line_(line), evidence_(evidence) {}
 
   EvidenceAnchor Unpack() const {
     return EvidenceAnchor{record_id_.str(), evidence_, line_, time_ms_};

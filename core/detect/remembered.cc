@@ -1,13 +1,14 @@
 #include "core/detect/remembered.h"
 
 #include <optional>
+#include <utility>
 
 #include "core/correlate/sessionizer.h"
 
 namespace tern::detect {
 
-Remembered::Remembered(const EvidenceAnchor& anchor, std::string_view ip, std::string_view session)
-    : anchor_(anchor) {
+Remembered::Remembered(PackedAnchor anchor, std::string_view ip, std::string_view session)
+    : anchor_(std::move(anchor)) {
   if (const std::optional<PackedIp> packed = PackCanonicalIp(ip)) {
     ip_ = *packed;
     session_ |= kIpPacked;

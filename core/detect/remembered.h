@@ -30,7 +30,9 @@ class Remembered {
   // An anchor with the event's client IP and tern session id (either may be
   // empty).
   explicit Remembered(const EvidenceAnchor& anchor, std::string_view ip = {},
-                      std::string_view session = {});
+                      std::string_view session = {})
+      : Remembered(PackedAnchor(anchor), ip, session) {}
+  Remembered(PackedAnchor anchor, std::string_view ip, std::string_view session);
 
   Remembered(const Remembered& other);
   Remembered& operator=(const Remembered& other);
@@ -38,7 +40,10 @@ class Remembered {
   Remembered& operator=(Remembered&&) = default;
 
   static Remembered Of(const EventContext& ctx) {
-    return Remembered(ctx.anchor(), ctx.e().client_ip, ctx.session);
+    const Event& e = ctx.e();
+    return Remembered(
+        PackedAnchor(e.record_id, e.provenance.evidence, e.provenance.line, e.time_ms), e.client_ip,
+        ctx.session);
   }
 
   TimeMs time_ms() const { return anchor_.time_ms(); }

@@ -55,5 +55,26 @@ TEST(RememberedTest, AddsItsEventToAnIncident) {
   EXPECT_EQ(f.details_json, "{\"event_count\":2}");
 }
 
+TEST(RememberedTest, OfAnEventKeepsItsAnchorIpAndSession) {
+  Event e;
+  e.record_id = "R-7";
+  e.time_ms = 1700000001234;
+  e.client_ip = "2001:db8::9";
+  e.provenance.evidence = 5;
+  e.provenance.line = 77;
+  EventContext ctx;
+  ctx.event = &e;
+  ctx.session = "S-0000000000ff";
+  const Remembered r = Remembered::Of(ctx);
+  EXPECT_EQ(r.ip(), "2001:db8::9");
+  EXPECT_EQ(r.session(), "S-0000000000ff");
+  Incident inc(&CatalogEntry("send-as"), /*max_anchors=*/10);
+  r.AddTo(inc);
+  inc.Raise(Severity::kHigh);
+  const Finding f = inc.Build();
+  ASSERT_EQ(f.evidence.size(), 1u);
+  EXPECT_EQ(f.evidence[0], ctx.anchor());
+}
+
 }  // namespace
 }  // namespace tern::detect
