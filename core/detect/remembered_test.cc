@@ -32,6 +32,12 @@ TEST(RememberedTest, GivesBackTheIpAndSessionInEveryForm) {
   }
 }
 
+// Rules keep one per event of their windows: the packing is the point.
+TEST(RememberedTest, StaysPacked) {
+  EXPECT_LE(sizeof(PackedAnchor), 48u);
+  EXPECT_LE(sizeof(Remembered), 80u);
+}
+
 TEST(RememberedTest, AnIpv4AndItsMappedFormAreDifferentIps) {
   const Remembered r(kAnchor, "192.0.2.7", "");
   EXPECT_FALSE(r.HasIp("::ffff:192.0.2.7"));
