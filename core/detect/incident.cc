@@ -7,7 +7,6 @@
 
 #include "absl/hash/hash.h"
 #include "core/base/json_writer.h"
-#include "core/base/strings.h"
 #include "core/correlate/text.h"
 
 namespace tern::detect {
@@ -89,7 +88,7 @@ void Incident::Add(const EventContext& ctx) {
   if (!ctx.mailbox_raw.empty() && ctx.mailbox == mailbox_)
     List("mailbox_recorded_as", ctx.mailbox_raw);
   if (!ctx.actor_raw.empty() && ctx.actor == actor_) List("actor_recorded_as", ctx.actor_raw);
-  AddAnchor(ctx.anchor(), ctx.e().client_ip, ctx.session);
+  AddAnchor(PackedAnchor::Of(ctx.e()), ctx.e().client_ip, ctx.session);
 }
 
 void Incident::Raise(Severity s, std::string_view reason) {

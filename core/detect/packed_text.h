@@ -23,6 +23,7 @@
 #include <utility>
 
 #include "core/base/time.h"
+#include "core/model/event.h"
 #include "core/model/finding.h"
 
 namespace tern::detect {
@@ -58,6 +59,11 @@ class PackedAnchor {
       : PackedAnchor(anchor.record_id, anchor.evidence, anchor.line, anchor.time_ms) {}
   PackedAnchor(std::string_view record_id, uint32_t evidence, uint64_t line, TimeMs time_ms)
       : record_id_(record_id), time_ms_(time_ms), line_(line), evidence_(evidence) {}
+  // The anchor of `e`, packed straight from its fields (EventContext::anchor
+  // would copy the record id into a string first).
+  static PackedAnchor Of(const Event& e) {
+    return PackedAnchor(e.record_id, e.provenance.evidence, e.provenance.line, e.time_ms);
+  }
 
   EvidenceAnchor Unpack() const {
     return EvidenceAnchor{record_id_.str(), evidence_, line_, time_ms_};

@@ -40,10 +40,7 @@ class Remembered {
   Remembered& operator=(Remembered&&) = default;
 
   static Remembered Of(const EventContext& ctx) {
-    const Event& e = ctx.e();
-    return Remembered(
-        PackedAnchor(e.record_id, e.provenance.evidence, e.provenance.line, e.time_ms), e.client_ip,
-        ctx.session);
+    return Remembered(PackedAnchor::Of(ctx.e()), ctx.e().client_ip, ctx.session);
   }
 
   TimeMs time_ms() const { return anchor_.time_ms(); }
