@@ -6,6 +6,17 @@
 #include "reports/case_report.h"
 
 namespace tern::cli {
+namespace {
+
+CasePhaseListener phase_listener = nullptr;
+
+void EnterPhase(CasePhase phase) {
+  if (phase_listener != nullptr) phase_listener(phase);
+}
+
+}  // namespace
+
+void SetCasePhaseListener(CasePhaseListener listener) { phase_listener = listener; }
 
 int Fatal(const CommandContext& context, const absl::Status& status, RunLog* log) {
   if (log != nullptr) log->Line("ERROR", status.ToString());
@@ -30,6 +41,7 @@ absl::Status FinishRun(WritableCase& c, const CaseOptions& /*options*/, int exit
 
 absl::StatusOr<IngestSummary> DoIngest(WritableCase& c, const CaseOptions& options,
                                        const std::vector<std::string>& inputs, std::FILE* err) {
+  EnterPhase(CasePhase::kIngest);
   ParserRegistry registry;
   TERN_RETURN_IF_ERROR(RegisterBuiltinParsers(registry));
   ConsoleObserver observer(c.log.get(), options.quiet, err);
@@ -54,6 +66,7 @@ int IngestExitCode(const IngestSummary& s, bool strict) {
 
 absl::StatusOr<AnalysisSummary> DoAnalyze(WritableCase& c, const CaseOptions& options,
                                           const AnalyzeOptions& analyze, std::FILE* err) {
+  EnterPhase(CasePhase::kAnalyze);
   ConsoleObserver observer(c.log.get(), options.quiet, err);
   c.store->SetScanThreads(options.threads);
   return AnalyzeCase(c, analyze, &observer);
@@ -65,6 +78,7 @@ void PrintAnalysisSummary(std::FILE* out, const AnalysisSummary& s) {
 
 absl::Status DoReport(CaseStore& store, const std::string& case_dir, const ReportArgs& report,
                       RunLog* log, std::FILE* out) {
+  EnterPhase(CasePhase::kReport);
   CaseReportOptions options;
   options.timeline = report.timeline;
   options.timezone = report.timezone;

@@ -36,6 +36,16 @@ struct CaseOptions {
   EvidenceLimits limits;
 };
 
+// The phases of the case commands. The binary may tune the process for each
+// (tools/tern_main.cc sets the allocator's decommit delay): an ingest frees
+// and reallocates MiB-sized buffers many times a second, while an analysis
+// and a report grow long-lived state. The listener is called on the
+// command's thread as DoIngest, DoAnalyze and DoReport begin; set it once,
+// before RunTool. Not thread-safe.
+enum class CasePhase { kIngest, kAnalyze, kReport };
+using CasePhaseListener = void (*)(CasePhase);
+void SetCasePhaseListener(CasePhaseListener listener);
+
 // Logs `status` to `log` (if any), prints it and returns kExitFatal.
 int Fatal(const CommandContext& context, const absl::Status& status, RunLog* log = nullptr);
 

@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/tern_runner.h"
 #include "tools/cli/builtin_commands.h"
+#include "tools/cli/case_steps.h"
 
 namespace tern::cli {
 namespace {
@@ -166,6 +167,38 @@ TEST(CommandTableTest, RunsVerifiesAndSearchesACaseInProcess) {
 
   const Captured bad_format = Tern({"search", "--case", case_dir, "--format", "xml"});
   EXPECT_EQ(bad_format.exit_code, kExitUsage);
+}
+
+std::vector<CasePhase>& PhasesSeen() {
+  static auto* phases = new std::vector<CasePhase>();
+  return *phases;
+}
+
+void RecordPhase(CasePhase phase) { PhasesSeen().push_back(phase); }
+
+// tools/tern_main.cc tunes the allocator per phase: each case command must
+// announce the phases it runs, in order, and nothing else.
+TEST(CommandTableTest, CaseCommandsAnnounceTheirPhases) {
+  testing::TempDir tmp;
+  const std::string case_dir = tmp / "case";
+  SetCasePhaseListener(&RecordPhase);
+  PhasesSeen().clear();
+  ASSERT_EQ(Tern({"run", "--case", case_dir, "--quiet", testing::Fixture("e2e/export_b.jsonl")})
+                .exit_code,
+            kExitOk);
+  EXPECT_EQ(PhasesSeen(),
+            (std::vector<CasePhase>{CasePhase::kIngest, CasePhase::kAnalyze, CasePhase::kReport}));
+
+  PhasesSeen().clear();
+  ASSERT_EQ(Tern({"analyze", "--case", case_dir, "--quiet"}).exit_code, kExitOk);
+  ASSERT_EQ(Tern({"report", "--case", case_dir, "--out", tmp / "out"}).exit_code, kExitOk);
+  ASSERT_EQ(Tern({"search", "--case", case_dir, "--format", "csv", "--quiet"}).exit_code, kExitOk);
+  EXPECT_EQ(PhasesSeen(), (std::vector<CasePhase>{CasePhase::kAnalyze, CasePhase::kReport}));
+
+  SetCasePhaseListener(nullptr);
+  PhasesSeen().clear();
+  ASSERT_EQ(Tern({"analyze", "--case", case_dir, "--quiet"}).exit_code, kExitOk);
+  EXPECT_TRUE(PhasesSeen().empty());
 }
 
 TEST(CommandTableTest, AMissingCaseIsAFatalErrorNotACrash) {
