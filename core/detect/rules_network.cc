@@ -179,11 +179,12 @@ class SessionIpChangeRule : public Rule {
       first.family = family_id;
       first.country = countries_.Intern(ctx.geo->info.country_iso);
       first.asn = ctx.geo->info.asn;
-      const EvidenceAnchor anchor = ctx.anchor();
-      first.record_id = PackedText(anchor.record_id);
-      first.evidence = anchor.evidence;
-      first.line = anchor.line;
-      first.time = anchor.time_ms;
+      // Packed from the event's own fields: ctx.anchor() would first copy
+      // the record id into a string, once per new record session id.
+      first.record_id = PackedText(e.record_id);
+      first.evidence = e.provenance.evidence;
+      first.line = e.provenance.line;
+      first.time = e.time_ms;
       first.SetSession(ctx.session);
       first.ip_first_seen = ctx.ip_first_seen;
       return;
