@@ -10,11 +10,9 @@
 #include <cstdlib>
 
 #include "tools/cli/case_steps.h"
-#endif
 
 namespace {
 
-#ifdef TERN_MIMALLOC
 // How long mimalloc keeps freed memory before handing it back to the
 // kernel, per phase of the case commands.
 // - Ingest: 250 ms instead of mimalloc's 25. RocksDB's memtables, flushes
@@ -26,12 +24,15 @@ namespace {
 //   short-lived buffers, and memory held back only adds to their peak: a
 //   2M-record analysis peaked at 290 MiB instead of 347 for a few percent
 //   more CPU (docs/BENCHMARKS.md "Change 18").
+constexpr long kIngestDecommitDelayMs = 250;
+
 void TuneAllocatorFor(tern::cli::CasePhase phase) {
-  mi_option_set(mi_option_decommit_delay, phase == tern::cli::CasePhase::kIngest ? 250 : 0);
+  mi_option_set(mi_option_decommit_delay,
+                phase == tern::cli::CasePhase::kIngest ? kIngestDecommitDelayMs : 0);
 }
-#endif
 
 }  // namespace
+#endif
 
 int main(int argc, char** argv) {
 #ifdef TERN_MIMALLOC
@@ -43,7 +44,7 @@ int main(int argc, char** argv) {
   // phases (verify, export, ...) keep the ingest's delay: they too read
   // through RocksDB and free buffers as fast.
   if (std::getenv("MIMALLOC_DECOMMIT_DELAY") == nullptr) {
-    mi_option_set(mi_option_decommit_delay, 250);
+    mi_option_set(mi_option_decommit_delay, kIngestDecommitDelayMs);
     tern::cli::SetCasePhaseListener(&TuneAllocatorFor);
   }
 #endif
