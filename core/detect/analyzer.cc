@@ -166,6 +166,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
 
   // Closed sessions go to the store a batch at a time, not held to the end.
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
+  TERN_RETURN_IF_ERROR(store.DropDerived());
   DerivedAppender sessions(&store, "sessions");
   auto on_closed = [&](Session s) {
     for (auto& rule : rules) rule->OnSessionClosed(s);
@@ -257,6 +258,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   }
   TERN_RETURN_IF_ERROR(store.PutMeta(kLoadedRulesKey, EncodeRuleInfos(loaded)));
   TERN_RETURN_IF_ERROR(PutAnalysisInputs(store, options.inputs));
+  TERN_RETURN_IF_ERROR(store.CompactDerived());
 
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisComplete));
 

@@ -10,6 +10,7 @@
 #include "core/correlate/pivots.h"
 #include "core/detect/detect_test_util.h"
 #include "core/detect/incident.h"
+#include "core/store/raw_db_test_util.h"
 
 namespace tern::detect::testing {
 namespace {
@@ -99,6 +100,22 @@ TEST_F(AnalyzeTest, StoresSessionsWithCountsAndAttachesAdminCmdletsToTheirTarget
   EXPECT_LT(raw[0].first, raw[1].first);
   EXPECT_EQ(raw[0].first, SessionKey(sessions[0].start, sessions[0].id));
   EXPECT_EQ(*store_->GetMeta(kAnalysisStateKey), kAnalysisComplete);
+}
+
+// The derived family compacts only when asked (core/store/store_internal.h
+// CompactsOnRequest): an analysis asks once, at its end, so a report reads
+// one sorted run, and a re-analysis does not pile files onto the last one's.
+TEST_F(AnalyzeTest, LeavesItsDerivedDataInOneSortedRun) {
+  PlantIncident();
+  Run();
+  ASSERT_TRUE(Analyze(*store_, {}).ok());  // again: replaces the first one's data
+  ASSERT_FALSE(StoredSessions().empty());
+  const std::string dir = dir_->path() + "/store";
+  store_.reset();
+  testing_util::RawDb raw(dir, testing_util::RawDb::kReadOnly);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.FilesAtLevel("derived", 0), 0);
+  EXPECT_EQ(raw.FilesAtLevel("derived", 6), 1);
 }
 
 TEST(SessionKeyTest, GivesItsIdBack) {

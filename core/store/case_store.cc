@@ -139,6 +139,12 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
     o.level0_slowdown_writes_trigger = 5 * store_internal::kL0FilesToCompact;
     o.level0_stop_writes_trigger = 9 * store_internal::kL0FilesToCompact;
   }
+  if (store_internal::CompactsOnRequest(c)) {
+    // No write stalls either: nothing but CompactDerived takes files away.
+    o.disable_auto_compactions = true;
+    o.level0_slowdown_writes_trigger = 1 << 29;
+    o.level0_stop_writes_trigger = 1 << 30;
+  }
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
 }

@@ -217,6 +217,15 @@ class CaseStore {
       std::string_view kind, std::string_view from_key,
       const std::function<bool(std::string_view key, std::string_view value)>& fn);
 
+  // Removes every kind at once, and the files that held them: an analysis
+  // rewrites all of its data, and merging the last one's files into the new
+  // run doubled what CompactDerived rewrote.
+  absl::Status DropDerived();
+  // Merges everything written to derived data into one sorted run, dropping
+  // what ClearDerived removed. That family compacts only on this call (an
+  // analysis makes it once, at its end): see store_internal.h.
+  absl::Status CompactDerived();
+
   // Runs RocksDB's checksum verification over every file of the store.
   absl::Status VerifyChecksums();
 

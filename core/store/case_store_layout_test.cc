@@ -155,6 +155,8 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
     EXPECT_EQ(o.level0_file_num_compaction_trigger, late ? 32 : 4);
     EXPECT_GT(o.level0_slowdown_writes_trigger, o.level0_file_num_compaction_trigger);
     EXPECT_GT(o.level0_stop_writes_trigger, o.level0_slowdown_writes_trigger);
+    // Derived data compacts only when an analysis asks (Change 19).
+    EXPECT_EQ(o.disable_auto_compactions, name == "derived");
   }
 
   // And the files written by the flush really are ZSTD.
@@ -216,6 +218,92 @@ TEST(CaseStoreLayoutTest, RawRecordAndNormalizedEventRoundTripThroughFlushesAndC
                                })
                   .ok());
   EXPECT_EQ(scanned, kEvents);
+}
+
+// What an analysis writes piles up in flushed files, however many, and is
+// merged into one sorted run only by CompactDerived (store_internal.h
+// CompactsOnRequest): compacted at RocksDB's trigger of 4, the mixed kinds
+// rewrote the whole family on every compaction.
+TEST(CaseStoreLayoutTest, DerivedDataCompactsOnlyWhenAsked) {
+  TempDir tmp;
+  const std::string dir = tmp / "store";
+  constexpr int kBatches = 64;
+  constexpr int kPerBatch = 1000;
+  auto key = [](int batch, int n) {
+    // Each batch spans the kind, as spilled pivots do.
+    return absl::StrCat(absl::Dec(n, absl::kZeroPad6), "-", absl::Dec(batch, absl::kZeroPad2));
+  };
+  auto value = [](int batch) { return absl::StrCat(std::string(1024, 'v'), batch); };
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ReplaceDerived("scratch", {{"gone", "soon"}}).ok());
+    // 64 MiB for the 8 MiB memtable: several flushes.
+    for (int b = 0; b < kBatches; ++b) {
+      std::vector<std::pair<std::string, std::string>> batch;
+      for (int n = 0; n < kPerBatch; ++n) batch.emplace_back(key(b, n), value(b));
+      ASSERT_TRUE(store->AppendDerived("sessions", batch).ok());
+    }
+  }
+  int flushed = 0;
+  {
+    RawDb raw(dir, RawDb::kReadOnly);
+    ASSERT_TRUE(raw.ok());
+    flushed = raw.FilesAtLevel("derived", 0);
+    EXPECT_GT(flushed, 4);  // past RocksDB's default trigger
+    for (int level = 1; level < 7; ++level) EXPECT_EQ(raw.FilesAtLevel("derived", level), 0);
+  }
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ClearDerived("scratch").ok());
+    ASSERT_TRUE(store->CompactDerived().ok());
+  }
+  RawDb raw(dir, RawDb::kReadOnly);
+  ASSERT_TRUE(raw.ok());
+  EXPECT_EQ(raw.FilesAtLevel("derived", 0), 0);
+  EXPECT_EQ(raw.FilesAtLevel("derived", 6), 1);  // one sorted run, at the bottom
+  // Every entry survives, the cleared kind does not.
+  const auto entries = raw.Entries("derived");
+  ASSERT_EQ(entries.size(), size_t{kBatches} * kPerBatch);
+  EXPECT_EQ(entries.front().first, std::string("sessions\0", 9) + key(0, 0));
+  EXPECT_EQ(entries.back().second, value(kBatches - 1));
+}
+
+// DropDerived removes every kind at once: what sits in compacted files goes
+// with the files, unread; what is newer, by a range delete.
+TEST(CaseStoreLayoutTest, DropDerivedRemovesEveryKindAndTheirFiles) {
+  TempDir tmp;
+  const std::string dir = tmp / "store";
+  auto count = [](CaseStore& store, std::string_view kind) {
+    int n = 0;
+    EXPECT_TRUE(store
+                    .ScanDerived(kind,
+                                 [&n](std::string_view, std::string_view) {
+                                   ++n;
+                                   return true;
+                                 })
+                    .ok());
+    return n;
+  };
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->ReplaceDerived("sessions", {{"s1", "a"}, {"s2", "b"}}).ok());
+    ASSERT_TRUE(store->ReplaceDerived("findings", {{"f1", "c"}}).ok());
+    ASSERT_TRUE(store->CompactDerived().ok());
+    ASSERT_TRUE(store->ReplaceDerived("zzz", {{"z", "not yet compacted"}}).ok());
+    ASSERT_TRUE(store->DropDerived().ok());
+    for (const char* kind : {"sessions", "findings", "zzz"}) EXPECT_EQ(count(*store, kind), 0);
+    ASSERT_TRUE(store->ReplaceDerived("sessions", {{"s3", "new"}}).ok());
+    EXPECT_EQ(count(*store, "sessions"), 1);
+    ASSERT_TRUE(store->DropDerived().ok());
+    ASSERT_TRUE(store->DropDerived().ok());  // nothing left: a no-op
+  }
+  RawDb raw(dir, RawDb::kReadOnly);
+  ASSERT_TRUE(raw.ok());
+  for (int level = 0; level < 7; ++level) EXPECT_EQ(raw.FilesAtLevel("derived", level), 0);
+  EXPECT_TRUE(raw.Entries("derived").empty());
 }
 
 // Schema 2: one events value holds the normalized event and the raw bytes;

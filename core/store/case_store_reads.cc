@@ -193,6 +193,40 @@ absl::Status CaseStore::AppendDerived(
   return WriteDerived(kind, entries, /*clear=*/false);
 }
 
+absl::Status CaseStore::DropDerived() {
+  Impl& impl = *impl_;
+  TERN_RETURN_IF_ERROR(impl.RequireWritable());
+  rocksdb::ColumnFamilyHandle* h = impl.H(store_internal::kDerived);
+  std::string end;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), h));
+    it->SeekToLast();
+    TERN_RETURN_IF_ERROR(impl.Err(it->status(), "reading derived data"));
+    if (!it->Valid()) return absl::OkStatus();
+    end = it->key().ToString();
+    end.push_back('\0');  // just past the last key
+  }
+  // The range delete removes what is in memtables and flushed but not yet
+  // compacted files; the files wholly in range go without being read.
+  rocksdb::WriteBatch b;
+  rocksdb::Status s = b.DeleteRange(h, "", end);
+  if (s.ok()) TERN_RETURN_IF_ERROR(impl.WriteSmall(&b));
+  if (s.ok()) s = rocksdb::DeleteFilesInRange(impl.db, h, nullptr, nullptr);
+  return impl.Err(s, "removing derived data");
+}
+
+absl::Status CaseStore::CompactDerived() {
+  TERN_RETURN_IF_ERROR(impl_->RequireWritable());
+  rocksdb::CompactRangeOptions o;
+  // Into the bottom level, rewriting what an earlier analysis left there
+  // (range-deleted by this one) but not the files this call just wrote.
+  o.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForceOptimized;
+  o.exclusive_manual_compaction = true;
+  const rocksdb::Status s =
+      impl_->db->CompactRange(o, impl_->H(store_internal::kDerived), nullptr, nullptr);
+  return impl_->Err(s, "compacting derived data");
+}
+
 absl::Status CaseStore::ScanDerived(
     std::string_view kind, const std::function<bool(std::string_view, std::string_view)>& fn) {
   return ScanDerivedFrom(kind, "", fn);

@@ -64,6 +64,17 @@ class RawDb {
     }
     return out;
   }
+  // How many table files family `name` has at LSM level `level`.
+  int FilesAtLevel(std::string_view name, int level) const {
+    rocksdb::ColumnFamilyHandle* h = ok() ? Family(name) : nullptr;
+    std::string count;
+    if (h == nullptr ||
+        !db_->GetProperty(h, "rocksdb.num-files-at-level" + std::to_string(level), &count)) {
+      ADD_FAILURE() << "no file count for level " << level << " of " << name;
+      return -1;
+    }
+    return std::stoi(count);
+  }
   // Puts `value` under `key` in family `name`.
   void Put(std::string_view name, std::string_view key, std::string_view value) const {
     rocksdb::ColumnFamilyHandle* h = ok() ? Family(name) : nullptr;

@@ -85,6 +85,14 @@ inline bool CompactsLate(Cf c) {
   return c == kIds || c == kCopies || c == kFingerprints || OnVectorMemtable(c);
 }
 
+// The derived family (what an analysis writes: sessions, pivot spills,
+// findings) compacts only when asked, once at the end of each analysis
+// (CaseStore::CompactDerived). Its flushes mix kinds whose keys spread over
+// the family (spilled pivots by IP, sessions by start), so at RocksDB's
+// trigger every compaction rewrote all of it: 68 times, 28.5 GB and 890
+// CPU-seconds in one 10M-record analysis (docs/BENCHMARKS.md "Change 19").
+inline bool CompactsOnRequest(Cf c) { return c == kDerived; }
+
 // One Put or Delete of a batch, as slices into it (SortedWrite).
 struct BatchOp {
   uint32_t cf;
