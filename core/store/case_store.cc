@@ -3,6 +3,8 @@
 // case_store_reads.cc, key layouts in store_keys.cc.
 #include "core/store/case_store.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <charconv>
 #include <cstdarg>
@@ -163,6 +165,24 @@ absl::StatusOr<uint64_t> ParseCount(const std::optional<std::string>& text, std:
 }
 
 }  // namespace
+
+namespace store_internal {
+
+int TableFileBudget(uint64_t open_file_limit) {
+  constexpr uint64_t kAllOpenFrom = uint64_t{1} << 16;
+  if (open_file_limit == 0 || open_file_limit >= kAllOpenFrom) return -1;
+  return static_cast<int>(std::max<uint64_t>(open_file_limit / 2, 20));
+}
+
+int TableFileBudget() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+    return TableFileBudget(0);
+  }
+  return TableFileBudget(limit.rlim_cur);
+}
+
+}  // namespace store_internal
 
 CaseStore::Impl::~Impl() {
   if (db == nullptr) return;
@@ -377,6 +397,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
   opts.max_background_jobs = 2;
   opts.db_write_buffer_size = size_t{128} << 20;  // cap on all memtables together
   opts.keep_log_file_num = 3;
+  opts.max_open_files = store_internal::TableFileBudget();
   if (mode == StoreMode::kReadOnly) {
     impl->logger = std::make_shared<NullLogger>();
     opts.info_log = impl->logger;

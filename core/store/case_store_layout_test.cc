@@ -2,8 +2,11 @@
 // column family is written with (chosen by measurement, docs/BENCHMARKS.md
 // "Change 5"), and records that come back byte for byte, raw and normalized,
 // once they went through flushes and compactions.
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <optional>
@@ -304,6 +307,56 @@ TEST(CaseStoreLayoutTest, DropDerivedRemovesEveryKindAndTheirFiles) {
   ASSERT_TRUE(raw.ok());
   for (int level = 0; level < 7; ++level) EXPECT_EQ(raw.FilesAtLevel("derived", level), 0);
   EXPECT_TRUE(raw.Entries("derived").empty());
+}
+
+// A case with more table files than the process may open still opens and
+// reads whole, through RocksDB's table cache (half the limit: store_internal.h
+// TableFileBudget): with every file kept open, a 10M-record case (1,066
+// files) failed under the common limit of 1,024.
+TEST(CaseStoreLayoutTest, OpensACaseWithMoreTableFilesThanTheProcessMayOpen) {
+  TempDir tmp;
+  const std::string dir = tmp / "store";
+  constexpr int kCommits = 12;
+  constexpr int kPerCommit = 20;
+  {
+    auto store = OpenOrDie(dir, StoreMode::kReadWrite);
+    ASSERT_NE(store, nullptr);
+    // Each commit flushes a file into each family an event writes to.
+    for (int c = 0; c < kCommits; ++c) {
+      for (int n = 0; n < kPerCommit; ++n) {
+        const Event e = FullEvent(c * kPerCommit + n);
+        ASSERT_TRUE(store->AddEvent(e, RawOf(e)).ok());
+      }
+      ASSERT_TRUE(store->Commit().ok());
+    }
+  }
+  int tables = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    tables += entry.path().extension() == ".sst";
+  }
+  constexpr rlim_t kLimit = 48;
+  ASSERT_GT(tables, static_cast<int>(kLimit));
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit low = saved;
+  low.rlim_cur = kLimit;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &low), 0);
+  for (StoreMode mode : {StoreMode::kReadOnly, StoreMode::kReadWrite}) {
+    absl::StatusOr<std::unique_ptr<CaseStore>> store = CaseStore::Open(dir, mode);
+    ASSERT_TRUE(store.ok()) << store.status();
+    int scanned = 0;
+    EXPECT_TRUE((*store)
+                    ->ScanEvents(INT64_MIN, INT64_MAX,
+                                 [&scanned](const Event&) {
+                                   ++scanned;
+                                   return true;
+                                 })
+                    .ok());
+    EXPECT_EQ(scanned, kCommits * kPerCommit);
+    const Event last = FullEvent(kCommits * kPerCommit - 1);
+    EXPECT_EQ(*(*store)->GetRaw(last.record_id), RawOf(last));
+  }
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
 }
 
 // Schema 2: one events value holds the normalized event and the raw bytes;
