@@ -248,12 +248,10 @@ TEST(CaseStoreLayoutTest, DerivedDataCompactsOnlyWhenAsked) {
       ASSERT_TRUE(store->AppendDerived("sessions", batch).ok());
     }
   }
-  int flushed = 0;
   {
     RawDb raw(dir, RawDb::kReadOnly);
     ASSERT_TRUE(raw.ok());
-    flushed = raw.FilesAtLevel("derived", 0);
-    EXPECT_GT(flushed, 4);  // past RocksDB's default trigger
+    EXPECT_GT(raw.FilesAtLevel("derived", 0), 4);  // past RocksDB's default trigger
     for (int level = 1; level < 7; ++level) EXPECT_EQ(raw.FilesAtLevel("derived", level), 0);
   }
   {
@@ -310,7 +308,7 @@ TEST(CaseStoreLayoutTest, DropDerivedRemovesEveryKindAndTheirFiles) {
 }
 
 // A case with more table files than the process may open still opens and
-// reads whole, through RocksDB's table cache (half the limit: store_internal.h
+// reads whole, through RocksDB's table cache (half the limit: case_store.cc
 // TableFileBudget): with every file kept open, a 10M-record case (1,066
 // files) failed under the common limit of 1,024.
 TEST(CaseStoreLayoutTest, OpensACaseWithMoreTableFilesThanTheProcessMayOpen) {

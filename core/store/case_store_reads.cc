@@ -209,10 +209,10 @@ absl::Status CaseStore::DropDerived() {
   // The range delete removes what is in memtables and flushed but not yet
   // compacted files; the files wholly in range go without being read.
   rocksdb::WriteBatch b;
-  rocksdb::Status s = b.DeleteRange(h, "", end);
-  if (s.ok()) TERN_RETURN_IF_ERROR(impl.WriteSmall(&b));
-  if (s.ok()) s = rocksdb::DeleteFilesInRange(impl.db, h, nullptr, nullptr);
-  return impl.Err(s, "removing derived data");
+  TERN_RETURN_IF_ERROR(impl.Err(b.DeleteRange(h, "", end), "removing derived data"));
+  TERN_RETURN_IF_ERROR(impl.WriteSmall(&b));
+  return impl.Err(rocksdb::DeleteFilesInRange(impl.db, h, nullptr, nullptr),
+                  "removing derived data");
 }
 
 absl::Status CaseStore::CompactDerived() {

@@ -93,18 +93,6 @@ inline bool CompactsLate(Cf c) {
 // CPU-seconds in one 10M-record analysis (docs/BENCHMARKS.md "Change 19").
 inline bool CompactsOnRequest(Cf c) { return c == kDerived; }
 
-// How many table files the store keeps open, given the process's limit on
-// open files (the soft RLIMIT_NOFILE; 0 when unlimited). RocksDB's default
-// keeps every file open, and a 10M-record case has about 1,100: past the
-// 1,024 many systems give a process, opening it failed with "Too many open
-// files". Half the limit leaves the rest to evidence, archives, outputs and
-// RocksDB's own logs; at least 20, RocksDB's minimum; every file (-1) once
-// no case reaches the limit. Past the budget, files go through RocksDB's
-// table cache: the 10M report took 2:22 with 512 against 2:21 with all open.
-int TableFileBudget(uint64_t open_file_limit);
-// The same for this process, now.
-int TableFileBudget();
-
 // One Put or Delete of a batch, as slices into it (SortedWrite).
 struct BatchOp {
   uint32_t cf;
