@@ -132,14 +132,14 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
     // during an ingest.
     o.memtable_factory = std::make_shared<rocksdb::VectorRepFactory>();
   }
-  if (store_internal::CompactsLate(c)) {
+  if (const int trigger = store_internal::L0FilesToCompact(c); trigger > 0) {
     // At the default trigger of 4, a 500k-record ingest rewrote these
     // families 2-3 times over and left a compaction behind that took the
     // second core from the analysis; at 32, about once (Change 15). Writes
     // slow down and stop at RocksDB's default ratios to the trigger.
-    o.level0_file_num_compaction_trigger = store_internal::kL0FilesToCompact;
-    o.level0_slowdown_writes_trigger = 5 * store_internal::kL0FilesToCompact;
-    o.level0_stop_writes_trigger = 9 * store_internal::kL0FilesToCompact;
+    o.level0_file_num_compaction_trigger = trigger;
+    o.level0_slowdown_writes_trigger = 5 * trigger;
+    o.level0_stop_writes_trigger = 9 * trigger;
   }
   if (store_internal::CompactsOnRequest(c)) {
     // No write stalls either: nothing but CompactDerived takes files away.

@@ -77,12 +77,18 @@ inline bool OnVectorMemtable(Cf c) {
 
 // Families whose keys spread over the whole key space (record ids, index
 // values): every compaction into the bottom level rewrites all of it, so
-// they compact only once kL0FilesToCompact flushed files have piled up
-// (docs/BENCHMARKS.md "Change 15"). The events family's time-ordered keys
-// and the small families keep RocksDB's default of 4.
+// they compact only once L0FilesToCompact flushed files have piled up
+// (docs/BENCHMARKS.md "Change 15"): 32 for those an ingest reads on every
+// event (ids, copies, fingerprints), where each flushed file is one more
+// place a lookup must check; kIndexL0FilesToCompact for those it never
+// reads (Change 20). The events family's time-ordered keys and the small
+// families keep RocksDB's default of 4 (0 here).
 inline constexpr int kL0FilesToCompact = 32;
-inline bool CompactsLate(Cf c) {
-  return c == kIds || c == kCopies || c == kFingerprints || OnVectorMemtable(c);
+inline constexpr int kIndexL0FilesToCompact = 128;
+inline int L0FilesToCompact(Cf c) {
+  if (OnVectorMemtable(c)) return kIndexL0FilesToCompact;
+  if (c == kIds || c == kCopies || c == kFingerprints) return kL0FilesToCompact;
+  return 0;
 }
 
 // The derived family (what an analysis writes: sessions, pivot spills,
