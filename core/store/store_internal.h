@@ -82,7 +82,7 @@ inline bool OnVectorMemtable(Cf c) {
 // event (ids, copies, fingerprints), where each flushed file is one more
 // place a lookup must check; kIndexL0FilesToCompact for those it never
 // reads (Change 20). The events family's time-ordered keys and the small
-// families keep RocksDB's default of 4 (0 here).
+// families keep RocksDB's default of 4 (L0FilesToCompact gives 0).
 inline constexpr int kL0FilesToCompact = 32;
 inline constexpr int kIndexL0FilesToCompact = 128;
 inline int L0FilesToCompact(Cf c) {
