@@ -15,7 +15,6 @@ namespace tern::correlate {
 namespace {
 
 constexpr uint64_t kPivotVersion = 1;
-constexpr char kSep = '\x1f';
 
 void PutGeo(const GeoInfo& g, std::string* out) {
   PutVarint64(g.known ? 1 : 0, out);
@@ -194,18 +193,23 @@ absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch
 PivotBuilder::PivotBuilder(CaseStore* spill_to, size_t max_entries)
     : spill_to_(spill_to), max_entries_(std::max<size_t>(max_entries, 1)) {}
 
-bool PivotBuilder::Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto) {
-  if (acc.pivot.events == 0 || t < acc.pivot.first) acc.pivot.first = t;
-  if (acc.pivot.events == 0 || t > acc.pivot.last) acc.pivot.last = t;
-  ++acc.pivot.events;
-  auto [it, inserted] = acc.links.try_emplace(std::move(link_key), proto);
-  PivotLink& l = it->second;
+bool PivotBuilder::Touch(Acc& acc, TimeMs t, const MailboxRef& mailbox, std::string_view other) {
+  if (acc.events == 0 || t < acc.first) acc.first = t;
+  if (acc.events == 0 || t > acc.last) acc.last = t;
+  ++acc.events;
+  const uint32_t other_id = texts_.Intern(other);
+  const uint64_t link_key = uint64_t{texts_.Intern(mailbox.key())} << 32 | other_id;
+  auto [it, inserted] = acc.links.try_emplace(link_key);
+  HeldLink& l = it->second;
   if (inserted) {
+    l.mailbox_guid = texts_.Intern(mailbox.guid);
+    l.mailbox_upn = texts_.Intern(mailbox.upn);
+    l.other = other_id;
     l.first = l.last = t;
   } else {
     l.first = std::min(l.first, t);
     l.last = std::max(l.last, t);
-    if (l.mailbox_upn.empty()) l.mailbox_upn = proto.mailbox_upn;
+    if (texts_.View(l.mailbox_upn).empty()) l.mailbox_upn = texts_.Intern(mailbox.upn);
   }
   ++l.events;
   return inserted;
@@ -213,39 +217,51 @@ bool PivotBuilder::Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLi
 
 void PivotBuilder::Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox,
                        std::string_view actor, const GeoInfo& geo) {
-  const std::string_view sep(&kSep, 1);
   if (!ip.empty()) {
-    Acc& acc = by_ip_[std::string(ip)];
-    if (acc.pivot.key.empty()) {
-      acc.pivot.key = std::string(ip);
-      acc.pivot.geo = geo;
+    auto [it, inserted] = by_ip_.try_emplace(texts_.Intern(ip));
+    if (inserted) {
+      it->second.geo = geo;
       ++held_;
     }
-    PivotLink proto{mailbox.guid, mailbox.upn, std::string(actor), "", 0, 0, 0};
-    held_ += Touch(acc, t, Cat(mailbox.key(), sep, actor), proto);
+    held_ += Touch(it->second, t, mailbox, actor);
   }
   if (!actor.empty()) {
-    Acc& acc = by_actor_[std::string(actor)];
-    if (acc.pivot.key.empty()) {
-      acc.pivot.key = std::string(actor);
-      ++held_;
-    }
-    PivotLink proto{mailbox.guid, mailbox.upn, "", std::string(ip), 0, 0, 0};
-    held_ += Touch(acc, t, Cat(mailbox.key(), sep, ip), proto);
+    auto [it, inserted] = by_actor_.try_emplace(texts_.Intern(actor));
+    held_ += inserted;
+    held_ += Touch(it->second, t, mailbox, ip);
   }
   if (spill_to_ != nullptr && held_ > max_entries_ && spill_status_.ok()) {
     spill_status_ = Spill();
   }
 }
 
-std::string PivotBuilder::TakeEncoded(Acc& acc) {
-  Pivot& p = acc.pivot;
+std::string PivotBuilder::Encode(uint32_t key, const Acc& acc, bool ip_pivot) const {
+  Pivot p;
+  p.key = std::string(texts_.View(key));
+  p.first = acc.first;
+  p.last = acc.last;
+  p.events = acc.events;
+  p.geo = acc.geo;
   p.links.reserve(acc.links.size());
-  for (auto& [unused, link] : acc.links) p.links.push_back(std::move(link));
-  acc.links.clear();
+  for (const auto& [unused, held] : acc.links) {
+    PivotLink& l = p.links.emplace_back();
+    l.mailbox_guid = texts_.View(held.mailbox_guid);
+    l.mailbox_upn = texts_.View(held.mailbox_upn);
+    (ip_pivot ? l.actor : l.ip) = texts_.View(held.other);
+    l.first = held.first;
+    l.last = held.last;
+    l.events = held.events;
+  }
   std::sort(p.links.begin(), p.links.end(),
             [](const PivotLink& a, const PivotLink& b) { return LinkOrder(a) < LinkOrder(b); });
   return EncodePivot(p);
+}
+
+void PivotBuilder::Clear() {
+  AccMap().swap(by_ip_);
+  AccMap().swap(by_actor_);
+  texts_ = StringPool();
+  held_ = 0;
 }
 
 namespace {
@@ -263,11 +279,13 @@ absl::Status PivotBuilder::Spill() {
   for (auto [map, kind] :
        {std::pair{&by_ip_, kIpPivotKind}, std::pair{&by_actor_, kActorPivotKind}}) {
     DerivedAppender out(spill_to_, SpillKind(kind), DerivedAppender::Existing::kKept);
-    for (auto& [key, acc] : *map) out.Add(SpillKey(key, spills_), TakeEncoded(acc));
-    map->clear();
+    const bool ip_pivot = map == &by_ip_;
+    for (const auto& [key, acc] : *map) {
+      out.Add(SpillKey(texts_.View(key), spills_), Encode(key, acc, ip_pivot));
+    }
     TERN_RETURN_IF_ERROR(out.Finish());
   }
-  held_ = 0;
+  Clear();
   ++spills_;
   return absl::OkStatus();
 }
@@ -284,12 +302,14 @@ absl::StatusOr<PivotBuilder::Written> PivotBuilder::WriteTo(CaseStore& store) {
          {std::tuple{&by_ip_, kIpPivotKind, &written.ip_pivots},
           std::tuple{&by_actor_, kActorPivotKind, &written.actor_pivots}}) {
       DerivedAppender out(&store, kind);
-      for (auto& [key, acc] : *map) out.Add(key, TakeEncoded(acc));
-      map->clear();
+      const bool ip_pivot = map == &by_ip_;
+      for (const auto& [key, acc] : *map) {
+        out.Add(std::string(texts_.View(key)), Encode(key, acc, ip_pivot));
+      }
       TERN_RETURN_IF_ERROR(out.Finish());
       *count = out.added();
     }
-    held_ = 0;
+    Clear();
     return written;
   }
   TERN_RETURN_IF_ERROR(Spill());

@@ -26,6 +26,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "core/base/string_pool.h"
 #include "core/base/time.h"
 #include "core/correlate/directory.h"
 #include "core/model/finding.h"
@@ -98,19 +99,39 @@ class PivotBuilder {
   absl::StatusOr<Written> WriteTo(CaseStore& store);
 
  private:
-  struct Acc {
-    Pivot pivot;
-    absl::flat_hash_map<std::string, PivotLink> links;
+  // A link while it accumulates, its texts as ids in texts_: at tenant scale
+  // a link of four strings under a string key cost about 450 bytes, most of
+  // the builder's memory (docs/BENCHMARKS.md "Change 21").
+  struct HeldLink {
+    uint32_t mailbox_guid = 0;
+    uint32_t mailbox_upn = 0;
+    uint32_t other = 0;  // the actor in an IP pivot, the IP in an actor pivot
+    TimeMs first = 0;
+    TimeMs last = 0;
+    uint64_t events = 0;
   };
-  // Returns true when a new link was inserted.
-  static bool Touch(Acc& acc, TimeMs t, std::string link_key, const PivotLink& proto);
-  // The pivot with its links sorted, encoded; empties `acc`.
-  static std::string TakeEncoded(Acc& acc);
+  struct Acc {
+    TimeMs first = 0;
+    TimeMs last = 0;
+    uint64_t events = 0;
+    GeoInfo geo;  // IP pivots only
+    // By (mailbox key id, other id): a mailbox key is its GUID, else its UPN.
+    absl::flat_hash_map<uint64_t, HeldLink> links;
+  };
+  using AccMap = absl::flat_hash_map<uint32_t, Acc>;  // by the texts_ id of the IP or actor
+  // Counts an event at `t` for `acc` and its link (mailbox, other); returns
+  // true when the link is new.
+  bool Touch(Acc& acc, TimeMs t, const MailboxRef& mailbox, std::string_view other);
+  // The pivot of `key` with its links sorted, encoded; `ip_pivot` says
+  // which field of a link `other` is.
+  std::string Encode(uint32_t key, const Acc& acc, bool ip_pivot) const;
   // Writes every held pivot to the scratch kinds as spill number `spills_`.
   absl::Status Spill();
+  void Clear();
 
-  absl::flat_hash_map<std::string, Acc> by_ip_;
-  absl::flat_hash_map<std::string, Acc> by_actor_;
+  StringPool texts_;  // every key and link text held; emptied with the maps
+  AccMap by_ip_;
+  AccMap by_actor_;
   CaseStore* spill_to_ = nullptr;
   size_t max_entries_ = 0;
   size_t held_ = 0;      // pivots + links in both maps
