@@ -104,6 +104,16 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
     o.compression_opts.max_dict_bytes = store_internal::kZstdDictBytes;
     o.compression_opts.max_dict_buffer_bytes = store_internal::kZstdDictBufferBytes;
     o.compression_opts.enabled = true;
+    if (store_internal::CompactsOnRequest(c)) {
+      // Derived data is flushed 8 MiB at a time beside the analysis' state
+      // and then merged once to the bottom level: a dictionary at the flush
+      // held a second copy of each memtable (8 MiB of a 2M analysis' peak
+      // heap); at the bottom, where the data stays, it is kept.
+      o.bottommost_compression = rocksdb::kZSTD;
+      o.bottommost_compression_opts = o.compression_opts;
+      o.compression_opts.max_dict_bytes = 0;
+      o.compression_opts.max_dict_buffer_bytes = 0;
+    }
   } else {
     o.compression = FastCompression();
   }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -120,10 +121,22 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
     const rocksdb::ColumnFamilyOptions& o = by_name[name];
     EXPECT_EQ(o.compression, rocksdb::kZSTD);
     EXPECT_EQ(o.compression_opts.level, 1);
-    EXPECT_EQ(o.compression_opts.max_dict_bytes, 16u << 10);
-    EXPECT_EQ(o.compression_opts.max_dict_buffer_bytes, uint64_t{8} << 20);
-    // No separate bottommost setting: every level, flushes included, is ZSTD.
-    EXPECT_EQ(o.bottommost_compression, rocksdb::kDisableCompressionOption);
+    if (std::string_view(name) == "derived") {
+      // Flushed without a dictionary (it buffered a copy of each memtable
+      // beside the analysis' state); merged once to the bottom level with one.
+      EXPECT_EQ(o.compression_opts.max_dict_bytes, 0u);
+      EXPECT_EQ(o.compression_opts.max_dict_buffer_bytes, 0u);
+      EXPECT_EQ(o.bottommost_compression, rocksdb::kZSTD);
+      EXPECT_TRUE(o.bottommost_compression_opts.enabled);
+      EXPECT_EQ(o.bottommost_compression_opts.level, 1);
+      EXPECT_EQ(o.bottommost_compression_opts.max_dict_bytes, 16u << 10);
+      EXPECT_EQ(o.bottommost_compression_opts.max_dict_buffer_bytes, uint64_t{8} << 20);
+    } else {
+      EXPECT_EQ(o.compression_opts.max_dict_bytes, 16u << 10);
+      EXPECT_EQ(o.compression_opts.max_dict_buffer_bytes, uint64_t{8} << 20);
+      // No separate bottommost setting: every level, flushes included, is ZSTD.
+      EXPECT_EQ(o.bottommost_compression, rocksdb::kDisableCompressionOption);
+    }
     const auto* table = o.table_factory->GetOptions<rocksdb::BlockBasedTableOptions>();
     ASSERT_NE(table, nullptr);
     const std::string n(name);
