@@ -69,7 +69,8 @@ absl::Status ScanPivots(CaseStore& store, std::string_view kind,
                         const std::function<bool(const Pivot&)>& fn);
 
 // Links (plus pivots) a spilling PivotBuilder holds before it spills: about
-// 30 MB of accumulators (heaptrack at 500k records: 61 MB for twice this).
+// 12 MB of accumulators with links as pool ids (heaptrack at 2M records,
+// docs/BENCHMARKS.md "Change 21"; 23 MB when they were strings).
 inline constexpr size_t kPivotSpillEntries = size_t{1} << 16;
 
 // Accumulates both pivots over the events of a case. Without a spill store,
