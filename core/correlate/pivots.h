@@ -101,7 +101,7 @@ class PivotBuilder {
 
  private:
   // A link while it accumulates, its texts as ids in texts_: at tenant scale
-  // a link of four strings under a string key cost about 450 bytes, most of
+  // a link of four strings under a string key cost about 350 bytes, most of
   // the builder's memory (docs/BENCHMARKS.md "Change 21").
   struct HeldLink {
     uint32_t mailbox_guid = 0;
