@@ -193,18 +193,17 @@ absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch
 PivotBuilder::PivotBuilder(CaseStore* spill_to, size_t max_entries)
     : spill_to_(spill_to), max_entries_(std::max<size_t>(max_entries, 1)) {}
 
-bool PivotBuilder::Touch(Acc& acc, TimeMs t, const MailboxRef& mailbox, std::string_view other) {
+bool PivotBuilder::Touch(Acc& acc, TimeMs t, uint32_t mailbox_key, uint32_t other,
+                         const MailboxRef& mailbox) {
   if (acc.events == 0 || t < acc.first) acc.first = t;
   if (acc.events == 0 || t > acc.last) acc.last = t;
   ++acc.events;
-  const uint32_t other_id = texts_.Intern(other);
-  const uint64_t link_key = uint64_t{texts_.Intern(mailbox.key())} << 32 | other_id;
-  auto [it, inserted] = acc.links.try_emplace(link_key);
+  auto [it, inserted] = acc.links.try_emplace(uint64_t{mailbox_key} << 32 | other);
   HeldLink& l = it->second;
   if (inserted) {
     l.mailbox_guid = texts_.Intern(mailbox.guid);
     l.mailbox_upn = texts_.Intern(mailbox.upn);
-    l.other = other_id;
+    l.other = other;
     l.first = l.last = t;
   } else {
     l.first = std::min(l.first, t);
@@ -217,18 +216,24 @@ bool PivotBuilder::Touch(Acc& acc, TimeMs t, const MailboxRef& mailbox, std::str
 
 void PivotBuilder::Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox,
                        std::string_view actor, const GeoInfo& geo) {
+  if (ip.empty() && actor.empty()) return;
+  // Each text is interned once per event: the IP and the actor are each a
+  // pivot's key and the other pivot's link.
+  const uint32_t ip_id = texts_.Intern(ip);
+  const uint32_t actor_id = texts_.Intern(actor);
+  const uint32_t mailbox_key = texts_.Intern(mailbox.key());
   if (!ip.empty()) {
-    auto [it, inserted] = by_ip_.try_emplace(texts_.Intern(ip));
+    auto [it, inserted] = by_ip_.try_emplace(ip_id);
     if (inserted) {
       it->second.geo = geo;
       ++held_;
     }
-    held_ += Touch(it->second, t, mailbox, actor);
+    held_ += Touch(it->second, t, mailbox_key, actor_id, mailbox);
   }
   if (!actor.empty()) {
-    auto [it, inserted] = by_actor_.try_emplace(texts_.Intern(actor));
+    auto [it, inserted] = by_actor_.try_emplace(actor_id);
     held_ += inserted;
-    held_ += Touch(it->second, t, mailbox, ip);
+    held_ += Touch(it->second, t, mailbox_key, ip_id, mailbox);
   }
   if (spill_to_ != nullptr && held_ > max_entries_ && spill_status_.ok()) {
     spill_status_ = Spill();

@@ -120,9 +120,10 @@ class PivotBuilder {
     absl::flat_hash_map<uint64_t, HeldLink> links;
   };
   using AccMap = absl::flat_hash_map<uint32_t, Acc>;  // by the texts_ id of the IP or actor
-  // Counts an event at `t` for `acc` and its link (mailbox, other); returns
-  // true when the link is new.
-  bool Touch(Acc& acc, TimeMs t, const MailboxRef& mailbox, std::string_view other);
+  // Counts an event at `t` for `acc` and its link (`mailbox_key`, `other`),
+  // both texts_ ids; `mailbox` fills a new link. Returns true when the link
+  // is new.
+  bool Touch(Acc& acc, TimeMs t, uint32_t mailbox_key, uint32_t other, const MailboxRef& mailbox);
   // The pivot of `key` with its links sorted, encoded; `ip_pivot` says
   // which field of a link `other` is.
   std::string Encode(uint32_t key, const Acc& acc, bool ip_pivot) const;
