@@ -62,7 +62,10 @@ std::string SessionIdText(uint64_t value) {
   return absl::StrFormat("S-%012x", value & ((uint64_t{1} << 48) - 1));
 }
 
-Sessionizer::Sessionizer(int64_t gap_ms) : gap_ms_(gap_ms > 0 ? gap_ms : 1) {}
+Sessionizer::Sessionizer(int64_t gap_ms, IpCatalog ips)
+    : gap_ms_(gap_ms > 0 ? gap_ms : 1),
+      ips_(std::move(ips)),
+      first_mailbox_(ips_.size(), kNoMailbox) {}
 
 void Sessionizer::Advance(TimeMs now, const ClosedFn& closed) {
   while (!by_last_.empty() && by_last_.begin()->first < now - gap_ms_) {
@@ -104,10 +107,8 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
   Assignment out;
   if (!e.client_ip.empty()) {
     const uint32_t mailbox_id = mailbox_ids_.Intern(mailbox.key());
-    const uint32_t ip_id = IpId(e.client_ip, e.time_ms);
-    auto [pit, inserted] = pair_first_seen_.emplace(PairId(mailbox_id, ip_id), e.time_ms);
-    out.event_first_seen_ip = inserted;
-    out.ip_first_seen = pit->second;
+    const uint32_t ip_id = ips_.FindOrAdd(e.client_ip, e.time_ms);
+    out.ip_first_seen = PairFirstSeen(mailbox_id, ip_id, e.time_ms, &out.event_first_seen_ip);
   }
 
   auto it = open_.find(key);
@@ -162,21 +163,27 @@ void Sessionizer::Finish(const ClosedFn& closed) {
   }
 }
 
-uint32_t Sessionizer::FindIp(std::string_view ip) const {
-  const uint32_t* id = ip_ids_.Find(ip);
-  return id == nullptr ? kNoIp : *id;
-}
-
-uint32_t Sessionizer::IpId(std::string_view ip, TimeMs t) {
-  auto [id, inserted] = ip_ids_.TryEmplace(ip, static_cast<uint32_t>(ip_first_seen_.size()));
-  if (inserted) ip_first_seen_.push_back(t);
-  return *id;
+TimeMs Sessionizer::PairFirstSeen(uint32_t mailbox, uint32_t ip, TimeMs t, bool* added) {
+  if (ip >= first_mailbox_.size()) first_mailbox_.resize(ip + 1, kNoMailbox);
+  uint32_t& first = first_mailbox_[ip];
+  *added = first == kNoMailbox;
+  if (*added) {
+    first = mailbox;
+    return t;
+  }
+  if (first == mailbox) return ips_.FirstSeen(ip);
+  auto [it, inserted] = pair_first_seen_.emplace(PairId(mailbox, ip), t);
+  *added = inserted;
+  return it->second;
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view mailbox_key, std::string_view ip) const {
   const std::optional<uint32_t> mailbox = mailbox_ids_.Find(mailbox_key);
-  const uint32_t address = FindIp(ip);
-  if (!mailbox.has_value() || address == kNoIp) return kNoTime;
+  const uint32_t address = ips_.Find(ip);
+  if (!mailbox.has_value() || address == IpCatalog::kNone || address >= first_mailbox_.size()) {
+    return kNoTime;
+  }
+  if (first_mailbox_[address] == *mailbox) return ips_.FirstSeen(address);
   auto it = pair_first_seen_.find(PairId(*mailbox, address));
   return it == pair_first_seen_.end() ? kNoTime : it->second;
 }
@@ -185,13 +192,14 @@ void Sessionizer::ReleaseAllButIpFirstSeen() {
   by_last_.clear();
   absl::node_hash_map<std::string, Open>().swap(open_);
   mailbox_ids_ = StringPool();
+  std::vector<uint32_t>().swap(first_mailbox_);
   absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen_);
   ids_.Clear();
 }
 
 TimeMs Sessionizer::IpFirstSeen(std::string_view ip) const {
-  const uint32_t address = FindIp(ip);
-  return address == kNoIp ? kNoTime : ip_first_seen_[address];
+  const uint32_t address = ips_.Find(ip);
+  return address == IpCatalog::kNone ? kNoTime : ips_.FirstSeen(address);
 }
 
 }  // namespace tern::correlate

@@ -22,11 +22,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/node_hash_map.h"
-#include "core/base/ip_map.h"
 #include "core/base/string_pool.h"
 #include "core/base/time.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/id_set.h"
+#include "core/correlate/ip_catalog.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
 
@@ -70,7 +70,10 @@ class Sessionizer {
   using ClosedFn = std::function<void(Session)>;
 
   // `gap_ms` > 0: a session ends when its key is idle for longer than this.
-  explicit Sessionizer(int64_t gap_ms);
+  // `ips`: the case's client IPs, frozen, from a first pass over the same
+  // events in the same order (the first-seen times must be those this pass
+  // would find); addresses it lacks are added as they come.
+  explicit Sessionizer(int64_t gap_ms, IpCatalog ips = IpCatalog());
 
   struct Assignment {
     std::string id;                      // the session's id
@@ -131,14 +134,17 @@ class Sessionizer {
   // addresses has hundreds of thousands of pairs, and a string per pair
   // cost ~100 bytes where the ids cost 16.
   static uint64_t PairId(uint32_t mailbox, uint32_t ip) { return uint64_t{mailbox} << 32 | ip; }
+  // When (mailbox, ip) was first seen, or kNoTime; `added` when this call
+  // saw it first (at t).
+  TimeMs PairFirstSeen(uint32_t mailbox, uint32_t ip, TimeMs t, bool* added);
   StringPool mailbox_ids_;
-  // An IP's id, or kNoIp. Rotating addresses make this the largest table
-  // of the analysis: keyed by packed address (core/base/ip_map.h).
-  static constexpr uint32_t kNoIp = ~uint32_t{0};
-  uint32_t FindIp(std::string_view ip) const;
-  uint32_t IpId(std::string_view ip, TimeMs t);  // a new IP is first seen at t
-  IpMap<uint32_t> ip_ids_;
-  std::vector<TimeMs> ip_first_seen_;  // by IP id
+  // Rotating addresses make the IPs the largest table of the analysis.
+  IpCatalog ips_;
+  // Most addresses are only ever used with one mailbox: the mailbox of each
+  // IP's first event is kept by IP id (4 bytes; that pair was first seen
+  // when the IP was), and only the other pairs in a hash table.
+  static constexpr uint32_t kNoMailbox = ~uint32_t{0};
+  std::vector<uint32_t> first_mailbox_;  // by IP id
   absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen_;
   IdSet48 ids_;  // the 48-bit hex value of every id given out
 };

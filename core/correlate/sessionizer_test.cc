@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,57 @@ TEST_F(SessionizerTest, CollectsFoldersClientsAndItems) {
   EXPECT_THAT(closed_[0].folders, ElementsAre("\\Archive", "\\Inbox", "\\Sent Items"));
   EXPECT_THAT(closed_[0].client_infos,
               ElementsAre("Client=MSExchangeRPC", "Client=OWA;Mozilla/5.0"));
+}
+
+// The analysis gives the sessionizer the IPs its first pass froze; every
+// answer must be the one the sessionizer finds on its own.
+TEST(SessionizerCatalogTest, AFrozenFirstPassCatalogGivesTheSameAnswers) {
+  const std::vector<std::string> mailboxes = {"guid-alice", "guid-bob", "guid-carol"};
+  const std::vector<std::string> ips = {"81.2.69.142", "89.160.20.112", "2001:db8::1",
+                                        "2001:DB8::1", "host.example",  ""};
+  std::mt19937 random(3);
+  std::vector<Event> events;
+  for (int i = 0; i < 400; ++i) {
+    Event e = Ev(kT0 + i * 7 * kMin / 3, "MailItemsAccessed", ips[random() % ips.size()]);
+    e.mailbox_guid = mailboxes[random() % mailboxes.size()];
+    events.push_back(std::move(e));
+  }
+  IpCatalog catalog;
+  for (const Event& e : events) {
+    if (!e.client_ip.empty()) catalog.FindOrAdd(e.client_ip, e.time_ms);
+  }
+  catalog.Freeze();
+  Sessionizer alone(30 * kMin);
+  Sessionizer given(30 * kMin, std::move(catalog));
+  std::vector<std::string> closed_alone;
+  std::vector<std::string> closed_given;
+  for (const Event& e : events) {
+    const MailboxRef mailbox{e.mailbox_guid, ""};
+    alone.Advance(e.time_ms, [&](Session s) { closed_alone.push_back(s.id); });
+    given.Advance(e.time_ms, [&](Session s) { closed_given.push_back(s.id); });
+    const auto a = alone.Add(e, mailbox, "alice@contoso.com", {});
+    const auto b = given.Add(e, mailbox, "alice@contoso.com", {});
+    ASSERT_EQ(a.id, b.id);
+    EXPECT_EQ(a.start, b.start);
+    EXPECT_EQ(a.session_first_seen_ip, b.session_first_seen_ip);
+    EXPECT_EQ(a.event_first_seen_ip, b.event_first_seen_ip) << e.record_id;
+    EXPECT_EQ(a.ip_first_seen, b.ip_first_seen) << e.record_id;
+  }
+  int pairs_seen = 0;
+  for (const std::string& mailbox : mailboxes) {
+    for (const std::string& ip : ips) {
+      EXPECT_EQ(alone.IpFirstSeen(mailbox, ip), given.IpFirstSeen(mailbox, ip));
+      pairs_seen += alone.IpFirstSeen(mailbox, ip) != kNoTime;
+    }
+  }
+  EXPECT_EQ(pairs_seen, 15);  // every mailbox with every IP but the empty one
+  alone.Finish([&](Session s) { closed_alone.push_back(s.id); });
+  given.Finish([&](Session s) { closed_given.push_back(s.id); });
+  EXPECT_EQ(closed_alone, closed_given);
+  alone.ReleaseAllButIpFirstSeen();
+  given.ReleaseAllButIpFirstSeen();
+  for (const std::string& ip : ips) EXPECT_EQ(alone.IpFirstSeen(ip), given.IpFirstSeen(ip)) << ip;
+  EXPECT_NE(given.IpFirstSeen("host.example"), kNoTime);
 }
 
 TEST(SessionIdTest, StableFormatAndInputsMatter) {

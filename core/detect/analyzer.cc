@@ -15,6 +15,7 @@
 #include "core/correlate/baseline.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
+#include "core/correlate/ip_catalog.h"
 #include "core/correlate/pivots.h"
 #include "core/correlate/sessionizer.h"
 #include "core/correlate/signin.h"
@@ -119,15 +120,23 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // the organization's own networks.
   correlate::MailboxDirectory directory;
   correlate::OrgInfrastructure infrastructure(options.org_min_identities, options.org_min_days);
+  // Every client IP with its first sighting, frozen into sorted arrays for
+  // the sessionizer: pass 1 holds far less than pass 2, so the growing table
+  // costs nothing at the peak (docs/BENCHMARKS.md "Change 22").
+  correlate::IpCatalog ips;
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
     directory.Observe(e);
-    if (!e.client_ip.empty() && !correlate::IsSystemPrincipal(e)) {
-      infrastructure.Observe(correlate::ActorOf(e), e.client_ip, geo_of(e.client_ip).info.asn,
-                             e.time_ms);
+    if (!e.client_ip.empty()) {
+      ips.FindOrAdd(e.client_ip, e.time_ms);
+      if (!correlate::IsSystemPrincipal(e)) {
+        infrastructure.Observe(correlate::ActorOf(e), e.client_ip, geo_of(e.client_ip).info.asn,
+                               e.time_ms);
+      }
     }
     return true;
   }));
   infrastructure.Finish();
+  ips.Freeze();
   // The tuning file's trusted networks are the organization's too: never new.
   infrastructure.Trust(detect::TrustedIpMatcher(options.tuning), options.tuning.trusted_asns);
   // Partner domains (tuning file) are where forwarding may go: not external.
@@ -154,7 +163,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   std::vector<std::unique_ptr<detect::Rule>> rules = detect::MakeRules(env);
 
   // Pass 2: sessions, pivots and rules, streaming in time order.
-  correlate::Sessionizer sessionizer(options.session_gap_ms);
+  correlate::Sessionizer sessionizer(options.session_gap_ms, std::move(ips));
   correlate::PivotBuilder pivots(&store, correlate::kPivotSpillEntries);
   // The first event of each (actor, mailbox) pair, keyed by two small ids
   // (a string per pair cost ~120 bytes). The mailboxes are those events are
