@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <tuple>
+#include <vector>
 
 #include "core/base/ip.h"
 #include "core/base/strings.h"
@@ -18,6 +20,8 @@ namespace {
 // distinct networks than this is anything but quiet, and the cap bounds memory.
 constexpr size_t kMaxPerIdentity = 512;
 constexpr size_t kMaxDevice = 160;
+// Days counted per identity and country (DaysInCountryWithKnownDevice).
+constexpr size_t kMaxCountryDays = 31;
 // Identities followed per network or ASN in the first pass.
 constexpr size_t kMaxTracked = 256;
 constexpr int64_t kRegular = INT64_MIN;
@@ -32,17 +36,6 @@ bool Has(std::string_view text, std::string_view needle) {
 std::string_view UserAgentOf(const Event& e) {
   const NameValue* ua = Event::Find(e.extra, "UserAgent");
   return ua != nullptr ? std::string_view(ua->value) : std::string_view();
-}
-
-// Inserts `key` first seen at `t` unless known or the map is full; returns
-// when the key was first seen (kNoTime when it could not be remembered).
-template <typename Map, typename Key>
-TimeMs FirstSeen(Map& map, const Key& key, TimeMs t) {
-  auto it = map.find(key);
-  if (it != map.end()) return it->second;
-  if (map.size() >= kMaxPerIdentity) return kNoTime;
-  map.emplace(key, t);
-  return t;
 }
 
 }  // namespace
@@ -185,46 +178,102 @@ bool OrgInfrastructure::IsOrgIp(std::string_view ip, uint32_t asn) const {
 IdentityBaselines::IdentityBaselines(TimeMs baseline_end, const OrgInfrastructure* org)
     : baseline_end_(baseline_end), org_(org) {}
 
-TimeMs IdentityBaselines::FirstSeenValue(absl::flat_hash_map<uint32_t, TimeMs>& seen,
-                                         std::string_view value, TimeMs t) {
-  // Found without interning: a value an identity's full map cannot take
-  // is not kept in the pool either.
-  if (const std::optional<uint32_t> id = values_.Find(value)) return FirstSeen(seen, *id, t);
-  if (seen.size() >= kMaxPerIdentity) return kNoTime;
-  return FirstSeen(seen, values_.Intern(value), t);
+namespace {
+
+// (kind, value, first): the order of Known::seen.
+using SeenKey = std::tuple<int, uint32_t, int64_t>;
+
+template <typename Seen>
+SeenKey KeyOf(const Seen& s) {
+  return {static_cast<int>(s.kind), s.value, s.first};
+}
+
+// The first entry at or after `key`.
+template <typename Seen>
+auto LowerBound(std::vector<Seen>& seen, const SeenKey& key) {
+  return std::lower_bound(seen.begin(), seen.end(), key,
+                          [](const Seen& a, const SeenKey& b) { return KeyOf(a) < b; });
+}
+
+// Entries from `from` up to, not including, `to`.
+template <typename Seen>
+size_t CountBetween(const std::vector<Seen>& seen, const SeenKey& from, const SeenKey& to) {
+  auto before = [](const Seen& a, const SeenKey& b) { return KeyOf(a) < b; };
+  return static_cast<size_t>(std::lower_bound(seen.begin(), seen.end(), to, before) -
+                             std::lower_bound(seen.begin(), seen.end(), from, before));
+}
+
+}  // namespace
+
+TimeMs IdentityBaselines::Known::FirstSeen(Kind kind, uint32_t value, TimeMs t) {
+  auto it = LowerBound(seen, {static_cast<int>(kind), value, INT64_MIN});
+  if (it != seen.end() && it->kind == kind && it->value == value) return it->first;
+  if (Count(kind) >= kMaxPerIdentity) return kNoTime;
+  seen.insert(it, Seen{value, kind, t});
+  return t;
+}
+
+size_t IdentityBaselines::Known::Count(Kind kind) const {
+  const int k = static_cast<int>(kind);
+  return CountBetween(seen, {k, 0, INT64_MIN}, {k + 1, 0, INT64_MIN});
+}
+
+size_t IdentityBaselines::Known::Count(Kind kind, uint32_t value) const {
+  const int k = static_cast<int>(kind);
+  const SeenKey end =
+      value == UINT32_MAX ? SeenKey{k + 1, 0, INT64_MIN} : SeenKey{k, value + 1, INT64_MIN};
+  return CountBetween(seen, {k, value, INT64_MIN}, end);
+}
+
+bool IdentityBaselines::Known::Add(Kind kind, uint32_t value, int64_t first) {
+  const SeenKey key{static_cast<int>(kind), value, first};
+  auto it = LowerBound(seen, key);
+  if (it != seen.end() && KeyOf(*it) == key) return false;
+  seen.insert(it, Seen{value, kind, first});
+  return true;
+}
+
+TimeMs IdentityBaselines::FirstSeenValue(Known& k, Kind kind, std::string_view value, TimeMs t) {
+  if (const std::optional<uint32_t> id = values_.Find(value)) return k.FirstSeen(kind, *id, t);
+  if (k.Count(kind) >= kMaxPerIdentity) return kNoTime;
+  return k.FirstSeen(kind, values_.Intern(value), t);
 }
 
 Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, const GeoInfo& geo) {
   Novelty n;
   n.family = ClassifyClient(e);
   if (identity.empty()) return n;
-  Known& k = identities_[std::string(identity)];
+  auto found = identities_.find(absl::string_view(identity.data(), identity.size()));
+  if (found == identities_.end()) found = identities_.try_emplace(std::string(identity)).first;
+  Known& k = found->second;
   const TimeMs t = e.time_ms;
   auto is_new = [&](TimeMs first) { return first != kNoTime && first >= baseline_end_; };
 
   n.network = NetworkOf(e.client_ip);
   if (!n.network.empty()) {
-    const bool prefix_new = is_new(FirstSeenValue(k.networks, n.network, t));
+    const bool prefix_new = is_new(FirstSeenValue(k, Kind::kNetwork, n.network, t));
     bool asn_known = false;
     if (geo.asn != 0) {
-      n.asn_new = is_new(FirstSeen(k.asns, geo.asn, t));
+      n.asn_new = is_new(k.FirstSeen(Kind::kAsn, geo.asn, t));
       asn_known = !n.asn_new;
     }
     n.org_network = org_ != nullptr && org_->IsOrgIp(e.client_ip, geo.asn);
     n.network_new = prefix_new && !asn_known && !n.org_network;
   }
   const std::string device = DeviceOf(e);
-  const bool device_known = !device.empty() && !is_new(FirstSeenValue(k.devices, device, t));
+  const bool device_known = !device.empty() && !is_new(FirstSeenValue(k, Kind::kDevice, device, t));
   if (!device.empty()) n.device_new = !device_known;
   if (n.family != ClientFamily::kUnknown) {
-    n.family_new = is_new(FirstSeen(k.families, static_cast<uint8_t>(n.family), t));
+    n.family_new = is_new(k.FirstSeen(Kind::kFamily, static_cast<uint32_t>(n.family), t));
   }
   if (!geo.country_iso.empty()) {
     // The organization's own networks are known wherever they are.
-    n.country_new = is_new(FirstSeenValue(k.countries, geo.country_iso, t)) && !n.org_network;
+    n.country_new = is_new(FirstSeenValue(k, Kind::kCountry, geo.country_iso, t)) && !n.org_network;
     if (device_known) {
-      auto& days = k.country_days[values_.Intern(geo.country_iso)];
-      if (days.size() < 31) days.insert(DayOfMs(t));
+      const uint32_t country = values_.Intern(geo.country_iso);
+      if (k.Count(Kind::kCountryDay, country) < kMaxCountryDays) {
+        k.Add(Kind::kCountryDay, country, DayOfMs(t));
+      }
     }
   }
   return n;
@@ -236,8 +285,7 @@ int64_t IdentityBaselines::DaysInCountryWithKnownDevice(std::string_view identit
   if (it == identities_.end()) return 0;
   const std::optional<uint32_t> id = values_.Find(country);
   if (!id.has_value()) return 0;
-  auto days = it->second.country_days.find(*id);
-  return days == it->second.country_days.end() ? 0 : static_cast<int64_t>(days->second.size());
+  return static_cast<int64_t>(it->second.Count(Kind::kCountryDay, *id));
 }
 
 }  // namespace tern::correlate

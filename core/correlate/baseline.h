@@ -14,6 +14,7 @@
 #ifndef TERN_CORE_CORRELATE_BASELINE_H_
 #define TERN_CORE_CORRELATE_BASELINE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -143,20 +144,35 @@ class IdentityBaselines {
   int64_t DaysInCountryWithKnownDevice(std::string_view identity, std::string_view country) const;
 
  private:
-  // Networks, countries and devices by their id in values_: identities
+  // What an identity has used, each value with when it was first seen:
+  // networks, countries and devices by their id in values_ (identities
   // share most of them, and an id costs 4 bytes where a string cost 32 or
-  // more (docs/BENCHMARKS.md "Change 14").
-  struct Known {
-    absl::flat_hash_map<uint32_t, TimeMs> networks;
-    absl::flat_hash_map<uint32_t, TimeMs> asns;
-    absl::flat_hash_map<uint32_t, TimeMs> countries;
-    absl::flat_hash_map<uint8_t, TimeMs> families;
-    absl::flat_hash_map<uint32_t, TimeMs> devices;
-    absl::flat_hash_map<uint32_t, absl::flat_hash_set<int64_t>> country_days;
+  // more; docs/BENCHMARKS.md "Change 14"), ASNs and client families by
+  // number, and the days it was in a country with a known device.
+  enum class Kind : uint8_t { kNetwork, kAsn, kCountry, kFamily, kDevice, kCountryDay };
+  struct Seen {
+    uint32_t value;
+    Kind kind;
+    int64_t first;  // when first seen; for kCountryDay the day (UTC)
   };
-  // When `value` was first seen in `seen` (see FirstSeen in baseline.cc).
-  TimeMs FirstSeenValue(absl::flat_hash_map<uint32_t, TimeMs>& seen, std::string_view value,
-                        TimeMs t);
+  // One sorted vector of 16-byte entries per identity: six hash tables took
+  // 240 bytes in each identity's slot and a heap block each
+  // (docs/BENCHMARKS.md "Change 22").
+  struct Known {
+    std::vector<Seen> seen;  // sorted by (kind, value, first)
+
+    // When (kind, value) was first seen, remembering it as first seen at t
+    // when new and the kind has room; kNoTime when it cannot be remembered.
+    TimeMs FirstSeen(Kind kind, uint32_t value, TimeMs t);
+    // Entries of `kind` (with `value`, for the second).
+    size_t Count(Kind kind) const;
+    size_t Count(Kind kind, uint32_t value) const;
+    // Adds (kind, value, first) unless there; true when added.
+    bool Add(Kind kind, uint32_t value, int64_t first);
+  };
+  // FirstSeen of a pooled value: a value the identity's full kind cannot
+  // take is not kept in the pool either.
+  TimeMs FirstSeenValue(Known& k, Kind kind, std::string_view value, TimeMs t);
 
   TimeMs baseline_end_;
   const OrgInfrastructure* org_;

@@ -1,5 +1,6 @@
 #include "core/correlate/baseline.h"
 
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace tern::correlate {
@@ -104,6 +105,52 @@ TEST(IdentityBaselinesTest, UsedDuringTheBaselineIsNeverNew) {
   EXPECT_FALSE(first.country_new);
   Novelty later = b.Observe("ada", At(20 * kDay, "175.16.199.21", "Client=OWA;x"), Geo("CN", 0));
   EXPECT_EQ(later.anomalies(), 0);
+}
+
+TEST(IdentityBaselinesTest, DaysInACountryCountDistinctDaysUpTo31PerIdentity) {
+  IdentityBaselines b(kDay, nullptr);
+  // A device first used during the baseline is known; one first used after
+  // it is new on every use, so its days are not counted.
+  for (int day = 0; day < 40; ++day) {
+    for (int visit = 0; visit < 2; ++visit) {
+      b.Observe("ada", At(day * kDay + visit * 3600000, "81.2.69.160", "Client=MSExchangeRPC"),
+                Geo("SE", 29518));
+    }
+    if (day < 5) {
+      b.Observe("bob", At(day * kDay, "81.2.69.161", "Client=MSExchangeRPC"), Geo("SE", 29518));
+      b.Observe("bob", At(day * kDay + 1, "89.160.20.120", "Client=MSExchangeRPC"),
+                Geo("GB", 2856));
+    }
+    if (day >= 3 && day < 6) {
+      b.Observe("carol", At(day * kDay, "81.2.69.162", "Client=MSExchangeRPC"), Geo("SE", 29518));
+    }
+  }
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("ada", "SE"), 31);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("bob", "SE"), 5);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("bob", "GB"), 5);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("ada", "GB"), 0);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("carol", "SE"), 0);
+  EXPECT_EQ(b.DaysInCountryWithKnownDevice("dave", "SE"), 0);
+}
+
+TEST(IdentityBaselinesTest, AnIdentityRemembersAtMost512NetworksAndTheFirstStayKnown) {
+  IdentityBaselines b(kDay, nullptr);
+  auto network = [](int i) { return absl::StrCat(81 + i / 256, ".", i % 256, ".7.9"); };
+  // 600 /24 networks after the baseline: the first 512 are remembered; the
+  // others cannot be, so they are not called new.
+  for (int i = 0; i < 600; ++i) {
+    const Novelty n = b.Observe("ada", At(2 * kDay + i, network(i), "Client=OWA;x"), Geo("", 0));
+    EXPECT_EQ(n.network_new, i < 512) << i;
+  }
+  // Remembered networks stay new (first seen after the baseline).
+  EXPECT_TRUE(b.Observe("ada", At(3 * kDay, network(5), "Client=OWA;x"), Geo("", 0)).network_new);
+  EXPECT_TRUE(b.Observe("ada", At(3 * kDay, network(511), "Client=OWA;x"), Geo("", 0)).network_new);
+  EXPECT_FALSE(
+      b.Observe("ada", At(3 * kDay, network(512), "Client=OWA;x"), Geo("", 0)).network_new);
+  EXPECT_FALSE(
+      b.Observe("ada", At(3 * kDay, network(599), "Client=OWA;x"), Geo("", 0)).network_new);
+  // Another identity has its own room.
+  EXPECT_TRUE(b.Observe("bob", At(3 * kDay, network(599), "Client=OWA;x"), Geo("", 0)).network_new);
 }
 
 }  // namespace
