@@ -131,7 +131,10 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
       EXPECT_EQ(o.bottommost_compression_opts.level, 1);
       EXPECT_EQ(o.bottommost_compression_opts.max_dict_bytes, 16u << 10);
       EXPECT_EQ(o.bottommost_compression_opts.max_dict_buffer_bytes, uint64_t{8} << 20);
+      // Small memtables beside the analysis' state.
+      EXPECT_EQ(o.write_buffer_size, size_t{4} << 20);
     } else {
+      EXPECT_EQ(o.write_buffer_size, size_t{32} << 20);
       EXPECT_EQ(o.compression_opts.max_dict_bytes, 16u << 10);
       EXPECT_EQ(o.compression_opts.max_dict_buffer_bytes, uint64_t{8} << 20);
       // No separate bottommost setting: every level, flushes included, is ZSTD.
