@@ -146,6 +146,37 @@ TEST_F(FoundationTest, MalformedRowIsRejectedWithItsLineAndTheRestKept) {
   EXPECT_EQ(custody.Uint("/evidence/0/warnings/0/line"), 6u);
 }
 
+TEST_F(FoundationTest, AnalysisShowsItsStepsUnlessQuietAndLogsTheirTimes) {
+  ASSERT_EQ(
+      RunTern({"ingest", "--case", CaseDir(), "--quiet", Fixture("e2e/export_b.jsonl")}).exit_code,
+      0);
+  RunResult loud = RunTern({"analyze", "--case", CaseDir()});
+  ASSERT_EQ(loud.exit_code, 0) << loud.err;
+  // Not a terminal: plain lines, each step's start and end.
+  for (const char* line :
+       {"progress: analysis step 1/4, mailboxes, identities and networks\n",
+        "progress: analysis step 2/4, sessions, pivots and rules: done in ",
+        "progress: analysis step 3/4, incidents\n",
+        "progress: analysis step 4/4, writing and compacting the results: done in "}) {
+    EXPECT_THAT(loud.err, HasSubstr(line));
+  }
+  EXPECT_THAT(loud.err, Not(HasSubstr("\033")));
+  EXPECT_THAT(loud.out, Not(HasSubstr("progress")));
+  RunResult quiet = RunTern({"analyze", "--case", CaseDir(), "--quiet"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  // tern.log has each step's end, both runs.
+  const std::string log = ReadFile(CaseDir() + "/tern.log");
+  size_t ends = 0;
+  for (size_t at = log.find("analyze: analysis step 2/4"); at != std::string::npos;
+       at = log.find("analyze: analysis step 2/4", at + 1)) {
+    ++ends;
+  }
+  EXPECT_EQ(ends, 2u);
+  EXPECT_THAT(log, HasSubstr("analyze: analysis step 1/4, mailboxes, identities and networks: "
+                             "done in "));
+}
+
 TEST_F(FoundationTest, StrictTurnsRejectedRecordsIntoFailure) {
   RunResult r =
       RunTern({"ingest", "--case", CaseDir(), "--quiet", "--strict", Fixture("e2e/export_a.csv")});

@@ -56,13 +56,44 @@ std::string FindingKey(size_t index) {
 // IP lookups remembered at once (about 500 bytes each).
 constexpr size_t kGeoCacheEntries = 1 << 14;
 
+// Tells AnalyzeOptions::on_progress where the analysis is.
+class ProgressReporter {
+ public:
+  ProgressReporter(const std::function<void(const AnalysisProgress&)>& fn, uint64_t total)
+      : fn_(fn) {
+    now_.total = total;
+  }
+  // Ends the current step (if any) and starts `step`.
+  void Step(int step, std::string_view name) {
+    End();
+    now_ = AnalysisProgress{step, name, 0, now_.total, false};
+    Emit();
+  }
+  void Event() {
+    if (++now_.events % kProgressEvents == 0) Emit();
+  }
+  void End() {
+    if (now_.step == 0 || now_.done) return;
+    now_.done = true;
+    Emit();
+  }
+
+ private:
+  void Emit() const {
+    if (fn_) fn_(now_);
+  }
+  const std::function<void(const AnalysisProgress&)>& fn_;
+  AnalysisProgress now_;
+};
+
 // The incidents (core/detect/incident_graph.h): one more pass over the events
 // when any finding seeds one. Stored as derived kind "incidents".
 absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findings,
                             const correlate::MailboxDirectory& directory,
                             const correlate::OrgInfrastructure& infrastructure, TimeMs baseline_end,
                             const correlate::Sessionizer& sessionizer,
-                            const std::function<GeoInfo(const std::string&)>& geo_of) {
+                            const std::function<GeoInfo(const std::string&)>& geo_of,
+                            ProgressReporter& progress) {
   auto is_attacker_ip = [&](const std::string& ip) {
     const TimeMs first_seen = sessionizer.IpFirstSeen(ip);
     if (first_seen == kNoTime || first_seen < baseline_end) return false;
@@ -71,6 +102,7 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
   detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
   if (!graph.empty()) {
     TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+      progress.Event();
       std::string target;
       if (e.record_type == 8) target = correlate::TargetUpnOf(e, directory.identities());
       graph.OnEvent(e, directory.ForEvent(e), directory.ActorFor(e), target,
@@ -124,7 +156,11 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // the sessionizer: pass 1 holds far less than pass 2, so the growing table
   // costs nothing at the peak (docs/BENCHMARKS.md "Change 22").
   correlate::IpCatalog ips;
+  TERN_ASSIGN_OR_RETURN(const uint64_t case_events, store.CountEvents());
+  ProgressReporter progress(options.on_progress, case_events);
+  progress.Step(1, "mailboxes, identities and networks");
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+    progress.Event();
     directory.Observe(e);
     if (!e.client_ip.empty()) {
       ips.FindOrAdd(e.client_ip, e.time_ms);
@@ -182,7 +218,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     sessions.Add(SessionKey(s.start, s.id), EncodeSession(s));
   };
 
+  progress.Step(2, "sessions, pivots and rules");
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+    progress.Event();
     sessionizer.Advance(e.time_ms, on_closed);
     detect::EventContext ctx;
     ctx.event = &e;
@@ -239,9 +277,11 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   mailbox_ids = StringPool();
   TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
   for (const Finding& f : findings) ++summary.findings_by_severity[f.severity];
-  TERN_RETURN_IF_ERROR(BuildIncidents(store, findings, directory, infrastructure, env.baseline_end,
-                                      sessionizer,
-                                      [&](const std::string& ip) { return geo_of(ip).info; }));
+  progress.Step(3, "incidents");
+  TERN_RETURN_IF_ERROR(BuildIncidents(
+      store, findings, directory, infrastructure, env.baseline_end, sessionizer,
+      [&](const std::string& ip) { return geo_of(ip).info; }, progress));
+  progress.Step(4, "writing and compacting the results");
 
   // Findings (with their anchors) and the directory are written a batch at
   // a time: encoded whole, each was a second copy of itself and a third in
@@ -270,6 +310,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(store.CompactDerived());
 
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisComplete));
+  progress.End();
 
   summary.events = directory.events();
   summary.sessions = sessions.added();

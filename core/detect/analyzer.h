@@ -16,9 +16,11 @@
 #define TERN_CORE_DETECT_ANALYZER_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -51,6 +53,18 @@ inline constexpr char kLoadedRulesKey[] = "loaded_rules";
 std::string SessionKey(TimeMs start, std::string_view id);
 // The id a SessionKey holds ("" for a key too short to be one).
 std::string_view SessionIdOfKey(std::string_view key);
+
+// Where an analysis is (AnalyzeOptions::on_progress). At 10M records an
+// analysis runs for a quarter of an hour; its steps are the passes over the
+// events and the writing of what they found.
+inline constexpr int kAnalysisSteps = 4;
+struct AnalysisProgress {
+  int step = 0;           // 1..kAnalysisSteps
+  std::string_view name;  // what the step does
+  uint64_t events = 0;    // events this step has read so far
+  uint64_t total = 0;     // events in the case
+  bool done = false;      // the step has ended
+};
 
 struct AnalyzeOptions {
   // Organization domains; empty = inferred from the mailbox owners' UPN domains.
@@ -136,7 +150,12 @@ struct AnalyzeOptions {
   // The rule files and tuning file read for this analysis, recorded in the
   // case (core/store/analysis_inputs.h).
   std::vector<AnalysisInput> inputs;
+  // Called on the analysing thread as each step starts and ends and every
+  // kProgressEvents events a step reads. Null: not called. Never changes a
+  // result.
+  std::function<void(const AnalysisProgress&)> on_progress;
 };
+inline constexpr uint64_t kProgressEvents = uint64_t{1} << 16;
 
 struct AnalysisSummary {
   uint64_t events = 0;

@@ -232,6 +232,44 @@ TEST_F(AnalyzeTest, PlantedIncidentFindingsAreNumberedSortedAndAnchored) {
   EXPECT_EQ(summary_.findings, findings.size());
 }
 
+TEST_F(AnalyzeTest, ReportsEachStepStartAndEndWithTheEventsItRead) {
+  PlantIncident();
+  std::vector<AnalysisProgress> seen;
+  std::vector<std::string> names;
+  AnalyzeOptions options;
+  options.on_progress = [&](const AnalysisProgress& p) {
+    seen.push_back(p);
+    names.emplace_back(p.name);
+  };
+  const std::vector<Finding> with_progress = Run(options);
+  ASSERT_EQ(seen.size(), 2u * kAnalysisSteps);  // too few events for a tick in between
+  for (int step = 1; step <= kAnalysisSteps; ++step) {
+    SCOPED_TRACE(step);
+    const AnalysisProgress& start = seen[2 * (step - 1)];
+    const AnalysisProgress& end = seen[2 * (step - 1) + 1];
+    EXPECT_EQ(start.step, step);
+    EXPECT_FALSE(start.done);
+    EXPECT_EQ(start.events, 0u);
+    EXPECT_EQ(end.step, step);
+    EXPECT_TRUE(end.done);
+    EXPECT_EQ(end.total, events_.size());
+    EXPECT_FALSE(names[2 * (step - 1)].empty());
+  }
+  // The two passes and the incidents pass (this case has incidents) read
+  // every event; writing reads none.
+  EXPECT_EQ(seen[1].events, events_.size());
+  EXPECT_EQ(seen[3].events, events_.size());
+  EXPECT_EQ(seen[5].events, events_.size());
+  EXPECT_EQ(seen[7].events, 0u);
+  // Watching changes nothing.
+  const std::vector<Finding> without = Run(AnalyzeOptions{});
+  ASSERT_EQ(without.size(), with_progress.size());
+  ASSERT_FALSE(without.empty());
+  for (size_t i = 0; i < without.size(); ++i) {
+    EXPECT_EQ(EncodeFinding(without[i]), EncodeFinding(with_progress[i])) << i;
+  }
+}
+
 TEST_F(AnalyzeTest, SameEventsInAnotherOrderGiveIdenticalBytes) {
   PlantIncident();
   AnalyzeOptions options;

@@ -69,7 +69,9 @@ absl::StatusOr<AnalysisSummary> DoAnalyze(WritableCase& c, const CaseOptions& op
   EnterPhase(CasePhase::kAnalyze);
   ConsoleObserver observer(c.log.get(), options.quiet, err);
   c.store->SetScanThreads(options.threads);
-  return AnalyzeCase(c, analyze, &observer);
+  AnalyzeOptions with_progress = analyze;
+  with_progress.on_progress = [&](const AnalysisProgress& p) { observer.OnAnalysisProgress(p); };
+  return AnalyzeCase(c, with_progress, &observer);
 }
 
 void PrintAnalysisSummary(std::FILE* out, const AnalysisSummary& s) {

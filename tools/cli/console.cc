@@ -62,20 +62,42 @@ void ConsoleObserver::OnWarning(const Warning& warning) {
 void ConsoleObserver::Draw(bool force) {
   if (quiet_) return;
   const auto now = std::chrono::steady_clock::now();
-  const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_draw_);
-  if (!force && since.count() < (tty_ ? 200 : 5000)) return;
-  last_draw_ = now;
   const double seconds = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
-  const std::string line =
-      absl::StrFormat("%d files, %s, %d records (%.0f records/s, %s/s)", items_, HumanBytes(bytes_),
-                      records_, static_cast<double>(records_) / seconds,
-                      HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds)));
+  Show(absl::StrFormat("%d files, %s, %d records (%.0f records/s, %s/s)", items_,
+                       HumanBytes(bytes_), records_, static_cast<double>(records_) / seconds,
+                       HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds))),
+       force);
+}
+
+bool ConsoleObserver::Show(const std::string& line, bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_draw_);
+  if (!force && since.count() < (tty_ ? 200 : 5000)) return false;
+  last_draw_ = now;
   if (tty_) {
     std::fprintf(err_, "\r\033[K%s", line.c_str());
     line_open_ = true;
   } else {
     std::fprintf(err_, "progress: %s\n", line.c_str());
   }
+  return true;
+}
+
+void ConsoleObserver::OnAnalysisProgress(const AnalysisProgress& p) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool starts = p.events == 0 && !p.done;
+  if (starts) step_start_ = now;
+  const double seconds = std::chrono::duration<double>(now - step_start_).count();
+  std::string line = absl::StrFormat("analysis step %d/%d, %s", p.step, kAnalysisSteps, p.name);
+  if (p.done) {
+    absl::StrAppendFormat(&line, ": done in %.1f s", seconds);
+    if (p.events > 0) absl::StrAppendFormat(&line, " (%d events read)", p.events);
+    if (log_ != nullptr) log_->Line("INFO", absl::StrCat("analyze: ", line));
+  } else if (!starts) {
+    absl::StrAppendFormat(&line, ": %d of %d events (%.0f events/s)", p.events, p.total,
+                          static_cast<double>(p.events) / std::max(seconds, 1e-3));
+  }
+  if (!quiet_) Show(line, starts || p.done);
 }
 
 void ConsoleObserver::Finish() {

@@ -13,11 +13,13 @@
 #include <string>
 
 #include "core/case/run_log.h"
+#include "core/detect/analyzer.h"
 #include "core/ingest/ingester.h"
 
 namespace tern::cli {
 
-// Prints ingest progress and warnings to stderr, and logs warnings.
+// Prints ingest and analysis progress and warnings to stderr, and logs
+// warnings.
 class ConsoleObserver : public IngestObserver {
  public:
   // `err` (not owned) receives progress and warnings; a terminal gets a
@@ -27,11 +29,16 @@ class ConsoleObserver : public IngestObserver {
   void OnItemStart(const std::string& display) override;
   void OnProgress(uint64_t bytes_read, uint64_t records) override;
   void OnWarning(const Warning& warning) override;
+  // Prints where an analysis is (same line and pace as the ingest's
+  // progress) and logs each step's end with its duration to tern.log.
+  void OnAnalysisProgress(const AnalysisProgress& progress);
   // Ends the progress line (call before printing the summary).
   void Finish();
 
  private:
   void Draw(bool force);
+  // Shows `line` (redrawn on a terminal); false when the last was too recent.
+  bool Show(const std::string& line, bool force);
 
   RunLog* log_;
   bool quiet_;
@@ -45,6 +52,7 @@ class ConsoleObserver : public IngestObserver {
   std::string current_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
+  std::chrono::steady_clock::time_point step_start_;
   bool line_open_ = false;
 };
 
