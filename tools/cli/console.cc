@@ -60,27 +60,29 @@ void ConsoleObserver::OnWarning(const Warning& warning) {
 }
 
 void ConsoleObserver::Draw(bool force) {
-  if (quiet_) return;
-  const auto now = std::chrono::steady_clock::now();
-  const double seconds = std::max(1e-3, std::chrono::duration<double>(now - start_).count());
+  if (quiet_ || !Due(force)) return;
+  const double seconds = std::max(
+      1e-3, std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count());
   Show(absl::StrFormat("%d files, %s, %d records (%.0f records/s, %s/s)", items_,
                        HumanBytes(bytes_), records_, static_cast<double>(records_) / seconds,
-                       HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds))),
-       force);
+                       HumanBytes(static_cast<uint64_t>(static_cast<double>(bytes_) / seconds))));
 }
 
-bool ConsoleObserver::Show(const std::string& line, bool force) {
+bool ConsoleObserver::Due(bool force) {
   const auto now = std::chrono::steady_clock::now();
   const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(now - last_draw_);
   if (!force && since.count() < (tty_ ? 200 : 5000)) return false;
   last_draw_ = now;
+  return true;
+}
+
+void ConsoleObserver::Show(const std::string& line) {
   if (tty_) {
     std::fprintf(err_, "\r\033[K%s", line.c_str());
     line_open_ = true;
   } else {
     std::fprintf(err_, "progress: %s\n", line.c_str());
   }
-  return true;
 }
 
 void ConsoleObserver::OnAnalysisProgress(const AnalysisProgress& p) {
@@ -97,7 +99,7 @@ void ConsoleObserver::OnAnalysisProgress(const AnalysisProgress& p) {
     absl::StrAppendFormat(&line, ": %d of %d events (%.0f events/s)", p.events, p.total,
                           static_cast<double>(p.events) / std::max(seconds, 1e-3));
   }
-  if (!quiet_) Show(line, starts || p.done);
+  if (!quiet_ && Due(starts || p.done)) Show(line);
 }
 
 void ConsoleObserver::Finish() {

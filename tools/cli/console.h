@@ -37,8 +37,11 @@ class ConsoleObserver : public IngestObserver {
 
  private:
   void Draw(bool force);
-  // Shows `line` (redrawn on a terminal); false when the last was too recent.
-  bool Show(const std::string& line, bool force);
+  // True (and the clock restarted) when a line may be shown now: always
+  // when forced, else at most every 200 ms on a terminal and 5 s otherwise.
+  bool Due(bool force);
+  // Shows `line`: redrawn on a terminal, a "progress:" line otherwise.
+  void Show(const std::string& line);
 
   RunLog* log_;
   bool quiet_;
