@@ -69,7 +69,8 @@ class ProgressReporter {
     now_ = AnalysisProgress{step, name, 0, now_.total, false};
     Emit();
   }
-  void Event() {
+  // One more event read by the current step.
+  void CountEvent() {
     if (++now_.events % kProgressEvents == 0) Emit();
   }
   void End() {
@@ -102,7 +103,7 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
   detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
   if (!graph.empty()) {
     TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
-      progress.Event();
+      progress.CountEvent();
       std::string target;
       if (e.record_type == 8) target = correlate::TargetUpnOf(e, directory.identities());
       graph.OnEvent(e, directory.ForEvent(e), directory.ActorFor(e), target,
@@ -160,7 +161,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   ProgressReporter progress(options.on_progress, case_events);
   progress.Step(1, "mailboxes, identities and networks");
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
-    progress.Event();
+    progress.CountEvent();
     directory.Observe(e);
     if (!e.client_ip.empty()) {
       ips.FindOrAdd(e.client_ip, e.time_ms);
@@ -220,7 +221,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
 
   progress.Step(2, "sessions, pivots and rules");
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
-    progress.Event();
+    progress.CountEvent();
     sessionizer.Advance(e.time_ms, on_closed);
     detect::EventContext ctx;
     ctx.event = &e;
