@@ -17,6 +17,7 @@
 #include "core/correlate/geo.h"
 #include "core/correlate/ip_catalog.h"
 #include "core/correlate/pivots.h"
+#include "core/correlate/roaming_census.h"
 #include "core/correlate/sessionizer.h"
 #include "core/correlate/signin.h"
 #include "core/correlate/text.h"
@@ -157,6 +158,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // the sessionizer: pass 1 holds far less than pass 2, so the growing table
   // costs nothing at the peak (docs/BENCHMARKS.md "Change 22").
   correlate::IpCatalog ips;
+  // Which record session ids move between IPs or clients: session-ip-change
+  // keeps state for those alone.
+  correlate::RoamingCensus roaming;
   TERN_ASSIGN_OR_RETURN(const uint64_t case_events, store.CountEvents());
   ProgressReporter progress(options.on_progress, case_events);
   progress.Step(1, "mailboxes, identities and networks");
@@ -164,7 +168,10 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     progress.CountEvent();
     directory.Observe(e);
     if (!e.client_ip.empty()) {
-      ips.FindOrAdd(e.client_ip, e.time_ms);
+      const uint32_t ip_id = ips.FindOrAdd(e.client_ip, e.time_ms);
+      if (const std::string& sid = correlate::RecordSessionId(e); !sid.empty()) {
+        roaming.Observe(sid, ip_id, e.client_info);
+      }
       if (!correlate::IsSystemPrincipal(e)) {
         infrastructure.Observe(correlate::ActorOf(e), e.client_ip, geo_of(e.client_ip).info.asn,
                                e.time_ms);
@@ -174,6 +181,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   }));
   infrastructure.Finish();
   ips.Freeze();
+  roaming.Freeze();
   // The tuning file's trusted networks are the organization's too: never new.
   infrastructure.Trust(detect::TrustedIpMatcher(options.tuning), options.tuning.trusted_asns);
   // Partner domains (tuning file) are where forwarding may go: not external.
@@ -197,6 +205,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   env.baselines = &baselines;
   env.incidents = &incidents;
   env.facts = &facts;
+  env.roaming = &roaming;
   std::vector<std::unique_ptr<detect::Rule>> rules = detect::MakeRules(env);
 
   // Pass 2: sessions, pivots and rules, streaming in time order.

@@ -19,6 +19,7 @@
 #include "core/correlate/baseline.h"
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
+#include "core/correlate/roaming_census.h"
 #include "core/detect/analyzer.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
@@ -86,6 +87,8 @@ struct RuleEnv {
   const correlate::IdentityBaselines* baselines = nullptr;
   IncidentTable* incidents = nullptr;
   SharedFacts* facts = nullptr;
+  // The record session ids that move (first pass); null: any may.
+  const correlate::RoamingCensus* roaming = nullptr;
 };
 
 class Rule {

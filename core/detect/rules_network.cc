@@ -14,6 +14,7 @@
 #include "absl/container/node_hash_map.h"
 #include "core/base/ip.h"
 #include "core/base/string_pool.h"
+#include "core/correlate/roaming_census.h"
 #include "core/correlate/sessionizer.h"
 #include "core/detect/fields.h"
 #include "core/detect/novelty.h"
@@ -127,14 +128,6 @@ class IpMultipleMailboxesRule : public Rule {
 };
 
 // ------------------------------------------------------------------ [69, 70]
-// The client family: "Client=OWA" of "Client=OWA;Mozilla/5.0 ...", or the
-// product of a user agent ("python-requests" of "python-requests/2.31").
-std::string ClientFamily(std::string_view info) {
-  info = Trim(info);
-  const size_t end = info.find_first_of(StartsWithIgnoreCase(info, "Client=") ? ";" : "/ ;");
-  return Lower(info.substr(0, end));
-}
-
 bool SameAddressFamily(std::string_view a, std::string_view b) {
   return (a.find(':') == std::string_view::npos) == (b.find(':') == std::string_view::npos);
 }
@@ -169,7 +162,10 @@ class SessionIpChangeRule : public Rule {
   // only appeared during this session, or another country / network is.
   void Roaming(const EventContext& ctx, const std::string& sid) {
     const Event& e = ctx.e();
-    const std::string family = ClientFamily(e.client_info);
+    // Ids the first pass saw from one IP and one client family cannot move:
+    // no state for them (correlate/roaming_census.h).
+    if (env_.roaming != nullptr && !env_.roaming->MayMove(sid)) return;
+    const std::string family = correlate::ClientFamilyText(e.client_info);
     const uint32_t family_id = families_.Intern(family);
     auto [it, inserted] = sessions_.try_emplace(PackedText(sid));
     Roamed& first = it->second;
