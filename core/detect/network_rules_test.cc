@@ -229,6 +229,22 @@ TEST_F(NetworkTest, ParallelSessionFromANewPlaceIsLowWithANewClientMedium) {
               HasSubstr("\"record_session_ids\":[\"sess-other\",\"sess-user\"]"));
 }
 
+TEST_F(NetworkTest, ParallelSessionOutlivesTheSweepOfIdleMailboxes) {
+  // Every 65,536 events with a record session the rule drops the mailboxes
+  // whose sessions are all past the gap; a session inside it must stay.
+  Baseline("a@contoso.com", kOfficeIp);
+  Baseline("b@contoso.com", kOfficeIp);
+  Push(Read(kAfterBaseline, "a@contoso.com", kOfficeIp, "sess-user"));
+  for (int i = 0; i < 70000; ++i) {
+    Push(Read(kAfterBaseline + 1000 + i * 3, "b@contoso.com", kOfficeIp, "sess-b"));
+  }
+  Push(Read(kAfterBaseline + 5 * kMinute, "a@contoso.com", kEvilIp, "sess-other"));
+  Push(Read(kAfterBaseline + 6 * kMinute, "a@contoso.com", kOfficeIp, "sess-user"));
+  std::vector<Finding> f = OfRule(Run(), kSessionRule);
+  ASSERT_EQ(f.size(), 1u);
+  EXPECT_THAT(f[0].title, HasSubstr("Parallel sessions on a@contoso.com"));
+}
+
 TEST_F(NetworkTest, StableSessionsAreNotSessionChanges) {
   Baseline("a@contoso.com", kOfficeIp);
   Push(Read(kAfterBaseline, "a@contoso.com", kOfficeIp, "sess-1"));

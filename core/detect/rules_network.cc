@@ -366,6 +366,9 @@ class SessionIpChangeRule : public Rule {
   };
 
   // Session ids idle for a week are dropped (token lifetimes are shorter).
+  // So are mailboxes whose record sessions are all past the session gap:
+  // Concurrent would drop each of them at the mailbox's next event anyway,
+  // and most mailboxes are idle most of the time.
   void Sweep(TimeMs now) {
     for (auto it = sessions_.begin(); it != sessions_.end();) {
       if (it->second.last < now - 7 * kDayMs) {
@@ -374,6 +377,11 @@ class SessionIpChangeRule : public Rule {
         ++it;
       }
     }
+    const TimeMs gap_start = now - env_.options->session_gap_ms;
+    absl::erase_if(mailboxes_, [&](const auto& mailbox) {
+      return std::all_of(mailbox.second.begin(), mailbox.second.end(),
+                         [&](const auto& seen) { return seen.second.last < gap_start; });
+    });
   }
 
   RuleEnv env_;
