@@ -156,6 +156,12 @@ rocksdb::ColumnFamilyOptions CfOptions(Cf c, const std::shared_ptr<rocksdb::Cach
     o.level0_stop_writes_trigger = 9 * trigger;
   }
   if (store_internal::CompactsOnRequest(c)) {
+    // An analysis flushes hundreds of these files to L0 and reads none of
+    // them until CompactDerived: RocksDB loads a flushed file's index
+    // partitions as it opens it, and pinned them, 37.7 MB of a 10M
+    // analysis' peak heap (docs/BENCHMARKS.md "Change 23"). Unpinned, in
+    // the family's own small cache (Open), they are evicted instead.
+    t.pin_l0_filter_and_index_blocks_in_cache = false;
     // No write stalls either: nothing but CompactDerived takes files away.
     o.disable_auto_compactions = true;
     o.level0_slowdown_writes_trigger = 1 << 29;
@@ -418,6 +424,7 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
   }
   const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(size_t{64} << 20);
   impl->cache = cache;
+  impl->derived_cache = rocksdb::NewLRUCache(store_internal::kDerivedBlockCacheBytes);
 
   // An existing store is opened with exactly the families it has, so that a
   // store written by a newer tern (with more families) still opens far
@@ -436,7 +443,9 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     for (int c = 0; c < kNumCfs; ++c) {
       if (name == kCfNames[c]) known = c;
     }
-    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), cache)
+    const std::shared_ptr<rocksdb::Cache>& family_cache =
+        store_internal::CompactsOnRequest(static_cast<Cf>(known)) ? impl->derived_cache : cache;
+    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), family_cache)
                                               : rocksdb::ColumnFamilyOptions());
     slot.push_back(known);
   }

@@ -159,6 +159,9 @@ TEST(CaseStoreLayoutTest, FamiliesAreWrittenWithTheMeasuredCompressionAndBlockSi
     EXPECT_TRUE(table->cache_index_and_filter_blocks);
     EXPECT_TRUE(table->cache_index_and_filter_blocks_with_high_priority);
     EXPECT_TRUE(table->pin_top_level_index_and_filter);
+    // Derived data's flushed files are not pinned (an analysis flushes
+    // hundreds and reads none of them until it compacts them).
+    EXPECT_EQ(table->pin_l0_filter_and_index_blocks_in_cache, name != "derived");
     EXPECT_EQ(table->index_type, rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch);
     EXPECT_EQ(table->partition_filters, table->filter_policy != nullptr);
   }

@@ -98,6 +98,9 @@ inline int L0FilesToCompact(Cf c) {
 // trigger every compaction rewrote all of it: 68 times, 28.5 GB and 890
 // CPU-seconds in one 10M-record analysis (docs/BENCHMARKS.md "Change 19").
 inline bool CompactsOnRequest(Cf c) { return c == kDerived; }
+// Its own block cache: what an analysis flushes there must not take the
+// cache the ingest's lookups and the reports use, nor grow without bound.
+inline constexpr size_t kDerivedBlockCacheBytes = size_t{8} << 20;
 
 // One Put or Delete of a batch, as slices into it (SortedWrite).
 struct BatchOp {
@@ -221,6 +224,7 @@ struct CaseStore::Impl {
   std::shared_ptr<rocksdb::Logger> logger;          // read-only opens log nowhere
   rocksdb::DB* db = nullptr;                        // owned; closed by ~Impl
   std::shared_ptr<rocksdb::Cache> cache;            // every family's block cache
+  std::shared_ptr<rocksdb::Cache> derived_cache;    // but derived data's
   std::vector<rocksdb::ColumnFamilyHandle*> cf;     // indexed by Cf
   std::vector<rocksdb::ColumnFamilyHandle*> extra;  // families of a newer schema
 
