@@ -134,7 +134,8 @@ timed() {
 }
 
 # Wall time of each phase of the last run in a case, from tern.log (each
-# phase logs its end): "ingest 5.1 s, analyze 4.0 s, report 1.3 s".
+# phase logs its end; the analysis' summary line, not its step lines, ends
+# it): "ingest 5.1 s, analyze 4.0 s, report 1.3 s".
 phases() {
   python3 - "$1/tern.log" <<'EOF'
 import re, sys
@@ -144,7 +145,7 @@ start = max(i for i, l in enumerate(lines) if re.search(r"INFO tern \S+ run \d+:
 def t(l):
     return datetime.strptime(l.split(" ", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()
 marks, prev = [], t(lines[start])
-for name, pat in (("ingest", r"INFO ingest: "), ("analyze", r"INFO analyze: "),
+for name, pat in (("ingest", r"INFO ingest: "), ("analyze", r"INFO analyze: \d+ events"),
                   ("report", r"INFO wrote .*manifest")):
     hit = [l for l in lines[start:] if re.search(pat, l)]
     if hit:
