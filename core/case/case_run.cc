@@ -102,6 +102,11 @@ absl::StatusOr<AnalysisSummary> AnalyzeCase(WritableCase& c, const AnalyzeOption
   }
   c.log->Line("INFO", absl::StrFormat("analyze: %d events, %d sessions, %d findings",
                                       summary.events, summary.sessions, summary.findings));
+  // How much of session-ip-change's state the first pass's census spared:
+  // the saving depends on how the tenant's clients keep their session ids.
+  c.log->Line("INFO", absl::StrFormat("analyze: record session ids seen from several IPs or "
+                                      "clients: %d",
+                                      summary.moving_record_sessions));
   return summary;
 }
 

@@ -182,6 +182,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   infrastructure.Finish();
   ips.Freeze();
   roaming.Freeze();
+  summary.moving_record_sessions = roaming.moving();
   // The tuning file's trusted networks are the organization's too: never new.
   infrastructure.Trust(detect::TrustedIpMatcher(options.tuning), options.tuning.trusted_asns);
   // Partner domains (tuning file) are where forwarding may go: not external.

@@ -166,6 +166,9 @@ struct AnalysisSummary {
   std::vector<Warning> warnings;  // e.g. unreadable geo database
   uint64_t ip_pivots = 0;         // entries stored as derived kind "ip_pivots"
   uint64_t actor_pivots = 0;      // entries stored as derived kind "actor_pivots"
+  // Record session ids seen from more than one IP or client family: the ones
+  // session-ip-change keeps state for (correlate/roaming_census.h).
+  uint64_t moving_record_sessions = 0;
 };
 
 // Runs the whole analysis and replaces the stored sessions and findings.

@@ -300,6 +300,31 @@ TEST_F(AnalyzeTest, SameEventsInAnotherOrderGiveIdenticalBytes) {
   EXPECT_EQ(Raw("sessions"), sessions);
 }
 
+TEST_F(AnalyzeTest, CountsTheRecordSessionIdsThatMove) {
+  Event steady = OwnerEvent(kAfterBaseline, "MailItemsAccessed", "a@contoso.com", kOfficeIp);
+  steady.session_id = "sess-steady";
+  Push(steady);
+  steady.time_ms += kMinute;
+  Push(steady);
+  Event moving = OwnerEvent(kAfterBaseline, "MailItemsAccessed", "b@contoso.com", kOfficeIp);
+  moving.session_id = "sess-moving";
+  Push(moving);
+  moving.time_ms += kMinute;
+  moving.client_ip = kHomeIp;
+  Push(moving);
+  Event new_client = OwnerEvent(kAfterBaseline, "MailItemsAccessed", "c@contoso.com", kOfficeIp);
+  new_client.aad_session_id = "aad-new-client";
+  new_client.client_info = "Client=OWA;Mozilla/5.0";
+  Push(new_client);
+  new_client.time_ms += kMinute;
+  new_client.client_info = "python-requests/2.31";
+  Push(new_client);
+  Run();
+  auto summary = Analyze(*store_, AnalyzeOptions{});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->moving_record_sessions, 2u);
+}
+
 TEST_F(AnalyzeTest, ReanalysisReplacesEarlierResults) {
   PlantIncident();
   Run();
