@@ -5,6 +5,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
+#include "core/correlate/sessionizer.h"
 #include "core/detect/fields.h"
 #include "core/detect/rules.h"
 #include "core/detect/window_queue.h"
@@ -154,12 +155,11 @@ class SentThenDeletedRule : public Rule {
     if (send) {
       for (const MailItem& item : e.items) {
         q.push_back(Sent{t, Lower(Trim(item.message_id)), item.subject,
-                         !e.session_id.empty() ? e.session_id : e.aad_session_id,
-                         Remembered::Of(ctx)});
+                         correlate::RecordSessionId(e), Remembered::Of(ctx)});
       }
       return;
     }
-    const std::string& record_session = !e.session_id.empty() ? e.session_id : e.aad_session_id;
+    const std::string& record_session = correlate::RecordSessionId(e);
     for (const MailItem& item : e.items) {
       const std::string folder =
           item.folder.empty() && !e.folders.empty() ? e.folders.front() : item.folder;

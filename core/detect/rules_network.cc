@@ -139,7 +139,7 @@ class SessionIpChangeRule : public Rule {
   void OnEvent(const EventContext& ctx) override {
     const Event& e = ctx.e();
     if (ctx.system || e.client_ip.empty()) return;
-    const std::string& sid = !e.session_id.empty() ? e.session_id : e.aad_session_id;
+    const std::string& sid = correlate::RecordSessionId(e);
     if (sid.empty()) return;
     Roaming(ctx, sid);
     if (ctx.owner && !ctx.mailbox.empty()) Concurrent(ctx, sid);
