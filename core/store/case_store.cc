@@ -443,10 +443,13 @@ absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& di
     for (int c = 0; c < kNumCfs; ++c) {
       if (name == kCfNames[c]) known = c;
     }
-    const std::shared_ptr<rocksdb::Cache>& family_cache =
-        store_internal::CompactsOnRequest(static_cast<Cf>(known)) ? impl->derived_cache : cache;
-    descriptors.emplace_back(name, known >= 0 ? CfOptions(static_cast<Cf>(known), family_cache)
-                                              : rocksdb::ColumnFamilyOptions());
+    if (known < 0) {
+      descriptors.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    } else {
+      const Cf c = static_cast<Cf>(known);
+      descriptors.emplace_back(
+          name, CfOptions(c, store_internal::CompactsOnRequest(c) ? impl->derived_cache : cache));
+    }
     slot.push_back(known);
   }
 
