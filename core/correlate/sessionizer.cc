@@ -124,8 +124,9 @@ Sessionizer::Assignment Sessionizer::Add(const Event& e, const MailboxRef& mailb
     s.end = e.time_ms;
     s.first_seen_ip = out.event_first_seen_ip;
     s.geo = geo;
-    // 48-bit ids collide with negligible probability; retry with a salt so
-    // that two sessions never share an id.
+    // Two sessions never share an id: one whose first 8 hex digits an
+    // earlier id had (a collision, or about n / 2^32 of the others; see
+    // IdPrefixSet) is made again with a salt.
     for (int salt = 0;; ++salt) {
       s.id = MakeSessionId(mailbox.key(), e.client_ip, actor, record_session, e.time_ms, salt);
       if (ids_.Insert(*SessionIdValue(s.id))) break;

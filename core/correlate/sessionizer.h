@@ -39,7 +39,8 @@ uint64_t Fnv1a64(std::string_view data, uint64_t h = kFnv1aOffset);
 
 // "S-" + the top 48 bits (12 lower-case hex digits) of FNV-1a over
 // mailbox key, IP, actor, record session id and decimal start time, each
-// followed by a 0x1f separator. `salt` > 0 is appended (collision retry).
+// followed by a 0x1f separator. `salt` > 0 is appended (the retry when the
+// id's prefix was given out before).
 std::string MakeSessionId(std::string_view mailbox_key, std::string_view ip, std::string_view actor,
                           std::string_view record_session, TimeMs start, int salt = 0);
 
@@ -146,7 +147,7 @@ class Sessionizer {
   static constexpr uint32_t kNoMailbox = ~uint32_t{0};
   std::vector<uint32_t> first_mailbox_;  // by IP id
   absl::flat_hash_map<uint64_t, TimeMs> pair_first_seen_;
-  IdSet48 ids_;  // the 48-bit hex value of every id given out
+  IdPrefixSet ids_;  // the ids given out, by prefix
 };
 
 }  // namespace tern::correlate

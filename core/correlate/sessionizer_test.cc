@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -199,6 +200,25 @@ TEST(SessionizerCatalogTest, AFrozenFirstPassCatalogGivesTheSameAnswers) {
   given.ReleaseAllButIpFirstSeen();
   for (const std::string& ip : ips) EXPECT_EQ(alone.IpFirstSeen(ip), given.IpFirstSeen(ip)) << ip;
   EXPECT_NE(given.IpFirstSeen("host.example"), kNoTime);
+}
+
+// 200,000 sessions hold a few pairs of ids with the same first 8 hex digits
+// (about n^2 / 2^33): each later one is salted, and no two sessions share
+// an id. Without the salt retry this fails on the shared prefixes.
+TEST_F(SessionizerTest, SaltsIdsWhosePrefixWasGivenOut) {
+  constexpr int kSessions = 200000;
+  absl::flat_hash_set<std::string> ids;
+  int salted = 0;
+  for (int i = 0; i < kSessions; ++i) {
+    const std::string ip = "10." + std::to_string(i >> 16) + "." + std::to_string(i >> 8 & 255) +
+                           "." + std::to_string(i & 255);
+    const TimeMs t = kT0 + i;
+    const Sessionizer::Assignment a = Add(Ev(t, "MailItemsAccessed", ip));
+    ASSERT_TRUE(ids.insert(a.id).second) << a.id;
+    if (a.id != MakeSessionId("guid-alice", ip, "alice@contoso.com", "", t)) ++salted;
+  }
+  EXPECT_GE(salted, 1);
+  EXPECT_LE(salted, 20);
 }
 
 TEST(SessionIdTest, StableFormatAndInputsMatter) {
