@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
+#include <optional>
 #include <tuple>
 #include <utility>
 
 #include "absl/hash/hash.h"
 #include "core/base/json_writer.h"
+#include "core/correlate/sessionizer.h"
 #include "core/correlate/text.h"
 
 namespace tern::detect {
@@ -65,10 +68,30 @@ void Incident::AddAnchor(PackedAnchor anchor, std::string_view ip, std::string_v
   if (events_ == 0 || t > last_) last_ = t;
   ++events_;
   if (!ip.empty()) ips_.emplace(ip);
-  if (!session.empty()) sessions_.emplace(session);
+  if (!session.empty()) AddSession(session);
   // Beyond the cap an event may be counted twice if a rule re-adds it;
   // rules add each event once per incident, so the count stays exact.
   KeepAnchor(std::move(anchor));
+}
+
+void Incident::AddSession(std::string_view session) {
+  if (const std::optional<uint64_t> value = correlate::SessionIdValue(session)) {
+    session_values_.insert(*value);
+  } else {
+    other_sessions_.emplace(session);
+  }
+}
+
+std::vector<std::string> Incident::Sessions() const {
+  // SessionIdText is fixed-width lower-case hex, so values sort as their text.
+  std::vector<std::string> ids;
+  ids.reserve(session_values_.size());
+  for (const uint64_t value : session_values_) ids.push_back(correlate::SessionIdText(value));
+  std::vector<std::string> out;
+  out.reserve(ids.size() + other_sessions_.size());
+  std::merge(ids.begin(), ids.end(), other_sessions_.begin(), other_sessions_.end(),
+             std::back_inserter(out));
+  return out;
 }
 
 void Incident::KeepAnchor(PackedAnchor anchor) {
@@ -148,7 +171,8 @@ void Incident::Absorb(const Incident& other) {
   events_ += other.events_;
   truncated_ = truncated_ || other.truncated_;
   ips_.insert(other.ips_.begin(), other.ips_.end());
-  sessions_.insert(other.sessions_.begin(), other.sessions_.end());
+  session_values_.insert(other.session_values_.begin(), other.session_values_.end());
+  other_sessions_.insert(other.other_sessions_.begin(), other.other_sessions_.end());
   for (const auto& [key, value] : other.details_) {
     auto [it, inserted] = details_.try_emplace(key, value);
     if (inserted) continue;
@@ -179,7 +203,7 @@ Finding Incident::Build() const {
   f.client_ips.assign(ips_.begin(), ips_.end());
   f.first_seen = first_;
   f.last_seen = last_;
-  f.sessions.assign(sessions_.begin(), sessions_.end());
+  f.sessions = Sessions();
   f.evidence = anchors_.Unpack();
   std::sort(f.evidence.begin(), f.evidence.end(), AnchorLess);
 

@@ -19,6 +19,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
 #include "core/correlate/directory.h"
 #include "core/detect/analyzer.h"
@@ -126,6 +127,9 @@ class Incident {
  private:
   // Keeps `anchor` (not kept yet) unless the cap is reached.
   void KeepAnchor(PackedAnchor anchor);
+  void AddSession(std::string_view session);
+  // Every session, sorted as text.
+  std::vector<std::string> Sessions() const;
 
   using Value = std::variant<std::string, int64_t, bool, std::set<std::string>>;
 
@@ -139,7 +143,11 @@ class Incident {
   std::string actor_;
   bool actor_set_ = false;
   std::set<std::string> ips_;
-  std::set<std::string> sessions_;
+  // Sessions as their 48-bit values (correlate::SessionIdValue): a string
+  // set's node took about 80 bytes an id, and findings of a busy mailbox
+  // name tens of thousands of sessions. Any other text stays text.
+  absl::btree_set<uint64_t> session_values_;
+  std::set<std::string> other_sessions_;
   TimeMs first_ = 0;
   TimeMs last_ = 0;
   uint64_t events_ = 0;

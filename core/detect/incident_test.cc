@@ -75,6 +75,27 @@ TEST(IncidentTest, BuildsAFindingWithSortedAnchorsAndDetails) {
             "\"s\":\"x\",\"subjects\":[\"a\",\"z\"]}");
 }
 
+// Sessions of the sessionizer's form are kept as numbers, others as text;
+// either way the finding lists them once each, sorted as text.
+TEST(IncidentTest, SessionsComeOutOnceSortedAsTextWhateverTheirForm) {
+  IncidentTable table(10);
+  Incident& inc = table.Open("send-as", "k");
+  inc.AddAnchor(EvidenceAnchor{"a", 1, 1, 1000}, "", "S-0000000000a0");
+  inc.AddAnchor(EvidenceAnchor{"b", 1, 2, 1001}, "", "S-1");
+  inc.AddAnchor(EvidenceAnchor{"c", 1, 3, 1002}, "", "S-00000000000f");
+  inc.AddAnchor(EvidenceAnchor{"d", 1, 4, 1003}, "", "S-0000000000a0");
+  inc.AddAnchor(EvidenceAnchor{"e", 1, 5, 1004}, "", "R-z");
+  Incident& other = table.Open("send-as", "other");
+  other.AddAnchor(EvidenceAnchor{"f", 1, 6, 1005}, "", "S-000000000010");
+  other.AddAnchor(EvidenceAnchor{"g", 1, 7, 1006}, "", "S-1");
+  inc.Absorb(other);
+  table.EraseIf([&](Incident& i) { return &i == &other; });
+
+  std::vector<Finding> findings = table.TakeFindings();
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_THAT(findings[0].sessions,
+              ElementsAre("R-z", "S-00000000000f", "S-000000000010", "S-0000000000a0", "S-1"));
+}
 TEST(IncidentTest, AnchorsAreCappedButCounted) {
   IncidentTable table(/*max_anchors=*/2);
   Incident& inc = table.Open("mass-deletion", "k");
