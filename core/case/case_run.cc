@@ -107,6 +107,8 @@ absl::StatusOr<AnalysisSummary> AnalyzeCase(WritableCase& c, const AnalyzeOption
   c.log->Line("INFO", absl::StrFormat("analyze: record session ids seen from several IPs or "
                                       "clients: %d",
                                       summary.moving_record_sessions));
+  c.log->Line("INFO", absl::StrFormat("analyze: client IPs seen with several mailboxes: %d",
+                                      summary.shared_ips));
   return summary;
 }
 

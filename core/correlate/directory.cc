@@ -217,6 +217,27 @@ MailboxRef MailboxDirectory::ForEvent(const Event& e, std::string* raw) const {
   return {};
 }
 
+std::string MailboxDirectory::MailboxInputs(const Event& e) {
+  // Mirrors ForEvent's branches; each text starts with the branch's letter.
+  constexpr char kSep = '\x1f';
+  if (!e.mailbox_guid.empty() || !e.mailbox_upn.empty()) {
+    return Cat('m', kSep, e.mailbox_guid, kSep, e.mailbox_upn);
+  }
+  if (IsMailboxScopedCmdlet(e.operation)) {
+    std::string text =
+        Cat('c', kSep, e.operation, kSep, e.organization_id, kSep, e.object_id, kSep, e.actor_upn);
+    for (std::string_view name : {"Identity", "Mailbox"}) {
+      const NameValue* p = Event::Find(e.parameters, name);
+      text += Cat(kSep, p == nullptr ? std::string_view() : std::string_view(p->value));
+    }
+    return text;
+  }
+  if (e.record_type == kRecordAadStsLogon && !e.actor_upn.empty()) {
+    return Cat('a', kSep, e.organization_id, kSep, e.actor_upn);
+  }
+  return "";
+}
+
 std::string MailboxDirectory::ActorFor(const Event& e) const {
   std::string actor = ActorOf(e);
   if (actor.empty()) return actor;

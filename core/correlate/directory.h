@@ -103,6 +103,11 @@ class MailboxDirectory {
 
   // The mailbox `e` concerns (see the file comment); `*raw` as for Resolve.
   MailboxRef ForEvent(const Event& e, std::string* raw = nullptr) const;
+  // The fields ForEvent decides `e`'s mailbox from, as one text: events with
+  // the same text get the same mailbox from any directory, and "" means none
+  // ever. Lets the first pass, before the directory is complete, tell events
+  // of one mailbox from events that may be of several (SharedIpCensus).
+  static std::string MailboxInputs(const Event& e);
 
   // The actor of `e` by UPN when any record links its UserId / SID / name to
   // one (ActorOf otherwise).

@@ -19,6 +19,7 @@
 #include "core/correlate/pivots.h"
 #include "core/correlate/roaming_census.h"
 #include "core/correlate/sessionizer.h"
+#include "core/correlate/shared_ip_census.h"
 #include "core/correlate/signin.h"
 #include "core/correlate/text.h"
 #include "core/detect/builtin_rules.h"
@@ -161,6 +162,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // Which record session ids move between IPs or clients: session-ip-change
   // keeps state for those alone.
   correlate::RoamingCensus roaming;
+  // Which client IPs carry more than one mailbox: ip-multiple-mailboxes
+  // keeps its window for those alone.
+  correlate::SharedIpCensus shared_ips;
   TERN_ASSIGN_OR_RETURN(const uint64_t case_events, store.CountEvents());
   ProgressReporter progress(options.on_progress, case_events);
   progress.Step(1, "mailboxes, identities and networks");
@@ -169,6 +173,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     directory.Observe(e);
     if (!e.client_ip.empty()) {
       const uint32_t ip_id = ips.FindOrAdd(e.client_ip, e.time_ms);
+      shared_ips.Observe(ip_id, e.client_ip, correlate::MailboxDirectory::MailboxInputs(e));
       if (const std::string& sid = correlate::RecordSessionId(e); !sid.empty()) {
         roaming.Observe(sid, ip_id, e.client_info);
       }
@@ -182,7 +187,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   infrastructure.Finish();
   ips.Freeze();
   roaming.Freeze();
+  shared_ips.Freeze();
   summary.moving_record_sessions = roaming.moving();
+  summary.shared_ips = shared_ips.shared();
   // The tuning file's trusted networks are the organization's too: never new.
   infrastructure.Trust(detect::TrustedIpMatcher(options.tuning), options.tuning.trusted_asns);
   // Partner domains (tuning file) are where forwarding may go: not external.
@@ -207,6 +214,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   env.incidents = &incidents;
   env.facts = &facts;
   env.roaming = &roaming;
+  env.shared_ips = &shared_ips;
   std::vector<std::unique_ptr<detect::Rule>> rules = detect::MakeRules(env);
 
   // Pass 2: sessions, pivots and rules, streaming in time order.

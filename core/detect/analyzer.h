@@ -169,6 +169,9 @@ struct AnalysisSummary {
   // Record session ids seen from more than one IP or client family: the ones
   // session-ip-change keeps state for (correlate/roaming_census.h).
   uint64_t moving_record_sessions = 0;
+  // Client IPs seen with more than one mailbox: the ones ip-multiple-
+  // mailboxes keeps a window for (correlate/shared_ip_census.h).
+  uint64_t shared_ips = 0;
 };
 
 // Runs the whole analysis and replaces the stored sessions and findings.

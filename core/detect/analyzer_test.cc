@@ -325,6 +325,29 @@ TEST_F(AnalyzeTest, CountsTheRecordSessionIdsThatMove) {
   EXPECT_EQ(summary->moving_record_sessions, 2u);
 }
 
+// Office: three mailboxes; home: one mailbox, twice. Only the office IP
+// is counted, and events of no mailbox (a sign-in without an actor) do not
+// count.
+TEST_F(AnalyzeTest, CountsTheClientIpsSeenWithSeveralMailboxes) {
+  for (const char* owner : {"a@contoso.com", "b@contoso.com", "c@contoso.com"}) {
+    Push(OwnerEvent(kAfterBaseline, "MailItemsAccessed", owner, kOfficeIp));
+  }
+  Event home = OwnerEvent(kAfterBaseline, "MailItemsAccessed", "a@contoso.com", kHomeIp);
+  Push(home);
+  home.time_ms += kMinute;
+  Push(home);
+  Event no_mailbox;
+  no_mailbox.time_ms = kAfterBaseline;
+  no_mailbox.record_id = "no-mailbox";
+  no_mailbox.operation = "UserLoginFailed";
+  no_mailbox.client_ip = kHomeIp;
+  Push(no_mailbox);
+  Run();
+  auto summary = Analyze(*store_, AnalyzeOptions{});
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ(summary->shared_ips, 1u);
+}
+
 TEST_F(AnalyzeTest, ReanalysisReplacesEarlierResults) {
   PlantIncident();
   Run();

@@ -20,6 +20,7 @@
 #include "core/correlate/directory.h"
 #include "core/correlate/geo.h"
 #include "core/correlate/roaming_census.h"
+#include "core/correlate/shared_ip_census.h"
 #include "core/detect/analyzer.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
@@ -89,6 +90,8 @@ struct RuleEnv {
   SharedFacts* facts = nullptr;
   // The record session ids that move (first pass); null: any may.
   const correlate::RoamingCensus* roaming = nullptr;
+  // The client IPs that carry more than one mailbox (first pass); null: any may.
+  const correlate::SharedIpCensus* shared_ips = nullptr;
 };
 
 class Rule {

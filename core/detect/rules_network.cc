@@ -45,6 +45,12 @@ class IpMultipleMailboxesRule : public Rule {
         !IsPublicIp(e.client_ip) || ctx.novelty.org_network) {
       return;
     }
+    // An address that never carries a second mailbox in the whole case
+    // cannot reach the threshold (the first pass's census).
+    if (env_.shared_ips != nullptr && env_.options->ip_mailboxes >= 2 &&
+        !env_.shared_ips->MayBeShared(e.client_ip)) {
+      return;
+    }
     const TimeMs t = e.time_ms;
     const int64_t w = env_.options->ip_mailboxes_window_ms;
     // An IP whose mailboxes have all left the window counts nothing.
