@@ -283,18 +283,22 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   detect::ApplyTuningPolicy(options.tuning, incidents,
                             [&](const std::string& ip) -> uint32_t { return geo_of(ip).info.asn; });
 
-  // Low-level anomalies: one finding per rule and identity for the case.
-  incidents.RollUp(Severity::kLow);
-  std::vector<Finding> findings = incidents.TakeFindings();
-  // What the incidents pass below does not need goes before it runs: rule
-  // state, session bookkeeping, and the pivots (written now).
-  rules.clear();
+  // What the findings and the incidents pass below do not need goes before
+  // the findings are built, the analysis' peak (docs/BENCHMARKS.md "Change
+  // 24"): rule state, session bookkeeping, and the pivots (written now).
+  // Rules that own the RuleInfo incidents point at stay until then.
+  std::erase_if(rules, [](const std::unique_ptr<detect::Rule>& r) { return !r->OwnsRuleInfo(); });
   sessionizer.ReleaseAllButIpFirstSeen();
   const size_t mailbox_count = mailbox_ids.size();
   absl::flat_hash_map<uint64_t, TimeMs>().swap(pair_first_seen);
   actor_ids = StringPool();
   mailbox_ids = StringPool();
   TERN_ASSIGN_OR_RETURN(const correlate::PivotBuilder::Written pivot_counts, pivots.WriteTo(store));
+
+  // Low-level anomalies: one finding per rule and identity for the case.
+  incidents.RollUp(Severity::kLow);
+  std::vector<Finding> findings = incidents.TakeFindings();
+  rules.clear();
   for (const Finding& f : findings) ++summary.findings_by_severity[f.severity];
   progress.Step(3, "incidents");
   TERN_RETURN_IF_ERROR(BuildIncidents(

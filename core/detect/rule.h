@@ -103,6 +103,9 @@ class Rule {
   virtual void OnSessionClosed(const Session& session) { (void)session; }
   // Called once after the last event and session.
   virtual void Finish() {}
+  // Whether incidents point at RuleInfo this rule owns (rules loaded at run
+  // time): such a rule must outlive the building of the findings.
+  virtual bool OwnsRuleInfo() const { return false; }
 };
 
 // The IPs of the attacker context (DETECTIONS.md section 2) that the

@@ -38,6 +38,8 @@ class SigmaRuleSet : public Rule {
     evaluator_.Finish([&](const sigma::CorrelationHit& hit) { OnCorrelation(hit); });
   }
 
+  bool OwnsRuleInfo() const override { return true; }
+
  private:
   Incident& Open(const sigma::Rule& rule, std::string_view key) {
     Incident& inc = env_.incidents->Open(infos_.at(&rule), key);
