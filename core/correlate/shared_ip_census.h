@@ -24,6 +24,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
 #include "core/base/string_pool.h"
+#include "core/model/event.h"
 
 namespace tern::correlate {
 
@@ -34,6 +35,9 @@ class SharedIpCensus {
   // is decided by `mailbox_inputs` ("" for an event of no mailbox, which is
   // not counted). REQUIRES: not frozen.
   void Observe(uint32_t ip_id, std::string_view ip, std::string_view mailbox_inputs);
+  // The same for event `e` from its client IP: builds its mailbox inputs
+  // only while that IP is not yet known to be shared.
+  void Observe(uint32_t ip_id, const Event& e);
   // Frees what only Observe needs.
   void Freeze();
 
@@ -46,6 +50,9 @@ class SharedIpCensus {
  private:
   static constexpr uint32_t kNone = ~uint32_t{0};
   static constexpr uint32_t kShared = kNone - 1;
+  // The slot of `ip_id`, kNone for an IP not seen before.
+  uint32_t& FirstInputs(uint32_t ip_id);
+
   std::vector<uint32_t> first_inputs_;  // by IP id: inputs_ id, kNone or kShared
   StringPool inputs_;
   absl::flat_hash_set<std::string> shared_;

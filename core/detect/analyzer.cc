@@ -173,7 +173,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     directory.Observe(e);
     if (!e.client_ip.empty()) {
       const uint32_t ip_id = ips.FindOrAdd(e.client_ip, e.time_ms);
-      shared_ips.Observe(ip_id, e.client_ip, correlate::MailboxDirectory::MailboxInputs(e));
+      shared_ips.Observe(ip_id, e);
       if (const std::string& sid = correlate::RecordSessionId(e); !sid.empty()) {
         roaming.Observe(sid, ip_id, e.client_info);
       }
