@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstddef>
+#include <iterator>
 #include <optional>
 #include <tuple>
 #include <utility>
@@ -115,15 +117,19 @@ namespace {
 // Scratch kinds holding spilled partial pivots while an analysis runs.
 std::string SpillKind(std::string_view kind) { return Cat(kind, ".spill"); }
 
-// Length-prefixed pivot key then the spill number: the partials of one pivot
-// are adjacent and in spill (= event) order.
-std::string SpillKey(std::string_view key, uint32_t spill) {
+// Length-prefixed pivot key, the spill number, then the part: the partials
+// of one pivot are adjacent and in spill (= event) order, the parts of one
+// partial in link order.
+std::string SpillKey(std::string_view key, uint32_t spill, uint32_t part) {
   std::string out;
   PutBigEndian32(static_cast<uint32_t>(key.size()), &out);
   out.append(key);
   PutBigEndian32(spill, &out);
+  PutBigEndian32(part, &out);
   return out;
 }
+constexpr size_t kSpillNumberBytes = 4;
+constexpr size_t kSpillPartBytes = 4;
 
 std::tuple<const std::string&, const std::string&, const std::string&> LinkOrder(
     const PivotLink& l) {
@@ -158,32 +164,55 @@ void MergeInto(Pivot& into, Pivot&& later) {
 }
 
 // Streams the spilled partials of `scratch` into `kind` (replacing it), one
-// merged pivot per key; returns the number of pivots written.
+// merged pivot per key; returns the number of pivots written. The parts of
+// one partial hold consecutive runs of its sorted links: appended in order,
+// they make the partial again.
 absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch,
                                       std::string_view kind) {
   DerivedAppender out(&store, kind);
   absl::Status damaged;
-  std::string group;
+  std::string pivot_key;  // of `merged` and `partial`
+  std::string spill_key;  // of `partial`
   std::optional<Pivot> merged;
+  std::optional<Pivot> partial;
+  auto fold_partial = [&] {
+    if (!partial) return;
+    if (merged) {
+      MergeInto(*merged, *std::move(partial));
+    } else {
+      merged = *std::move(partial);
+    }
+    partial.reset();
+  };
+  auto write_merged = [&] {
+    fold_partial();
+    if (merged) out.Add(merged->key, EncodePivot(*merged));
+    merged.reset();
+  };
   TERN_RETURN_IF_ERROR(
       store.ScanDerived(scratch, [&](std::string_view key, std::string_view value) {
         absl::StatusOr<Pivot> part = DecodePivot(value);
-        if (!part.ok() || key.size() < 8) {
+        if (!part.ok() || key.size() < 4 + kSpillNumberBytes + kSpillPartBytes) {
           damaged = absl::DataLossError(Cat(scratch, ": damaged spilled pivot"));
           return false;
         }
-        const std::string_view group_key = key.substr(0, key.size() - 4);
-        if (merged && group_key == group) {
-          MergeInto(*merged, *std::move(part));
+        const std::string_view of_spill = key.substr(0, key.size() - kSpillPartBytes);
+        const std::string_view of_pivot = of_spill.substr(0, of_spill.size() - kSpillNumberBytes);
+        if (of_pivot != pivot_key) {
+          write_merged();
+          pivot_key.assign(of_pivot);
+        }
+        if (partial && of_spill == spill_key) {
+          std::move(part->links.begin(), part->links.end(), std::back_inserter(partial->links));
           return true;
         }
-        if (merged) out.Add(merged->key, EncodePivot(*merged));
-        group.assign(group_key);
-        merged = *std::move(part);
+        fold_partial();
+        spill_key.assign(of_spill);
+        partial = *std::move(part);
         return true;
       }));
   TERN_RETURN_IF_ERROR(damaged);
-  if (merged) out.Add(merged->key, EncodePivot(*merged));
+  write_merged();
   TERN_RETURN_IF_ERROR(out.Finish());
   return out.added();
 }
@@ -240,7 +269,7 @@ void PivotBuilder::Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox,
   }
 }
 
-std::string PivotBuilder::Encode(uint32_t key, const Acc& acc, bool ip_pivot) const {
+Pivot PivotBuilder::ToPivot(uint32_t key, const Acc& acc, bool ip_pivot) const {
   Pivot p;
   p.key = std::string(texts_.View(key));
   p.first = acc.first;
@@ -259,7 +288,7 @@ std::string PivotBuilder::Encode(uint32_t key, const Acc& acc, bool ip_pivot) co
   }
   std::sort(p.links.begin(), p.links.end(),
             [](const PivotLink& a, const PivotLink& b) { return LinkOrder(a) < LinkOrder(b); });
-  return EncodePivot(p);
+  return p;
 }
 
 void PivotBuilder::Clear() {
@@ -286,7 +315,29 @@ absl::Status PivotBuilder::Spill() {
     DerivedAppender out(spill_to_, SpillKind(kind), DerivedAppender::Existing::kKept);
     const bool ip_pivot = map == &by_ip_;
     for (const auto& [key, acc] : *map) {
-      out.Add(SpillKey(texts_.View(key), spills_), Encode(key, acc, ip_pivot));
+      Pivot whole = ToPivot(key, acc, ip_pivot);
+      // In parts of a bounded size: WriteTo and the compaction that follows
+      // read the partials of one pivot from every spill at once, a block of
+      // each held in memory. Whole partials of a busy NAT address were
+      // hundreds of kilobytes each, a spike of about 100 MB at 10M records
+      // (docs/BENCHMARKS.md "Change 25").
+      uint32_t part = 0;
+      for (size_t begin = 0; begin == 0 || begin < whole.links.size();
+           begin += kSpillPartLinks, ++part) {
+        Pivot piece;
+        piece.key = whole.key;
+        piece.first = whole.first;
+        piece.last = whole.last;
+        if (part == 0) {
+          piece.events = whole.events;
+          piece.geo = whole.geo;
+        }
+        const auto from = whole.links.begin() + static_cast<ptrdiff_t>(begin);
+        const size_t n = std::min(kSpillPartLinks, whole.links.size() - begin);
+        piece.links.assign(std::make_move_iterator(from),
+                           std::make_move_iterator(from + static_cast<ptrdiff_t>(n)));
+        out.Add(SpillKey(whole.key, spills_, part), EncodePivot(piece));
+      }
     }
     TERN_RETURN_IF_ERROR(out.Finish());
   }
@@ -309,7 +360,7 @@ absl::StatusOr<PivotBuilder::Written> PivotBuilder::WriteTo(CaseStore& store) {
       DerivedAppender out(&store, kind);
       const bool ip_pivot = map == &by_ip_;
       for (const auto& [key, acc] : *map) {
-        out.Add(std::string(texts_.View(key)), Encode(key, acc, ip_pivot));
+        out.Add(std::string(texts_.View(key)), EncodePivot(ToPivot(key, acc, ip_pivot)));
       }
       TERN_RETURN_IF_ERROR(out.Finish());
       *count = out.added();

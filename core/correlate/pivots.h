@@ -72,6 +72,8 @@ absl::Status ScanPivots(CaseStore& store, std::string_view kind,
 // 12 MB of accumulators with links as pool ids (heaptrack at 2M records,
 // docs/BENCHMARKS.md "Change 21"; 23 MB when they were strings).
 inline constexpr size_t kPivotSpillEntries = size_t{1} << 16;
+// Links per stored part of a spilled partial pivot (a few kilobytes).
+inline constexpr size_t kSpillPartLinks = 64;
 
 // Accumulates both pivots over the events of a case. Without a spill store,
 // memory grows with the number of distinct (IP, mailbox, actor)
@@ -124,9 +126,9 @@ class PivotBuilder {
   // both texts_ ids; `mailbox` fills a new link. Returns true when the link
   // is new.
   bool Touch(Acc& acc, TimeMs t, uint32_t mailbox_key, uint32_t other, const MailboxRef& mailbox);
-  // The pivot of `key` with its links sorted, encoded; `ip_pivot` says
-  // which field of a link `other` is.
-  std::string Encode(uint32_t key, const Acc& acc, bool ip_pivot) const;
+  // The pivot of `key` with its links sorted; `ip_pivot` says which field of
+  // a link `other` is.
+  Pivot ToPivot(uint32_t key, const Acc& acc, bool ip_pivot) const;
   // Writes every held pivot to the scratch kinds as spill number `spills_`.
   absl::Status Spill();
   void Clear();

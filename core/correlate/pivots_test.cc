@@ -1,5 +1,6 @@
 #include "core/correlate/pivots.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -142,6 +143,55 @@ TEST(PivotBuilderTest, SpillingWritesTheSameBytes) {
                 return true;
               }).ok());
   EXPECT_TRUE(upn_filled);
+}
+
+// A NAT address of a whole office: thousands of links in each spill. Its
+// partials are stored in parts of kSpillPartLinks links, so that reading
+// every spill back at once holds a few kilobytes per spill, and they merge
+// back to the bytes of a builder that never spilled.
+TEST(PivotBuilderTest, SpillsABusyAddressInBoundedParts) {
+  tern::testing::TempDir dir;
+  absl::StatusOr<std::unique_ptr<CaseStore>> whole = OpenStore(dir, "whole");
+  absl::StatusOr<std::unique_ptr<CaseStore>> spilled = OpenStore(dir, "spilled");
+  ASSERT_TRUE(whole.ok() && spilled.ok());
+  GeoInfo geo;
+  geo.known = true;
+  geo.country = "DE";
+  auto add_office = [&](PivotBuilder& b) {
+    for (int i = 0; i < 6000; ++i) {
+      const MailboxRef mailbox{absl::StrCat("guid-", i % 700),
+                               absl::StrCat("m", i % 700, "@c.com")};
+      b.Add(1000 + i, "203.0.113.1", mailbox, absl::StrCat("u", i % 900, "@c.com"), geo);
+      b.Add(1000 + i, absl::StrCat("10.0.", i % 50, ".1"), mailbox, "svc@c.com", geo);
+    }
+  };
+  PivotBuilder in_memory(whole->get(), 1 << 20);
+  add_office(in_memory);
+  PivotBuilder small(spilled->get(), 2500);
+  add_office(small);
+
+  size_t parts = 0;
+  size_t largest = 0;
+  for (const auto& [key, value] : Stored(**spilled, "ip_pivots.spill")) {
+    if (key.find("203.0.113.1") == std::string::npos) continue;
+    ++parts;
+    largest = std::max(largest, value.size());
+  }
+  EXPECT_GT(parts, 20u);  // several spills, each in several parts
+  EXPECT_LT(largest, kSpillPartLinks * 100);
+
+  ASSERT_TRUE(in_memory.WriteTo(**whole).ok());
+  ASSERT_TRUE(small.WriteTo(**spilled).ok());
+  EXPECT_EQ(Stored(**whole, kIpPivotKind), Stored(**spilled, kIpPivotKind));
+  EXPECT_EQ(Stored(**whole, kActorPivotKind), Stored(**spilled, kActorPivotKind));
+  EXPECT_TRUE(ScanPivots(**spilled, kIpPivotKind, [&](const Pivot& p) {
+                if (p.key == "203.0.113.1") {
+                  EXPECT_EQ(p.events, 6000u);
+                  EXPECT_EQ(p.links.size(), 6000u);  // (i % 700, i % 900) repeats after 6,300
+                  EXPECT_EQ(p.geo.country, "DE");
+                }
+                return true;
+              }).ok());
 }
 
 TEST(PivotBuilderTest, RefusesToWriteSpillsIntoAnotherStore) {
