@@ -254,7 +254,7 @@ void PivotBuilder::Add(TimeMs t, std::string_view ip, const MailboxRef& mailbox,
   if (!ip.empty()) {
     auto [it, inserted] = by_ip_.try_emplace(ip_id);
     if (inserted) {
-      it->second.geo = geo;
+      it->second.geo = InternGeo(geo);
       ++held_;
     }
     held_ += Touch(it->second, t, mailbox_key, actor_id, mailbox);
@@ -275,7 +275,7 @@ Pivot PivotBuilder::ToPivot(uint32_t key, const Acc& acc, bool ip_pivot) const {
   p.first = acc.first;
   p.last = acc.last;
   p.events = acc.events;
-  p.geo = acc.geo;
+  if (acc.geo != kNoGeo) p.geo = geos_.at(acc.geo);
   p.links.reserve(acc.links.size());
   for (const auto& [unused, held] : acc.links) {
     PivotLink& l = p.links.emplace_back();
@@ -291,9 +291,18 @@ Pivot PivotBuilder::ToPivot(uint32_t key, const Acc& acc, bool ip_pivot) const {
   return p;
 }
 
+uint32_t PivotBuilder::InternGeo(const GeoInfo& geo) {
+  std::string bytes;
+  PutGeo(geo, &bytes);
+  const uint32_t id = texts_.Intern(bytes);
+  geos_.try_emplace(id, geo);
+  return id;
+}
+
 void PivotBuilder::Clear() {
   AccMap().swap(by_ip_);
   AccMap().swap(by_actor_);
+  absl::flat_hash_map<uint32_t, GeoInfo>().swap(geos_);
   texts_ = StringPool();
   held_ = 0;
 }

@@ -105,6 +105,7 @@ class PivotBuilder {
   // A link while it accumulates, its texts as ids in texts_: at tenant scale
   // a link of four strings under a string key cost about 350 bytes, most of
   // the builder's memory (docs/BENCHMARKS.md "Change 21").
+  static constexpr uint32_t kNoGeo = ~uint32_t{0};
   struct HeldLink {
     uint32_t mailbox_guid = 0;
     uint32_t mailbox_upn = 0;
@@ -117,7 +118,10 @@ class PivotBuilder {
     TimeMs first = 0;
     TimeMs last = 0;
     uint64_t events = 0;
-    GeoInfo geo;  // IP pivots only
+    // IP pivots only: the key of its location in geos_. Most addresses share
+    // theirs with others, and a GeoInfo held in each took more than half
+    // of the builder (docs/BENCHMARKS.md "Change 25").
+    uint32_t geo = kNoGeo;
     // By (mailbox key id, other id): a mailbox key is its GUID, else its UPN.
     absl::flat_hash_map<uint64_t, HeldLink> links;
   };
@@ -133,7 +137,11 @@ class PivotBuilder {
   absl::Status Spill();
   void Clear();
 
+  // The key of `geo` in geos_ (a texts_ id of its encoding), adding it.
+  uint32_t InternGeo(const GeoInfo& geo);
+
   StringPool texts_;  // every key and link text held; emptied with the maps
+  absl::flat_hash_map<uint32_t, GeoInfo> geos_;  // locations of the IP pivots held
   AccMap by_ip_;
   AccMap by_actor_;
   CaseStore* spill_to_ = nullptr;
