@@ -348,6 +348,21 @@ TEST_F(AnalyzeTest, CountsTheClientIpsSeenWithSeveralMailboxes) {
   EXPECT_EQ(summary->shared_ips, 1u);
 }
 
+TEST_F(AnalyzeTest, ScansWithASmallBlockCacheAndGivesTheStoreItsOwnBack) {
+  PlantIncident();
+  Run();
+  const size_t before = store_->BlockCacheCapacity();
+  size_t during = 0;
+  AnalyzeOptions options;
+  options.on_progress = [&](const AnalysisProgress&) {
+    during = std::max(during, store_->BlockCacheCapacity());
+  };
+  ASSERT_TRUE(Analyze(*store_, options).ok());
+  EXPECT_EQ(during, size_t{8} << 20);
+  EXPECT_EQ(store_->BlockCacheCapacity(), before);
+  EXPECT_GT(before, during);
+}
+
 TEST_F(AnalyzeTest, ReanalysisReplacesEarlierResults) {
   PlantIncident();
   Run();

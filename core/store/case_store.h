@@ -229,6 +229,17 @@ class CaseStore {
   // Runs RocksDB's checksum verification over every file of the store.
   absl::Status VerifyChecksums();
 
+  // The shared block cache (every family but derived data; 64 MiB from
+  // Open): sets its capacity, evicting down to it, and returns the old one.
+  // A phase that only scans events can keep it small: the scans fill no
+  // data blocks, but every table they open loads its index partitions and
+  // compression dictionary into the cache, which held 55 MB at 10M records
+  // (docs/BENCHMARKS.md "Change 25").
+  size_t SetBlockCacheCapacity(size_t bytes);
+  size_t BlockCacheCapacity() const;
+  // Bytes the shared block cache holds, pinned entries included.
+  size_t BlockCacheUsage() const;
+
  private:
   struct Impl;
   explicit CaseStore(std::unique_ptr<Impl> impl);

@@ -14,6 +14,7 @@
 #include "core/model/codec.h"
 #include "core/store/case_store.h"
 #include "core/store/store_internal.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/convenience.h"
 #include "rocksdb/options.h"
 
@@ -249,6 +250,16 @@ absl::Status CaseStore::ScanDerivedFrom(
   }
   return impl_->Err(it->status(), "scanning derived data");
 }
+
+size_t CaseStore::SetBlockCacheCapacity(size_t bytes) {
+  const size_t old = impl_->cache->GetCapacity();
+  impl_->cache->SetCapacity(bytes);
+  return old;
+}
+
+size_t CaseStore::BlockCacheCapacity() const { return impl_->cache->GetCapacity(); }
+
+size_t CaseStore::BlockCacheUsage() const { return impl_->cache->GetUsage(); }
 
 absl::Status CaseStore::VerifyChecksums() {
   return impl_->Err(impl_->db->VerifyChecksum(), "verifying checksums");

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/store/case_store_test_util.h"
 #include "core/store/raw_db_test_util.h"
 #include "gmock/gmock.h"
@@ -498,6 +499,35 @@ TEST(CaseStoreTest, MissingRecordsReadAsAbsent) {
   auto copies = store->GetCopies("nope");
   ASSERT_TRUE(copies.ok());
   EXPECT_THAT(*copies, IsEmpty());
+}
+
+TEST(CaseStoreTest, BlockCacheCapacityCanBeLoweredAndRestored) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
+  ASSERT_NE(store, nullptr);
+  const std::string raw(2000, 'r');
+  for (int i = 0; i < 20000; ++i) {
+    ASSERT_TRUE(store->AddEvent(MakeEvent(absl::StrCat("id-", i), i, 1, i + 1), raw).ok());
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  // Point reads cache what they read: index partitions and data blocks.
+  for (int i = 0; i < 20000; i += 7) {
+    auto e = store->GetEvent(absl::StrCat("id-", i));
+    ASSERT_TRUE(e.ok() && e->has_value());
+  }
+  const size_t filled = store->BlockCacheUsage();
+  EXPECT_GT(filled, size_t{1} << 20);
+
+  EXPECT_EQ(store->SetBlockCacheCapacity(size_t{256} << 10), size_t{64} << 20);
+  EXPECT_LT(store->BlockCacheUsage(), filled / 2);
+  // Reads still work, and stay within the lower capacity (plus what the
+  // store pins, which is small here).
+  for (int i = 0; i < 20000; i += 7) {
+    auto e = store->GetEvent(absl::StrCat("id-", i));
+    ASSERT_TRUE(e.ok() && e->has_value());
+  }
+  EXPECT_LT(store->BlockCacheUsage(), filled / 2);
+  EXPECT_EQ(store->SetBlockCacheCapacity(size_t{64} << 20), size_t{256} << 10);
 }
 
 TEST(CaseStoreTest, VerifyChecksumsPassesThenCatchesAFlippedByte) {
