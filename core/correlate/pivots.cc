@@ -128,8 +128,36 @@ std::string SpillKey(std::string_view key, uint32_t spill, uint32_t part) {
   PutBigEndian32(part, &out);
   return out;
 }
+constexpr size_t kSpillKeyLengthBytes = 4;
 constexpr size_t kSpillNumberBytes = 4;
 constexpr size_t kSpillPartBytes = 4;
+
+// Adds `whole`, a partial of spill number `spill`, to `out` in parts of at
+// most kSpillPartLinks links. WriteTo and the compaction that follows read
+// the partials of one pivot from every spill at once, a block of each held
+// in memory: whole partials of a busy NAT address were hundreds of kilobytes
+// each, a spike of about 100 MB at 10M records (docs/BENCHMARKS.md
+// "Change 25"). The first part carries the pivot's events and location.
+void AddInParts(Pivot whole, uint32_t spill, DerivedAppender& out) {
+  uint32_t part = 0;
+  size_t begin = 0;
+  do {
+    Pivot piece;
+    piece.key = whole.key;
+    piece.first = whole.first;
+    piece.last = whole.last;
+    if (part == 0) {
+      piece.events = whole.events;
+      piece.geo = std::move(whole.geo);
+    }
+    const size_t n = std::min(kSpillPartLinks, whole.links.size() - begin);
+    const auto from = whole.links.begin() + static_cast<ptrdiff_t>(begin);
+    piece.links.assign(std::make_move_iterator(from),
+                       std::make_move_iterator(from + static_cast<ptrdiff_t>(n)));
+    out.Add(SpillKey(whole.key, spill, part++), EncodePivot(piece));
+    begin += n;
+  } while (begin < whole.links.size());
+}
 
 std::tuple<const std::string&, const std::string&, const std::string&> LinkOrder(
     const PivotLink& l) {
@@ -192,7 +220,7 @@ absl::StatusOr<uint64_t> MergeSpilled(CaseStore& store, std::string_view scratch
   TERN_RETURN_IF_ERROR(
       store.ScanDerived(scratch, [&](std::string_view key, std::string_view value) {
         absl::StatusOr<Pivot> part = DecodePivot(value);
-        if (!part.ok() || key.size() < 4 + kSpillNumberBytes + kSpillPartBytes) {
+        if (!part.ok() || key.size() < kSpillKeyLengthBytes + kSpillNumberBytes + kSpillPartBytes) {
           damaged = absl::DataLossError(Cat(scratch, ": damaged spilled pivot"));
           return false;
         }
@@ -324,29 +352,7 @@ absl::Status PivotBuilder::Spill() {
     DerivedAppender out(spill_to_, SpillKind(kind), DerivedAppender::Existing::kKept);
     const bool ip_pivot = map == &by_ip_;
     for (const auto& [key, acc] : *map) {
-      Pivot whole = ToPivot(key, acc, ip_pivot);
-      // In parts of a bounded size: WriteTo and the compaction that follows
-      // read the partials of one pivot from every spill at once, a block of
-      // each held in memory. Whole partials of a busy NAT address were
-      // hundreds of kilobytes each, a spike of about 100 MB at 10M records
-      // (docs/BENCHMARKS.md "Change 25").
-      uint32_t part = 0;
-      for (size_t begin = 0; begin == 0 || begin < whole.links.size();
-           begin += kSpillPartLinks, ++part) {
-        Pivot piece;
-        piece.key = whole.key;
-        piece.first = whole.first;
-        piece.last = whole.last;
-        if (part == 0) {
-          piece.events = whole.events;
-          piece.geo = whole.geo;
-        }
-        const auto from = whole.links.begin() + static_cast<ptrdiff_t>(begin);
-        const size_t n = std::min(kSpillPartLinks, whole.links.size() - begin);
-        piece.links.assign(std::make_move_iterator(from),
-                           std::make_move_iterator(from + static_cast<ptrdiff_t>(n)));
-        out.Add(SpillKey(whole.key, spills_, part), EncodePivot(piece));
-      }
+      AddInParts(ToPivot(key, acc, ip_pivot), spills_, out);
     }
     TERN_RETURN_IF_ERROR(out.Finish());
   }

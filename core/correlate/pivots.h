@@ -102,10 +102,10 @@ class PivotBuilder {
   absl::StatusOr<Written> WriteTo(CaseStore& store);
 
  private:
+  static constexpr uint32_t kNoGeo = ~uint32_t{0};
   // A link while it accumulates, its texts as ids in texts_: at tenant scale
   // a link of four strings under a string key cost about 350 bytes, most of
   // the builder's memory (docs/BENCHMARKS.md "Change 21").
-  static constexpr uint32_t kNoGeo = ~uint32_t{0};
   struct HeldLink {
     uint32_t mailbox_guid = 0;
     uint32_t mailbox_upn = 0;
