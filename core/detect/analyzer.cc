@@ -341,7 +341,9 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(store.PutMeta(kLoadedRulesKey, EncodeRuleInfos(loaded)));
   TERN_RETURN_IF_ERROR(PutAnalysisInputs(store, options.inputs));
   TERN_RETURN_IF_ERROR(store.CompactDerived());
-
+  // The results were appended without the WAL: durable before they are
+  // declared whole.
+  TERN_RETURN_IF_ERROR(store.Commit());
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisComplete));
   progress.End();
 

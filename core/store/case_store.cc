@@ -243,6 +243,7 @@ absl::Status CaseStore::Impl::WriteBulk(rocksdb::WriteBatch* batch) {
   if (s.ok()) {
     rocksdb::WriteOptions wo;
     wo.disableWAL = true;  // made durable by the flush in Commit()
+    ForgetCopiedIds();
     s = db->Write(wo, batch);
   }
   if (!s.ok()) return Err(s, "writing events");
@@ -347,6 +348,7 @@ absl::Status CaseStore::Impl::WriteSmall(rocksdb::WriteBatch* batch, bool until_
   } else {
     wo.sync = true;
   }
+  ForgetCopiedIds();
   const rocksdb::Status s = db->Write(wo, batch);
   if (!s.ok()) return Err(s, "writing metadata");
   return absl::OkStatus();

@@ -180,7 +180,11 @@ class CaseStore {
     Provenance provenance;
     std::string raw;  // empty: same bytes as the stored record
   };
-  // Duplicate copies of `record_id`, in (ordinal, line) order.
+  // Duplicate copies of `record_id`, in (ordinal, line) order. After
+  // kCopyLookupsBeforeFilter calls, one scan of the copies builds a filter
+  // of the ids that have any (kept until the next write), so that a report
+  // asking for every event pays a seek only for those.
+  static constexpr uint64_t kCopyLookupsBeforeFilter = 64;
   absl::StatusOr<std::vector<Copy>> GetCopies(std::string_view record_id);
   // Calls fn(record_id, time) for events whose indexed value equals `value`
   // (compared lower-case) with from <= time < to, in time order. Mailbox
@@ -202,7 +206,9 @@ class CaseStore {
   // The same in steps, for kinds too large to hold in memory at once:
   // ClearDerived removes every entry of `kind`, each AppendDerived adds
   // entries in one batch. Not atomic across calls: the caller records when
-  // the whole has been written (the analyzer's kAnalysisStateKey).
+  // the whole has been written (the analyzer's kAnalysisStateKey). Appends
+  // join the WAL-less stream and are durable at the next Commit(); a crash
+  // keeps a prefix of what was written, as for bulk data.
   absl::Status ClearDerived(std::string_view kind);
   absl::Status AppendDerived(std::string_view kind,
                              const std::vector<std::pair<std::string, std::string>>& entries);
@@ -243,10 +249,11 @@ class CaseStore {
  private:
   struct Impl;
   explicit CaseStore(std::unique_ptr<Impl> impl);
-  // One batch: every entry of `kind` removed first if `clear`, then `entries`.
+  // One batch: every entry of `kind` removed first if `clear`, then `entries`;
+  // `until_commit` as for Impl::WriteSmall.
   absl::Status WriteDerived(std::string_view kind,
                             const std::vector<std::pair<std::string, std::string>>& entries,
-                            bool clear);
+                            bool clear, bool until_commit);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -233,6 +233,32 @@ absl::Status CaseStore::Impl::BatchCopy(const Event& e, std::string_view raw,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> CaseStore::Impl::MayHaveCopies(std::string_view record_id) {
+  absl::MutexLock lock(&copied_mu);
+  if (copied_ids == nullptr) {
+    // A few lookups (a search, one finding) cost less than the scan.
+    if (++copy_lookups <= kCopyLookupsBeforeFilter) return true;
+    auto filter = std::make_unique<store_internal::IdFilter>();
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, H(store_internal::kCopies)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string_view key = Sv(it->key());
+      if (key.size() < store_internal::kCopySuffix) continue;
+      filter->Add(key.substr(0, key.size() - store_internal::kCopySuffix));
+    }
+    TERN_RETURN_IF_ERROR(Err(it->status(), "reading copies"));
+    copied_ids = std::move(filter);
+  }
+  return copied_ids->MayContain(record_id);
+}
+
+void CaseStore::Impl::ForgetCopiedIds() {
+  absl::MutexLock lock(&copied_mu);
+  copied_ids.reset();
+  copy_lookups = 0;
+}
+
 absl::StatusOr<std::vector<CopyEntry>> CaseStore::Impl::ReadCopies(std::string_view record_id) {
   std::vector<CopyEntry> out;
   std::unique_ptr<rocksdb::Iterator> it(

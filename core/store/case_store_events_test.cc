@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "core/store/case_store.h"
 #include "core/store/case_store_test_util.h"
 #include "gmock/gmock.h"
@@ -205,6 +206,44 @@ TEST(CaseStoreEventsTest, RecordIdsSharingAPrefixKeepTheirCopiesApart) {
   EXPECT_THAT(CopyList(*store, "a"), ElementsAre("2:2:2:"));
   EXPECT_THAT(CopyList(*store, "ab"), ElementsAre("2:1:1:"));
   EXPECT_THAT(CopyList(*store, tricky), ElementsAre("2:3:3:"));
+}
+
+TEST(CaseStoreEventsTest, ManyCopyLookupsGiveWhatOneGivesAndSeeLaterWrites) {
+  // Past kCopyLookupsBeforeFilter lookups GetCopies answers "no copies" from
+  // a filter over the copies family; it must agree with the family, and a
+  // later write must not be hidden by it.
+  constexpr int kIds = 200;
+  static_assert(kIds > CaseStore::kCopyLookupsBeforeFilter);
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
+  ASSERT_NE(store, nullptr);
+  auto id = [](int i) { return "e" + std::to_string(i); };
+  for (int i = 0; i < kIds; ++i) {
+    Add(*store, MakeEvent(id(i), 1000 + i, 1, i + 1), "r" + std::to_string(i));
+    if (i % 2 == 0) Add(*store, MakeEvent(id(i), 1000 + i, 2, i + 1), "r" + std::to_string(i));
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  for (int round = 0; round < 2; ++round) {
+    for (int i = 0; i < kIds; ++i) {
+      const std::vector<std::string> copies = CopyList(*store, id(i));
+      if (i % 2 == 0) {
+        EXPECT_THAT(copies, ElementsAre(absl::StrCat("2:", i + 1, ":", i + 1, ":"))) << id(i);
+      } else {
+        EXPECT_THAT(copies, IsEmpty()) << id(i);
+      }
+    }
+  }
+  EXPECT_EQ(Add(*store, MakeEvent(id(1), 1001, 3, 9), "r1"), Outcome::kDuplicate);
+  ASSERT_TRUE(store->Commit().ok());
+  EXPECT_THAT(CopyList(*store, id(1)), ElementsAre("3:9:9:"));
+  store.reset();
+
+  auto reader = OpenOrDie(tmp.path(), StoreMode::kReadOnly);
+  ASSERT_NE(reader, nullptr);
+  size_t with_copies = 0;
+  for (int i = 0; i < kIds; ++i) with_copies += CopyList(*reader, id(i)).empty() ? 0 : 1;
+  EXPECT_EQ(with_copies, kIds / 2 + 1);
+  EXPECT_THAT(CopyList(*reader, id(1)), ElementsAre("3:9:9:"));
 }
 
 TEST(CaseStoreEventsTest, RollbackRemovesAnItemsEventsCopiesAndIndexEntries) {

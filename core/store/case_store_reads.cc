@@ -109,6 +109,8 @@ absl::StatusOr<std::string> CaseStore::GetRaw(std::string_view record_id) {
 }
 
 absl::StatusOr<std::vector<CaseStore::Copy>> CaseStore::GetCopies(std::string_view record_id) {
+  TERN_ASSIGN_OR_RETURN(const bool may_have_copies, impl_->MayHaveCopies(record_id));
+  if (!may_have_copies) return std::vector<Copy>();
   TERN_ASSIGN_OR_RETURN(std::vector<store_internal::CopyEntry> entries,
                         impl_->ReadCopies(record_id));
   std::vector<Copy> out;
@@ -152,7 +154,7 @@ absl::StatusOr<uint64_t> CaseStore::CountCopies() { return impl_->copy_count.loa
 
 absl::Status CaseStore::WriteDerived(
     std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries,
-    bool clear) {
+    bool clear, bool until_commit) {
   Impl& impl = *impl_;
   if (kind.empty() || kind.find('\0') != std::string_view::npos) {
     return absl::InvalidArgumentError("derived kind must be non-empty and free of NUL bytes");
@@ -177,21 +179,24 @@ absl::Status CaseStore::WriteDerived(
     s = b.Put(h, rocksdb::SliceParts(key_parts, 2), rocksdb::SliceParts(&value, 1));
   }
   TERN_RETURN_IF_ERROR(impl.Err(s, "writing derived data"));
-  return impl.WriteSmall(&b);
+  return impl.WriteSmall(&b, until_commit);
 }
 
 absl::Status CaseStore::ReplaceDerived(
     std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
-  return WriteDerived(kind, entries, /*clear=*/true);
+  return WriteDerived(kind, entries, /*clear=*/true, /*until_commit=*/false);
 }
 
 absl::Status CaseStore::ClearDerived(std::string_view kind) {
-  return WriteDerived(kind, {}, /*clear=*/true);
+  return WriteDerived(kind, {}, /*clear=*/true, /*until_commit=*/false);
 }
 
 absl::Status CaseStore::AppendDerived(
     std::string_view kind, const std::vector<std::pair<std::string, std::string>>& entries) {
-  return WriteDerived(kind, entries, /*clear=*/false);
+  // Without the WAL: an analysis appends hundreds of batches, each was a
+  // synced WAL write, and after a crash the analysis reruns anyway (its
+  // state key still says running).
+  return WriteDerived(kind, entries, /*clear=*/false, /*until_commit=*/true);
 }
 
 absl::Status CaseStore::DropDerived() {
