@@ -243,8 +243,8 @@ absl::Status CaseStore::Impl::WriteBulk(rocksdb::WriteBatch* batch) {
   if (s.ok()) {
     rocksdb::WriteOptions wo;
     wo.disableWAL = true;  // made durable by the flush in Commit()
-    ForgetCopiedIds();
     s = db->Write(wo, batch);
+    ForgetCopiedIds();  // after: a filter built during the write is stale too
   }
   if (!s.ok()) return Err(s, "writing events");
   unflushed = true;
@@ -348,8 +348,8 @@ absl::Status CaseStore::Impl::WriteSmall(rocksdb::WriteBatch* batch, bool until_
   } else {
     wo.sync = true;
   }
-  ForgetCopiedIds();
   const rocksdb::Status s = db->Write(wo, batch);
+  ForgetCopiedIds();  // after: a filter built during the write is stale too
   if (!s.ok()) return Err(s, "writing metadata");
   return absl::OkStatus();
 }
