@@ -108,6 +108,12 @@ Digests HashingStream::Finish() {
   return digests_;
 }
 
+std::string Sha256Hex(std::string_view bytes) {
+  Digest sha256(EVP_sha256());
+  sha256.Update(bytes);
+  return sha256.FinishHex();
+}
+
 absl::StatusOr<Digests> HashFile(const std::string& path) {
   // O_NONBLOCK only so that a FIFO planted where a file used to be cannot
   // hang `tern verify`; it has no effect on reads of a regular file.

@@ -60,6 +60,11 @@ class HashingStream : public ByteStream {
   Digests digests_;
 };
 
+// SHA-256 of `bytes`, lower-case hex: for ids and fingerprints made of
+// hashes, which need none of MultiHasher's custody digests ("" if OpenSSL
+// refused, as for MultiHasher).
+std::string Sha256Hex(std::string_view bytes);
+
 // SHA-256 of a whole file, read in chunks (for `tern verify`).
 absl::StatusOr<Digests> HashFile(const std::string& path);
 

@@ -41,6 +41,15 @@ TEST(MultiHasherTest, SplitUpdatesEqualOneUpdate) {
   EXPECT_EQ(d.size, text.size());
 }
 
+TEST(Sha256HexTest, KnownVectorsAndAgreementWithMultiHasher) {
+  EXPECT_EQ(Sha256Hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  const std::string text(100000, 'x');
+  MultiHasher hasher;
+  hasher.Update(text);
+  EXPECT_EQ(Sha256Hex(text), hasher.Finish().sha256);
+}
+
 TEST(HashingStreamTest, HashesWhatIsReadAndDrainsTheRest) {
   const std::string data = "abcdef";
   MemoryStream mem(data);

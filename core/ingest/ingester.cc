@@ -501,9 +501,7 @@ std::string SyntheticRecordId(const Event& event) {
     AppendField(nv.name, &canonical);
     AppendField(nv.value, &canonical);
   }
-  MultiHasher hasher;
-  hasher.Update(canonical);
-  return absl::StrCat("c:", hasher.Finish().sha256.substr(0, 32));
+  return absl::StrCat("c:", Sha256Hex(canonical).substr(0, 32));
 }
 
 Ingester::Ingester(CaseStore* store, const ParserRegistry* registry, IngestOptions options,

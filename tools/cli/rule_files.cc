@@ -13,12 +13,6 @@
 namespace tern::cli {
 namespace {
 
-std::string Sha256Of(std::string_view text) {
-  MultiHasher hasher;
-  hasher.Update(text);
-  return hasher.Finish().sha256;
-}
-
 // Recorded under the file's name: outputs must not depend on where it was kept.
 std::string BaseName(const std::string& path) {
   const size_t slash = path.find_last_of("/\\");
@@ -59,7 +53,7 @@ sigma::RuleLoad LoadRuleFiles(const std::vector<std::string>& paths,
   for (const std::string& file : load.files) {
     absl::StatusOr<std::string> text = ReadWholeFile(file);
     if (!text.ok()) continue;  // the loader has reported it
-    sha256[file] = Sha256Of(*text);
+    sha256[file] = Sha256Hex(*text);
     if (inputs != nullptr) {
       inputs->push_back(AnalysisInput{kInputRoleRules, BaseName(file), sha256[file], *text, file});
     }
@@ -78,7 +72,7 @@ absl::StatusOr<Tuning> LoadTuningFile(const std::string& path,
     return absl::InvalidArgumentError(absl::StrCat("cannot read the tuning file ", path));
   }
   TERN_ASSIGN_OR_RETURN(Tuning tuning, ParseTuning(*text, path, known_rules));
-  tuning.sha256 = Sha256Of(*text);
+  tuning.sha256 = Sha256Hex(*text);
   tuning.source = BaseName(path);
   tuning.path = path;
   tuning.content = *text;
