@@ -246,9 +246,23 @@ TimeMs IdentityBaselines::FirstSeenValue(Known& k, Kind kind, std::string_view v
   return k.FirstSeen(kind, values_.Intern(value), t);
 }
 
+ClientFamily IdentityBaselines::FamilyOf(const Event& e) {
+  // Distinct client strings are few in a tenant, but evidence decides: an
+  // attacker-written one per event must not grow the memo without bound.
+  constexpr size_t kFamilyMemoEntries = 4096;
+  if (!UserAgentOf(e).empty()) return ClassifyClient(e);
+  if (auto it = family_by_client_.find(e.client_info); it != family_by_client_.end()) {
+    return it->second;
+  }
+  if (family_by_client_.size() >= kFamilyMemoEntries) family_by_client_.clear();
+  const ClientFamily family = ClassifyClient(e);
+  family_by_client_.emplace(e.client_info, family);
+  return family;
+}
+
 Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, const GeoInfo& geo) {
   Novelty n;
-  n.family = ClassifyClient(e);
+  n.family = FamilyOf(e);
   if (identity.empty()) return n;
   auto found = identities_.find(absl::string_view(identity.data(), identity.size()));
   if (found == identities_.end()) found = identities_.try_emplace(std::string(identity)).first;

@@ -174,10 +174,17 @@ class IdentityBaselines {
   // take is not kept in the pool either.
   TimeMs FirstSeenValue(Known& k, Kind kind, std::string_view value, TimeMs t);
 
+  // ClassifyClient(e), remembered by client string for the events without
+  // a user agent (nearly all of a mailbox audit log): two dozen
+  // case-insensitive searches per event were 3% of an analysis' main thread
+  // (docs/BENCHMARKS.md "Change 26"). Forgotten at kFamilyMemoEntries.
+  ClientFamily FamilyOf(const Event& e);
+
   TimeMs baseline_end_;
   const OrgInfrastructure* org_;
   StringPool values_;
   absl::flat_hash_map<std::string, Known> identities_;
+  absl::flat_hash_map<std::string, ClientFamily> family_by_client_;
 };
 
 }  // namespace tern::correlate

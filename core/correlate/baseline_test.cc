@@ -98,6 +98,37 @@ TEST(IdentityBaselinesTest, NewPlaceAndNewClientAreTwoAnomalies) {
   EXPECT_EQ(b.DaysInCountryWithKnownDevice("ada", "CN"), 0);
 }
 
+TEST(IdentityBaselinesTest, ClientFamiliesAreClassifyClientsWhateverTheMemoHolds) {
+  IdentityBaselines b(7 * kDay, nullptr);
+  auto expect_family = [&](const Event& e) {
+    EXPECT_EQ(b.Observe("ada", e, GeoInfo()).family, ClassifyClient(e))
+        << e.client_info << " | " << (e.extra.empty() ? "" : e.extra[0].value);
+  };
+  auto with_agent = [](Event e, std::string agent) {
+    e.extra.push_back(NameValue{"UserAgent", std::move(agent)});
+    return e;
+  };
+  const std::vector<std::string> known = {"Client=MSExchangeRPC",
+                                          "Client=OWA;Action=ViaProxy",
+                                          "Client=OutlookService;Outlook-iOS/2.0;",
+                                          "Client=REST;Client=RESTSystem;;",
+                                          "Client=POP3",
+                                          ""};
+  for (int round = 0; round < 2; ++round) {
+    for (const std::string& client : known) {
+      expect_family(At(kDay, "81.2.69.160", client));
+      // The same client string with a user agent that decides otherwise.
+      expect_family(with_agent(At(kDay, "81.2.69.160", client), "python-requests/2.31"));
+      expect_family(with_agent(At(kDay, "81.2.69.160", client), "Mozilla/5.0 (iPhone)"));
+    }
+    // More distinct strings than the memo keeps, some scripted.
+    for (int i = 0; i < 5000; ++i) {
+      expect_family(At(kDay, "81.2.69.160",
+                       absl::StrCat(i % 7 == 0 ? "Client=REST;python/" : "Client=REST;app/", i)));
+    }
+  }
+}
+
 TEST(IdentityBaselinesTest, UsedDuringTheBaselineIsNeverNew) {
   IdentityBaselines b(7 * kDay, nullptr);
   Novelty first = b.Observe("ada", At(kDay, "175.16.199.20", "Client=OWA;x"), Geo("CN", 0));
