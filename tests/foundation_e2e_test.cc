@@ -146,6 +146,20 @@ TEST_F(FoundationTest, MalformedRowIsRejectedWithItsLineAndTheRestKept) {
   EXPECT_EQ(custody.Uint("/evidence/0/warnings/0/line"), 6u);
 }
 
+TEST_F(FoundationTest, AnalyzingAMissingCaseIsAnErrorThatCreatesNothing) {
+  // A mistyped --case must not analyze a new, empty case and say "0 findings".
+  RunResult r = RunTern({"analyze", "--case", CaseDir(), "--quiet"});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_THAT(r.err, HasSubstr("no case at " + CaseDir()));
+  EXPECT_THAT(r.out, Not(HasSubstr("0 findings")));
+  EXPECT_FALSE(fs::exists(CaseDir()));
+  // An ingested case is analyzed as before.
+  ASSERT_EQ(
+      RunTern({"ingest", "--case", CaseDir(), "--quiet", Fixture("e2e/export_b.jsonl")}).exit_code,
+      0);
+  EXPECT_EQ(RunTern({"analyze", "--case", CaseDir(), "--quiet"}).exit_code, 0);
+}
+
 TEST_F(FoundationTest, AnalysisShowsItsStepsUnlessQuietAndLogsTheirTimes) {
   ASSERT_EQ(
       RunTern({"ingest", "--case", CaseDir(), "--quiet", Fixture("e2e/export_b.jsonl")}).exit_code,

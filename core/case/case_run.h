@@ -27,6 +27,8 @@ struct CaseRunOptions {
   std::string case_id;       // "" = keep the recorded one
   std::string examiner;      // "" = keep the recorded one
   std::string command_line;  // as typed; into the run record and tern.log
+  // Refuse (NotFound, creating nothing) when `dir` holds no case store yet.
+  bool must_exist = false;
 };
 
 // How a run ended, as its run record says.

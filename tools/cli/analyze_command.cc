@@ -24,7 +24,7 @@ class AnalyzeCommand : public Command {
 
   void DefineOptions(OptionSpec& spec) override {
     po::options_description& c = spec.Group("case options");
-    AddCaseOption(c, &case_.case_dir, CaseAccess::kReadWrite);
+    AddCaseOption(c, &case_.case_dir, CaseAccess::kExisting);
     AddCaseMetadataOptions(c, &case_.case_id, &case_.examiner);
     AddThreadsOption(c, &case_.threads);
     AddQuietOption(c, &case_.quiet);
@@ -35,7 +35,8 @@ class AnalyzeCommand : public Command {
 
   int Run(const CommandContext& context) override {
     PrintNotes(context.err, analyze_.notes);
-    absl::StatusOr<WritableCase> c = OpenForWriting(case_, context.command_line);
+    absl::StatusOr<WritableCase> c =
+        OpenForWriting(case_, context.command_line, CaseAccess::kExisting);
     if (!c.ok()) return Fatal(context, c.status());
     absl::StatusOr<AnalysisSummary> summary =
         DoAnalyze(*c, case_, analyze_.ToOptions(), context.err);

@@ -24,8 +24,9 @@ int Fatal(const CommandContext& context, const absl::Status& status, RunLog* log
 }
 
 absl::StatusOr<WritableCase> OpenForWriting(const CaseOptions& options,
-                                            const std::string& command_line) {
+                                            const std::string& command_line, CaseAccess access) {
   CaseRunOptions run;
+  run.must_exist = access == CaseAccess::kExisting;
   run.case_id = options.case_id;
   run.examiner = options.examiner;
   run.command_line = command_line;

@@ -49,9 +49,11 @@ void SetCasePhaseListener(CasePhaseListener listener);
 // Logs `status` to `log` (if any), prints it and returns kExitFatal.
 int Fatal(const CommandContext& context, const absl::Status& status, RunLog* log = nullptr);
 
-// tern::OpenForWriting with the command's options.
+// tern::OpenForWriting with the command's options; `access` as the command
+// declared --case (kExisting: a missing case is an error, not a new one).
 absl::StatusOr<WritableCase> OpenForWriting(const CaseOptions& options,
-                                            const std::string& command_line);
+                                            const std::string& command_line,
+                                            CaseAccess access = CaseAccess::kReadWrite);
 // tern::FinishRun with the outcome `exit_code` means.
 absl::Status FinishRun(WritableCase& c, const CaseOptions& options, int exit_code);
 

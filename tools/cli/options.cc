@@ -37,9 +37,10 @@ void AddOption(po::options_description& group, const char* name, const po::value
 }
 
 void AddCaseOption(po::options_description& group, std::string* case_dir, CaseAccess access) {
-  AddOption(group, kCaseOption, po::value(case_dir)->required()->value_name("DIR"),
-            access == CaseAccess::kReadWrite ? "case directory (created if missing)"
-                                             : "case directory (opened read-only; must exist)");
+  const char* help = "case directory (opened read-only; must exist)";
+  if (access == CaseAccess::kReadWrite) help = "case directory (created if missing)";
+  if (access == CaseAccess::kExisting) help = "case directory (must exist: made by ingest or run)";
+  AddOption(group, kCaseOption, po::value(case_dir)->required()->value_name("DIR"), help);
 }
 
 void AddCaseMetadataOptions(po::options_description& group, std::string* case_id,

@@ -96,7 +96,10 @@ class OptionSpec {
 
 // Whether a command may create and change the case, or only reads it; the
 // --case help says which.
-enum class CaseAccess { kReadWrite, kReadOnly };
+// How a command opens --case: kReadWrite creates a missing case (ingest,
+// run); kExisting writes to one that must exist (analyze: a mistyped path
+// must not analyze a new empty case and report no findings); kReadOnly.
+enum class CaseAccess { kReadWrite, kExisting, kReadOnly };
 
 // "--NAME VALUE" (or "--NAME" with no value): how a command's synopsis
 // (Command::synopsis) names an option, always by its constant above.
