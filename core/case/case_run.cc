@@ -2,8 +2,6 @@
 
 #include <unistd.h>
 
-#include <filesystem>
-#include <system_error>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -38,12 +36,9 @@ const char* OutcomeName(RunOutcome outcome) {
 }  // namespace
 
 absl::StatusOr<WritableCase> OpenForWriting(const CaseDir& dir, const CaseRunOptions& options) {
-  if (options.must_exist) {
-    std::error_code ec;
-    if (!std::filesystem::exists(std::filesystem::path(dir.store()) / "CURRENT", ec)) {
-      return absl::NotFoundError(absl::StrCat("no case at ", dir.root(),
-                                              ": make one with `tern ingest` or `tern run` first"));
-    }
+  if (options.must_exist && !CaseStore::Exists(dir.store())) {
+    return absl::NotFoundError(absl::StrCat("no case at ", dir.root(),
+                                            ": make one with `tern ingest` or `tern run` first"));
   }
   TERN_RETURN_IF_ERROR(dir.Create());
   WritableCase c(dir);

@@ -390,10 +390,15 @@ CaseStore::~CaseStore() {
   if (impl_ != nullptr && impl_->mode == StoreMode::kReadWrite) impl_->Commit().IgnoreError();
 }
 
+bool CaseStore::Exists(const std::string& dir) {
+  std::error_code ec;
+  return std::filesystem::exists(std::filesystem::path(dir) / "CURRENT", ec);
+}
+
 absl::StatusOr<std::unique_ptr<CaseStore>> CaseStore::Open(const std::string& dir, StoreMode mode) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  const bool existed = fs::exists(fs::path(dir) / "CURRENT", ec);
+  const bool existed = Exists(dir);
   if (mode == StoreMode::kReadOnly && !existed) {
     return absl::NotFoundError(absl::StrCat("no case store at ", dir));
   }

@@ -88,6 +88,8 @@ class CaseStore {
   // newer schema, NotFound for a missing store in kReadOnly mode, and
   // DataLoss if RocksDB reports corruption.
   static absl::StatusOr<std::unique_ptr<CaseStore>> Open(const std::string& dir, StoreMode mode);
+  // Whether `dir` holds a store (what Open in kReadOnly mode requires).
+  static bool Exists(const std::string& dir);
   ~CaseStore();
   CaseStore(const CaseStore&) = delete;
   CaseStore& operator=(const CaseStore&) = delete;
