@@ -62,7 +62,7 @@ uint32_t DecodeBigEndian32(const char* p) {
   return v;
 }
 
-bool Decoder::GetVarint64(uint64_t* v) {
+bool Decoder::GetLongVarint64(uint64_t* v) {
   if (!ok_) return false;
   uint64_t result = 0;
   for (int i = 0; i < kMaxVarintBytes; ++i) {

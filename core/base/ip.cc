@@ -40,11 +40,29 @@ bool CopyForInetPton(std::string_view text, size_t max_length, char* buffer) {
 
 // Strict dotted quad: four decimal parts 0..255, no leading zeros (glibc's
 // inet_pton rejects "010.1.1.1", which would be octal to other parsers).
+// Parsed here rather than by inet_pton (the same answers; IpTest checks them
+// against it): the analysis parses a few addresses per event.
 std::optional<Ipv4Bytes> ParseIpv4(std::string_view text) {
-  char buffer[kMaxIpv4TextLength + 1];
-  if (!CopyForInetPton(text, kMaxIpv4TextLength, buffer)) return std::nullopt;
-  Ipv4Bytes bytes;
-  if (inet_pton(AF_INET, buffer, bytes.data()) != 1) return std::nullopt;
+  if (text.empty() || text.size() > kMaxIpv4TextLength) return std::nullopt;
+  Ipv4Bytes bytes{};
+  size_t part = 0;
+  int value = 0;
+  int digits = 0;
+  for (const char c : text) {
+    if (c == '.') {
+      if (digits == 0 || part == 3) return std::nullopt;
+      bytes[part++] = static_cast<uint8_t>(value);
+      value = 0;
+      digits = 0;
+      continue;
+    }
+    if (c < '0' || c > '9' || (digits == 1 && value == 0)) return std::nullopt;
+    value = value * 10 + (c - '0');
+    if (value > 255) return std::nullopt;
+    ++digits;
+  }
+  if (digits == 0 || part != 3) return std::nullopt;
+  bytes[3] = static_cast<uint8_t>(value);
   return bytes;
 }
 
@@ -255,6 +273,26 @@ std::optional<PackedIp> PackCanonicalIp(std::string_view ip) {
 std::string PackedIpText(const PackedIp& packed) {
   if (std::optional<Ipv4Bytes> v4 = MappedIpv4(packed)) return FormatIpv4(*v4);
   return FormatIpv6(packed);
+}
+
+std::string IpNetworkText(std::string_view ip, int ipv4_bits, int ipv6_bits) {
+  auto clear_after = [](auto bytes, int bits) {
+    const size_t kept = static_cast<size_t>(std::clamp(bits, 0, 8 * int(bytes.size())) / 8);
+    std::fill(bytes.begin() + kept, bytes.end(), 0);
+    return std::make_pair(bytes, kept * 8);
+  };
+  if (ip.find(':') == std::string_view::npos) {
+    const std::optional<Ipv4Bytes> v4 = ParseIpv4(ip);
+    if (!v4.has_value()) return "";
+    const auto [network, bits] = clear_after(*v4, ipv4_bits);
+    return FormatIpv4(network) + "/" + std::to_string(bits);
+  }
+  const std::optional<Ipv6Bytes> v6 = ParseIpv6(ip);
+  if (!v6.has_value()) return "";
+  // At most 64 bits: a network, never an address with an embedded IPv4
+  // one, which inet_ntop writes in dotted form.
+  const auto [network, bits] = clear_after(*v6, std::min(ipv6_bits, 64));
+  return FormatIpv6(network) + "/" + std::to_string(bits);
 }
 
 bool IsIpLiteral(std::string_view ip) {

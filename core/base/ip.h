@@ -33,6 +33,13 @@ bool IsPrivateOrLocalIp(std::string_view ip);
 // or for text that is not in canonical form. Two different texts never give
 // the same bytes, so a table keyed by them answers exactly as one keyed by
 // the text, in 16 bytes instead of a string.
+// An IP literal's network: every bit after the first `ipv4_bits` (IPv4) or
+// `ipv6_bits` (IPv6, at most 64; a "::ffff:a.b.c.d" text counts as IPv6),
+// each rounded down to whole bytes, cleared, as canonical text with the
+// prefix length ("1.2.3.0/24", "2001:db8:1::/48"); "" when `ip` is no IP
+// literal.
+std::string IpNetworkText(std::string_view ip, int ipv4_bits, int ipv6_bits);
+
 using PackedIp = std::array<uint8_t, 16>;
 std::optional<PackedIp> PackCanonicalIp(std::string_view ip);
 // The text PackCanonicalIp packed: PackedIpText(*PackCanonicalIp(t)) == t.

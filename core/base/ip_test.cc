@@ -1,5 +1,8 @@
 #include "core/base/ip.h"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -170,6 +173,60 @@ TEST(IsIpLiteralTest, Cases) {
   for (std::string_view ip : {"", "localhost", "1.2.3.4:80", "[::1]", "1.2.3.256", "1.2.3",
                               "01.2.3.4", " 1.2.3.4", "fe80::1%eth0", "2001:db8:::1", "null"}) {
     EXPECT_FALSE(IsIpLiteral(ip)) << ip;
+  }
+}
+
+TEST(IsIpLiteralTest, DottedQuadsAsInetPtonReadsThem) {
+  // tern parses IPv4 itself; every text of digits and dots up to 8 long
+  // from a few digits, and some longer ones, must get inet_pton's answer.
+  std::vector<std::string> texts = {"255.255.255.255", "256.1.1.1", "1.2.3.4.5", "1.2.3.04",
+                                    "100.200.0.9",     "1..2.3",    "0.0.0.0",   "9.99.199.255"};
+  std::vector<std::string> level = {""};
+  for (int len = 1; len <= 8; ++len) {
+    std::vector<std::string> next;
+    for (const std::string& t : level) {
+      for (char c : std::string_view("019.")) next.push_back(t + c);
+    }
+    texts.insert(texts.end(), next.begin(), next.end());
+    level = std::move(next);
+  }
+  int literals = 0;
+  for (const std::string& text : texts) {
+    unsigned char bytes[4];
+    const bool want = inet_pton(AF_INET, text.c_str(), bytes) == 1;
+    ASSERT_EQ(IsIpLiteral(text), want) << text;
+    literals += want;
+  }
+  EXPECT_GT(literals, 100);
+}
+
+// What IpNetworkText does, by inet_pton and inet_ntop.
+std::string NetworkByLibc(const std::string& ip, int ipv4_bits, int ipv6_bits) {
+  char out[INET6_ADDRSTRLEN];
+  const bool v4 = ip.find(':') == std::string::npos;
+  unsigned char bytes[16];
+  if (inet_pton(v4 ? AF_INET : AF_INET6, ip.c_str(), bytes) != 1) return "";
+  const int size = v4 ? 4 : 16;
+  const int kept = std::clamp(v4 ? ipv4_bits : std::min(ipv6_bits, 64), 0, 8 * size) / 8;
+  std::fill(bytes + kept, bytes + size, 0);
+  inet_ntop(v4 ? AF_INET : AF_INET6, bytes, out, sizeof(out));
+  return std::string(out) + "/" + std::to_string(kept * 8);
+}
+
+TEST(IpNetworkTextTest, MasksAsInetNtopPrintsAndNothingElse) {
+  EXPECT_EQ(IpNetworkText("81.2.69.142", 24, 48), "81.2.69.0/24");
+  EXPECT_EQ(IpNetworkText("2a00:2012:4a10:1:2:3:4:5", 24, 48), "2a00:2012:4a10::/48");
+  EXPECT_EQ(IpNetworkText("2a00:2012:4a10:1:2:3:4:5", 24, 70), "2a00:2012:4a10:1::/64");
+  EXPECT_EQ(IpNetworkText("::ffff:1.2.3.4", 24, 128), "::/64");
+  EXPECT_EQ(IpNetworkText("host.example", 24, 48), "");
+  EXPECT_EQ(IpNetworkText("", 24, 48), "");
+  for (const std::string ip :
+       {"1.2.3.4", "255.255.255.255", "0.0.0.0", "::", "::1", "::ffff:1.2.3.4",
+        "0:1:0:0:1::", "2001:db8:0:1:1:1:1:1", "fe80::1:2", "1:0:0:2:0:0:0:3", "0:0:0:0:0:0:0:1",
+        "abcd:ef01:2345:6789:abcd:ef01:2345:6789", "1:2:3:4:5:6:7:8", "::2:3:4:5:6:7:8"}) {
+    for (int bits = -8; bits <= 136; bits += 4) {
+      EXPECT_EQ(IpNetworkText(ip, bits, bits), NetworkByLibc(ip, bits, bits)) << ip << " " << bits;
+    }
   }
 }
 

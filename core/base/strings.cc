@@ -31,8 +31,17 @@ bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix) {
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   if (needle.empty()) return true;
   if (needle.size() > haystack.size()) return false;
-  for (size_t i = 0; i + needle.size() <= haystack.size(); ++i) {
-    if (EqualsIgnoreCase(haystack.substr(i, needle.size()), needle)) return true;
+  // Rules ask this of every event's client strings a dozen times: look for
+  // the first letter in either case before comparing the rest.
+  const char lower = absl::ascii_tolower(static_cast<unsigned char>(needle[0]));
+  const char upper = absl::ascii_toupper(static_cast<unsigned char>(needle[0]));
+  const std::string_view rest = needle.substr(1);
+  const size_t last = haystack.size() - needle.size();
+  for (size_t i = 0; i <= last; ++i) {
+    const char c = haystack[i];
+    if ((c == lower || c == upper) && EqualsIgnoreCase(haystack.substr(i + 1, rest.size()), rest)) {
+      return true;
+    }
   }
   return false;
 }

@@ -1,5 +1,8 @@
 #include "core/base/strings.h"
 
+#include <string>
+#include <vector>
+
 #include "gtest/gtest.h"
 
 namespace tern {
@@ -22,6 +25,34 @@ TEST(StringsTest, AffixesAndContains) {
   EXPECT_TRUE(ContainsIgnoreCase("Set-InboxRule", "INBOXRULE"));
   EXPECT_TRUE(ContainsIgnoreCase("anything", ""));
   EXPECT_FALSE(ContainsIgnoreCase("rule", "inboxrule"));
+}
+
+TEST(StringsTest, ContainsIgnoreCaseAgreesWithSearchingTheLowerCasedTexts) {
+  // Every needle of up to 3 letters from a small alphabet (cases and a
+  // non-ASCII byte included) in texts built from it: the answer is that of
+  // a plain search in the ASCII-lower-cased texts.
+  const std::string alphabet = "aAbB.\xc3";
+  std::vector<std::string> texts = {""};
+  for (size_t len = 1; len <= 4; ++len) {
+    std::vector<std::string> longer;
+    for (const std::string& t : texts) {
+      if (t.size() + 1 != len) continue;
+      for (char c : alphabet) longer.push_back(t + c);
+    }
+    texts.insert(texts.end(), longer.begin(), longer.end());
+  }
+  size_t found = 0;
+  for (const std::string& haystack : texts) {
+    for (const std::string& needle : texts) {
+      if (needle.size() > 3) continue;
+      const bool want = AsciiLower(haystack).find(AsciiLower(needle)) != std::string::npos;
+      ASSERT_EQ(ContainsIgnoreCase(haystack, needle), want) << haystack << " / " << needle;
+      found += want;
+    }
+  }
+  EXPECT_GT(found, 1000u);
+  EXPECT_TRUE(ContainsIgnoreCase("Client=WebServices;eM Client/9", "EM CLIENT"));
+  EXPECT_FALSE(ContainsIgnoreCase("python-requests/2", "python/"));
 }
 
 TEST(StringsTest, AsciiLowerFoldsAsciiOnly) {

@@ -41,22 +41,8 @@ std::string_view UserAgentOf(const Event& e) {
 }  // namespace
 
 std::string NetworkOf(std::string_view ip, int ipv6_bits) {
-  if (ip.empty() || !IsIpLiteral(ip) || IsPrivateOrLocalIp(ip)) return "";
-  const std::string text(ip);
-  char out[INET6_ADDRSTRLEN + 8];
-  if (ip.find(':') == std::string_view::npos) {
-    in_addr a;
-    if (inet_pton(AF_INET, text.c_str(), &a) != 1) return "";
-    a.s_addr = htonl(ntohl(a.s_addr) & 0xffffff00u);
-    if (inet_ntop(AF_INET, &a, out, sizeof(out)) == nullptr) return "";
-    return std::string(out) + "/24";
-  }
-  in6_addr a;
-  if (inet_pton(AF_INET6, text.c_str(), &a) != 1) return "";
-  const int kept = std::clamp(ipv6_bits, 0, 128) / 8;
-  std::memset(a.s6_addr + kept, 0, 16 - kept);
-  if (inet_ntop(AF_INET6, &a, out, sizeof(out)) == nullptr) return "";
-  return std::string(out) + "/" + std::to_string(kept * 8);
+  if (ip.empty() || IsPrivateOrLocalIp(ip)) return "";
+  return IpNetworkText(ip, 24, ipv6_bits);
 }
 
 ClientFamily ClassifyClient(const Event& e) {
@@ -247,17 +233,8 @@ TimeMs IdentityBaselines::FirstSeenValue(Known& k, Kind kind, std::string_view v
 }
 
 ClientFamily IdentityBaselines::FamilyOf(const Event& e) {
-  // Distinct client strings are few in a tenant, but evidence decides: an
-  // attacker-written one per event must not grow the memo without bound.
-  constexpr size_t kFamilyMemoEntries = 4096;
   if (!UserAgentOf(e).empty()) return ClassifyClient(e);
-  if (auto it = family_by_client_.find(e.client_info); it != family_by_client_.end()) {
-    return it->second;
-  }
-  if (family_by_client_.size() >= kFamilyMemoEntries) family_by_client_.clear();
-  const ClientFamily family = ClassifyClient(e);
-  family_by_client_.emplace(e.client_info, family);
-  return family;
+  return family_by_client_.Get(e.client_info, [&] { return ClassifyClient(e); });
 }
 
 Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, const GeoInfo& geo) {

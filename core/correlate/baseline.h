@@ -23,6 +23,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "core/base/bounded_memo.h"
 #include "core/base/string_pool.h"
 #include "core/model/event.h"
 #include "core/model/finding.h"
@@ -177,14 +178,14 @@ class IdentityBaselines {
   // ClassifyClient(e), remembered by client string for the events without
   // a user agent (nearly all of a mailbox audit log): two dozen
   // case-insensitive searches per event were 3% of an analysis' main thread
-  // (docs/BENCHMARKS.md "Change 26"). Forgotten at kFamilyMemoEntries.
+  // (docs/BENCHMARKS.md "Change 26").
   ClientFamily FamilyOf(const Event& e);
 
   TimeMs baseline_end_;
   const OrgInfrastructure* org_;
   StringPool values_;
   absl::flat_hash_map<std::string, Known> identities_;
-  absl::flat_hash_map<std::string, ClientFamily> family_by_client_;
+  BoundedMemo<ClientFamily> family_by_client_{4096};
 };
 
 }  // namespace tern::correlate

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
 #include "core/base/escape.h"
 #include "core/base/status_macros.h"
 #include "core/base/strings.h"
@@ -105,13 +106,31 @@ void MailboxDirectory::AddName(absl::flat_hash_map<std::string, std::string>& ma
 
 void MailboxDirectory::Observe(const Event& e) {
   ++events_;
-  identities_.Observe(e);
   if (e.time_ms != kNoTime && !(e.flags & kFlagNoTime)) {
     if (first_ == kNoTime || e.time_ms < first_) first_ = e.time_ms;
     if (last_ == kNoTime || e.time_ms > last_) last_ = e.time_ms;
   }
-  const std::string guid = Lower(e.mailbox_guid);
-  const std::string upn = Lower(e.mailbox_upn);
+  const IdentityFacts facts = IdentityFacts::Of(e);
+  // Most records repeat facts learned before (the same user on the same
+  // mailbox): learning them again changes nothing (IdentityFacts), and was
+  // the first pass' largest cost (docs/BENCHMARKS.md "Change 27").
+  if (learned_key_bytes_ > 0) {
+    std::string key = facts.Key();
+    if (learned_.contains(key)) return;
+    if (learned_bytes_ + key.size() > learned_key_bytes_) {
+      learned_.clear();
+      learned_bytes_ = 0;
+    }
+    learned_bytes_ += key.size();
+    learned_.insert(std::move(key));
+  }
+  identities_.Observe(facts);
+  Learn(facts);
+}
+
+void MailboxDirectory::Learn(const IdentityFacts& f) {
+  const std::string guid = Lower(f.mailbox_guid);
+  const std::string upn = Lower(f.mailbox_upn);
   if (guid.empty() && upn.empty()) return;
   if (!guid.empty()) {
     auto it = guid_to_upn_.find(guid);
@@ -128,17 +147,17 @@ void MailboxDirectory::Observe(const Event& e) {
     upn_only_.emplace(upn, true);
   }
   const std::string& key = guid.empty() ? upn : guid;
-  const std::string tenant = TenantOf(e);
+  const std::string tenant = Lower(Trim(f.organization_id));
   if (const size_t at = upn.find('@'); at != std::string::npos) {
     AddName(alias_, Cat(tenant, '\x1f', upn.substr(0, at)), key);
     AddName(alias_, Cat("*\x1f", upn.substr(0, at)), key);
     owner_domains_.emplace(upn.substr(at + 1), true);
   }
   // The owner's display name is only known from the owner's own records.
-  if (e.logon_type == kLogonOwner && !e.actor_display.empty() &&
-      (e.actor_upn.empty() || Lower(e.actor_upn) == upn)) {
-    AddName(display_, Cat(tenant, '\x1f', Lower(e.actor_display)), key);
-    AddName(display_, Cat("*\x1f", Lower(e.actor_display)), key);
+  if (f.logon_type == kLogonOwner && !f.actor_display.empty() &&
+      (f.actor_upn.empty() || Lower(f.actor_upn) == upn)) {
+    AddName(display_, Cat(tenant, '\x1f', Lower(f.actor_display)), key);
+    AddName(display_, Cat("*\x1f", Lower(f.actor_display)), key);
   }
 }
 
@@ -247,6 +266,16 @@ std::string MailboxDirectory::ActorFor(const Event& e) const {
     upn = identities_.UpnOf(tenant, e.actor_sid);
   }
   return upn.empty() ? actor : upn;
+}
+
+const std::string& ActorMemo::For(const Event& e) {
+  // ActorFor reads these four fields and the (unchanging) directory.
+  key_.clear();
+  for (std::string_view field : {e.organization_id, e.actor_upn, e.actor_sid, e.actor_display}) {
+    PutVarint64(field.size(), &key_);
+    key_.append(field);
+  }
+  return memo_.Get(key_, [&] { return directory_->ActorFor(e); });
 }
 
 std::vector<std::string> MailboxDirectory::OwnerDomains() const {

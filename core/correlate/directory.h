@@ -32,7 +32,9 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "core/base/bounded_memo.h"
 #include "core/base/time.h"
 #include "core/correlate/identity_directory.h"
 #include "core/model/event.h"
@@ -88,6 +90,13 @@ inline constexpr std::string_view kDirectoryKind = "directory";
 
 class MailboxDirectory {
  public:
+  // Facts already learned are remembered up to `learned_key_bytes` of keys
+  // (then forgotten at once: learning them again is only slower); 0
+  // remembers none.
+  static constexpr size_t kLearnedKeyBytes = size_t{2} << 20;
+  explicit MailboxDirectory(size_t learned_key_bytes = kLearnedKeyBytes)
+      : learned_key_bytes_(learned_key_bytes) {}
+
   // Learns from one event; call for every event, in time order (pass 1).
   void Observe(const Event& e);
 
@@ -135,6 +144,8 @@ class MailboxDirectory {
   TimeMs last_event() const { return last_; }
 
  private:
+  // What Observe learns from facts it has not seen before.
+  void Learn(const IdentityFacts& facts);
   MailboxRef FromGuidOrUpn(std::string_view guid, std::string_view upn) const;
   void AddName(absl::flat_hash_map<std::string, std::string>& map, std::string name,
                const std::string& key);
@@ -149,9 +160,29 @@ class MailboxDirectory {
   absl::flat_hash_map<std::string, std::string> display_;
   absl::flat_hash_map<std::string, bool> owner_domains_;
   IdentityDirectory identities_;
+  size_t learned_key_bytes_;
+  absl::flat_hash_set<std::string> learned_;  // IdentityFacts::Key() of facts learned
+  size_t learned_bytes_ = 0;
   uint64_t events_ = 0;
   TimeMs first_ = kNoTime;
   TimeMs last_ = kNoTime;
+};
+
+// MailboxDirectory::ActorFor with a memo: a pass over a case's events asks
+// for the same few thousand actors again and again, and each answer is a
+// few normalized lookups (docs/BENCHMARKS.md "Change 27"). Thread-compatible;
+// `directory` must outlive it and no longer change.
+class ActorMemo {
+ public:
+  explicit ActorMemo(const MailboxDirectory* directory) : directory_(directory) {}
+  // directory->ActorFor(e); valid until the next call.
+  const std::string& For(const Event& e);
+
+ private:
+  static constexpr size_t kEntries = size_t{1} << 14;
+  const MailboxDirectory* directory_;
+  BoundedMemo<std::string> memo_{kEntries};  // ActorFor's inputs -> answer
+  std::string key_;
 };
 
 // The directory the last `tern analyze` stored in `store`; nullopt when the

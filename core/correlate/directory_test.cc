@@ -1,5 +1,6 @@
 #include "core/correlate/directory.h"
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -172,6 +173,112 @@ TEST_F(DirectoryTest, ShownMailboxUpnNamesTheMailboxAnEventConcerns) {
   dir_.Observe(reset);
   EXPECT_EQ(ShownMailboxUpn(dir_, Mailbox("0A0A0A0A-DD91-4A5C-8D2F-0123456789AB", "")),
             "carol@contoso.com");
+}
+
+// Events that repeat and vary every field the directories learn from:
+// tenants, mailboxes, owner SIDs, actors by UPN / SID / name, user keys,
+// user and logon types, Entra ID Actor / Target arrays.
+std::vector<Event> VariedIdentityEvents() {
+  std::mt19937 random(7);
+  auto pick = [&](const std::vector<std::string>& options) {
+    return options[random() % options.size()];
+  };
+  const std::vector<std::string> upns = {"", "a@contoso.com", "b@contoso.com", "A@Contoso.com",
+                                         "c@fabrikam.com"};
+  std::vector<Event> pool;
+  for (int i = 0; i < 80; ++i) {
+    Event e;
+    e.record_type = random() % 3 == 0 ? 8 : 2;
+    e.organization_id = pick({"", "tenant-1", "TENANT-1 ", "tenant-2"});
+    e.mailbox_guid =
+        pick({"", "11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"});
+    e.mailbox_upn = pick(upns);
+    e.actor_upn = pick({"", "a@contoso.com", "b@contoso.com", "S-1-5-21-9", "Alice A"});
+    e.actor_sid = pick({"", "S-1-5-21-1", "S-1-5-21-2"});
+    e.actor_display = pick({"", "Alice A", "Bob B"});
+    e.user_type = static_cast<int32_t>(random() % 5);
+    e.logon_type = static_cast<int32_t>(random() % 3);
+    for (const char* name : {"MailboxOwnerSid", "UserKey"}) {
+      const std::string value = pick({"", "S-1-5-21-1", "S-1-5-21-2", "10037FFE00000001",
+                                      "10037FFE00000002@contoso.onmicrosoft.com", "b@contoso.com"});
+      if (!value.empty()) e.extra.push_back({name, value});
+    }
+    if (e.record_type == 8) {
+      for (const char* array : {"Actor", "Target"}) {
+        const std::string who = pick(upns);
+        if (who.empty()) continue;
+        e.extra.push_back({std::string(array) + ".ID", who});
+        e.extra.push_back({std::string(array) + ".ID", pick({"10037FFE00000001", "User_0b1c"})});
+        e.extra.push_back({std::string(array) + ".Type", "5"});
+        e.extra.push_back({std::string(array) + ".Type", pick({"3", "2"})});
+      }
+    }
+    pool.push_back(std::move(e));
+  }
+  std::vector<Event> events;
+  for (int i = 0; i < 3000; ++i) {
+    Event e = pool[random() % pool.size()];
+    e.time_ms = i;
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+TEST(DirectoryLearningTest, RememberingLearnedFactsChangesNoAnswer) {
+  const std::vector<Event> events = VariedIdentityEvents();
+  MailboxDirectory every_time(0);
+  MailboxDirectory remembering;
+  MailboxDirectory forgetting_often(300);
+  for (const Event& e : events) {
+    every_time.Observe(e);
+    remembering.Observe(e);
+    forgetting_often.Observe(e);
+  }
+  const auto want = every_time.Entries();
+  EXPECT_GT(want.size(), 20u);
+  EXPECT_EQ(remembering.Entries(), want);
+  EXPECT_EQ(forgetting_often.Entries(), want);
+  EXPECT_EQ(remembering.events(), every_time.events());
+  EXPECT_EQ(remembering.first_event(), 0);
+  EXPECT_EQ(remembering.last_event(), 2999);
+}
+
+TEST(DirectoryLearningTest, FactsDifferingInAnyFieldHaveDifferentKeys) {
+  Event base = Mailbox("11111111-1111-4111-8111-111111111111", "a@contoso.com", "Alice");
+  base.extra = {{"MailboxOwnerSid", "S-1"}, {"UserKey", "K"},   {"Actor.ID", "x"},
+                {"Actor.Type", "5"},        {"Target.ID", "y"}, {"Target.Type", "5"}};
+  const std::string key = IdentityFacts::Of(base).Key();
+  std::vector<Event> variants(14, base);
+  variants[0].organization_id = "t";
+  variants[1].mailbox_guid += "0";
+  variants[2].mailbox_upn += "m";
+  variants[3].actor_upn += "m";
+  variants[4].actor_sid = "S-2";
+  variants[5].actor_display += "e";
+  variants[6].user_type = 2;
+  variants[7].logon_type = kLogonDelegate;
+  for (size_t i = 0; i < base.extra.size(); ++i) variants[8 + i].extra[i].value += "z";
+  for (const Event& v : variants) EXPECT_NE(IdentityFacts::Of(v).Key(), key);
+  // What the directories do not read leaves the key alone.
+  Event other = base;
+  other.time_ms = 5;
+  other.operation = "Send";
+  other.client_ip = "1.2.3.4";
+  other.extra.push_back({"ClientInfoString", "OWA"});
+  EXPECT_EQ(IdentityFacts::Of(other).Key(), key);
+}
+
+TEST(ActorMemoTest, AnswersAsActorForForEveryEvent) {
+  const std::vector<Event> events = VariedIdentityEvents();
+  MailboxDirectory directory;
+  for (const Event& e : events) directory.Observe(e);
+  ActorMemo memo(&directory);
+  size_t linked = 0;
+  for (const Event& e : events) {
+    ASSERT_EQ(memo.For(e), directory.ActorFor(e)) << e.actor_upn << " " << e.actor_sid;
+    linked += directory.ActorFor(e) != ActorOf(e);
+  }
+  EXPECT_GT(linked, 0u);
 }
 
 TEST(OrgDomainsTest, InternalExternalAndTenantDomains) {

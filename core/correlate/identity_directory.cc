@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "core/base/codec.h"
 #include "core/base/escape.h"
 #include "core/base/strings.h"
 #include "core/correlate/text.h"
@@ -42,21 +43,68 @@ bool IsSystemName(std::string_view lower_id) {
          lower_id.starts_with("devilfish-applicationaccount");
 }
 
-// Every value of the extra field `path` (repeated for arrays), in order.
-std::vector<std::string_view> ExtraValues(const Event& e, std::string_view path) {
-  std::vector<std::string_view> out;
-  for (const NameValue& nv : e.extra) {
-    if (nv.has_value && EqualsIgnoreCase(nv.name, path)) out.push_back(nv.value);
-  }
-  return out;
+void PutField(std::string_view value, std::string* key) {
+  PutVarint64(value.size(), key);
+  key->append(value);
 }
 
-std::string_view ExtraValue(const Event& e, std::string_view path) {
-  const NameValue* nv = Event::Find(e.extra, path);
-  return nv == nullptr ? std::string_view() : std::string_view(nv->value);
+void PutFields(const std::vector<std::string_view>& values, std::string* key) {
+  PutVarint64(values.size(), key);
+  for (std::string_view v : values) PutField(v, key);
 }
 
 }  // namespace
+
+IdentityFacts IdentityFacts::Of(const Event& e) {
+  IdentityFacts f;
+  f.organization_id = e.organization_id;
+  f.mailbox_guid = e.mailbox_guid;
+  f.mailbox_upn = e.mailbox_upn;
+  f.actor_upn = e.actor_upn;
+  f.actor_sid = e.actor_sid;
+  f.actor_display = e.actor_display;
+  f.user_type = e.user_type;
+  f.logon_type = e.logon_type;
+  // One pass over the extra fields: the first MailboxOwnerSid and UserKey
+  // (as Event::Find), every valued element of the arrays.
+  bool have_owner_sid = false;
+  bool have_user_key = false;
+  for (const NameValue& nv : e.extra) {
+    if (!have_owner_sid && EqualsIgnoreCase(nv.name, "MailboxOwnerSid")) {
+      f.owner_sid = nv.value;
+      have_owner_sid = true;
+    } else if (!have_user_key && EqualsIgnoreCase(nv.name, "UserKey")) {
+      f.user_key = nv.value;
+      have_user_key = true;
+    }
+    if (!nv.has_value) continue;
+    if (EqualsIgnoreCase(nv.name, "Actor.ID")) {
+      f.actor_ids.push_back(nv.value);
+    } else if (EqualsIgnoreCase(nv.name, "Actor.Type")) {
+      f.actor_types.push_back(nv.value);
+    } else if (EqualsIgnoreCase(nv.name, "Target.ID")) {
+      f.target_ids.push_back(nv.value);
+    } else if (EqualsIgnoreCase(nv.name, "Target.Type")) {
+      f.target_types.push_back(nv.value);
+    }
+  }
+  return f;
+}
+
+std::string IdentityFacts::Key() const {
+  std::string key;
+  for (std::string_view v : {organization_id, mailbox_guid, mailbox_upn, owner_sid, actor_upn,
+                             actor_sid, actor_display, user_key}) {
+    PutField(v, &key);
+  }
+  PutVarsint64(user_type, &key);
+  PutVarsint64(logon_type, &key);
+  for (const std::vector<std::string_view>* list :
+       {&actor_ids, &actor_types, &target_ids, &target_types}) {
+    PutFields(*list, &key);
+  }
+  return key;
+}
 
 std::string NormalIdentifier(std::string_view id);
 
@@ -173,11 +221,9 @@ void IdentityDirectory::AddName(Tenant& t, std::string name, const std::string& 
   if (owners.size() < kMaxNameOwners) owners.push_back(n);
 }
 
-void IdentityDirectory::ObserveArray(Tenant& t, const Event& e, std::string_view id_path,
-                                     std::string_view type_path, bool target) {
-  const std::vector<std::string_view> ids = ExtraValues(e, id_path);
+void IdentityDirectory::ObserveArray(Tenant& t, const std::vector<std::string_view>& ids,
+                                     const std::vector<std::string_view>& types, bool target) {
   if (ids.empty()) return;
-  const std::vector<std::string_view> types = ExtraValues(e, type_path);
   const bool typed = types.size() == ids.size();
   std::set<std::string> upns, user_guids, bare_guids, puids;
   for (size_t i = 0; i < ids.size(); ++i) {
@@ -208,26 +254,26 @@ void IdentityDirectory::ObserveArray(Tenant& t, const Event& e, std::string_view
   Link(t, link);
 }
 
-void IdentityDirectory::Observe(const Event& e) {
-  Tenant& t = tenants_[TenantOf(e)];
-  const std::string owner = NormalIdentifier(e.mailbox_upn);
-  const std::string guid = NormalIdentifier(e.mailbox_guid);
-  const std::string owner_sid = NormalIdentifier(ExtraValue(e, "MailboxOwnerSid"));
+void IdentityDirectory::Observe(const IdentityFacts& f) {
+  Tenant& t = tenants_[Lower(Trim(f.organization_id))];
+  const std::string owner = NormalIdentifier(f.mailbox_upn);
+  const std::string guid = NormalIdentifier(f.mailbox_guid);
+  const std::string owner_sid = NormalIdentifier(f.owner_sid);
   if (IsUpn(owner)) {
     Link(t, {owner, guid, owner_sid});
     const uint32_t o = t.Node(owner);
     t.OfferUpn(o, o, true);
   }
-  const std::string actor = NormalIdentifier(e.actor_upn);
-  if (IsUpn(actor) && e.user_type != 3 && e.user_type != 4) {
-    Link(t, {actor, UserKeyId(ExtraValue(e, "UserKey"), actor), NormalIdentifier(e.actor_sid)});
+  const std::string actor = NormalIdentifier(f.actor_upn);
+  if (IsUpn(actor) && f.user_type != 3 && f.user_type != 4) {
+    Link(t, {actor, UserKeyId(f.user_key, actor), NormalIdentifier(f.actor_sid)});
     // The owner's display name is only known from the owner's own records.
-    if (!e.actor_display.empty() && actor == owner && e.logon_type == kLogonOwner) {
-      AddName(t, Lower(Trim(e.actor_display)), actor);
+    if (!f.actor_display.empty() && actor == owner && f.logon_type == kLogonOwner) {
+      AddName(t, Lower(Trim(f.actor_display)), actor);
     }
   }
-  ObserveArray(t, e, "Actor.ID", "Actor.Type", /*target=*/false);
-  ObserveArray(t, e, "Target.ID", "Target.Type", /*target=*/true);
+  ObserveArray(t, f.actor_ids, f.actor_types, /*target=*/false);
+  ObserveArray(t, f.target_ids, f.target_types, /*target=*/true);
 }
 
 std::string IdentityDirectory::UpnOf(std::string_view tenant_view,

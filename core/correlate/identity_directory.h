@@ -46,10 +46,39 @@ std::string TenantOf(const Event& e);
 // and a "User_" prefix dropped ("User_F757…" and "{f757…}" -> "f757…").
 std::string NormalIdentifier(std::string_view id);
 
+// The fields of a record that the directories learn from (IdentityDirectory
+// and MailboxDirectory::Observe), as views into the event. Learning is
+// idempotent per input: a record whose facts were learned before, whatever
+// came between, teaches nothing new (links are unions, a UPN offer keeps the
+// best, names keep their first owners), so a directory may skip it.
+struct IdentityFacts {
+  std::string_view organization_id;
+  std::string_view mailbox_guid;
+  std::string_view mailbox_upn;
+  std::string_view owner_sid;  // MailboxOwnerSid
+  std::string_view actor_upn;
+  std::string_view actor_sid;
+  std::string_view actor_display;
+  std::string_view user_key;  // UserKey
+  int32_t user_type = -1;
+  int32_t logon_type = kLogonUnknown;
+  // Entra ID records' Actor and Target arrays, in record order.
+  std::vector<std::string_view> actor_ids;
+  std::vector<std::string_view> actor_types;
+  std::vector<std::string_view> target_ids;
+  std::vector<std::string_view> target_types;
+
+  // `e` must outlive the facts.
+  static IdentityFacts Of(const Event& e);
+  // Every field above as one text: equal texts, equal facts.
+  std::string Key() const;
+};
+
 class IdentityDirectory {
  public:
   // Learns the links one record carries.
-  void Observe(const Event& e);
+  void Observe(const Event& e) { Observe(IdentityFacts::Of(e)); }
+  void Observe(const IdentityFacts& facts);
 
   // What the directory resolves, as (key, UPN) entries in key order: key
   // tenant '\x1f' 'i' identifier for strong identifiers, tenant '\x1f' 'n'
@@ -108,8 +137,8 @@ class IdentityDirectory {
 
   void Link(Tenant& t, const std::vector<std::string>& ids);
   void AddName(Tenant& t, std::string name, const std::string& id);
-  void ObserveArray(Tenant& t, const Event& e, std::string_view id_path, std::string_view type_path,
-                    bool target);
+  void ObserveArray(Tenant& t, const std::vector<std::string_view>& ids,
+                    const std::vector<std::string_view>& types, bool target);
 
   std::map<std::string, Tenant> tenants_;
 };

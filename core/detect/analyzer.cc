@@ -111,11 +111,12 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
   };
   detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
   if (!graph.empty()) {
+    correlate::ActorMemo actors(&directory);
     TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
       progress.CountEvent();
       std::string target;
       if (e.record_type == 8) target = correlate::TargetUpnOf(e, directory.identities());
-      graph.OnEvent(e, directory.ForEvent(e), directory.ActorFor(e), target,
+      graph.OnEvent(e, directory.ForEvent(e), actors.For(e), target,
                     correlate::IsSystemPrincipal(e));
       return true;
     }));
@@ -247,6 +248,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     sessions.Add(SessionKey(s.start, s.id), EncodeSession(s));
   };
 
+  correlate::ActorMemo actors(&directory);
   progress.Step(2, "sessions, pivots and rules");
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
     progress.CountEvent();
@@ -254,7 +256,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     detect::EventContext ctx;
     ctx.event = &e;
     ctx.mailbox = directory.ForEvent(e, &ctx.mailbox_raw);
-    ctx.actor = directory.ActorFor(e);
+    ctx.actor = actors.For(e);
     if (std::string raw = correlate::ActorOf(e); raw != ctx.actor) ctx.actor_raw = std::move(raw);
     const uint32_t mailbox_id = ctx.mailbox.empty() ? 0 : mailbox_ids.Intern(ctx.mailbox.key());
     ctx.geo = &geo_of(e.client_ip);

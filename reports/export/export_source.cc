@@ -159,6 +159,7 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
     }
   }
   SessionMatcher sessions(store);
+  correlate::ActorMemo actors(&directory);
   absl::Status inner;
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
     EventEnrichment x;
@@ -171,10 +172,10 @@ absl::Status ForEachEnrichedEvent(CaseStore& store, const ExportCase& kase,
     x.source = *std::move(source);
     if (kase.analyzed) {
       x.directory = &directory;
-      absl::StatusOr<const Session*> s = sessions.Find(
-          correlate::SessionGroupKey(directory.ForEvent(e).key(), e.client_ip,
-                                     directory.ActorFor(e), correlate::RecordSessionId(e)),
-          e.time_ms);
+      absl::StatusOr<const Session*> s =
+          sessions.Find(correlate::SessionGroupKey(directory.ForEvent(e).key(), e.client_ip,
+                                                   actors.For(e), correlate::RecordSessionId(e)),
+                        e.time_ms);
       if (!s.ok()) {
         inner = s.status();
         return false;
