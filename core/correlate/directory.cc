@@ -128,6 +128,11 @@ void MailboxDirectory::Observe(const Event& e) {
   Learn(facts);
 }
 
+void MailboxDirectory::FinishObserving() {
+  absl::flat_hash_set<std::string>().swap(learned_);
+  learned_bytes_ = 0;
+}
+
 void MailboxDirectory::Learn(const IdentityFacts& f) {
   const std::string guid = Lower(f.mailbox_guid);
   const std::string upn = Lower(f.mailbox_upn);

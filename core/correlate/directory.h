@@ -99,6 +99,9 @@ class MailboxDirectory {
 
   // Learns from one event; call for every event, in time order (pass 1).
   void Observe(const Event& e);
+  // Forgets which facts were learned (memory for Observe alone) once the
+  // events are all observed.
+  void FinishObserving();
 
   // The mailbox `identity` names (UPN, alias, GUID, owner display name,
   // "org/…/alias" DN, "mailbox\rule", "mailbox:\folder", or an object id /
@@ -170,8 +173,9 @@ class MailboxDirectory {
 
 // MailboxDirectory::ActorFor with a memo: a pass over a case's events asks
 // for the same few thousand actors again and again, and each answer is a
-// few normalized lookups (docs/BENCHMARKS.md "Change 27"). Thread-compatible;
-// `directory` must outlive it and no longer change.
+// few normalized lookups (docs/BENCHMARKS.md "Change 27"). At most kEntries
+// answers (a few MiB). Thread-compatible; `directory` must outlive it and no
+// longer change.
 class ActorMemo {
  public:
   explicit ActorMemo(const MailboxDirectory* directory) : directory_(directory) {}

@@ -241,6 +241,11 @@ TEST(DirectoryLearningTest, RememberingLearnedFactsChangesNoAnswer) {
   EXPECT_EQ(remembering.events(), every_time.events());
   EXPECT_EQ(remembering.first_event(), 0);
   EXPECT_EQ(remembering.last_event(), 2999);
+  // Forgetting what was learned forgets nothing the directory answers.
+  remembering.FinishObserving();
+  EXPECT_EQ(remembering.Entries(), want);
+  for (const Event& e : events) remembering.Observe(e);
+  EXPECT_EQ(remembering.Entries(), want);
 }
 
 TEST(DirectoryLearningTest, FactsDifferingInAnyFieldHaveDifferentKeys) {

@@ -195,6 +195,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     }
     return true;
   }));
+  directory.FinishObserving();
   infrastructure.Finish();
   ips.Freeze();
   roaming.Freeze();
