@@ -231,9 +231,7 @@ constexpr std::string_view kScript = R"js(
 )js";
 
 std::string Sha256Base64(std::string_view text) {
-  MultiHasher hasher;
-  hasher.Update(text);
-  return absl::Base64Escape(absl::HexStringToBytes(hasher.Finish().sha256));
+  return absl::Base64Escape(absl::HexStringToBytes(Sha256Hex(text)));
 }
 
 }  // namespace

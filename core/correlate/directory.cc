@@ -277,8 +277,7 @@ const std::string& ActorMemo::For(const Event& e) {
   // ActorFor reads these four fields and the (unchanging) directory.
   key_.clear();
   for (std::string_view field : {e.organization_id, e.actor_upn, e.actor_sid, e.actor_display}) {
-    PutVarint64(field.size(), &key_);
-    key_.append(field);
+    PutLengthPrefixed(field, &key_);
   }
   return memo_.Get(key_, [&] { return directory_->ActorFor(e); });
 }

@@ -43,16 +43,6 @@ bool IsSystemName(std::string_view lower_id) {
          lower_id.starts_with("devilfish-applicationaccount");
 }
 
-void PutField(std::string_view value, std::string* key) {
-  PutVarint64(value.size(), key);
-  key->append(value);
-}
-
-void PutFields(const std::vector<std::string_view>& values, std::string* key) {
-  PutVarint64(values.size(), key);
-  for (std::string_view v : values) PutField(v, key);
-}
-
 }  // namespace
 
 IdentityFacts IdentityFacts::Of(const Event& e) {
@@ -95,13 +85,14 @@ std::string IdentityFacts::Key() const {
   std::string key;
   for (std::string_view v : {organization_id, mailbox_guid, mailbox_upn, owner_sid, actor_upn,
                              actor_sid, actor_display, user_key}) {
-    PutField(v, &key);
+    PutLengthPrefixed(v, &key);
   }
   PutVarsint64(user_type, &key);
   PutVarsint64(logon_type, &key);
   for (const std::vector<std::string_view>* list :
        {&actor_ids, &actor_types, &target_ids, &target_types}) {
-    PutFields(*list, &key);
+    PutVarint64(list->size(), &key);
+    for (std::string_view v : *list) PutLengthPrefixed(v, &key);
   }
   return key;
 }
