@@ -47,9 +47,14 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
 }
 
 std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
+  std::string out;
+  AsciiLowerInto(s, &out);
   return out;
+}
+
+void AsciiLowerInto(std::string_view s, std::string* out) {
+  out->assign(s);
+  for (char& c : *out) c = absl::ascii_tolower(static_cast<unsigned char>(c));
 }
 
 std::string_view TrimAsciiWhitespace(std::string_view text) {

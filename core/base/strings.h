@@ -37,6 +37,9 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle);
 // `s` with A-Z folded to a-z (other bytes, UTF-8 included, unchanged): a
 // key that compares like EqualsIgnoreCase.
 std::string AsciiLower(std::string_view s);
+// The same into `out` (replacing its contents), reusing its buffer: for keys
+// built once per record.
+void AsciiLowerInto(std::string_view s, std::string* out);
 
 // `text` without leading and trailing ASCII white space (absl::ascii_isspace).
 std::string_view TrimAsciiWhitespace(std::string_view text);

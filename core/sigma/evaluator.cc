@@ -100,7 +100,7 @@ struct Evaluator::CorrelationState {
   }
 };
 
-Evaluator::Evaluator(const std::vector<Rule>& rules) : rules_(rules) {
+Evaluator::Evaluator(const std::vector<Rule>& rules) : rules_(rules), prefilter_(rules) {
   reports_.assign(rules.size(), false);
   absl::flat_hash_map<std::string, int> by_ref;
   for (size_t i = 0; i < rules.size(); ++i) {
@@ -129,9 +129,9 @@ Evaluator::~Evaluator() = default;
 void Evaluator::OnEvent(const Event& e, const MatchSink& on_match,
                         const CorrelationSink& on_correlation) {
   std::vector<int> matched;
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    if (rules_[i].correlation || !rules_[i].Matches(e, scratch_)) continue;
-    matched.push_back(static_cast<int>(i));
+  for (int i : prefilter_.Candidates(e.operation)) {
+    if (!rules_[i].Matches(e, scratch_)) continue;
+    matched.push_back(i);
     if (reports_[i]) on_match(rules_[i]);
   }
   if (!matched.empty()) {

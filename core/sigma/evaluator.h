@@ -24,6 +24,7 @@
 
 #include "core/model/event.h"
 #include "core/model/finding.h"
+#include "core/sigma/prefilter.h"
 #include "core/sigma/rule.h"
 
 namespace tern::sigma {
@@ -70,7 +71,8 @@ class Evaluator {
                  const CorrelationSink& sink);
 
   const std::vector<Rule>& rules_;
-  std::vector<bool> reports_;  // detection rule reports its own matches
+  OperationPrefilter prefilter_;  // which rules a record's Operation leaves in
+  std::vector<bool> reports_;     // detection rule reports its own matches
   std::vector<std::unique_ptr<CorrelationState>> correlations_;
   FieldValues scratch_;
   uint64_t fed_ = 0;

@@ -314,6 +314,8 @@ FieldRef FieldRef::Resolve(std::string_view name) {
   return ref;
 }
 
+bool FieldRef::is_operation() const { return source_ == Source::kOperation; }
+
 void FieldRef::Collect(const Event& e, FieldValues& out) const {
   switch (source_) {
     case Source::kId:

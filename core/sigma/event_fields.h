@@ -51,6 +51,8 @@ class FieldRef {
   // Whether UAL records carry this field (lint warns about the others).
   bool known() const { return known_; }
   const std::string& name() const { return name_; }
+  // Whether this is the record's Operation (OperationPrefilter keys on it).
+  bool is_operation() const;
 
   // Where the value comes from (defined in event_fields.cc).
   enum class Source : uint8_t;
