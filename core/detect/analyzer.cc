@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "core/detect/builtin_rules.h"
 #include "core/detect/incident.h"
 #include "core/detect/incident_graph.h"
+#include "core/detect/incident_sources.h"
 #include "core/detect/rule.h"
 #include "core/detect/rules.h"
 #include "core/detect/sigma_rules.h"
@@ -64,6 +66,10 @@ constexpr size_t kGeoCacheEntries = 1 << 14;
 // table opens load (index partitions, dictionaries) is evicted instead of
 // filling 64 MiB at 10M records.
 constexpr size_t kAnalysisBlockCacheBytes = size_t{8} << 20;
+// The incident pass reads its events one by one while they are at most one
+// in this many of the case's; past that, a 16 KiB block holds about one of
+// them and the scan, which reads each block once anyway, costs no more.
+constexpr uint64_t kIncidentReadsPerScan = 16;
 
 // Tells AnalyzeOptions::on_progress where the analysis is.
 class ProgressReporter {
@@ -102,6 +108,8 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
                             const correlate::MailboxDirectory& directory,
                             const correlate::OrgInfrastructure& infrastructure, TimeMs baseline_end,
                             const correlate::Sessionizer& sessionizer,
+                            const detect::IncidentSources& sources,
+                            AnalyzeOptions::IncidentReads reads, uint64_t case_events,
                             const std::function<GeoInfo(const std::string&)>& geo_of,
                             ProgressReporter& progress) {
   auto is_attacker_ip = [&](const std::string& ip) {
@@ -112,14 +120,30 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
   detect::IncidentGraph graph(findings, is_attacker_ip, geo_of);
   if (!graph.empty()) {
     correlate::ActorMemo actors(&directory);
-    TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
+    auto feed = [&](const Event& e) {
       progress.CountEvent();
       std::string target;
-      if (e.record_type == 8) target = correlate::TargetUpnOf(e, directory.identities());
+      if (e.record_type == detect::kDirectoryRecordType) {
+        target = correlate::TargetUpnOf(e, directory.identities());
+      }
       graph.OnEvent(e, directory.ForEvent(e), actors.For(e), target,
                     correlate::IsSystemPrincipal(e));
       return true;
-    }));
+    };
+    // The events the graph can use, unless they are so many that reading
+    // them one by one would cost more than the scan.
+    std::optional<std::vector<CaseStore::EventRef>> refs;
+    if (reads != AnalyzeOptions::IncidentReads::kScan) {
+      const size_t max_refs = reads == AnalyzeOptions::IncidentReads::kTargeted
+                                  ? std::numeric_limits<size_t>::max()
+                                  : case_events / kIncidentReadsPerScan;
+      TERN_ASSIGN_OR_RETURN(refs, sources.Gather(store, graph.attacker_ips(), max_refs));
+    }
+    if (refs) {
+      TERN_RETURN_IF_ERROR(store.VisitEvents(*std::move(refs), feed));
+    } else {
+      TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, feed));
+    }
   }
   DerivedAppender out(&store, "incidents");
   for (const CaseIncident& c : graph.Finish()) out.Add(c.id, EncodeCaseIncident(c));
@@ -176,14 +200,19 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   // Which client IPs carry more than one mailbox: ip-multiple-mailboxes
   // keeps its window for those alone.
   correlate::SharedIpCensus shared_ips;
+  // Which session ids roam between IPs: the incident pass reads their events.
+  detect::IncidentSources incident_sources;
   TERN_ASSIGN_OR_RETURN(const uint64_t case_events, store.CountEvents());
   ProgressReporter progress(options.on_progress, case_events);
   progress.Step(1, "mailboxes, identities and networks");
   TERN_RETURN_IF_ERROR(store.ScanEvents(kAllFrom, kAllTo, [&](const Event& e) {
     progress.CountEvent();
     directory.Observe(e);
-    if (!e.client_ip.empty()) {
+    if (e.client_ip.empty()) {
+      incident_sources.Observe(e, detect::IncidentSources::kNoIp);
+    } else {
       const uint32_t ip_id = ips.FindOrAdd(e.client_ip, e.time_ms);
+      incident_sources.Observe(e, ip_id);
       shared_ips.Observe(ip_id, e);
       if (const std::string& sid = correlate::RecordSessionId(e); !sid.empty()) {
         roaming.Observe(sid, ip_id, e.client_info);
@@ -200,6 +229,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   ips.Freeze();
   roaming.Freeze();
   shared_ips.Freeze();
+  incident_sources.Freeze();
   summary.moving_record_sessions = roaming.moving();
   summary.shared_ips = shared_ips.shared();
   // The tuning file's trusted networks are the organization's too: never new.
@@ -244,6 +274,7 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   TERN_RETURN_IF_ERROR(store.PutMeta(kAnalysisStateKey, kAnalysisRunning));
   TERN_RETURN_IF_ERROR(store.DropDerived());
   DerivedAppender sessions(&store, "sessions");
+  DerivedAppender incident_index(&store, detect::kIncidentSourcesKind);
   auto on_closed = [&](Session s) {
     for (auto& rule : rules) rule->OnSessionClosed(s);
     sessions.Add(SessionKey(s.start, s.id), EncodeSession(s));
@@ -283,8 +314,10 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
     }
     pivots.Add(e.time_ms, e.client_ip, ctx.mailbox, ctx.actor, ctx.geo->info);
     for (auto& rule : rules) rule->OnEvent(ctx);
+    incident_sources.Index(e, incident_index);
     return true;
   }));
+  TERN_RETURN_IF_ERROR(incident_index.Finish());
   sessionizer.Finish(on_closed);
   TERN_RETURN_IF_ERROR(sessions.Finish());
   for (auto& rule : rules) rule->Finish();
@@ -315,8 +348,11 @@ absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& 
   for (const Finding& f : findings) ++summary.findings_by_severity[f.severity];
   progress.Step(3, "incidents");
   TERN_RETURN_IF_ERROR(BuildIncidents(
-      store, findings, directory, infrastructure, env.baseline_end, sessionizer,
-      [&](const std::string& ip) { return geo_of(ip).info; }, progress));
+      store, findings, directory, infrastructure, env.baseline_end, sessionizer, incident_sources,
+      options.incident_reads, case_events, [&](const std::string& ip) { return geo_of(ip).info; },
+      progress));
+  // Read by the incident pass alone.
+  TERN_RETURN_IF_ERROR(store.ClearDerived(detect::kIncidentSourcesKind));
   progress.Step(4, "writing and compacting the results");
 
   // Findings (with their anchors) and the directory are written a batch at

@@ -74,6 +74,12 @@ struct AnalyzeOptions {
   // MaxMind databases; "" = no geo.
   std::string geoip_city_path;
   std::string geoip_asn_path;
+  // How the incident pass finds the events its incidents can use
+  // (incident_sources.h): kAuto reads them one by one unless they are many,
+  // then scans the case. The other two force one way, for the tests that
+  // compare them. Same results every way.
+  enum class IncidentReads { kAuto, kScan, kTargeted };
+  IncidentReads incident_reads = IncidentReads::kAuto;
 
   // --- detection thresholds (DETECTIONS.md entry numbers in brackets)
   // Baseline: what a mailbox / actor did during the first `baseline_ms` of the

@@ -10,6 +10,8 @@
 #include "core/correlate/pivots.h"
 #include "core/detect/detect_test_util.h"
 #include "core/detect/incident.h"
+#include "core/detect/incident_sources.h"
+#include "core/model/case_incident.h"
 #include "core/store/raw_db_test_util.h"
 
 namespace tern::detect::testing {
@@ -371,6 +373,117 @@ TEST_F(AnalyzeTest, ReanalysisReplacesEarlierResults) {
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(Raw("findings").size(), summary->findings);
   EXPECT_EQ(Raw("sessions").size(), summary->sessions);
+}
+
+// The incident pass reads the attacker IPs' events, the events of sessions
+// that roam from them and the directory changes, not the whole case
+// (incident_sources.h): it must build the incidents a scan of every event
+// builds.
+class IncidentReadsTest : public AnalyzeTest {
+ protected:
+  // PlantIncident, and the attacker's sessions going on elsewhere.
+  void PlantRoamingIncident() {
+    PlantIncident();
+    const TimeMs t = kAfterBaseline;
+    // The CFO's password reset two days before (a directory change).
+    Event reset = Cmdlet(t - 2 * kDay, "Reset user password.", "admin@contoso.com", kHomeIp, {},
+                         "cfo@contoso.com");
+    reset.record_type = kDirectoryRecordType;
+    reset.workload = "AzureActiveDirectory";
+    reset.record_id = "lead-up";
+    Push(reset);
+    // The attacker's Exchange session from another IP (its id spelled
+    // otherwise) and from none.
+    Event elsewhere =
+        OwnerEvent(t + 20 * kMinute, "MailItemsAccessed", "cfo@contoso.com", kSwedenIp);
+    elsewhere.session_id = " EVIL-Session";
+    elsewhere.record_id = "roam-ip";
+    Push(elsewhere);
+    Event second = OwnerEvent(t + 8 * kMinute, "MailItemsAccessed", "cfo@contoso.com", kChinaIp);
+    second.session_id = "evil-session-2";
+    Push(second);
+    Event no_ip = OwnerEvent(t + 21 * kMinute, "MailItemsAccessed", "cfo@contoso.com", "");
+    no_ip.session_id = "evil-session-2";
+    no_ip.record_id = "roam-no-ip";
+    Push(no_ip);
+    // An Entra session first seen from the attacker IP, then from home.
+    Event aad = OwnerEvent(t + 5 * kMinute, "MailItemsAccessed", "cfo@contoso.com", kChinaIp);
+    aad.aad_session_id = "aad-1";
+    Push(aad);
+    Event aad_home = OwnerEvent(t + 25 * kMinute, "Send", "cfo@contoso.com", kHomeIp);
+    aad_home.aad_session_id = "AAD-1";
+    aad_home.record_id = "roam-aad";
+    Push(aad_home);
+    // Sessions that roam without the attacker: not the attacker's.
+    for (const char* ip : {kLondonIp, kSwedenIp}) {
+      Event other = OwnerEvent(t + 30 * kMinute, "MailItemsAccessed", "ceo@contoso.com", ip);
+      other.session_id = "ceo-session";
+      Push(other);
+    }
+  }
+
+  std::vector<std::string> TimelineIds() {
+    std::vector<std::string> ids;
+    for (const auto& [key, value] : Raw("incidents")) {
+      absl::StatusOr<CaseIncident> c = DecodeCaseIncident(value);
+      EXPECT_TRUE(c.ok()) << c.status();
+      if (!c.ok()) continue;
+      for (const IncidentEvent& e : c->timeline) ids.push_back(e.anchor.record_id);
+    }
+    return ids;
+  }
+};
+
+TEST_F(IncidentReadsTest, TargetedReadsBuildTheIncidentsOfAScan) {
+  PlantRoamingIncident();
+  AnalyzeOptions options = WithGeo();
+  options.incident_reads = AnalyzeOptions::IncidentReads::kScan;
+  Run(options);
+  const auto scanned = Raw("incidents");
+  ASSERT_FALSE(scanned.empty());
+  // The case exercises every kind of event the targeted reads gather.
+  const std::vector<std::string> ids = TimelineIds();
+  for (const char* id : {"lead-up", "roam-ip", "roam-no-ip", "roam-aad"}) {
+    EXPECT_THAT(ids, Contains(id));
+  }
+
+  uint64_t read = 0;
+  options.incident_reads = AnalyzeOptions::IncidentReads::kTargeted;
+  options.on_progress = [&](const AnalysisProgress& p) {
+    if (p.step == 3 && p.done) read = p.events;
+  };
+  Run(options);
+  EXPECT_EQ(Raw("incidents"), scanned);
+  EXPECT_GT(read, 0u);
+  EXPECT_LT(read, events_.size() / 2);
+  // What the pass read is not left in the case.
+  EXPECT_THAT(Raw(kIncidentSourcesKind), IsEmpty());
+
+  // Small cases scan: the same again.
+  options.incident_reads = AnalyzeOptions::IncidentReads::kAuto;
+  Run(options);
+  EXPECT_EQ(Raw("incidents"), scanned);
+}
+
+TEST(IncidentSourcesTest, OnlySessionsSeenFromSeveralIpsRoam) {
+  IncidentSources sources;
+  Event e;
+  e.session_id = "one-ip";
+  sources.Observe(e, 1);
+  sources.Observe(e, 1);
+  e.session_id = "two-ips";
+  sources.Observe(e, 1);
+  e.session_id = "TWO-IPS ";
+  sources.Observe(e, 2);
+  e.session_id = "ip-and-none";
+  sources.Observe(e, 3);
+  sources.Observe(e, IncidentSources::kNoIp);
+  e.session_id = "";
+  e.aad_session_id = "sign-in";
+  sources.Observe(e, 4);
+  sources.Observe(e, 5);
+  sources.Freeze();
+  EXPECT_EQ(sources.roaming_sessions(), 3u);
 }
 
 }  // namespace

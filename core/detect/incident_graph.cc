@@ -10,11 +10,11 @@
 #include "core/base/ip.h"
 #include "core/correlate/signin.h"
 #include "core/detect/fields.h"
+#include "core/detect/incident_sources.h"
 
 namespace tern::detect {
 namespace {
 
-constexpr int32_t kRecordAzureActiveDirectory = 8;
 constexpr size_t kMaxSummary = 300;
 constexpr size_t kMaxLeadUpPerIdentity = 8;
 
@@ -145,7 +145,7 @@ std::string DescribeEvent(const Event& e) {
     }
     return Clip(out);
   }
-  if (e.record_type == kRecordAzureActiveDirectory) {
+  if (e.record_type == kDirectoryRecordType) {
     std::string target;
     for (const NameValue& nv : e.extra) {
       if (EqualsIgnoreCase(nv.name, "Target.ID") && nv.value.find('@') != std::string::npos) {
@@ -383,8 +383,9 @@ void IncidentGraph::Record(Group& g, const Event& e, const correlate::MailboxRef
 void IncidentGraph::OnEvent(const Event& e, const correlate::MailboxRef& mailbox,
                             const std::string& actor, const std::string& target_upn, bool system) {
   if (groups_.empty() || system) return;
-  const std::string aad_session = correlate::SignInSessionOf(e);
-  const std::string exo_session = correlate::Lower(correlate::Trim(e.session_id));
+  const IncidentSessions sessions = IncidentSessionsOf(e);
+  const std::string& aad_session = sessions.sign_in;
+  const std::string& exo_session = sessions.exchange;
   size_t group = groups_.size();
   bool from_ip = false;
   if (auto it = by_ip_.find(e.client_ip); it != by_ip_.end()) {
@@ -402,7 +403,7 @@ void IncidentGraph::OnEvent(const Event& e, const correlate::MailboxRef& mailbox
   if (group == groups_.size()) {
     // Not the attacker's: remember directory changes to an identity in case
     // the attacker uses it next.
-    if (e.record_type == kRecordAzureActiveDirectory && !target_upn.empty()) {
+    if (e.record_type == kDirectoryRecordType && !target_upn.empty()) {
       std::vector<IncidentEvent>& list = lead_up_[target_upn];
       if (list.size() < kMaxLeadUpPerIdentity) {
         list.push_back(IncidentEvent{
@@ -418,6 +419,13 @@ void IncidentGraph::OnEvent(const Event& e, const correlate::MailboxRef& mailbox
     }
   }
   Record(groups_[group], e, mailbox, actor);
+}
+
+std::vector<std::string> IncidentGraph::attacker_ips() const {
+  std::vector<std::string> out;
+  out.reserve(by_ip_.size());
+  for (const auto& [ip, group] : by_ip_) out.push_back(ip);
+  return out;
 }
 
 std::vector<CaseIncident> IncidentGraph::Finish() {

@@ -48,6 +48,10 @@ class IncidentGraph {
 
   // No incident: the event pass can be skipped.
   bool empty() const { return groups_.empty(); }
+  // The incidents' attacker IPs, sorted: with the sessions first seen on
+  // them and the directory changes, what OnEvent looks at
+  // (incident_sources.h).
+  std::vector<std::string> attacker_ips() const;
 
   // Feeds one event with its attribution, in (time, record id) order.
   // `target_upn`: for directory records, the UPN of the identity they change.

@@ -176,6 +176,16 @@ class CaseStore {
   // up to 256 events ahead of fn (ScanWork). Same calls in the same order
   // either way. Default: 1. Not while a scan runs.
   void SetScanThreads(int threads);
+  // An event by its place in the events family (ScanIndex gives both).
+  struct EventRef {
+    TimeMs time = 0;
+    std::string record_id;
+  };
+  // Calls fn for each stored event among `refs`, once each, in ScanEvents'
+  // (time, record_id) order, on the calling thread; refs to no stored event
+  // are skipped; stops early when fn returns false. One forward pass: each
+  // block is read once, however many of the events it holds.
+  absl::Status VisitEvents(std::vector<EventRef> refs, const std::function<bool(const Event&)>& fn);
   absl::StatusOr<std::optional<Event>> GetEvent(std::string_view record_id);
   absl::StatusOr<std::string> GetRaw(std::string_view record_id);
   struct Copy {

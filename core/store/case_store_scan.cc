@@ -10,6 +10,7 @@
 // see no difference.
 #include <pthread.h>
 
+#include <algorithm>
 #include <functional>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "core/base/batch_channel.h"
+#include "core/base/status_macros.h"
 #include "core/base/threads.h"
 #include "core/store/case_store.h"
 #include "core/store/store_internal.h"
@@ -233,6 +235,31 @@ absl::Status CaseStore::ScanEvents(TimeMs from, TimeMs to,
         return decoded.ok() && fn(e);
       });
   return decoded.ok() ? scanned : decoded;
+}
+
+absl::Status CaseStore::VisitEvents(std::vector<EventRef> refs,
+                                    const std::function<bool(const Event&)>& fn) {
+  std::vector<std::string> keys;
+  keys.reserve(refs.size());
+  for (const EventRef& r : refs) keys.push_back(store_internal::EventKey(r.time, r.record_id));
+  refs.clear();
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(ro, impl_->H(store_internal::kEvents)));
+  Event e;
+  for (const std::string& key : keys) {
+    // Forward seeks within the block the iterator holds do not read it again.
+    it->Seek(key);
+    if (!it->Valid()) break;
+    if (Sv(it->key()) != key) continue;
+    const std::string_view id = Sv(it->key()).substr(8);
+    TERN_RETURN_IF_ERROR(impl_->DecodeEventValueInto(Sv(it->value()), id, &e));
+    if (!fn(e)) return absl::OkStatus();
+  }
+  return impl_->Err(it->status(), "reading events");
 }
 
 }  // namespace tern

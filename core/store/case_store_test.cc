@@ -377,6 +377,61 @@ TEST(CaseStoreTest, ScanIndexCoversEachIndexIgnoringCaseWithinTimeBounds) {
   EXPECT_THAT(times, ElementsAre(-100));
 }
 
+TEST(CaseStoreTest, VisitEventsReadsTheGivenEventsOnceEachInScanOrder) {
+  TempDir tmp;
+  auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
+  ASSERT_NE(store, nullptr);
+  // Negative, equal and later times, and many events so that the reads
+  // cross blocks.
+  std::vector<std::pair<TimeMs, std::string>> stored;
+  for (int i = 0; i < 3000; ++i) {
+    const TimeMs t = (i % 7 == 0 ? -1 : 1) * (i / 3) * 1000;
+    Event e = MakeEvent("id-" + std::to_string(i), t, 1, i + 1);
+    e.client_info = std::string(200, 'x');  // bulk for the blocks
+    ASSERT_TRUE(store->AddEvent(e, "raw " + e.record_id).ok());
+    stored.emplace_back(t, e.record_id);
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  const std::vector<std::string> scan = ScanIds(*store, INT64_MIN, INT64_MAX);
+
+  // Every third event, backwards, some twice, and refs to nothing stored.
+  std::vector<CaseStore::EventRef> refs;
+  std::set<std::string> wanted;
+  for (size_t i = stored.size(); i-- > 0;) {
+    if (i % 3 != 0) continue;
+    refs.push_back({stored[i].first, stored[i].second});
+    if (i % 9 == 0) refs.push_back({stored[i].first, stored[i].second});
+    wanted.insert(stored[i].second);
+  }
+  refs.push_back({12345, "id-0"});     // a stored id at another time
+  refs.push_back({-5, "not-stored"});  // nothing
+  std::vector<std::string> expected;
+  for (const std::string& id : scan) {
+    if (wanted.contains(id)) expected.push_back(id);
+  }
+  std::vector<std::string> visited;
+  ASSERT_TRUE(store
+                  ->VisitEvents(refs,
+                                [&visited](const Event& e) {
+                                  visited.push_back(e.record_id);
+                                  return true;
+                                })
+                  .ok());
+  EXPECT_EQ(visited, expected);
+  EXPECT_EQ(visited.size(), 1000u);
+
+  // fn returning false stops the visit.
+  std::vector<std::string> first_two;
+  ASSERT_TRUE(store
+                  ->VisitEvents(refs,
+                                [&first_two](const Event& e) {
+                                  first_two.push_back(e.record_id);
+                                  return first_two.size() < 2;
+                                })
+                  .ok());
+  EXPECT_EQ(first_two, std::vector<std::string>(expected.begin(), expected.begin() + 2));
+}
+
 TEST(CaseStoreTest, IndexValuesWithNulBytesDoNotCollide) {
   TempDir tmp;
   auto store = OpenOrDie(tmp.path(), StoreMode::kReadWrite);
