@@ -27,12 +27,6 @@ bool IsIpLiteral(std::string_view ip);
 // link-local and unspecified (0/8, ::) addresses; ::ffff:a.b.c.d is judged as a.b.c.d.
 bool IsPrivateOrLocalIp(std::string_view ip);
 
-// The 16 bytes of a canonical address (NormalizeClientIp's output for an IP
-// literal): IPv6 as is, IPv4 as ::ffff:a.b.c.d (a text NormalizeClientIp
-// never returns, so IPv4 and IPv6 keys stay apart). nullopt for a host name
-// or for text that is not in canonical form. Two different texts never give
-// the same bytes, so a table keyed by them answers exactly as one keyed by
-// the text, in 16 bytes instead of a string.
 // An IP literal's network: every bit after the first `ipv4_bits` (IPv4) or
 // `ipv6_bits` (IPv6, at most 64; a "::ffff:a.b.c.d" text counts as IPv6),
 // each rounded down to whole bytes, cleared, as canonical text with the
@@ -40,6 +34,12 @@ bool IsPrivateOrLocalIp(std::string_view ip);
 // literal.
 std::string IpNetworkText(std::string_view ip, int ipv4_bits, int ipv6_bits);
 
+// The 16 bytes of a canonical address (NormalizeClientIp's output for an IP
+// literal): IPv6 as is, IPv4 as ::ffff:a.b.c.d (a text NormalizeClientIp
+// never returns, so IPv4 and IPv6 keys stay apart). nullopt for a host name
+// or for text that is not in canonical form. Two different texts never give
+// the same bytes, so a table keyed by them answers exactly as one keyed by
+// the text, in 16 bytes instead of a string.
 using PackedIp = std::array<uint8_t, 16>;
 std::optional<PackedIp> PackCanonicalIp(std::string_view ip);
 // The text PackCanonicalIp packed: PackedIpText(*PackCanonicalIp(t)) == t.
