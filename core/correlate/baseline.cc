@@ -157,8 +157,12 @@ void OrgInfrastructure::Trust(std::function<bool(std::string_view ip)> is_truste
 }
 
 bool OrgInfrastructure::IsOrgIp(std::string_view ip, uint32_t asn) const {
+  return IsOrgIp(ip, NetworkOf(ip), asn);
+}
+
+bool OrgInfrastructure::IsOrgIp(std::string_view ip, std::string_view network, uint32_t asn) const {
   if (trusted_ip_ && !ip.empty() && trusted_ip_(ip)) return true;
-  return IsOrgNetwork(NetworkOf(ip)) || IsOrgAsn(asn);
+  return IsOrgNetwork(network) || IsOrgAsn(asn);
 }
 
 IdentityBaselines::IdentityBaselines(TimeMs baseline_end, const OrgInfrastructure* org)
@@ -255,7 +259,7 @@ Novelty IdentityBaselines::Observe(std::string_view identity, const Event& e, co
       n.asn_new = is_new(k.FirstSeen(Kind::kAsn, geo.asn, t));
       asn_known = !n.asn_new;
     }
-    n.org_network = org_ != nullptr && org_->IsOrgIp(e.client_ip, geo.asn);
+    n.org_network = org_ != nullptr && org_->IsOrgIp(e.client_ip, n.network, geo.asn);
     n.network_new = prefix_new && !asn_known && !n.org_network;
   }
   const std::string device = DeviceOf(e);

@@ -78,13 +78,17 @@ class OrgInfrastructure {
   void Trust(std::function<bool(std::string_view ip)> is_trusted_ip,
              const std::vector<uint32_t>& asns);
 
-  bool IsOrgNetwork(const std::string& network) const { return org_networks_.contains(network); }
+  bool IsOrgNetwork(std::string_view network) const {
+    return org_networks_.contains(absl::string_view(network.data(), network.size()));
+  }
   bool IsOrgAsn(uint32_t asn) const {
     return asn != 0 && (org_asns_.contains(asn) || trusted_asns_.contains(asn));
   }
   // `ip` (in `asn`, 0 = unknown) is the organization's: trusted, or in a
   // network or ASN learned as the organization's.
   bool IsOrgIp(std::string_view ip, uint32_t asn) const;
+  // The same for a caller that has NetworkOf(ip) already.
+  bool IsOrgIp(std::string_view ip, std::string_view network, uint32_t asn) const;
   size_t org_networks() const { return org_networks_.size(); }
   size_t org_asns() const { return org_asns_.size(); }
 

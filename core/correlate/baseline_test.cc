@@ -67,6 +67,31 @@ TEST(OrgInfrastructureTest, SharedOnSeveralDaysByManyIsTheOrganizations) {
   EXPECT_FALSE(org.IsOrgAsn(0));
 }
 
+TEST(IdentityBaselinesTest, TheOrganizationsNetworkIsNeverNewForAnyone) {
+  OrgInfrastructure org(3, 2);
+  for (int user = 0; user < 4; ++user) {
+    for (int day = 0; day < 3; ++day) {
+      org.Observe("u" + std::to_string(user), "81.2.69.142", 0, day * kDay);
+    }
+  }
+  org.Finish();
+  ASSERT_TRUE(org.IsOrgIp("81.2.69.7", 0));
+  EXPECT_FALSE(org.IsOrgIp("89.160.20.120", 0));
+  IdentityBaselines b(7 * kDay, &org);
+  b.Observe("ada", At(kDay, "89.160.20.120", "Client=MSExchangeRPC"), Geo("SE", 0));
+  // Ada's first visit to the office network, another /24 host, after the
+  // baseline: the organization's, so neither a new network nor a new country.
+  Novelty office =
+      b.Observe("ada", At(9 * kDay, "81.2.69.7", "Client=MSExchangeRPC"), Geo("GB", 0));
+  EXPECT_TRUE(office.org_network);
+  EXPECT_FALSE(office.network_new);
+  EXPECT_FALSE(office.country_new);
+  Novelty elsewhere =
+      b.Observe("ada", At(9 * kDay, "175.16.199.20", "Client=MSExchangeRPC"), Geo("CN", 0));
+  EXPECT_FALSE(elsewhere.org_network);
+  EXPECT_TRUE(elsewhere.network_new);
+}
+
 TEST(IdentityBaselinesTest, PhoneAddressesChangingInsideTheCarrierAreNotNew) {
   OrgInfrastructure org(5, 3);
   org.Finish();
