@@ -484,6 +484,25 @@ TEST(IncidentSourcesTest, OnlySessionsSeenFromSeveralIpsRoam) {
   sources.Observe(e, 5);
   sources.Freeze();
   EXPECT_EQ(sources.roaming_sessions(), 3u);
+  EXPECT_TRUE(sources.complete());
+}
+
+// Past its bound the census gives up: the incident pass then scans, and
+// the incidents are still a scan's.
+TEST_F(IncidentReadsTest, ACensusThatGaveUpLeavesTheScan) {
+  IncidentSources small(2);
+  Event e;
+  for (const char* id : {"a", "b", "c"}) {
+    e.session_id = id;
+    small.Observe(e, 1);
+  }
+  small.Freeze();
+  EXPECT_FALSE(small.complete());
+  EXPECT_EQ(small.roaming_sessions(), 0u);
+  Run();
+  auto gathered = small.Gather(*store_, {"192.0.2.66"}, 1000);
+  ASSERT_TRUE(gathered.ok()) << gathered.status();
+  EXPECT_FALSE(gathered->has_value());
 }
 
 }  // namespace

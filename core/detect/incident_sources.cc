@@ -31,9 +31,9 @@ bool ParseEventRef(std::string_view bytes, CaseStore::EventRef* ref) {
   return true;
 }
 
-std::string SessionPrefix(uint64_t hash) {
+std::string SessionPrefix(uint32_t hash) {
   std::string prefix(1, kSessionTag);
-  PutBigEndian64(hash, &prefix);
+  PutBigEndian32(hash, &prefix);
   return prefix;
 }
 
@@ -43,12 +43,28 @@ IncidentSessions IncidentSessionsOf(const Event& e) {
   return {correlate::SignInSessionOf(e), correlate::Lower(correlate::Trim(e.session_id))};
 }
 
+uint32_t IncidentSources::HashOf(const std::string& session_id) {
+  const uint64_t h = correlate::Fnv1a64(session_id);
+  return static_cast<uint32_t>(h ^ (h >> 32));
+}
+
 void IncidentSources::Observe(const Event& e, uint32_t ip_id) {
+  if (gave_up_) return;
   const IncidentSessions s = IncidentSessionsOf(e);
   for (const std::string* id : {&s.sign_in, &s.exchange}) {
     if (id->empty()) continue;
-    auto [it, inserted] = first_ip_.try_emplace(correlate::Fnv1a64(*id), ip_id);
-    if (!inserted && it->second != ip_id) it->second = kSeveral;
+    const uint32_t hash = HashOf(*id);
+    auto it = first_ip_.find(hash);
+    if (it == first_ip_.end()) {
+      if (first_ip_.size() >= max_session_ids_) {
+        gave_up_ = true;
+        absl::flat_hash_map<uint32_t, uint32_t>().swap(first_ip_);
+        return;
+      }
+      first_ip_.emplace(hash, ip_id);
+    } else if (it->second != ip_id) {
+      it->second = kSeveral;
+    }
   }
 }
 
@@ -56,10 +72,11 @@ void IncidentSources::Freeze() {
   for (const auto& [hash, ip] : first_ip_) {
     if (ip == kSeveral) roaming_.insert(hash);
   }
-  absl::flat_hash_map<uint64_t, uint32_t>().swap(first_ip_);
+  absl::flat_hash_map<uint32_t, uint32_t>().swap(first_ip_);
 }
 
 void IncidentSources::Index(const Event& e, DerivedAppender& out) const {
+  if (gave_up_) return;
   if (e.record_type == kDirectoryRecordType) {
     std::string key(1, kDirectoryTag);
     AppendEventRef(e, &key);
@@ -69,7 +86,7 @@ void IncidentSources::Index(const Event& e, DerivedAppender& out) const {
   const IncidentSessions s = IncidentSessionsOf(e);
   for (const std::string* id : {&s.sign_in, &s.exchange}) {
     if (id->empty()) continue;
-    const uint64_t hash = correlate::Fnv1a64(*id);
+    const uint32_t hash = HashOf(*id);
     if (!roaming_.contains(hash)) continue;
     std::string key = SessionPrefix(hash);
     AppendEventRef(e, &key);
@@ -79,6 +96,7 @@ void IncidentSources::Index(const Event& e, DerivedAppender& out) const {
 
 absl::StatusOr<std::optional<std::vector<CaseStore::EventRef>>> IncidentSources::Gather(
     CaseStore& store, const std::vector<std::string>& attacker_ips, size_t max_refs) const {
+  if (gave_up_) return std::nullopt;
   std::vector<CaseStore::EventRef> refs;
   bool too_many = false;
   auto add = [&](CaseStore::EventRef ref) {
@@ -114,19 +132,19 @@ absl::StatusOr<std::optional<std::vector<CaseStore::EventRef>>> IncidentSources:
     if (too_many) return std::nullopt;
   }
   // The roaming sessions the attacker's events carry, in hash order.
-  std::set<uint64_t> sessions;
+  std::set<uint32_t> sessions;
   if (!roaming_.empty() && !refs.empty()) {
     TERN_RETURN_IF_ERROR(store.VisitEvents(refs, [&](const Event& e) {
       const IncidentSessions s = IncidentSessionsOf(e);
       for (const std::string* id : {&s.sign_in, &s.exchange}) {
         if (id->empty()) continue;
-        const uint64_t hash = correlate::Fnv1a64(*id);
+        const uint32_t hash = HashOf(*id);
         if (roaming_.contains(hash)) sessions.insert(hash);
       }
       return true;
     }));
   }
-  for (uint64_t hash : sessions) {
+  for (uint32_t hash : sessions) {
     TERN_RETURN_IF_ERROR(add_entries(SessionPrefix(hash)));
     if (too_many) return std::nullopt;
   }

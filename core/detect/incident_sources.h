@@ -15,8 +15,10 @@
 //     from those entries. Fed to the graph in (time, record id) order
 //     (CaseStore::VisitEvents), they give the incidents a full scan gives.
 //
-// Memory: a hash and an IP id per session id until Freeze, then the hashes
-// of the ids seen from several IPs. Thread-compatible.
+// Memory: 8 bytes per session id until Freeze (at most kMaxSessionIds of
+// them: past that the census gives up, Gather answers nullopt and the pass
+// scans), then the hashes of the ids seen from several IPs. Hashes that
+// collide only add entries. Thread-compatible.
 #ifndef TERN_CORE_DETECT_INCIDENT_SOURCES_H_
 #define TERN_CORE_DETECT_INCIDENT_SOURCES_H_
 
@@ -51,6 +53,13 @@ IncidentSessions IncidentSessionsOf(const Event& e);
 
 class IncidentSources {
  public:
+  // What a table of 2^21 slots holds before it grows (absl keeps them at
+  // most 7/8 full): 1.8M session ids in 19 MB, freed when the first pass
+  // ends. About 1.4M events of a generated tenant; past that, the pass scans.
+  static constexpr size_t kMaxSessionIds = (size_t{1} << 21) / 8 * 7;
+  explicit IncidentSources(size_t max_session_ids = kMaxSessionIds)
+      : max_session_ids_(max_session_ids) {}
+
   // Pass 1: one event, `ip_id` numbering its client IP (equal ids for equal
   // IP text; kNoIp when it has none). REQUIRES: not frozen.
   static constexpr uint32_t kNoIp = ~uint32_t{0} - 1;
@@ -59,6 +68,8 @@ class IncidentSources {
   void Freeze();
   // Session ids (hashes: ids sharing one count once) kept by Freeze.
   size_t roaming_sessions() const { return roaming_.size(); }
+  // False once the census gave up (more than max_session_ids).
+  bool complete() const { return !gave_up_; }
 
   // Pass 2: the entries of `e` (none for most events). REQUIRES: frozen.
   void Index(const Event& e, DerivedAppender& out) const;
@@ -70,8 +81,12 @@ class IncidentSources {
 
  private:
   static constexpr uint32_t kSeveral = ~uint32_t{0};
-  absl::flat_hash_map<uint64_t, uint32_t> first_ip_;  // until Freeze
-  absl::flat_hash_set<uint64_t> roaming_;             // after Freeze
+  static uint32_t HashOf(const std::string& session_id);
+
+  size_t max_session_ids_;
+  bool gave_up_ = false;
+  absl::flat_hash_map<uint32_t, uint32_t> first_ip_;  // until Freeze
+  absl::flat_hash_set<uint32_t> roaming_;             // after Freeze
 };
 
 }  // namespace tern::detect
