@@ -154,7 +154,7 @@ absl::Status BuildIncidents(CaseStore& store, const std::vector<Finding>& findin
 
 std::string SessionKey(TimeMs start, std::string_view id) {
   std::string key;
-  PutBigEndian64(static_cast<uint64_t>(start) ^ (uint64_t{1} << 63), &key);
+  PutBigEndian64(OrderPreservingTime(start), &key);
   key.append(id);
   return key;
 }

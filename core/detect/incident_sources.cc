@@ -16,17 +16,16 @@ namespace {
 
 constexpr char kDirectoryTag = 'd';
 constexpr char kSessionTag = 's';
-constexpr uint64_t kSignBit = uint64_t{1} << 63;
 
 // be64(time, order-preserving) + record id: entries sort as the events do.
 void AppendEventRef(const Event& e, std::string* key) {
-  PutBigEndian64(static_cast<uint64_t>(e.time_ms) ^ kSignBit, key);
+  PutBigEndian64(OrderPreservingTime(e.time_ms), key);
   key->append(e.record_id);
 }
 
 bool ParseEventRef(std::string_view bytes, CaseStore::EventRef* ref) {
   if (bytes.size() < 8) return false;
-  ref->time = static_cast<TimeMs>(DecodeBigEndian64(bytes.data()) ^ kSignBit);
+  ref->time = TimeFromOrderPreserving(DecodeBigEndian64(bytes.data()));
   ref->record_id = std::string(bytes.substr(8));
   return true;
 }
@@ -43,17 +42,20 @@ IncidentSessions IncidentSessionsOf(const Event& e) {
   return {correlate::SignInSessionOf(e), correlate::Lower(correlate::Trim(e.session_id))};
 }
 
-uint32_t IncidentSources::HashOf(const std::string& session_id) {
-  const uint64_t h = correlate::Fnv1a64(session_id);
-  return static_cast<uint32_t>(h ^ (h >> 32));
+template <typename Fn>
+void IncidentSources::ForEachSessionHash(const Event& e, Fn fn) {
+  const IncidentSessions s = IncidentSessionsOf(e);
+  for (const std::string* id : {&s.sign_in, &s.exchange}) {
+    if (id->empty()) continue;
+    const uint64_t h = correlate::Fnv1a64(*id);
+    fn(static_cast<uint32_t>(h ^ (h >> 32)));
+  }
 }
 
 void IncidentSources::Observe(const Event& e, uint32_t ip_id) {
   if (gave_up_) return;
-  const IncidentSessions s = IncidentSessionsOf(e);
-  for (const std::string* id : {&s.sign_in, &s.exchange}) {
-    if (id->empty()) continue;
-    const uint32_t hash = HashOf(*id);
+  ForEachSessionHash(e, [&](uint32_t hash) {
+    if (gave_up_) return;  // the event's first id filled the table
     auto it = first_ip_.find(hash);
     if (it == first_ip_.end()) {
       if (first_ip_.size() >= max_session_ids_) {
@@ -65,7 +67,7 @@ void IncidentSources::Observe(const Event& e, uint32_t ip_id) {
     } else if (it->second != ip_id) {
       it->second = kSeveral;
     }
-  }
+  });
 }
 
 void IncidentSources::Freeze() {
@@ -83,15 +85,12 @@ void IncidentSources::Index(const Event& e, DerivedAppender& out) const {
     out.Add(std::move(key), "");
   }
   if (roaming_.empty()) return;
-  const IncidentSessions s = IncidentSessionsOf(e);
-  for (const std::string* id : {&s.sign_in, &s.exchange}) {
-    if (id->empty()) continue;
-    const uint32_t hash = HashOf(*id);
-    if (!roaming_.contains(hash)) continue;
+  ForEachSessionHash(e, [&](uint32_t hash) {
+    if (!roaming_.contains(hash)) return;
     std::string key = SessionPrefix(hash);
     AppendEventRef(e, &key);
     out.Add(std::move(key), "");
-  }
+  });
 }
 
 absl::StatusOr<std::optional<std::vector<CaseStore::EventRef>>> IncidentSources::Gather(
@@ -135,12 +134,9 @@ absl::StatusOr<std::optional<std::vector<CaseStore::EventRef>>> IncidentSources:
   std::set<uint32_t> sessions;
   if (!roaming_.empty() && !refs.empty()) {
     TERN_RETURN_IF_ERROR(store.VisitEvents(refs, [&](const Event& e) {
-      const IncidentSessions s = IncidentSessionsOf(e);
-      for (const std::string* id : {&s.sign_in, &s.exchange}) {
-        if (id->empty()) continue;
-        const uint32_t hash = HashOf(*id);
+      ForEachSessionHash(e, [&](uint32_t hash) {
         if (roaming_.contains(hash)) sessions.insert(hash);
-      }
+      });
       return true;
     }));
   }

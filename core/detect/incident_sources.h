@@ -81,7 +81,10 @@ class IncidentSources {
 
  private:
   static constexpr uint32_t kSeveral = ~uint32_t{0};
-  static uint32_t HashOf(const std::string& session_id);
+  // Calls fn with the 32-bit hash of each session id of `e` (none, one or
+  // two: IncidentSessionsOf).
+  template <typename Fn>
+  static void ForEachSessionHash(const Event& e, Fn fn);
 
   size_t max_session_ids_;
   bool gave_up_ = false;
