@@ -1,14 +1,108 @@
 #include "reports/case_report.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <memory>
+#include <optional>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "core/base/status_macros.h"
 #include "core/base/version.h"
+#include "core/detect/analyzer.h"
 #include "reports/case_view.h"
 #include "reports/timeline.h"
 
 namespace tern {
+namespace {
+
+// The report's work, shared by up to two threads: the timeline and the
+// documents made from the store alone first, then, once the CaseView has
+// loaded, the documents that read it, each taken by whichever thread is free.
+// Every file is written by one thread; what each wrote is kept for the
+// caller to report in order.
+class ReportJobs {
+ public:
+  struct Job {
+    const OutputInfo* info = nullptr;
+    std::string path;
+    bool written = false;  // false: not taken, not wanted, or failed
+    absl::Status status;
+  };
+
+  ReportJobs(CaseStore& store, const CaseDir& out, const OutputInfo* timeline,
+             const std::vector<const OutputInfo*>& documents)
+      : store_(store), timeline_(timeline) {
+    if (timeline != nullptr) timeline_path_ = out.File(timeline->file_name);
+    for (const OutputInfo* d : documents) {
+      (d->reads_view ? view_jobs_ : store_jobs_).push_back({d, out.File(d->file_name)});
+    }
+  }
+
+  // The timeline, then (unless it failed) the store-only documents.
+  void RunStoreOnly() {
+    if (timeline_ != nullptr) {
+      timeline_events_ = WriteTimeline(store_, *timeline_, timeline_path_);
+      if (!timeline_events_.ok()) return;
+    }
+    for (Job& job : store_jobs_) Run(job, nullptr);
+  }
+
+  // Called once, by the thread that loaded `view` (or failed to).
+  void SetView(const absl::StatusOr<CaseView>* view) {
+    view_ = view;
+    view_loaded_.Notify();
+  }
+
+  // Takes view documents until none is left; returns at once if the view
+  // failed to load.
+  void RunViewDocuments() {
+    view_loaded_.WaitForNotification();
+    if (!view_->ok()) return;
+    for (size_t i = next_view_job_++; i < view_jobs_.size(); i = next_view_job_++) {
+      Job& job = view_jobs_[i];
+      if (job.info->written_when != nullptr && !job.info->written_when(**view_)) continue;
+      Run(job, &**view_);
+    }
+  }
+
+  const absl::StatusOr<uint64_t>& timeline_events() const { return timeline_events_; }
+  const std::string& timeline_path() const { return timeline_path_; }
+  // The job of `document`; every document has one.
+  const Job& JobOf(const OutputInfo* document) const {
+    for (const std::vector<Job>* jobs : {&store_jobs_, &view_jobs_}) {
+      for (const Job& job : *jobs) {
+        if (job.info == document) return job;
+      }
+    }
+    std::abort();  // a document ReportJobs was not built with
+  }
+
+ private:
+  void Run(Job& job, const CaseView* view) {
+    OutputTarget target;
+    target.path = job.path;
+    target.store = &store_;
+    target.view = view;
+    std::unique_ptr<OutputModule> module = job.info->make(target);
+    job.status = module->WriteHeader();
+    if (job.status.ok()) job.status = module->WriteFooter();
+    job.written = job.status.ok();
+  }
+
+  CaseStore& store_;
+  const OutputInfo* timeline_;
+  std::string timeline_path_;
+  absl::StatusOr<uint64_t> timeline_events_ = uint64_t{0};
+  std::vector<Job> store_jobs_;
+  std::vector<Job> view_jobs_;
+  absl::Notification view_loaded_;
+  const absl::StatusOr<CaseView>* view_ = nullptr;
+  std::atomic<size_t> next_view_job_ = 0;
+};
+
+}  // namespace
 
 absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, const CaseDir& out,
                                                             const OutputRegistry& outputs,
@@ -18,27 +112,49 @@ absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, co
   if (!options.timeline.empty()) {
     TERN_ASSIGN_OR_RETURN(timeline, outputs.Find(options.timeline, kOutputTimeline, "timeline"));
   }
+  // Before anything is written: sessions.jsonl does not wait for the view.
+  TERN_RETURN_IF_ERROR(CheckAnalysisFinished(store, "reporting"));
   TERN_RETURN_IF_ERROR(out.Create());
-  TERN_ASSIGN_OR_RETURN(CaseView view, LoadCaseView(store, ToolVersion()));
-  view.display_timezone = options.timezone;
-  std::vector<WrittenOutput> written;
-  if (timeline != nullptr) {
-    const std::string path = out.File(timeline->file_name);
-    TERN_ASSIGN_OR_RETURN(uint64_t events, WriteTimeline(store, *timeline, path));
-    if (log != nullptr) log->Line("INFO", absl::StrCat("wrote ", path, ": ", events, " events"));
-    written.push_back({timeline->label, DisplayPath(path)});
+  const std::vector<const OutputInfo*> documents = outputs.For(kOutputCaseDocument);
+  ReportJobs jobs(store, out, timeline, documents);
+  // With one thread the store-only work comes first, as the timeline always
+  // did. With more, it runs beside the view's load (most of a report's time:
+  // the activity read of every event, the stored sessions), and then the
+  // two threads share the documents that read the view.
+  std::thread beside;
+  if (options.threads >= 2) {
+    beside = std::thread([&jobs] {
+      jobs.RunStoreOnly();
+      jobs.RunViewDocuments();
+    });
+  } else {
+    jobs.RunStoreOnly();
+    TERN_RETURN_IF_ERROR(jobs.timeline_events().status());
   }
-  for (const OutputInfo* document : outputs.For(kOutputCaseDocument)) {
-    if (document->written_when != nullptr && !document->written_when(view)) continue;
-    OutputTarget target;
-    target.path = out.File(document->file_name);
-    target.store = &store;
-    target.view = &view;
-    std::unique_ptr<OutputModule> module = document->make(target);
-    TERN_RETURN_IF_ERROR(module->WriteHeader());
-    TERN_RETURN_IF_ERROR(module->WriteFooter());
-    if (log != nullptr) log->Line("INFO", absl::StrCat("wrote ", target.path));
-    written.push_back({document->label, DisplayPath(target.path)});
+  absl::StatusOr<CaseView> view = LoadCaseView(store, ToolVersion());
+  if (view.ok()) view->display_timezone = options.timezone;
+  jobs.SetView(&view);
+  jobs.RunViewDocuments();
+  if (beside.joinable()) beside.join();
+
+  // Outcomes in the order the commands print them: the timeline, then the
+  // documents in registry order; the first failure in that order is returned.
+  std::vector<WrittenOutput> written;
+  TERN_RETURN_IF_ERROR(jobs.timeline_events().status());
+  if (timeline != nullptr) {
+    if (log != nullptr) {
+      log->Line("INFO", absl::StrCat("wrote ", jobs.timeline_path(), ": ", *jobs.timeline_events(),
+                                     " events"));
+    }
+    written.push_back({timeline->label, DisplayPath(jobs.timeline_path())});
+  }
+  TERN_RETURN_IF_ERROR(view.status());
+  for (const OutputInfo* document : documents) {
+    const ReportJobs::Job& job = jobs.JobOf(document);
+    TERN_RETURN_IF_ERROR(job.status);
+    if (!job.written) continue;  // not wanted for this case
+    if (log != nullptr) log->Line("INFO", absl::StrCat("wrote ", job.path));
+    written.push_back({document->label, DisplayPath(job.path)});
   }
   return written;
 }

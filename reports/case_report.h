@@ -19,6 +19,11 @@ namespace tern {
 struct CaseReportOptions {
   std::string timeline;  // "" = none, else the name of a timeline output ("csv", "jsonl")
   std::string timezone;  // IANA zone for report.html's times; "" = UTC
+  // 2 or more: the timeline and the documents made from the store alone
+  // (OutputInfo::reads_view false: sessions.jsonl) are written on a second
+  // thread while the CaseView loads, and the two threads then share the
+  // documents that read the view. The files are the same bytes either way.
+  int threads = 1;
 };
 
 // One file a report step wrote: what it is (OutputInfo::label: "report",
@@ -29,11 +34,14 @@ struct WrittenOutput {
 };
 
 // Creates `out` if missing and writes there, from `store`, the timeline (if
-// asked) and every kOutputCaseDocument output of `outputs`, logging each to `log`
-// (may be null). Returns them in the order the commands print them: the
-// timeline, then the documents in registry order. InvalidArgument for a
-// timeline that is no timeline output (before anything is written);
-// Unavailable naming a file or folder that cannot be written.
+// asked) and every kOutputCaseDocument output of `outputs`, logging each to
+// `log` (may be null) from the calling thread. Returns them in the order the
+// commands print them: the timeline, then the documents in registry order;
+// every document is attempted, and the first failure in that order is
+// returned. FailedPrecondition for a case whose last analysis did not
+// finish, and InvalidArgument for a timeline that is no timeline output
+// (both before anything is written); Unavailable naming a file or folder
+// that cannot be written.
 absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, const CaseDir& out,
                                                             const OutputRegistry& outputs,
                                                             const CaseReportOptions& options,

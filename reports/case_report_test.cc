@@ -3,12 +3,14 @@
 // them, match what the renderers make, and a bad timeline name writes nothing.
 #include "reports/case_report.h"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
 
+#include "absl/strings/str_cat.h"
 #include "core/base/version.h"
 #include "core/detect/analyzer.h"
 #include "gmock/gmock.h"
@@ -144,6 +146,131 @@ TEST_F(CaseReportTest, AnUnknownTimelineWritesNothing) {
       WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
   EXPECT_EQ(written.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_FALSE(CaseDir::IsDirectory(out.root()));
+}
+
+// With two or more threads sessions.jsonl (and the timeline) are written
+// beside the view's load and the documents are shared between the threads:
+// the same files, byte for byte, listed in the same order.
+TEST_F(CaseReportTest, MoreThreadsWriteTheSameFilesInTheSameOrder) {
+  std::vector<std::vector<WrittenOutput>> lists;
+  std::vector<std::string> contents;
+  for (int threads : {1, 2, 3}) {
+    const CaseDir out(tmp_ / ("threads-" + std::to_string(threads)));
+    CaseReportOptions options;
+    options.timeline = "jsonl";
+    options.threads = threads;
+    absl::StatusOr<std::vector<WrittenOutput>> written =
+        WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
+    ASSERT_TRUE(written.ok()) << written.status();
+    std::string all;
+    for (WrittenOutput& w : *written) {
+      absl::StrAppend(&all, w.label, "\n", Read(w.path), "\n");
+      w.path = w.path.substr(out.root().size());  // relative, to compare the lists
+    }
+    lists.push_back(*written);
+    contents.push_back(all);
+  }
+  ASSERT_EQ(lists[0].size(), 4u);
+  for (size_t i = 1; i < lists.size(); ++i) {
+    ASSERT_EQ(lists[i].size(), lists[0].size());
+    for (size_t j = 0; j < lists[0].size(); ++j) {
+      EXPECT_EQ(lists[i][j].label, lists[0][j].label);
+      EXPECT_EQ(lists[i][j].path, lists[0][j].path);
+    }
+    EXPECT_EQ(contents[i], contents[0]);
+  }
+}
+
+// Test documents: one made from the store alone (it must get no view), one
+// that reads the view, and either may fail.
+struct TestDocuments {
+  static inline std::atomic<int> viewless_given_a_view = 0;
+  class Module : public OutputModule {
+   public:
+    Module(const OutputTarget& target, bool fail) : target_(target), fail_(fail) {}
+    absl::Status WriteFooter() override {
+      if (fail_) return absl::UnavailableError("cannot write " + target_.path);
+      std::ofstream(target_.path) << (target_.view == nullptr ? "no view" : "view");
+      return absl::OkStatus();
+    }
+
+   private:
+    OutputTarget target_;
+    bool fail_;
+  };
+  static OutputInfo Info(std::string name, bool reads_view, bool fail) {
+    OutputFactory make;
+    if (reads_view) {
+      make = fail ? +[](const OutputTarget& t) -> std::unique_ptr<OutputModule> {
+        return std::make_unique<Module>(t, true);
+      }
+      : +[](const OutputTarget& t) -> std::unique_ptr<OutputModule> {
+          return std::make_unique<Module>(t, false);
+        };
+    } else {
+      make = fail ? +[](const OutputTarget& t) -> std::unique_ptr<OutputModule> {
+        if (t.view != nullptr) ++viewless_given_a_view;
+        return std::make_unique<Module>(t, true);
+      }
+      : +[](const OutputTarget& t) -> std::unique_ptr<OutputModule> {
+          if (t.view != nullptr) ++viewless_given_a_view;
+          return std::make_unique<Module>(t, false);
+        };
+    }
+    OutputInfo info{name, "test", kOutputCaseDocument, name + ".txt", name, make};
+    info.reads_view = reads_view;
+    return info;
+  }
+};
+
+// The outcome does not depend on which thread wrote what: every document is
+// attempted, and the first failure in registry order is the one returned.
+TEST_F(CaseReportTest, TheFirstFailureInRegistryOrderIsReturnedWhateverTheThreads) {
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    OutputRegistry registry;
+    ASSERT_TRUE(registry.Register(TestDocuments::Info("a", true, false)).ok());
+    ASSERT_TRUE(registry.Register(TestDocuments::Info("b", false, true)).ok());
+    ASSERT_TRUE(registry.Register(TestDocuments::Info("c", true, true)).ok());
+    ASSERT_TRUE(registry.Register(TestDocuments::Info("d", false, false)).ok());
+    const CaseDir out(tmp_ / ("fail-" + std::to_string(threads)));
+    CaseReportOptions options;
+    options.threads = threads;
+    absl::StatusOr<std::vector<WrittenOutput>> written =
+        WriteCaseReports(*store_, out, registry, options, nullptr);
+    EXPECT_EQ(written.status().code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(std::string(written.status().message()), HasSubstr("b.txt"));
+    EXPECT_EQ(Read(out.File("a.txt")), "view");
+    EXPECT_EQ(Read(out.File("d.txt")), "no view");
+
+    OutputRegistry ok_registry;
+    ASSERT_TRUE(ok_registry.Register(TestDocuments::Info("a", true, false)).ok());
+    ASSERT_TRUE(ok_registry.Register(TestDocuments::Info("d", false, false)).ok());
+    written = WriteCaseReports(*store_, CaseDir(tmp_ / ("ok-" + std::to_string(threads))),
+                               ok_registry, options, nullptr);
+    ASSERT_TRUE(written.ok()) << written.status();
+    ASSERT_EQ(written->size(), 2u);
+    EXPECT_EQ((*written)[0].label, "a");
+    EXPECT_EQ((*written)[1].label, "d");
+  }
+  EXPECT_EQ(TestDocuments::viewless_given_a_view, 0);
+}
+
+// A case whose analysis did not finish is refused before anything is
+// written, with any number of threads (sessions.jsonl does not wait for the
+// view that would refuse it).
+TEST_F(CaseReportTest, AnUnfinishedAnalysisWritesNothing) {
+  ASSERT_TRUE(store_->PutMeta(kAnalysisStateKey, kAnalysisRunning).ok());
+  for (int threads : {1, 2}) {
+    const CaseDir out(tmp_ / ("unfinished-" + std::to_string(threads)));
+    CaseReportOptions options;
+    options.threads = threads;
+    absl::StatusOr<std::vector<WrittenOutput>> written =
+        WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
+    EXPECT_EQ(written.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(written.status().message()), HasSubstr("before reporting"));
+    EXPECT_FALSE(CaseDir::IsDirectory(out.root()));
+  }
 }
 
 }  // namespace

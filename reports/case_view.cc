@@ -248,11 +248,7 @@ absl::StatusOr<CaseView> LoadCaseView(CaseStore& store, const std::string& tool_
     view.anchors.push_back(std::move(anchors));
   }
   TERN_RETURN_IF_ERROR(LoadIncidents(store, resolver, &view));
-  TERN_ASSIGN_OR_RETURN(std::optional<std::string> state, store.GetMeta(kAnalysisStateKey));
-  if (state.has_value() && *state != kAnalysisComplete) {
-    return absl::FailedPreconditionError(
-        "the last `tern analyze` of this case did not finish; run it again before reporting");
-  }
+  TERN_RETURN_IF_ERROR(CheckAnalysisFinished(store, "reporting"));
   std::set<std::string> named_by_findings;
   for (const Finding& f : view.findings) {
     named_by_findings.insert(f.sessions.begin(), f.sessions.end());

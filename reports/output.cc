@@ -25,6 +25,10 @@ absl::Status OutputRegistry::Register(OutputInfo info) {
     return absl::InvalidArgumentError(
         absl::StrCat("output '", info.name, "' writes a file and needs its file name"));
   }
+  if (!info.reads_view && info.written_when != nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "output '", info.name, "' is written without the case view and cannot depend on it"));
+  }
   for (const OutputInfo& known : outputs_) {
     if (known.name == info.name) {
       return absl::AlreadyExistsError(absl::StrCat("output '", info.name, "' registered twice"));

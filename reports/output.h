@@ -98,6 +98,11 @@ struct OutputInfo {
   std::string label;  // what the commands print before the file: "report    /abs/..."
   OutputFactory make = nullptr;
   OutputCondition written_when = nullptr;  // kOutputCaseDocument: nullptr = always written
+  // kOutputCaseDocument: false for a document made from the store alone
+  // (OutputTarget::view is null for it), which a report with 2+ threads
+  // writes while the others wait for the CaseView to load. Such a document
+  // has no written_when.
+  bool reads_view = true;
 };
 
 class OutputRegistry {

@@ -28,9 +28,13 @@ std::unique_ptr<OutputModule> MakeSessionsJsonl(const OutputTarget& target) {
 }  // namespace
 
 OutputInfo SessionsJsonlOutputInfo() {
-  return {kSessionsFile,       "every session, one JSON object per line (findings.json's fields)",
-          kOutputCaseDocument, kSessionsFile,
-          "sessions",          &MakeSessionsJsonl};
+  OutputInfo info{
+      kSessionsFile,       "every session, one JSON object per line (findings.json's fields)",
+      kOutputCaseDocument, kSessionsFile,
+      "sessions",          &MakeSessionsJsonl};
+  // Streamed from the stored sessions: written beside the CaseView's load.
+  info.reads_view = false;
+  return info;
 }
 
 }  // namespace tern

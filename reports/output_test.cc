@@ -64,6 +64,13 @@ TEST(OutputRegistryTest, RejectsDuplicatesAndIncompleteOutputs) {
   OutputInfo no_factory = Info("e", kOutputSearch);
   no_factory.make = nullptr;
   EXPECT_EQ(registry.Register(no_factory).code(), absl::StatusCode::kInvalidArgument);
+  // A document written without the case view cannot be conditional on it.
+  OutputInfo viewless = Info("f", kOutputCaseDocument, "f.txt");
+  viewless.reads_view = false;
+  viewless.written_when = [](const CaseView&) { return true; };
+  EXPECT_EQ(registry.Register(viewless).code(), absl::StatusCode::kInvalidArgument);
+  viewless.written_when = nullptr;
+  EXPECT_TRUE(registry.Register(viewless).ok());
 }
 
 TEST(BuiltinOutputsTest, EveryOutputOnceWithTheUsesItsCommandsNeed) {

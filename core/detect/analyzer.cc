@@ -11,6 +11,7 @@
 
 #include "absl/cleanup/cleanup.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
 #include "core/base/codec.h"
 #include "core/base/status_macros.h"
 #include "core/base/string_pool.h"
@@ -161,6 +162,16 @@ std::string SessionKey(TimeMs start, std::string_view id) {
 
 std::string_view SessionIdOfKey(std::string_view key) {
   return key.size() < sizeof(uint64_t) ? std::string_view() : key.substr(sizeof(uint64_t));
+}
+
+absl::Status CheckAnalysisFinished(CaseStore& store, std::string_view doing) {
+  TERN_ASSIGN_OR_RETURN(std::optional<std::string> state, store.GetMeta(kAnalysisStateKey));
+  if (state.has_value() && *state != kAnalysisComplete) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("the last `tern analyze` of this case did not finish; run it again before ",
+                     std::string(doing)));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<AnalysisSummary> Analyze(CaseStore& store, const AnalyzeOptions& options) {

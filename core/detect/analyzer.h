@@ -43,6 +43,11 @@ inline constexpr char kAnalysisStateKey[] = "analysis_state";
 inline constexpr char kAnalysisRunning[] = "running";
 inline constexpr char kAnalysisComplete[] = "complete";
 
+// FailedPrecondition "the last `tern analyze` of this case did not finish;
+// run it again before <doing>" when the stored results are not whole; OK for
+// a case never analyzed or analyzed to the end.
+absl::Status CheckAnalysisFinished(CaseStore& store, std::string_view doing);
+
 // Meta key: the rules of the last analysis that are not built in (Sigma
 // rules from --rules; RuleCatalog() has the C++ rules and tern's pack) as EncodeRuleInfos; reports
 // list them with the catalog in their methodology.

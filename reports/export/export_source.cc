@@ -108,11 +108,8 @@ absl::StatusOr<ExportCase> LoadExportCase(CaseStore& store) {
   ExportCase kase;
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> case_id, store.GetMeta("case_id"));
   kase.case_id = case_id.value_or("");
+  TERN_RETURN_IF_ERROR(CheckAnalysisFinished(store, "exporting"));
   TERN_ASSIGN_OR_RETURN(std::optional<std::string> state, store.GetMeta(kAnalysisStateKey));
-  if (state.has_value() && *state != kAnalysisComplete) {
-    return absl::FailedPreconditionError(
-        "the last `tern analyze` of this case did not finish; run it again before exporting");
-  }
   kase.analyzed = state.has_value();
   TERN_ASSIGN_OR_RETURN(SourceResolver resolver, SourceResolver::Create(store));
   absl::Status decode;

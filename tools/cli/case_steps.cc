@@ -1,6 +1,7 @@
 #include "tools/cli/case_steps.h"
 
 #include "core/base/status_macros.h"
+#include "core/base/threads.h"
 #include "parsers/builtin.h"
 #include "reports/builtin_outputs.h"
 #include "reports/case_report.h"
@@ -80,11 +81,12 @@ void PrintAnalysisSummary(std::FILE* out, const AnalysisSummary& s) {
 }
 
 absl::Status DoReport(CaseStore& store, const std::string& case_dir, const ReportArgs& report,
-                      RunLog* log, std::FILE* out) {
+                      int threads, RunLog* log, std::FILE* out) {
   EnterPhase(CasePhase::kReport);
   CaseReportOptions options;
   options.timeline = report.timeline;
   options.timezone = report.timezone;
+  options.threads = ResolveThreads(threads);
   TERN_ASSIGN_OR_RETURN(std::vector<WrittenOutput> written,
                         WriteCaseReports(store, CaseDir(ReportDir(case_dir, report)),
                                          BuiltinOutputs(), options, log));

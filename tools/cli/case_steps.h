@@ -69,9 +69,10 @@ absl::StatusOr<AnalysisSummary> DoAnalyze(WritableCase& c, const CaseOptions& op
 void PrintAnalysisSummary(std::FILE* out, const AnalysisSummary& s);
 
 // Writes the reports to report.out_dir, or `case_dir` when that is empty,
-// and prints "report    /abs/path" lines.
+// with `threads` (0 = one per core; CaseReportOptions::threads), and prints
+// "report    /abs/path" lines.
 absl::Status DoReport(CaseStore& store, const std::string& case_dir, const ReportArgs& report,
-                      RunLog* log, std::FILE* out);
+                      int threads, RunLog* log, std::FILE* out);
 
 // Prints "custody   /abs/CASE/custody.json".
 void PrintCustodyPath(std::FILE* out, const std::string& case_dir);

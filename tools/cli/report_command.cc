@@ -61,7 +61,8 @@ class ReportCommand : public Command {
     if (log != nullptr) {
       log->Line("INFO", absl::StrCat("tern ", ToolVersion(), ": ", context.command_line));
     }
-    if (absl::Status s = DoReport(**store, case_dir_, report_, log, context.out); !s.ok()) {
+    if (absl::Status s = DoReport(**store, case_dir_, report_, threads_, log, context.out);
+        !s.ok()) {
       return Fatal(context, s, log);
     }
     // The rule and tuning files of the analysis reported on, as `run` seals

@@ -66,7 +66,8 @@ class RunCommand : public Command {
     }
     PrintIngestSummary(context.out, *ingest);
     PrintAnalysisSummary(context.out, *analysis);
-    if (absl::Status s = DoReport(*c->store, case_.case_dir, report_, c->log.get(), context.out);
+    if (absl::Status s =
+            DoReport(*c->store, case_.case_dir, report_, case_.threads, c->log.get(), context.out);
         !s.ok()) {
       return Fatal(context, s, c->log.get());
     }
