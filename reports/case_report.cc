@@ -40,11 +40,10 @@ class ReportJobs {
     }
   }
 
-  // The timeline, then (unless it failed) the store-only documents.
+  // The timeline, then the store-only documents.
   void RunStoreOnly() {
     if (timeline_ != nullptr) {
       timeline_events_ = WriteTimeline(store_, *timeline_, timeline_path_);
-      if (!timeline_events_.ok()) return;
     }
     for (Job& job : store_jobs_) Run(job, nullptr);
   }
@@ -129,7 +128,6 @@ absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, co
     });
   } else {
     jobs.RunStoreOnly();
-    TERN_RETURN_IF_ERROR(jobs.timeline_events().status());
   }
   absl::StatusOr<CaseView> view = LoadCaseView(store, ToolVersion());
   if (view.ok()) view->display_timezone = options.timezone;
@@ -137,8 +135,9 @@ absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, co
   jobs.RunViewDocuments();
   if (beside.joinable()) beside.join();
 
-  // Outcomes in the order the commands print them: the timeline, then the
-  // documents in registry order; the first failure in that order is returned.
+  // Every output was attempted. Outcomes in the order the commands print
+  // them: the timeline, then the documents in registry order; the first
+  // failure in that order is returned.
   std::vector<WrittenOutput> written;
   TERN_RETURN_IF_ERROR(jobs.timeline_events().status());
   if (timeline != nullptr) {

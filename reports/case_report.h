@@ -37,7 +37,7 @@ struct WrittenOutput {
 // asked) and every kOutputCaseDocument output of `outputs`, logging each to
 // `log` (may be null) from the calling thread. Returns them in the order the
 // commands print them: the timeline, then the documents in registry order;
-// every document is attempted, and the first failure in that order is
+// every output is attempted, and the first failure in that order is
 // returned. FailedPrecondition for a case whose last analysis did not
 // finish, and InvalidArgument for a timeline that is no timeline output
 // (both before anything is written); Unavailable naming a file or folder

@@ -256,6 +256,25 @@ TEST_F(CaseReportTest, TheFirstFailureInRegistryOrderIsReturnedWhateverTheThread
   EXPECT_EQ(TestDocuments::viewless_given_a_view, 0);
 }
 
+// A timeline that cannot be written is the failure returned, and the
+// documents are still attempted, whichever thread wrote what.
+TEST_F(CaseReportTest, AFailedTimelineIsReturnedAndTheDocumentsStillWritten) {
+  for (int threads : {1, 2}) {
+    SCOPED_TRACE(threads);
+    const CaseDir out(tmp_ / ("timeline-fails-" + std::to_string(threads)));
+    ASSERT_TRUE(std::filesystem::create_directories(out.File("timeline.csv") + "/taken"));
+    CaseReportOptions options;
+    options.timeline = "csv";
+    options.threads = threads;
+    absl::StatusOr<std::vector<WrittenOutput>> written =
+        WriteCaseReports(*store_, out, BuiltinOutputs(), options, nullptr);
+    EXPECT_FALSE(written.ok());
+    EXPECT_THAT(std::string(written.status().message()), HasSubstr("timeline.csv"));
+    EXPECT_TRUE(std::filesystem::exists(out.report()));
+    EXPECT_TRUE(std::filesystem::exists(out.File(kSessionsFile)));
+  }
+}
+
 // A case whose analysis did not finish is refused before anything is
 // written, with any number of threads (sessions.jsonl does not wait for the
 // view that would refuse it).
