@@ -3,22 +3,15 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/strings/ascii.h"
+#include "core/base/strings.h"
+
 namespace tern {
 namespace {
 
-char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool EqualsIgnoreAsciiCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
-  }
-  return true;
-}
-
 // Equal, or at least one side does not carry the field.
 bool Agree(std::string_view a, std::string_view b) {
-  return a.empty() || b.empty() || EqualsIgnoreAsciiCase(a, b);
+  return a.empty() || b.empty() || EqualsIgnoreCase(a, b);
 }
 bool AgreeNumber(int64_t a, int64_t b) { return a < 0 || b < 0 || a == b; }
 template <typename T>
@@ -31,7 +24,7 @@ constexpr uint64_t kFnvPrime = 1099511628211ull;
 
 void Mix(std::string_view field, uint64_t* h) {
   for (char c : field) {
-    *h ^= static_cast<unsigned char>(AsciiLower(c));
+    *h ^= static_cast<unsigned char>(absl::ascii_tolower(static_cast<unsigned char>(c)));
     *h *= kFnvPrime;
   }
   *h ^= 0x1f;  // field separator
@@ -81,7 +74,7 @@ const NameValue* Event::Find(const std::vector<NameValue>& list, std::string_vie
   // Exports disagree on the case of parameter names ("ForwardTo" vs
   // "forwardTo"), so lookups ignore ASCII case; the first match wins.
   for (const NameValue& nv : list) {
-    if (EqualsIgnoreAsciiCase(nv.name, name)) return &nv;
+    if (EqualsIgnoreCase(nv.name, name)) return &nv;
   }
   return nullptr;
 }

@@ -35,5 +35,24 @@ TEST(EventFindTest, NonAsciiBytesCompareExactly) {
   EXPECT_NE(Event::Find(list, "\xc3\x89TAT"), nullptr);
 }
 
+// The tag is stored (a conflicting copy's key), so its bytes are pinned:
+// FNV-1a 64 over the fields with ASCII folded, computed apart from tern.
+TEST(ContentTagTest, FoldsAsciiCaseOnlyAndKeepsItsStoredValue) {
+  Event e;
+  e.time_ms = 1709690400123;
+  e.operation = "MailItemsAccessed";
+  e.mailbox_upn = "Alice@Contoso.EXAMPLE";
+  e.client_ip = "10.0.0.1";
+  e.object_id = "\xc3\x89t\xc3\xa9";  // "Été"
+  EXPECT_EQ(ContentTag(e), "49cbf83dd19740a4");
+  Event lower = e;
+  lower.operation = "mailitemsaccessed";
+  lower.mailbox_upn = "alice@contoso.example";
+  EXPECT_EQ(ContentTag(lower), ContentTag(e));
+  Event accent = e;
+  accent.object_id = "\xc3\xa9t\xc3\xa9";  // "été": UTF-8 bytes do not fold
+  EXPECT_NE(ContentTag(accent), ContentTag(e));
+}
+
 }  // namespace
 }  // namespace tern
