@@ -252,6 +252,23 @@ std::string NormalizeClientIp(std::string_view raw) {
   return lowered;
 }
 
+std::optional<IpAddressBytes> ParseIpAddress(std::string_view text) {
+  IpAddressBytes out;
+  std::optional<Ipv4Bytes> v4 = ParseIpv4(text);
+  if (!v4.has_value()) {
+    const std::optional<Ipv6Bytes> v6 = ParseIpv6(text);
+    if (!v6.has_value()) return std::nullopt;
+    v4 = MappedIpv4(*v6);
+    if (!v4.has_value()) {
+      out.bytes = *v6;
+      out.ipv6 = true;
+      return out;
+    }
+  }
+  std::copy(v4->begin(), v4->end(), out.bytes.begin());
+  return out;
+}
+
 std::optional<PackedIp> PackCanonicalIp(std::string_view ip) {
   // Canonical means the text is what formatting its bytes gives back: then
   // distinct texts have distinct bytes.

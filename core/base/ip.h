@@ -34,6 +34,16 @@ bool IsPrivateOrLocalIp(std::string_view ip);
 // literal.
 std::string IpNetworkText(std::string_view ip, int ipv4_bits, int ipv6_bits);
 
+// An IP literal in any form inet_pton reads (not only canonical text): IPv4
+// in the first 4 bytes with `ipv6` false, an IPv4-mapped IPv6 address
+// (::ffff:a.b.c.d) as that IPv4, any other IPv6 in all 16. For prefix
+// matching (Sigma's |cidr); nullopt for anything else, host names included.
+struct IpAddressBytes {
+  std::array<uint8_t, 16> bytes{};
+  bool ipv6 = false;
+};
+std::optional<IpAddressBytes> ParseIpAddress(std::string_view text);
+
 // The 16 bytes of a canonical address (NormalizeClientIp's output for an IP
 // literal): IPv6 as is, IPv4 as ::ffff:a.b.c.d (a text NormalizeClientIp
 // never returns, so IPv4 and IPv6 keys stay apart). nullopt for a host name

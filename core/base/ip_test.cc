@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <set>
 #include <string>
@@ -314,6 +315,39 @@ TEST(PackCanonicalIpTest, OtherSpellingsAndHostNamesAreNotPacked) {
   }
   for (const char* text : {"", "cool.client.local", "not an ip", "1.2.3", "-"}) {
     EXPECT_FALSE(PackCanonicalIp(text).has_value()) << text;
+  }
+}
+
+// Any spelling inet_pton reads, canonical or not: what Sigma's |cidr
+// compares. The bytes are inet_pton's; an IPv4-mapped IPv6 address is its
+// IPv4.
+TEST(ParseIpAddressTest, ReadsWhatInetPtonReadsAndMapsIpv4MappedAddresses) {
+  const std::optional<IpAddressBytes> v4 = ParseIpAddress("192.0.2.33");
+  ASSERT_TRUE(v4.has_value());
+  EXPECT_FALSE(v4->ipv6);
+  EXPECT_EQ(std::vector<uint8_t>(v4->bytes.begin(), v4->bytes.begin() + 4),
+            (std::vector<uint8_t>{192, 0, 2, 33}));
+  EXPECT_TRUE(
+      std::all_of(v4->bytes.begin() + 4, v4->bytes.end(), [](uint8_t b) { return b == 0; }));
+
+  const std::optional<IpAddressBytes> mapped = ParseIpAddress("::FFFF:192.0.2.33");
+  ASSERT_TRUE(mapped.has_value());
+  EXPECT_FALSE(mapped->ipv6);
+  EXPECT_EQ(mapped->bytes, v4->bytes);
+
+  for (const char* text : {"2001:DB8::1", "2001:0db8:0:0:0:0:0:1", "fe80::1:2", "::"}) {
+    SCOPED_TRACE(text);
+    const std::optional<IpAddressBytes> v6 = ParseIpAddress(text);
+    ASSERT_TRUE(v6.has_value());
+    EXPECT_TRUE(v6->ipv6);
+    std::array<uint8_t, 16> expected{};
+    ASSERT_EQ(inet_pton(AF_INET6, text, expected.data()), 1);
+    EXPECT_EQ(v6->bytes, expected);
+  }
+  using namespace std::string_view_literals;
+  for (std::string_view text : {""sv, "010.1.1.1"sv, "1.2.3"sv, "host.example"sv, "1.2.3.4:80"sv,
+                                "[2001:db8::1]"sv, "1.2.3.4\0junk"sv, "2001:db8::1\0"sv}) {
+    EXPECT_FALSE(ParseIpAddress(text).has_value()) << text;
   }
 }
 

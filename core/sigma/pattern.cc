@@ -1,7 +1,5 @@
 #include "core/sigma/pattern.h"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 #include <cstring>
 #include <string>
@@ -70,29 +68,6 @@ bool GlobMatch(std::string_view pat, const std::vector<uint8_t>& kind, std::stri
   }
   while (p < pat.size() && kind[p] == kStar) ++p;
   return p == pat.size();
-}
-
-// Parses `a.b.c.d` or an IPv6 literal into 16 bytes.
-bool ParseAddress(std::string_view text, std::array<uint8_t, 16>* out, bool* v6) {
-  char buf[64];
-  if (text.empty() || text.size() >= sizeof(buf)) return false;
-  std::memcpy(buf, text.data(), text.size());
-  buf[text.size()] = '\0';
-  out->fill(0);
-  if (inet_pton(AF_INET, buf, out->data()) == 1) {
-    *v6 = false;
-    return true;
-  }
-  if (inet_pton(AF_INET6, buf, out->data()) != 1) return false;
-  static constexpr uint8_t kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-  if (std::memcmp(out->data(), kMapped, 12) == 0) {
-    std::memmove(out->data(), out->data() + 12, 4);
-    std::memset(out->data() + 4, 0, 12);
-    *v6 = false;
-    return true;
-  }
-  *v6 = true;
-  return true;
 }
 
 }  // namespace
@@ -208,9 +183,12 @@ absl::StatusOr<Pattern> Pattern::Cidr(std::string_view cidr) {
   p.text_ = std::string(cidr);
   const size_t slash = cidr.find('/');
   const std::string_view address = cidr.substr(0, slash);
-  if (!ParseAddress(address, &p.net_, &p.v6_)) {
+  const std::optional<IpAddressBytes> net = ParseIpAddress(address);
+  if (!net.has_value()) {
     return absl::InvalidArgumentError(absl::StrCat("bad CIDR '", ToAbsl(cidr), "'"));
   }
+  p.net_ = net->bytes;
+  p.v6_ = net->ipv6;
   const int max = p.v6_ ? 128 : 32;
   p.prefix_ = max;
   if (slash != std::string_view::npos) {
@@ -256,9 +234,9 @@ bool Pattern::Matches(std::string_view v) const {
     case Kind::kRegex:
       return RE2::PartialMatch(re2::StringPiece(v.data(), v.size()), *regex_);
     case Kind::kCidr: {
-      std::array<uint8_t, 16> addr;
-      bool v6 = false;
-      if (!ParseAddress(NormalizeClientIp(v), &addr, &v6) || v6 != v6_) return false;
+      const std::optional<IpAddressBytes> parsed = ParseIpAddress(NormalizeClientIp(v));
+      if (!parsed.has_value() || parsed->ipv6 != v6_) return false;
+      const std::array<uint8_t, 16>& addr = parsed->bytes;
       const int full = prefix_ / 8, rest = prefix_ % 8;
       if (std::memcmp(addr.data(), net_.data(), full) != 0) return false;
       if (rest == 0) return true;
