@@ -1,9 +1,7 @@
 #include "reports/case_report.h"
 
 #include <atomic>
-#include <cstdlib>
 #include <memory>
-#include <optional>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -35,9 +33,7 @@ class ReportJobs {
              const std::vector<const OutputInfo*>& documents)
       : store_(store), timeline_(timeline) {
     if (timeline != nullptr) timeline_path_ = out.File(timeline->file_name);
-    for (const OutputInfo* d : documents) {
-      (d->reads_view ? view_jobs_ : store_jobs_).push_back({d, out.File(d->file_name)});
-    }
+    for (const OutputInfo* d : documents) jobs_.push_back({d, out.File(d->file_name)});
   }
 
   // The timeline, then the store-only documents.
@@ -45,7 +41,9 @@ class ReportJobs {
     if (timeline_ != nullptr) {
       timeline_events_ = WriteTimeline(store_, *timeline_, timeline_path_);
     }
-    for (Job& job : store_jobs_) Run(job, nullptr);
+    for (Job& job : jobs_) {
+      if (!job.info->reads_view) Run(job, nullptr);
+    }
   }
 
   // Called once, by the thread that loaded `view` (or failed to).
@@ -59,8 +57,9 @@ class ReportJobs {
   void RunViewDocuments() {
     view_loaded_.WaitForNotification();
     if (!view_->ok()) return;
-    for (size_t i = next_view_job_++; i < view_jobs_.size(); i = next_view_job_++) {
-      Job& job = view_jobs_[i];
+    for (size_t i = next_job_++; i < jobs_.size(); i = next_job_++) {
+      Job& job = jobs_[i];
+      if (!job.info->reads_view) continue;
       if (job.info->written_when != nullptr && !job.info->written_when(**view_)) continue;
       Run(job, &**view_);
     }
@@ -68,15 +67,8 @@ class ReportJobs {
 
   const absl::StatusOr<uint64_t>& timeline_events() const { return timeline_events_; }
   const std::string& timeline_path() const { return timeline_path_; }
-  // The job of `document`; every document has one.
-  const Job& JobOf(const OutputInfo* document) const {
-    for (const std::vector<Job>* jobs : {&store_jobs_, &view_jobs_}) {
-      for (const Job& job : *jobs) {
-        if (job.info == document) return job;
-      }
-    }
-    std::abort();  // a document ReportJobs was not built with
-  }
+  // Every document's job, in registry order.
+  const std::vector<Job>& jobs() const { return jobs_; }
 
  private:
   void Run(Job& job, const CaseView* view) {
@@ -94,11 +86,10 @@ class ReportJobs {
   const OutputInfo* timeline_;
   std::string timeline_path_;
   absl::StatusOr<uint64_t> timeline_events_ = uint64_t{0};
-  std::vector<Job> store_jobs_;
-  std::vector<Job> view_jobs_;
+  std::vector<Job> jobs_;  // one per document, in registry order
   absl::Notification view_loaded_;
   const absl::StatusOr<CaseView>* view_ = nullptr;
-  std::atomic<size_t> next_view_job_ = 0;
+  std::atomic<size_t> next_job_ = 0;  // the next job a thread takes for the view
 };
 
 }  // namespace
@@ -114,8 +105,7 @@ absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, co
   // Before anything is written: sessions.jsonl does not wait for the view.
   TERN_RETURN_IF_ERROR(CheckAnalysisFinished(store, "reporting"));
   TERN_RETURN_IF_ERROR(out.Create());
-  const std::vector<const OutputInfo*> documents = outputs.For(kOutputCaseDocument);
-  ReportJobs jobs(store, out, timeline, documents);
+  ReportJobs jobs(store, out, timeline, outputs.For(kOutputCaseDocument));
   // With one thread the store-only work comes first, as the timeline always
   // did. With more, it runs beside the view's load (most of a report's time:
   // the activity read of every event, the stored sessions), and then the
@@ -148,12 +138,11 @@ absl::StatusOr<std::vector<WrittenOutput>> WriteCaseReports(CaseStore& store, co
     written.push_back({timeline->label, DisplayPath(jobs.timeline_path())});
   }
   TERN_RETURN_IF_ERROR(view.status());
-  for (const OutputInfo* document : documents) {
-    const ReportJobs::Job& job = jobs.JobOf(document);
+  for (const ReportJobs::Job& job : jobs.jobs()) {
     TERN_RETURN_IF_ERROR(job.status);
     if (!job.written) continue;  // not wanted for this case
     if (log != nullptr) log->Line("INFO", absl::StrCat("wrote ", job.path));
-    written.push_back({document->label, DisplayPath(job.path)});
+    written.push_back({job.info->label, DisplayPath(job.path)});
   }
   return written;
 }
